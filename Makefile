@@ -1,0 +1,56 @@
+# The project's commands. Each one sets up what it needs; see README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup redis generate check-generated lint format typecheck pytest test demo bench clean
+
+## setup: a local virtualenv with the SDK (editable) and every tool; fast when already done
+setup: $(STAMP) redis
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## redis: a redis-server binary for the token-store and rate-limiter tests (Debian's package)
+redis:
+	@command -v redis-server >/dev/null 2>&1 || $(MAKE) --no-print-directory install-redis
+
+install-redis:
+	@echo "installing redis-server (Debian package) for the tests"
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null
+
+## generate: rewrite generated/ from openapi.yaml
+generate: $(STAMP)
+	$(BIN)/python generator/generate.py
+
+## check-generated: fail, with a diff, when generated/ is not what openapi.yaml produces
+check-generated: $(STAMP)
+	$(BIN)/python generator/generate.py --check
+
+## lint: ruff check and ruff format --check over everything
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## format: let ruff fix and format the hand-written code
+format: $(STAMP)
+	$(BIN)/ruff check --fix overlays emulator tests generator bench
+	$(BIN)/ruff format overlays emulator tests generator bench
+
+## typecheck: mypy --strict over generated and hand-written code
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+## test: every check, then the tests
+test: setup check-generated lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache dist build

@@ -1,0 +1,1 @@
+"""A local DingTalk that serves what openapi.yaml describes, for tests and demos."""

@@ -1,0 +1,246 @@
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ..._call import call_kwargs, parse_or_none
+from ...client import AuthenticatedClient, Client
+from ...models.create_subscribed_calendar_request import CreateSubscribedCalendarRequest
+from ...models.create_subscribed_calendar_response import CreateSubscribedCalendarResponse
+from ...models.error import Error
+from ...types import Response
+
+OPERATION_ID = "createSubscribedCalendar"
+METHOD = "POST"
+PATH = "/v1.0/calendar/users/{user_id}/subscribedCalendars"
+
+
+def _get_kwargs(
+    user_id: str,
+    *,
+    body: CreateSubscribedCalendarRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": METHOD,
+        "url": PATH.format(
+            user_id=quote(str(user_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_json_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CreateSubscribedCalendarResponse | Error | None:
+    if response.status_code == 200:
+        response_200 = CreateSubscribedCalendarResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    return None
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CreateSubscribedCalendarResponse | Error | None:
+    return parse_or_none(_parse_json_response, client=client, response=response)
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CreateSubscribedCalendarResponse | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateSubscribedCalendarRequest,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> Response[CreateSubscribedCalendarResponse | Error]:
+    """Create a subscribed calendar
+
+     Creates a subscribed calendar owned by `userId` and returns its id.
+    Needs the app permission Calendar.Calendar.Write. The creator must
+    belong to one of the groups or organisations of the subscription
+    scope. Not idempotent: each successful call makes a new calendar.
+
+    Args:
+        user_id (str):
+        body (CreateSubscribedCalendarRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateSubscribedCalendarResponse | Error]
+    """
+
+    kwargs = _get_kwargs(
+        user_id=user_id,
+        body=body,
+    )
+    response = client.get_httpx_client().request(
+        **call_kwargs(
+            kwargs,
+            OPERATION_ID,
+            timeout=timeout,
+            headers=headers,
+            extensions=extensions,
+        )
+    )
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateSubscribedCalendarRequest,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> CreateSubscribedCalendarResponse | Error | None:
+    """Create a subscribed calendar
+
+     Creates a subscribed calendar owned by `userId` and returns its id.
+    Needs the app permission Calendar.Calendar.Write. The creator must
+    belong to one of the groups or organisations of the subscription
+    scope. Not idempotent: each successful call makes a new calendar.
+
+    Args:
+        user_id (str):
+        body (CreateSubscribedCalendarRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateSubscribedCalendarResponse | Error
+    """
+
+    return sync_detailed(
+        user_id=user_id,
+        client=client,
+        body=body,
+        timeout=timeout,
+        headers=headers,
+        extensions=extensions,
+    ).parsed
+
+
+async def asyncio_detailed(
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateSubscribedCalendarRequest,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> Response[CreateSubscribedCalendarResponse | Error]:
+    """Create a subscribed calendar
+
+     Creates a subscribed calendar owned by `userId` and returns its id.
+    Needs the app permission Calendar.Calendar.Write. The creator must
+    belong to one of the groups or organisations of the subscription
+    scope. Not idempotent: each successful call makes a new calendar.
+
+    Args:
+        user_id (str):
+        body (CreateSubscribedCalendarRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateSubscribedCalendarResponse | Error]
+    """
+
+    kwargs = _get_kwargs(
+        user_id=user_id,
+        body=body,
+    )
+    response = await client.get_async_httpx_client().request(
+        **call_kwargs(
+            kwargs,
+            OPERATION_ID,
+            timeout=timeout,
+            headers=headers,
+            extensions=extensions,
+        )
+    )
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateSubscribedCalendarRequest,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> CreateSubscribedCalendarResponse | Error | None:
+    """Create a subscribed calendar
+
+     Creates a subscribed calendar owned by `userId` and returns its id.
+    Needs the app permission Calendar.Calendar.Write. The creator must
+    belong to one of the groups or organisations of the subscription
+    scope. Not idempotent: each successful call makes a new calendar.
+
+    Args:
+        user_id (str):
+        body (CreateSubscribedCalendarRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateSubscribedCalendarResponse | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            user_id=user_id,
+            client=client,
+            body=body,
+            timeout=timeout,
+            headers=headers,
+            extensions=extensions,
+        )
+    ).parsed

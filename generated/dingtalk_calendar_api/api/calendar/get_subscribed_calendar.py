@@ -1,0 +1,231 @@
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ..._call import call_kwargs, parse_or_none
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.get_subscribed_calendar_response import GetSubscribedCalendarResponse
+from ...types import Response
+
+OPERATION_ID = "getSubscribedCalendar"
+METHOD = "GET"
+PATH = "/v1.0/calendar/users/{user_id}/subscribedCalendars/{calendar_id}"
+
+
+def _get_kwargs(
+    user_id: str,
+    calendar_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": METHOD,
+        "url": PATH.format(
+            user_id=quote(str(user_id), safe=""),
+            calendar_id=quote(str(calendar_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_json_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | GetSubscribedCalendarResponse | None:
+    if response.status_code == 200:
+        response_200 = GetSubscribedCalendarResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    return None
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | GetSubscribedCalendarResponse | None:
+    return parse_or_none(_parse_json_response, client=client, response=response)
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | GetSubscribedCalendarResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    user_id: str,
+    calendar_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> Response[Error | GetSubscribedCalendarResponse]:
+    """Get a subscribed calendar
+
+     Reads one subscribed calendar. `userId` must be its author or one of
+    its managers. Needs the app permission Calendar.Calendar.Read.
+
+    Args:
+        user_id (str):
+        calendar_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | GetSubscribedCalendarResponse]
+    """
+
+    kwargs = _get_kwargs(
+        user_id=user_id,
+        calendar_id=calendar_id,
+    )
+    response = client.get_httpx_client().request(
+        **call_kwargs(
+            kwargs,
+            OPERATION_ID,
+            timeout=timeout,
+            headers=headers,
+            extensions=extensions,
+        )
+    )
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    user_id: str,
+    calendar_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> Error | GetSubscribedCalendarResponse | None:
+    """Get a subscribed calendar
+
+     Reads one subscribed calendar. `userId` must be its author or one of
+    its managers. Needs the app permission Calendar.Calendar.Read.
+
+    Args:
+        user_id (str):
+        calendar_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | GetSubscribedCalendarResponse
+    """
+
+    return sync_detailed(
+        user_id=user_id,
+        calendar_id=calendar_id,
+        client=client,
+        timeout=timeout,
+        headers=headers,
+        extensions=extensions,
+    ).parsed
+
+
+async def asyncio_detailed(
+    user_id: str,
+    calendar_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> Response[Error | GetSubscribedCalendarResponse]:
+    """Get a subscribed calendar
+
+     Reads one subscribed calendar. `userId` must be its author or one of
+    its managers. Needs the app permission Calendar.Calendar.Read.
+
+    Args:
+        user_id (str):
+        calendar_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | GetSubscribedCalendarResponse]
+    """
+
+    kwargs = _get_kwargs(
+        user_id=user_id,
+        calendar_id=calendar_id,
+    )
+    response = await client.get_async_httpx_client().request(
+        **call_kwargs(
+            kwargs,
+            OPERATION_ID,
+            timeout=timeout,
+            headers=headers,
+            extensions=extensions,
+        )
+    )
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    user_id: str,
+    calendar_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> Error | GetSubscribedCalendarResponse | None:
+    """Get a subscribed calendar
+
+     Reads one subscribed calendar. `userId` must be its author or one of
+    its managers. Needs the app permission Calendar.Calendar.Read.
+
+    Args:
+        user_id (str):
+        calendar_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | GetSubscribedCalendarResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            user_id=user_id,
+            calendar_id=calendar_id,
+            client=client,
+            timeout=timeout,
+            headers=headers,
+            extensions=extensions,
+        )
+    ).parsed
