@@ -2,6 +2,7 @@
 
     python generator/generate.py            rewrite generated/ from openapi.yaml
     python generator/generate.py --check    regenerate elsewhere; fail with a diff on any difference
+    ... --target DIR                        work on DIR instead of generated/ (for tests)
 
 Three steps, all deterministic: openapi-python-client renders the client, the models and one
 module per operation (with our templates from generator/templates where its own fall short);
@@ -257,11 +258,11 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def check() -> int:
-    """0 when generated/ is what the spec produces; else print a diff and return 1."""
+def check(target: Path = TARGET) -> int:
+    """0 when ``target`` holds what the spec produces; else print a diff and return 1."""
     with tempfile.TemporaryDirectory() as tmp:
         fresh = _tree(generate_into(Path(tmp)))
-    current = _tree(TARGET / PACKAGE) if (TARGET / PACKAGE).is_dir() else {}
+    current = _tree(target / PACKAGE) if (target / PACKAGE).is_dir() else {}
     diff: list[str] = []
     for name in sorted(fresh.keys() | current.keys()):
         old = current.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
@@ -276,20 +277,22 @@ def check() -> int:
     return 0
 
 
-def generate() -> None:
+def generate(target: Path = TARGET) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         package_dir = generate_into(Path(tmp))
-        TARGET.mkdir(exist_ok=True)
-        shutil.rmtree(TARGET / PACKAGE, ignore_errors=True)
-        shutil.copytree(package_dir, TARGET / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
+        target.mkdir(exist_ok=True)
+        shutil.rmtree(target / PACKAGE, ignore_errors=True)
+        shutil.copytree(package_dir, target / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail with a diff when generated/ is out of date")
-    if parser.parse_args().check:
-        return check()
-    generate()
+    parser.add_argument("--target", type=Path, default=TARGET, help="the folder that holds the package")
+    args = parser.parse_args()
+    if args.check:
+        return check(args.target)
+    generate(args.target)
     return 0
 
 

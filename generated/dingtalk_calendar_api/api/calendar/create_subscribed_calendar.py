@@ -1,12 +1,11 @@
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
-from ..._call import call_kwargs, parse_or_none
+from ..._call import call_kwargs, parse_or_none, path_segment
 from ...client import AuthenticatedClient, Client
 from ...models.create_subscribed_calendar_request import CreateSubscribedCalendarRequest
 from ...models.create_subscribed_calendar_response import CreateSubscribedCalendarResponse
@@ -28,7 +27,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": METHOD,
         "url": PATH.format(
-            user_id=quote(str(user_id), safe=""),
+            user_id=path_segment(user_id),
         ),
     }
 
