@@ -79,7 +79,8 @@ def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _rule(name: str, schema: dict[str, Any], required: bool) -> dict[str, Any]:
+def _rule(name: str, raw: dict[str, Any], required: bool, spec: dict[str, Any]) -> dict[str, Any]:
+    schema = _resolve(spec, raw)
     return {
         "name": name,
         "python_name": snake_case(name),
@@ -88,6 +89,7 @@ def _rule(name: str, schema: dict[str, Any], required: bool) -> dict[str, Any]:
         "min_length": schema.get("minLength"),
         "max_length": schema.get("maxLength"),
         "pattern": schema.get("pattern"),
+        "schema": raw["$ref"].rsplit("/", 1)[-1] if "$ref" in raw else None,
     }
 
 
@@ -107,7 +109,7 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
     for name, schema in sorted(spec["components"]["schemas"].items()):
         required = set(schema.get("required", []))
         properties = schema.get("properties", {})
-        fields = [_rule(prop, _resolve(spec, sub), prop in required) for prop, sub in properties.items()]
+        fields = [_rule(prop, sub, prop in required, spec) for prop, sub in properties.items()]
         at_least_one_of = schema.get("x-dingtalk-at-least-one-of", [])
         schemas.append({"name": name, "fields": fields, "at_least_one_of": at_least_one_of})
 
@@ -131,7 +133,7 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "idempotent": bool(op.get("x-dingtalk-idempotent", method in ("get", "put", "delete"))),
                     "requires_token": op.get("security", spec.get("security", [])) != [],
                     "permission": op.get("x-dingtalk-permission"),
-                    "path_parameters": [_rule(p["name"], p["schema"], True) for p in params if p["in"] == "path"],
+                    "path_parameters": [_rule(p["name"], p["schema"], True, spec) for p in params if p["in"] == "path"],
                     "body_schema": body["$ref"].rsplit("/", 1)[-1] if body and "$ref" in body else None,
                     "errors": [_error(e) for e in op.get("x-dingtalk-errors", [])],
                 }
@@ -194,7 +196,7 @@ def _error_literal(e: dict[str, Any]) -> str:
 
 def _rule_literal(f: dict[str, Any]) -> str:
     args = [f"{k}={f[k]!r}" for k in ("name", "python_name", "required", "type")]
-    args += [f"{k}={f[k]!r}" for k in ("min_length", "max_length", "pattern") if f[k] is not None]
+    args += [f"{k}={f[k]!r}" for k in ("min_length", "max_length", "pattern", "schema") if f[k] is not None]
     return f"FieldRule({', '.join(args)})"
 
 

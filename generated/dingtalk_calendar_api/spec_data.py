@@ -38,6 +38,8 @@ class FieldRule:
     max_length: int | None = None
     pattern: str | None = None
     """A regular expression the value must contain a match of (JSON Schema's ``pattern``)."""
+    schema: str | None = None
+    """For an object field, the name of its schema in ``SCHEMAS``."""
 
 
 @frozen
@@ -162,7 +164,13 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
             FieldRule(name="description", python_name="description", required=False, type="string", max_length=1024),
             FieldRule(name="managers", python_name="managers", required=False, type="array"),
-            FieldRule(name="subscribeScope", python_name="subscribe_scope", required=True, type="object"),
+            FieldRule(
+                name="subscribeScope",
+                python_name="subscribe_scope",
+                required=True,
+                type="object",
+                schema="SubscribeScope",
+            ),
         ),
         at_least_one_of=(),
     ),
@@ -177,7 +185,13 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="code", python_name="code", required=False, type="string"),
             FieldRule(name="message", python_name="message", required=False, type="string"),
             FieldRule(name="requestid", python_name="requestid", required=False, type="string"),
-            FieldRule(name="accessdenieddetail", python_name="accessdenieddetail", required=False, type="object"),
+            FieldRule(
+                name="accessdenieddetail",
+                python_name="accessdenieddetail",
+                required=False,
+                type="object",
+                schema="AccessDeniedDetail",
+            ),
         ),
         at_least_one_of=(),
     ),
@@ -207,7 +221,13 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="description", python_name="description", required=False, type="string"),
             FieldRule(name="author", python_name="author", required=False, type="string"),
             FieldRule(name="managers", python_name="managers", required=False, type="array"),
-            FieldRule(name="subscribeScope", python_name="subscribe_scope", required=False, type="object"),
+            FieldRule(
+                name="subscribeScope",
+                python_name="subscribe_scope",
+                required=False,
+                type="object",
+                schema="SubscribeScope",
+            ),
         ),
         at_least_one_of=(),
     ),
@@ -250,7 +270,13 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
             FieldRule(name="description", python_name="description", required=False, type="string", max_length=1024),
             FieldRule(name="managers", python_name="managers", required=False, type="array"),
-            FieldRule(name="subscribeScope", python_name="subscribe_scope", required=False, type="object"),
+            FieldRule(
+                name="subscribeScope",
+                python_name="subscribe_scope",
+                required=False,
+                type="object",
+                schema="SubscribeScope",
+            ),
         ),
         at_least_one_of=(),
     ),

@@ -55,9 +55,10 @@ def _parse_json_response(
     return None
 
 
-def _parse_response(
+def parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | GetSubscribedCalendarResponse | None:
+    """The parsed answer; None for an empty, non-JSON or wrongly shaped body (the raw bytes stay on ``response``)."""
     return parse_or_none(_parse_json_response, client=client, response=response)
 
 
@@ -68,7 +69,28 @@ def _build_response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
+    )
+
+
+def build_request_kwargs(
+    user_id: str,
+    calendar_id: str,
+    *,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The arguments of ``httpx.Client.request`` for this operation, with one call's options merged."""
+    return call_kwargs(
+        _get_kwargs(
+            user_id=user_id,
+            calendar_id=calendar_id,
+        ),
+        OPERATION_ID,
+        timeout=timeout,
+        headers=headers,
+        extensions=extensions,
     )
 
 
@@ -98,14 +120,10 @@ def sync_detailed(
         Response[Error | GetSubscribedCalendarResponse]
     """
 
-    kwargs = _get_kwargs(
-        user_id=user_id,
-        calendar_id=calendar_id,
-    )
     response = client.get_httpx_client().request(
-        **call_kwargs(
-            kwargs,
-            OPERATION_ID,
+        **build_request_kwargs(
+            user_id=user_id,
+            calendar_id=calendar_id,
             timeout=timeout,
             headers=headers,
             extensions=extensions,
@@ -176,14 +194,10 @@ async def asyncio_detailed(
         Response[Error | GetSubscribedCalendarResponse]
     """
 
-    kwargs = _get_kwargs(
-        user_id=user_id,
-        calendar_id=calendar_id,
-    )
     response = await client.get_async_httpx_client().request(
-        **call_kwargs(
-            kwargs,
-            OPERATION_ID,
+        **build_request_kwargs(
+            user_id=user_id,
+            calendar_id=calendar_id,
             timeout=timeout,
             headers=headers,
             extensions=extensions,

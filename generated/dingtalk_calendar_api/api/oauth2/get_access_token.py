@@ -59,9 +59,10 @@ def _parse_json_response(
     return None
 
 
-def _parse_response(
+def parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> AccessTokenResponse | Error | None:
+    """The parsed answer; None for an empty, non-JSON or wrongly shaped body (the raw bytes stay on ``response``)."""
     return parse_or_none(_parse_json_response, client=client, response=response)
 
 
@@ -72,7 +73,26 @@ def _build_response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
+    )
+
+
+def build_request_kwargs(
+    *,
+    body: GetAccessTokenRequest,
+    timeout: httpx.Timeout | float | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The arguments of ``httpx.Client.request`` for this operation, with one call's options merged."""
+    return call_kwargs(
+        _get_kwargs(
+            body=body,
+        ),
+        OPERATION_ID,
+        timeout=timeout,
+        headers=headers,
+        extensions=extensions,
     )
 
 
@@ -101,13 +121,9 @@ def sync_detailed(
         Response[AccessTokenResponse | Error]
     """
 
-    kwargs = _get_kwargs(
-        body=body,
-    )
     response = client.get_httpx_client().request(
-        **call_kwargs(
-            kwargs,
-            OPERATION_ID,
+        **build_request_kwargs(
+            body=body,
             timeout=timeout,
             headers=headers,
             extensions=extensions,
@@ -175,13 +191,9 @@ async def asyncio_detailed(
         Response[AccessTokenResponse | Error]
     """
 
-    kwargs = _get_kwargs(
-        body=body,
-    )
     response = await client.get_async_httpx_client().request(
-        **call_kwargs(
-            kwargs,
-            OPERATION_ID,
+        **build_request_kwargs(
+            body=body,
             timeout=timeout,
             headers=headers,
             extensions=extensions,
