@@ -1,0 +1,286 @@
+"""Access tokens and the credentials that obtain them, one class per app type DingTalk names.
+
+Each provider asks its token endpoint through the generated layer, sync or async, and
+answers a :class:`Token`. Providers do no caching: :class:`~dingtalk_calendar.TokenManager`
+caches, refreshes and makes sure concurrent callers cause one request.
+
+No secret (app secret, suite secret or ticket, client secret, auth code, refresh token,
+access token) ever appears in a ``repr``, a ``str`` or a log line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+import httpx
+from attrs import field, frozen
+
+from dingtalk_calendar_api import Client
+from dingtalk_calendar_api.api.oauth2 import get_access_token, get_corp_access_token, get_user_access_token
+from dingtalk_calendar_api.models.access_token_response import AccessTokenResponse
+from dingtalk_calendar_api.models.get_access_token_request import GetAccessTokenRequest
+from dingtalk_calendar_api.models.get_corp_access_token_request import GetCorpAccessTokenRequest
+from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
+from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse
+
+from ._errors import RefreshTokenInvalidError, error_from_response
+
+_Parsed = TypeVar("_Parsed", AccessTokenResponse, UserAccessTokenResponse)
+
+
+@frozen
+class Token:
+    """An access token and when it expires.
+
+    ``expires_at`` and ``obtained_at`` are wall-clock epoch seconds (``time.time()``), not
+    monotonic time: a token kept in a shared store (Redis) is read by other processes and
+    hosts, whose monotonic clocks have unrelated origins.
+    """
+
+    access_token: str = field(repr=False)
+    expires_at: float
+    """When DingTalk stops accepting the token (epoch seconds); ``math.inf`` for a fixed token."""
+    refresh_token: str | None = field(default=None, repr=False)
+    """A user token's refresh token, to be sent for the next user token."""
+    obtained_at: float | None = None
+    """When the token was fetched (epoch seconds); None when unknown (a fixed token)."""
+
+
+@runtime_checkable
+class TokenProvider(Protocol):
+    """Credentials that can obtain an access token from DingTalk's token endpoints.
+
+    ``client`` is an un-authenticated generated client on the API's base URL; ``now`` is the
+    token manager's clock (epoch seconds) when the request starts.
+    """
+
+    @property
+    def cache_key(self) -> str:
+        """Identifies the credential (which app, which organisation, which user), never its secret."""
+        ...
+
+    def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        """Ask the token endpoint for a token; ``previous`` is the last one stored (for its refresh token)."""
+        ...
+
+    async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        """The async twin of :meth:`fetch`."""
+        ...
+
+
+def _fingerprint(secret: str) -> str:
+    # Tells credentials apart in a cache key without revealing (or allowing to guess) the secret.
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
+def _send(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
+    return client.get_httpx_client().request(**request_kwargs)
+
+
+async def _asend(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
+    return await client.get_async_httpx_client().request(**request_kwargs)
+
+
+def _parsed_or_raise(response: httpx.Response, parsed: object, expected: type[_Parsed], operation: str) -> _Parsed:
+    """The token endpoint's answer, or the SDK's error for it.
+
+    The generated ``build_request_kwargs``/``parse_response`` are used rather than
+    ``sync_detailed`` so that the raw ``httpx.Response`` reaches ``error_from_response``: it
+    reads the attempt count the retry transport recorded, and the request's secrets, which it
+    scrubs from anything it keeps.
+    """
+    if response.status_code == 200 and isinstance(parsed, expected):
+        return parsed
+    raise error_from_response(response, operation=operation)
+
+
+def _app_token(parsed: AccessTokenResponse, now: float) -> Token:
+    return Token(access_token=parsed.access_token, expires_at=now + parsed.expire_in, obtained_at=now)
+
+
+@frozen
+class FixedToken:
+    """A token you already have (from your own token service, say); it is never refreshed."""
+
+    token: str = field(repr=False)
+
+    @property
+    def cache_key(self) -> str:
+        return f"fixed:{_fingerprint(self.token)}"
+
+    def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        return Token(access_token=self.token, expires_at=math.inf)
+
+    async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        return self.fetch(client, previous=previous, now=now)
+
+
+@frozen
+class InternalAppCredentials:
+    """An internal app (企业内部应用): its AppKey and AppSecret."""
+
+    app_key: str
+    app_secret: str = field(repr=False)
+
+    @property
+    def cache_key(self) -> str:
+        return f"internal:{self.app_key}"
+
+    def _body(self) -> GetAccessTokenRequest:
+        return GetAccessTokenRequest(app_key=self.app_key, app_secret=self.app_secret)
+
+    def _token(self, client: Client, response: httpx.Response, now: float) -> Token:
+        parsed = get_access_token.parse_response(client=client, response=response)
+        return _app_token(_parsed_or_raise(response, parsed, AccessTokenResponse, get_access_token.OPERATION_ID), now)
+
+    def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        request = get_access_token.build_request_kwargs(body=self._body())
+        return self._token(client, _send(client, request), now)
+
+    async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        request = get_access_token.build_request_kwargs(body=self._body())
+        return self._token(client, await _asend(client, request), now)
+
+
+@frozen
+class EnterpriseAppCredentials:
+    """A third-party enterprise app (第三方企业应用) acting for one organisation that authorised it.
+
+    ``suite_ticket`` is the latest ticket DingTalk pushed to your callback. DingTalk pushes new
+    ones, so you may pass a zero-argument callable that returns the current one; it is called
+    at each fetch. One suite serving two organisations needs two credentials, and gets two tokens.
+    """
+
+    suite_key: str
+    suite_secret: str = field(repr=False)
+    auth_corp_id: str
+    suite_ticket: str | Callable[[], str] = field(repr=False)
+
+    @property
+    def cache_key(self) -> str:
+        return f"corp:{self.suite_key}:{self.auth_corp_id}"
+
+    def _body(self) -> GetCorpAccessTokenRequest:
+        ticket = self.suite_ticket() if callable(self.suite_ticket) else self.suite_ticket
+        return GetCorpAccessTokenRequest(
+            suite_key=self.suite_key,
+            suite_secret=self.suite_secret,
+            auth_corp_id=self.auth_corp_id,
+            suite_ticket=ticket,
+        )
+
+    def _token(self, client: Client, response: httpx.Response, now: float) -> Token:
+        parsed = get_corp_access_token.parse_response(client=client, response=response)
+        operation = get_corp_access_token.OPERATION_ID
+        return _app_token(_parsed_or_raise(response, parsed, AccessTokenResponse, operation), now)
+
+    def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        request = get_corp_access_token.build_request_kwargs(body=self._body())
+        return self._token(client, _send(client, request), now)
+
+    async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        request = get_corp_access_token.build_request_kwargs(body=self._body())
+        return self._token(client, await _asend(client, request), now)
+
+
+class UserCredentials:
+    """A third-party personal app (第三方个人应用) acting for one user: a user access token.
+
+    Give the user's ``refresh_token`` (kept from an earlier authorisation) or the one-time
+    ``auth_code`` of a new one. DingTalk may rotate the refresh token on each use: the newest
+    one travels with the stored token, so the token store (Redis for a fleet) keeps it and the
+    next fetch, in this process or another, sends it. The given code or refresh token is sent
+    at most once; after that only the stored refresh token is.
+
+    When DingTalk rejects the refresh token (rotated, unknown or past its ~30 days), or none is
+    left (the store lost it), :class:`RefreshTokenInvalidError` is raised: the user must
+    authorise the app again.
+    """
+
+    __slots__ = ("_auth_code", "_initial_refresh_token", "_initial_spent", "client_id", "client_secret")
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str | None = None,
+        auth_code: str | None = None,
+    ) -> None:
+        if not refresh_token and not auth_code:
+            raise ValueError("UserCredentials needs a refresh_token or an auth_code")
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self._initial_refresh_token = refresh_token
+        self._auth_code = auth_code
+        # Set once the given refresh token or code has reached DingTalk: a code works once and a
+        # refresh token may have been rotated, so neither is a fallback afterwards.
+        self._initial_spent = False
+
+    def __repr__(self) -> str:
+        return f"UserCredentials(client_id={self.client_id!r}, cache_key={self.cache_key!r})"
+
+    @property
+    def cache_key(self) -> str:
+        # The fingerprint of the initial grant tells two users of one app apart.
+        initial = self._initial_refresh_token or self._auth_code or ""
+        return f"user:{self.client_id}:{_fingerprint(initial)}"
+
+    def _body(self, previous: Token | None) -> tuple[GetUserAccessTokenRequest, bool]:
+        """The request, and whether it spends the initial refresh token or code."""
+        if previous is not None and previous.refresh_token:
+            return self._refresh_body(previous.refresh_token), False
+        if self._initial_spent:
+            raise RefreshTokenInvalidError(
+                f"no refresh token left for {self.cache_key}: the one given was already used and the "
+                "token store holds none (lost or flushed?); the user must authorise the app again"
+            )
+        if self._initial_refresh_token:
+            return self._refresh_body(self._initial_refresh_token), True
+        assert self._auth_code is not None  # __init__ checked that one of the two is given
+        body = GetUserAccessTokenRequest(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            grant_type="authorization_code",
+            code=self._auth_code,
+        )
+        return body, True
+
+    def _refresh_body(self, refresh_token: str) -> GetUserAccessTokenRequest:
+        return GetUserAccessTokenRequest(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            grant_type="refresh_token",
+            refresh_token=refresh_token,
+        )
+
+    def _token(self, client: Client, response: httpx.Response, sent: GetUserAccessTokenRequest, now: float) -> Token:
+        parsed = _parsed_or_raise(
+            response,
+            get_user_access_token.parse_response(client=client, response=response),
+            UserAccessTokenResponse,
+            get_user_access_token.OPERATION_ID,
+        )
+        # Keep the refresh token that was sent when DingTalk does not hand out a new one.
+        rotated = parsed.refresh_token if isinstance(parsed.refresh_token, str) and parsed.refresh_token else None
+        kept = sent.refresh_token if isinstance(sent.refresh_token, str) else None
+        return Token(
+            access_token=parsed.access_token,
+            expires_at=now + parsed.expire_in,
+            refresh_token=rotated or kept,
+            obtained_at=now,
+        )
+
+    def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        body, spends_initial = self._body(previous)
+        response = _send(client, get_user_access_token.build_request_kwargs(body=body))
+        self._initial_spent = self._initial_spent or spends_initial
+        return self._token(client, response, body, now)
+
+    async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        body, spends_initial = self._body(previous)
+        response = await _asend(client, get_user_access_token.build_request_kwargs(body=body))
+        self._initial_spent = self._initial_spent or spends_initial
+        return self._token(client, response, body, now)
