@@ -1,1 +1,111 @@
-"""The DingTalk subscribed-calendar SDK: the hand-written layer over the generated client."""
+"""The DingTalk subscribed-calendar SDK: the hand-written layer over the generated client.
+
+Start with :class:`CalendarClient` (or :class:`AsyncCalendarClient`) and one of the
+credential classes; see the README for each app type, errors, retries, bulk jobs and
+extension by overlays. The low-level generated client is ``dingtalk_calendar_api``.
+"""
+
+from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
+
+from ._async_client import AsyncCalendarClient
+from ._auth import DingTalkAuth
+from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
+from ._client import CalendarClient
+from ._env import ConfigurationError, credentials_from_env, settings_from_env
+from ._errors import (
+    AccessTokenPermissionDeniedError,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    DingTalkError,
+    InvalidCredentialsError,
+    InvalidParameterError,
+    MalformedResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RefreshTokenInvalidError,
+    ServerError,
+    SubscribeLimitExceededError,
+    ValidationError,
+    error_from_response,
+)
+from ._models import Calendar, CreatedCalendar, Result, Scope
+from ._overlay import Overlay
+from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
+from ._retry import AsyncRetryTransport, RetryTransport
+from ._retry_policy import NO_RETRIES, RetryPolicy
+from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._token_manager import TokenManager
+from ._token_store import MemoryTokenStore, RedisTokenStore, TokenStore
+from ._tokens import (
+    EnterpriseAppCredentials,
+    FixedToken,
+    InternalAppCredentials,
+    Token,
+    TokenProvider,
+    UserCredentials,
+)
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_BULK_RATE",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "NO_RETRIES",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AccessTokenPermissionDeniedError",
+    "AsyncCalendarClient",
+    "AsyncRateLimiter",
+    "AsyncRetryTransport",
+    "AuthenticationError",
+    "BadRequestError",
+    "BulkResult",
+    "Calendar",
+    "CalendarClient",
+    "ConfigurationError",
+    "CreatedCalendar",
+    "DingTalkAuth",
+    "DingTalkError",
+    "EnterpriseAppCredentials",
+    "ErrorCode",
+    "ErrorReason",
+    "Failure",
+    "FixedToken",
+    "InternalAppCredentials",
+    "InvalidCredentialsError",
+    "InvalidParameterError",
+    "MalformedResponseError",
+    "MemoryTokenStore",
+    "NotFoundError",
+    "Overlay",
+    "PermissionDeniedError",
+    "Progress",
+    "RateLimit",
+    "RateLimitError",
+    "RateLimiter",
+    "RedisRateLimit",
+    "RedisTokenStore",
+    "RefreshTokenInvalidError",
+    "Result",
+    "RetryPolicy",
+    "RetryTransport",
+    "Scope",
+    "ServerError",
+    "SubscribeLimitExceededError",
+    "Token",
+    "TokenManager",
+    "TokenProvider",
+    "TokenStore",
+    "UserCredentials",
+    "ValidationError",
+    "abulk_run",
+    "bulk_run",
+    "credentials_from_env",
+    "error_from_response",
+    "settings_from_env",
+]

@@ -1,0 +1,239 @@
+"""The async client: the same surface as :class:`CalendarClient`, every method awaitable."""
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Self, TypeVar
+
+import httpx
+
+import dingtalk_calendar_api
+
+from . import _calls
+from ._auth import DingTalkAuth
+from ._base_client import BaseClient
+from ._bulk import BulkResult, Progress, abulk_run
+from ._env import settings_from_env
+from ._errors import DingTalkError, error_from_response
+from ._extensions import ATTEMPTS_EXTENSION
+from ._models import Calendar, CreatedCalendar, Result, Scope
+from ._overlay import Overlay
+from ._rate_limit import AsyncRateLimiter
+from ._retry import AsyncRetryTransport
+from ._retry_policy import RetryPolicy
+from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
+from ._token_manager import TokenManager
+from ._token_store import TokenStore
+from ._tokens import TokenProvider
+
+T = TypeVar("T")
+
+
+class AsyncCalendarClient(BaseClient):
+    """DingTalk's subscribed calendars, async. One connection pool for the client's life.
+
+    ``credentials`` is a token provider (``InternalAppCredentials``,
+    ``EnterpriseAppCredentials``, ``UserCredentials``) or a fixed access token string.
+    Use it as an async context manager, or await :meth:`aclose`.
+    """
+
+    def __init__(
+        self,
+        credentials: TokenProvider | str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        token_store: TokenStore | None = None,
+        refresh_margin: float | None = None,
+        overlays: Iterable[Overlay] = (),
+        transport: httpx.AsyncBaseTransport | None = None,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+    ) -> None:
+        super().__init__(
+            credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            token_store=token_store,
+            refresh_margin=refresh_margin,
+            overlays=overlays,
+        )
+        self._client_defaults = self._defaults
+        retrying = AsyncRetryTransport(
+            transport or httpx.AsyncHTTPTransport(limits=limits), policy=self._defaults.retry
+        )
+        self.tokens = TokenManager(
+            self._provider,
+            store=self._token_store,
+            base_url=self.base_url,
+            async_transport=retrying,
+            timeout=self.timeout,
+            **self._margin(),
+        )
+        """The client's token manager: ``client.tokens.invalidate()`` forces a refresh."""
+        self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
+        )
+        self._api.set_async_httpx_client(self._http)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Self:
+        """A client configured by ``DINGTALK_*`` variables (see :mod:`dingtalk_calendar._env`); ``overrides`` win."""
+        return cls(**{**settings_from_env(environ), **overrides})
+
+    def _margin(self) -> dict[str, Any]:
+        return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
+
+    # -- the five operations -------------------------------------------------------------
+
+    async def create(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        scope: Scope,
+        description: str | None = None,
+        managers: Sequence[str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> CreatedCalendar:
+        """Create a subscribed calendar owned by ``user_id`` (a unionId); returns its id."""
+        options = self._options(timeout, max_retries)
+        return await self._run(
+            _calls.create(user_id, name=name, scope=scope, description=description, managers=managers, options=options)
+        )
+
+    async def get(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Calendar:
+        """Read a calendar; ``user_id`` must be its author or a manager."""
+        return await self._run(_calls.get(user_id, calendar_id, options=self._options(timeout, max_retries)))
+
+    async def update(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        managers: Sequence[str] | None = None,
+        scope: Scope | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Result:
+        """Change the fields given (only those are sent); ``user_id`` must be the author or a manager."""
+        options = self._options(timeout, max_retries)
+        return await self._run(
+            _calls.update(
+                user_id,
+                calendar_id,
+                name=name,
+                description=description,
+                managers=managers,
+                scope=scope,
+                options=options,
+            )
+        )
+
+    async def subscribe(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Result:
+        """Subscribe ``user_id`` to the calendar (harmless when already subscribed)."""
+        return await self._run(_calls.subscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+
+    async def unsubscribe(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Result:
+        """Unsubscribe ``user_id`` from the calendar."""
+        return await self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+
+    # -- bulk ----------------------------------------------------------------------------
+
+    async def bulk_subscribe(
+        self,
+        calendar_id: str,
+        user_ids: Iterable[str],
+        *,
+        concurrency: int = 8,
+        rate_limiter: AsyncRateLimiter | None = None,
+        already_done: Iterable[str] = (),
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
+        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
+        return await abulk_run(
+            self.subscribe,
+            calendar_id,
+            user_ids,
+            concurrency=concurrency,
+            rate_limiter=rate_limiter,
+            already_done=already_done,
+            on_progress=on_progress,
+        )
+
+    async def bulk_unsubscribe(
+        self,
+        calendar_id: str,
+        user_ids: Iterable[str],
+        *,
+        concurrency: int = 8,
+        rate_limiter: AsyncRateLimiter | None = None,
+        already_done: Iterable[str] = (),
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
+        """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
+        return await abulk_run(
+            self.unsubscribe,
+            calendar_id,
+            user_ids,
+            concurrency=concurrency,
+            rate_limiter=rate_limiter,
+            already_done=already_done,
+            on_progress=on_progress,
+        )
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    async def _run(self, call: "_calls.Call[T]") -> T:
+        request = self._http.build_request(**call.request_kwargs)
+        await self._overlays.arequest(request)
+        try:
+            response = await self._http.send(request)
+        except DingTalkError as error:  # the retry transport's connection and timeout errors
+            await self._overlays.aerror(error)
+            raise
+        if response.is_success:
+            await self._overlays.aresponse(response)
+            return call.finish(response, self._api)
+        status_error = error_from_response(
+            response, operation=call.operation, attempts=response.extensions.get(ATTEMPTS_EXTENSION, 1)
+        )
+        await self._overlays.aerror(status_error)
+        raise status_error
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -1,0 +1,86 @@
+"""What the sync and async clients share: configuration, credentials, overlays, per-call options."""
+
+import copy
+from collections.abc import Iterable
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from ._logging import configure_from_env
+from ._overlay import Overlay, Overlays
+from ._retry_policy import RetryPolicy
+from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, CallDefaults, as_timeout
+from ._token_store import MemoryTokenStore, TokenStore
+from ._tokens import FixedToken, TokenProvider
+
+_O = TypeVar("_O", bound=Overlay)
+
+
+def as_provider(credentials: TokenProvider | str) -> TokenProvider:
+    """A plain string is a fixed access token the caller refreshes itself."""
+    return FixedToken(credentials) if isinstance(credentials, str) else credentials
+
+
+class BaseClient:
+    """Configuration shared by :class:`CalendarClient` and :class:`AsyncCalendarClient`."""
+
+    def __init__(
+        self,
+        credentials: TokenProvider | str,
+        *,
+        base_url: str,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        retry_policy: RetryPolicy | None,
+        token_store: TokenStore | None,
+        refresh_margin: float | None,
+        overlays: Iterable[Overlay],
+    ) -> None:
+        configure_from_env()
+        self.base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
+        self._provider = as_provider(credentials)
+        self._token_store = token_store if token_store is not None else MemoryTokenStore()
+        self._refresh_margin = refresh_margin
+        policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=DEFAULT_MAX_RETRIES)
+        self._defaults = CallDefaults(timeout=DEFAULT_TIMEOUT, retry=policy).with_overrides(timeout, max_retries)
+        self._overlays = Overlays(overlays)
+        for overlay in self._overlays.items:
+            overlay.bind(self)  # type: ignore[arg-type]  # self is one of the two concrete clients
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._defaults.timeout
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._defaults.retry
+
+    def with_options(self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None) -> Self:
+        """A client with other defaults that shares this one's connections, tokens and overlays.
+
+        Close the original, not the copy: they share one connection pool.
+        """
+        clone = copy.copy(self)
+        clone._defaults = self._defaults.with_overrides(timeout, max_retries)
+        return clone
+
+    def overlay(self, kind: type[_O]) -> _O:
+        """The overlay of class ``kind`` this client was given, to reach its helpers."""
+        return self._overlays.get(kind)
+
+    def _options(self, timeout: float | httpx.Timeout | None, max_retries: int | None) -> dict[str, Any]:
+        if timeout is None and max_retries is None and self._defaults_are_the_clients():
+            return {}
+        return self._defaults.options(
+            as_timeout(timeout) if timeout is not None else self._defaults.timeout,
+            max_retries if max_retries is not None else self._defaults.retry.max_retries,
+        )
+
+    def _defaults_are_the_clients(self) -> bool:
+        # A with_options() copy differs from the httpx client's own defaults and must say so per call.
+        return self._defaults is self._client_defaults
+
+    _client_defaults: CallDefaults
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={self._provider!r})"

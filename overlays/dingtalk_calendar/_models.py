@@ -1,0 +1,123 @@
+"""The values users pass and get back: immutable, typed, and free of the wire's camelCase."""
+
+from collections.abc import Iterable
+
+import httpx
+from attrs import field, frozen
+
+from dingtalk_calendar_api.models import GetSubscribedCalendarResponse, SubscribeScope
+from dingtalk_calendar_api.types import UNSET, Unset
+
+
+def _ids(values: Iterable[str]) -> tuple[str, ...]:
+    # A str is an Iterable[str] too; taking it as one id is what the caller meant.
+    return (values,) if isinstance(values, str) else tuple(values)
+
+
+@frozen
+class Scope:
+    """Who may subscribe to a calendar: users, groups and organisations.
+
+    Build it in one go or step by step; each step returns a new scope::
+
+        Scope(users=["u1"], organisations=["ding123"])
+        Scope().with_users("u1", "u2").with_groups("cid1").with_organisations("ding123")
+    """
+
+    users: tuple[str, ...] = field(default=(), converter=_ids)
+    """unionIds of users."""
+    groups: tuple[str, ...] = field(default=(), converter=_ids)
+    """openConversationIds of group chats whose members may subscribe."""
+    organisations: tuple[str, ...] = field(default=(), converter=_ids)
+    """corpIds of organisations whose members may subscribe."""
+
+    def with_users(self, *union_ids: str) -> "Scope":
+        return Scope(self.users + union_ids, self.groups, self.organisations)
+
+    def with_groups(self, *open_conversation_ids: str) -> "Scope":
+        return Scope(self.users, self.groups + open_conversation_ids, self.organisations)
+
+    def with_organisations(self, *corp_ids: str) -> "Scope":
+        return Scope(self.users, self.groups, self.organisations + corp_ids)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.users or self.groups or self.organisations)
+
+    def to_wire(self) -> SubscribeScope:
+        # Empty lists are left out, as DingTalk's own examples do.
+        return SubscribeScope(
+            union_ids=list(self.users) if self.users else UNSET,
+            open_conversation_ids=list(self.groups) if self.groups else UNSET,
+            corp_ids=list(self.organisations) if self.organisations else UNSET,
+        )
+
+    @classmethod
+    def from_wire(cls, scope: SubscribeScope | Unset) -> "Scope":
+        if isinstance(scope, Unset):
+            return cls()
+        return cls(
+            users=scope.union_ids or (),
+            groups=scope.open_conversation_ids or (),
+            organisations=scope.corp_ids or (),
+        )
+
+
+@frozen
+class Calendar:
+    """A subscribed calendar as DingTalk returns it."""
+
+    calendar_id: str
+    name: str
+    description: str
+    author: str
+    """unionId of the creator."""
+    managers: tuple[str, ...]
+    """unionIds of the co-editors."""
+    scope: Scope
+    request_id: str | None = field(default=None, eq=False)
+    """DingTalk's id of the request that read it."""
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    @classmethod
+    def from_wire(
+        cls, data: GetSubscribedCalendarResponse, request_id: str | None, raw_response: httpx.Response | None = None
+    ) -> "Calendar":
+        return cls(
+            calendar_id=_text(data.calendar_id),
+            name=_text(data.name),
+            description=_text(data.description),
+            author=_text(data.author),
+            managers=tuple(data.managers or ()),
+            scope=Scope.from_wire(data.subscribe_scope),
+            request_id=request_id,
+            raw_response=raw_response,
+        )
+
+
+@frozen
+class CreatedCalendar:
+    """The answer to a create: the new calendar's id."""
+
+    calendar_id: str
+    request_id: str | None = field(default=None, eq=False)
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+
+@frozen
+class Result:
+    """DingTalk's ``{"result": true}``; ``bool(result)`` is that boolean."""
+
+    result: bool
+    request_id: str | None = field(default=None, eq=False)
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __bool__(self) -> bool:
+        return self.result
+
+
+def _text(value: str | Unset) -> str:
+    return "" if isinstance(value, Unset) else value

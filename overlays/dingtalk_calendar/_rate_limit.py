@@ -1,0 +1,168 @@
+"""Client-side rate limiting, to stay under DingTalk's per-app, per-API quota (about 20 calls a second).
+
+Both limiters use GCRA (the generic cell rate algorithm): one timestamp per key, the
+"theoretical arrival time" of the next call, pushed ``1 / rate`` seconds on by each call.
+A caller waits until that time is at most ``burst / rate`` ahead of now. It spaces calls
+evenly, so no one-second window sees more than ``rate`` calls (plus ``burst`` - 1).
+
+- :class:`RateLimit` holds the timestamp in memory: one process.
+- :class:`RedisRateLimit` holds it in Redis and updates it atomically with a Lua script on
+  Redis's own clock, so every process and host of a fleet that uses one app shares one budget.
+"""
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from attrs import field, frozen, validators
+
+if TYPE_CHECKING:
+    import redis
+    import redis.asyncio
+
+DEFAULT_BULK_RATE: Final = 19.0
+"""Calls per second: just under DingTalk's quota of about 20 per app and API."""
+
+
+class RateLimiter(Protocol):
+    """Waits until the next call may start (sync)."""
+
+    def acquire(self) -> None: ...
+
+
+class AsyncRateLimiter(Protocol):
+    """Waits until the next call may start (async)."""
+
+    async def aacquire(self) -> None: ...
+
+
+@frozen
+class _Budget:
+    rate: float = field(validator=validators.gt(0))
+    burst: int = field(default=1, validator=validators.ge(1))
+
+    @property
+    def interval(self) -> float:
+        return 1.0 / self.rate
+
+    def wait_and_next(self, now: float, arrival: float) -> tuple[float, float]:
+        """For a call at ``now`` with stored arrival time ``arrival``: (seconds to wait, new arrival time)."""
+        arrival = max(arrival, now)
+        wait = max(0.0, arrival - (self.burst - 1) * self.interval - now)
+        return wait, arrival + self.interval
+
+
+class RateLimit:
+    """At most ``rate`` calls a second in this process, evenly spaced; ``burst`` may start at once."""
+
+    def __init__(self, rate: float = DEFAULT_BULK_RATE, *, burst: int = 1, clock: Callable[[], float] = time.monotonic):
+        self._budget = _Budget(rate, burst)
+        self._clock = clock
+        self._arrival = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def rate(self) -> float:
+        return self._budget.rate
+
+    def _reserve(self) -> float:
+        # Reserving under a lock and sleeping outside it lets waiters queue up in order.
+        with self._lock:
+            wait, self._arrival = self._budget.wait_and_next(self._clock(), self._arrival)
+        return wait
+
+    def acquire(self) -> None:
+        wait = self._reserve()
+        if wait > 0:
+            time.sleep(wait)
+
+    async def aacquire(self) -> None:
+        wait = self._reserve()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def __repr__(self) -> str:
+        return f"RateLimit(rate={self._budget.rate}, burst={self._budget.burst})"
+
+
+# KEYS[1]: the arrival-time key. ARGV: interval and burst allowance in microseconds.
+# Returns the wait in microseconds. Redis's TIME keeps the hosts of a fleet on one clock.
+_GCRA_SCRIPT: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local allowance = tonumber(ARGV[2])
+local arrival = tonumber(redis.call('GET', KEYS[1]) or '0')
+if arrival < now then arrival = now end
+local wait = arrival - allowance - now
+if wait < 0 then wait = 0 end
+local next_arrival = arrival + interval
+redis.call('SET', KEYS[1], next_arrival, 'PX', math.ceil((next_arrival - now) / 1000) + 1000)
+return wait
+"""
+
+
+class RedisRateLimit:
+    """At most ``rate`` calls a second across every process that uses the same Redis ``key``.
+
+    Give it a sync client (``redis.Redis``) for the sync SDK client, an async one
+    (``redis.asyncio.Redis``) for the async client, or a URL and it makes the one it needs.
+    Name the key after the app and API it protects, e.g. ``"dingtalk:rate:<appKey>:subscribe"``.
+    """
+
+    def __init__(
+        self,
+        redis_client: "str | redis.Redis | redis.asyncio.Redis",
+        key: str,
+        rate: float = DEFAULT_BULK_RATE,
+        *,
+        burst: int = 1,
+    ) -> None:
+        self._budget = _Budget(rate, burst)
+        self._client = redis_client
+        self.key = key
+        self._sync: Any = None
+        self._async: Any = None
+
+    def _args(self) -> tuple[int, int]:
+        interval = round(self._budget.interval * 1_000_000)
+        return interval, interval * (self._budget.burst - 1)
+
+    def acquire(self) -> None:
+        if self._sync is None:
+            self._sync = _sync_script(self._client)
+        wait_us = int(self._sync(keys=[self.key], args=self._args()))
+        if wait_us > 0:
+            time.sleep(wait_us / 1_000_000)
+
+    async def aacquire(self) -> None:
+        if self._async is None:
+            self._async = _async_script(self._client)
+        wait_us = int(await self._async(keys=[self.key], args=self._args()))
+        if wait_us > 0:
+            await asyncio.sleep(wait_us / 1_000_000)
+
+    def __repr__(self) -> str:
+        return f"RedisRateLimit(key={self.key!r}, rate={self._budget.rate}, burst={self._budget.burst})"
+
+
+def _import_redis() -> Any:
+    try:
+        import redis.asyncio
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("RedisRateLimit needs redis-py: pip install 'dingtalk-calendar[redis]'") from error
+    return redis
+
+
+def _sync_script(client: Any) -> Any:
+    if isinstance(client, str):
+        client = _import_redis().Redis.from_url(client)
+    return client.register_script(_GCRA_SCRIPT)
+
+
+def _async_script(client: Any) -> Any:
+    if isinstance(client, str):
+        client = _import_redis().asyncio.Redis.from_url(client)
+    return client.register_script(_GCRA_SCRIPT)
