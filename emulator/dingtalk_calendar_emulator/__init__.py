@@ -1,1 +1,72 @@
-"""A local DingTalk that serves what openapi.yaml describes, for tests and demos."""
+"""A local DingTalk that serves what openapi.yaml describes, for tests and demos.
+
+    from dingtalk_calendar_emulator import Emulator
+
+    with Emulator() as emu:
+        print(emu.url, emu.internal_app.app_key, emu.internal_app.app_secret)
+
+Names are imported lazily, so that loading the pytest plugin (registered for every
+installation of the SDK) costs nothing and needs neither starlette nor uvicorn until an
+emulator is used.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .apps import ALL_PERMISSIONS, EnterpriseApp, InternalApp, PersonalApp
+    from .clock import Clock
+    from .directory import DEFAULT_DIRECTORY, Directory, DirectoryError
+    from .emulator import Emulator, EmulatorError, PortInUseError, default_apps
+    from .faults import Faults
+    from .state import Calendar, Scope, StateSnapshot
+    from .stats import Stats
+
+_EXPORTS = {
+    "ALL_PERMISSIONS": "apps",
+    "EnterpriseApp": "apps",
+    "InternalApp": "apps",
+    "PersonalApp": "apps",
+    "Clock": "clock",
+    "DEFAULT_DIRECTORY": "directory",
+    "Directory": "directory",
+    "DirectoryError": "directory",
+    "Emulator": "emulator",
+    "EmulatorError": "emulator",
+    "PortInUseError": "emulator",
+    "default_apps": "emulator",
+    "Faults": "faults",
+    "Calendar": "state",
+    "Scope": "state",
+    "StateSnapshot": "state",
+    "Stats": "stats",
+}
+
+__all__ = [
+    "ALL_PERMISSIONS",
+    "DEFAULT_DIRECTORY",
+    "Calendar",
+    "Clock",
+    "Directory",
+    "DirectoryError",
+    "Emulator",
+    "EmulatorError",
+    "EnterpriseApp",
+    "Faults",
+    "InternalApp",
+    "PersonalApp",
+    "PortInUseError",
+    "Scope",
+    "StateSnapshot",
+    "Stats",
+    "default_apps",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

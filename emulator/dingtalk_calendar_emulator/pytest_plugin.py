@@ -1,1 +1,50 @@
-"""pytest plugin: fixtures that start a local DingTalk emulator (filled in by the emulator issue)."""
+"""pytest plugin: fixtures that start a local DingTalk emulator for a test.
+
+Installed with the SDK (the ``pytest11`` entry point), so a user's own suite can write::
+
+    def test_my_code(dingtalk_emulator):
+        client = MyClient(base_url=dingtalk_emulator.url,
+                          app_key=dingtalk_emulator.internal_app.app_key,
+                          app_secret=dingtalk_emulator.internal_app.app_secret)
+        ...
+
+    def test_with_a_tight_quota(dingtalk_emulator_factory):
+        emu = dingtalk_emulator_factory(qps_limit=2)
+
+The emulator is imported only when a fixture is used, so the plugin costs nothing in
+suites that do not use it and works without the ``emulator`` extra until then.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+
+
+@pytest.fixture
+def dingtalk_emulator() -> Iterator["Emulator"]:
+    """A fresh, running Emulator with default settings, stopped after the test."""
+    from .emulator import Emulator
+
+    with Emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def dingtalk_emulator_factory() -> Iterator[Callable[..., "Emulator"]]:
+    """A function that starts an Emulator with the given keyword arguments; all are stopped after the test."""
+    from .emulator import Emulator
+
+    started: list[Emulator] = []
+
+    def start(**kwargs: Any) -> Emulator:
+        emulator = Emulator(**kwargs).start()
+        started.append(emulator)
+        return emulator
+
+    yield start
+    for emulator in reversed(started):
+        emulator.stop()

@@ -1,0 +1,312 @@
+"""``Emulator``: a local DingTalk on 127.0.0.1, served by uvicorn in a background thread."""
+
+import errno
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import uvicorn
+
+from .apps import App, AppRegistry, EnterpriseApp, InternalApp, PersonalApp
+from .calendars import CalendarService
+from .clock import Clock
+from .directory import Directory
+from .faults import Faults
+from .oauth import OAuthService
+from .server import Backend, build_app
+from .state import CalendarStore, StateSnapshot
+from .stats import Stats
+from .throttle import QpsLimiter
+from .tokens import Grant, TokenStore
+
+DEFAULT_QPS_LIMIT = 20
+"""DingTalk's quota per app and API, about 20 requests per second."""
+DEFAULT_TOKEN_TTL = 7200
+DEFAULT_REFRESH_TOKEN_TTL = 30 * 24 * 3600
+DEFAULT_AUTH_CODE_TTL = 300
+DEFAULT_SUBSCRIBE_LIMIT = 100
+"""How many calendars one user may subscribe to (DingTalk does not publish its figure)."""
+STARTUP_TIMEOUT = 10.0
+
+
+class EmulatorError(RuntimeError):
+    """The emulator cannot start or was used wrongly."""
+
+
+class PortInUseError(EmulatorError):
+    """The port asked for is taken by another process."""
+
+
+def default_apps() -> list[App]:
+    """One app of each kind, with every permission and fake, emulator-only credentials."""
+    # Fake secrets that only this emulator accepts; printing and committing them is fine.
+    return [
+        InternalApp(app_key="emulator-app-key", app_secret="emulator-app-secret"),  # noqa: S106
+        EnterpriseApp(
+            suite_key="emulator-suite-key",
+            suite_secret="emulator-suite-secret",  # noqa: S106
+            suite_ticket="emulator-suite-ticket",
+        ),
+        PersonalApp(client_id="emulator-client-id", client_secret="emulator-client-secret"),  # noqa: S106
+    ]
+
+
+class Emulator:
+    """A local DingTalk: the five calendar operations and three token endpoints over real HTTP.
+
+    Use it as a context manager (or ``start()``/``stop()``)::
+
+        with Emulator() as emu:
+            token = emu.issue_token()
+            httpx.get(f"{emu.url}/v1.0/...", headers={"x-acs-dingtalk-access-token": token})
+
+    Parameters: ``qps_limit`` requests per app and API per second (None: no quota);
+    ``token_ttl`` seconds an access token lives; ``refresh_token_ttl`` and ``auth_code_ttl``
+    the same for a personal app's credentials; ``subscribe_limit`` calendars per user (None:
+    no limit); ``directory`` the users, groups and organisations (default: the demo
+    directory); ``apps`` the registered apps (default: one of each kind, see
+    ``default_apps``); ``port`` 0 for a free one.
+    """
+
+    def __init__(
+        self,
+        *,
+        qps_limit: int | None = DEFAULT_QPS_LIMIT,
+        token_ttl: float = DEFAULT_TOKEN_TTL,
+        refresh_token_ttl: float = DEFAULT_REFRESH_TOKEN_TTL,
+        auth_code_ttl: float = DEFAULT_AUTH_CODE_TTL,
+        subscribe_limit: int | None = DEFAULT_SUBSCRIBE_LIMIT,
+        directory: Directory | None = None,
+        apps: Iterable[App] | None = None,
+        port: int = 0,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.host = host
+        self.requested_port = port
+        self.clock = Clock()
+        self.directory = directory if directory is not None else Directory.default()
+        self.faults = Faults()
+        self.stats = Stats()
+        self.tokens = TokenStore(
+            self.clock, token_ttl=token_ttl, refresh_token_ttl=refresh_token_ttl, auth_code_ttl=auth_code_ttl
+        )
+        self.apps = AppRegistry()
+        for app in default_apps() if apps is None else apps:
+            self.add_app(app)
+        self._store = CalendarStore()
+        self._limiter = QpsLimiter(self.clock, qps_limit)
+        self._calendars = CalendarService(self._store, self.directory, subscribe_limit)
+        backend = Backend(
+            calendars=self._calendars,
+            oauth=OAuthService(self.apps, self.tokens, self.directory, self.stats),
+            tokens=self.tokens,
+            store=self._store,
+            limiter=self._limiter,
+            faults=self.faults,
+            stats=self.stats,
+            control={"clock": self._control_clock, "reset": lambda _: self._control_reset()},
+        )
+        self.asgi_app = build_app(backend)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    # Lifecycle
+
+    def start(self) -> Self:
+        """Bind the port and serve in a background thread; returns once requests are answered."""
+        if self._thread is not None:
+            raise EmulatorError("this emulator is already running")
+        sock = _bind(self.host, self.requested_port)
+        self._port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.asgi_app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=2,
+        )
+        server = uvicorn.Server(config)
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            try:
+                server.run(sockets=[sock])
+            except BaseException as exc:  # reported to start() below
+                failure.append(exc)
+            finally:
+                sock.close()
+
+        thread = threading.Thread(target=serve, name=f"dingtalk-emulator-{self._port}", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                thread.join(STARTUP_TIMEOUT)
+                raise EmulatorError(f"the emulator did not start on {self.host}:{self._port}") from (
+                    failure[0] if failure else None
+                )
+            time.sleep(0.002)
+        self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections and wait for the thread to end."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.should_exit = True
+        thread.join()
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is serving."""
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def port(self) -> int:
+        """The port it listens on (known once started)."""
+        if self._port is None:
+            raise EmulatorError("the emulator has not been started")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """The base URL to give a client, such as ``http://127.0.0.1:54321``."""
+        return f"http://{self.host}:{self.port}"
+
+    # Apps and tokens
+
+    def add_app(self, app: App) -> App:
+        """Register another app (also while running); it replaces one of the same kind and key."""
+        if isinstance(app, PersonalApp):
+            app.bind(self)
+        self.apps.add(app)
+        return app
+
+    @property
+    def internal_app(self) -> InternalApp:
+        """The first registered internal app (by default appKey ``emulator-app-key``)."""
+        return _first(self.apps.first(InternalApp), "InternalApp")
+
+    @property
+    def enterprise_app(self) -> EnterpriseApp:
+        """The first registered third-party enterprise app (by default suiteKey ``emulator-suite-key``)."""
+        return _first(self.apps.first(EnterpriseApp), "EnterpriseApp")
+
+    @property
+    def personal_app(self) -> PersonalApp:
+        """The first registered third-party personal app (by default clientId ``emulator-client-id``)."""
+        return _first(self.apps.first(PersonalApp), "PersonalApp")
+
+    def issue_token(self, app: App | None = None, *, corp_id: str | None = None, union_id: str | None = None) -> str:
+        """An access token without HTTP (not counted in ``stats``): the same one the endpoints hand out.
+
+        ``app`` defaults to ``internal_app``. An EnterpriseApp needs the organisation
+        (``corp_id``, default: the first one it may serve); a PersonalApp the user
+        (``union_id``, default: the directory's first user).
+        """
+        app = app if app is not None else self.internal_app
+        if isinstance(app, EnterpriseApp):
+            corps = sorted(self.directory.corps if app.authorised_corp_ids is None else app.authorised_corp_ids)
+            corp_id = corp_id or (corps[0] if corps else None)
+            if corp_id is None:
+                raise EmulatorError("this enterprise app is authorised by no organisation")
+            return self.tokens.token_for(Grant(app, corp_id=corp_id))
+        if isinstance(app, PersonalApp):
+            union_id = union_id or next(iter(self.directory.users), None)
+            if union_id is None:
+                raise EmulatorError("the directory has no user to issue a user token for")
+            return self.tokens.token_for(Grant(app, union_id=union_id))
+        return self.tokens.token_for(Grant(app))
+
+    def issue_auth_code(self, app: PersonalApp, union_id: str) -> str:
+        """A one-time authorization code of ``union_id`` for a personal app (see PersonalApp.issue_auth_code)."""
+        return self.tokens.issue_auth_code(app, union_id)
+
+    def revoke_tokens(self, app: App | None = None) -> int:
+        """Invalidate the access tokens of ``app`` (all when None), as a secret reset would; returns how many."""
+        return self.tokens.revoke(app)
+
+    # Settings that tests change on the fly
+
+    @property
+    def qps_limit(self) -> int | None:
+        """Requests per app and API per second; None: no quota."""
+        return self._limiter.limit
+
+    @qps_limit.setter
+    def qps_limit(self, value: int | None) -> None:
+        self._limiter.limit = value
+
+    @property
+    def subscribe_limit(self) -> int | None:
+        """Calendars one user may subscribe to; None: no limit."""
+        return self._calendars.subscribe_limit
+
+    @subscribe_limit.setter
+    def subscribe_limit(self, value: int | None) -> None:
+        self._calendars.subscribe_limit = value
+
+    # Inspection
+
+    @property
+    def state(self) -> StateSnapshot:
+        """A snapshot of the calendars and subscriptions (it does not change afterwards)."""
+        return self._store.snapshot()
+
+    def reset(self) -> None:
+        """Forget calendars, subscriptions, tokens, statistics and faults; keep apps and settings."""
+        self._store.clear()
+        self.tokens.revoke()
+        self.stats.reset()
+        self.faults.clear()
+
+    def _control_clock(self, data: Any) -> dict[str, float]:
+        self.clock.advance(float(data["advance"]))
+        return {"offset": self.clock.offset}
+
+    def _control_reset(self) -> dict[str, bool]:
+        self.reset()
+        return {"reset": True}
+
+
+_T = TypeVar("_T")
+
+
+def _first(app: _T | None, kind: str) -> _T:
+    if app is None:
+        raise EmulatorError(f"no {kind} is registered with this emulator")
+    return app
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(
+                f"port {port} on {host} is already in use; choose another one (0 picks a free port)"
+            ) from None
+        raise EmulatorError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.set_inheritable(True)
+    return sock

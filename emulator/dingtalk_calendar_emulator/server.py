@@ -1,0 +1,401 @@
+"""The HTTP face of the emulator: a Starlette app serving openapi.yaml's paths in DingTalk's wire format.
+
+Each operation is a small ASGI endpoint (no per-request Request/Response objects, for
+speed) that runs the same pipeline: count, fault injection, token, QPS quota, app
+permission, then the operation itself. Every answer carries ``x-acs-request-id``; error
+bodies repeat it as ``requestid``.
+"""
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from dingtalk_calendar_api.error_codes import ErrorCode
+from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, OPERATIONS, Operation
+
+from .calendars import Answer, CalendarService
+from .errors import ApiError, NotFoundError, global_error
+from .faults import ERROR_STATUSES, Fault, Faults, parse_kind
+from .oauth import OAuthService
+from .state import CalendarStore
+from .stats import Stats
+from .throttle import QpsLimiter
+from .tokens import Grant, TokenStore
+
+REQUEST_ID_HEADER = "x-acs-request-id"
+_RAW_SEND = "dingtalk_emulator.raw_send"
+_TOKEN_HEADER = ACCESS_TOKEN_HEADER.encode("latin-1")
+_JSON = (b"content-type", b"application/json;charset=utf-8")
+_HTML = (b"content-type", b"text/html;charset=utf-8")
+_MAX_BODY = 1024 * 1024  # DingTalk's bodies are small; refuse to buffer anything huge
+
+logger = logging.getLogger("dingtalk_calendar_emulator")
+
+
+class _PathSegment(Convertor[str]):
+    """A path parameter that may be empty, so that a blank id reaches the operation's own check."""
+
+    regex = "[^/]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("dingtalk_segment", _PathSegment())
+
+
+class Backend:
+    """Everything the endpoints consult; the Emulator owns one."""
+
+    def __init__(
+        self,
+        *,
+        calendars: CalendarService,
+        oauth: OAuthService,
+        tokens: TokenStore,
+        store: CalendarStore,
+        limiter: QpsLimiter,
+        faults: Faults,
+        stats: Stats,
+        control: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
+        self.calendars = calendars
+        self.oauth = oauth
+        self.tokens = tokens
+        self.store = store
+        self.limiter = limiter
+        self.faults = faults
+        self.stats = stats
+        self.control = control or {}
+
+
+Handler = Callable[[Grant | None, Mapping[str, str], Any], Answer]
+
+
+def _handlers(backend: Backend) -> dict[str, Handler]:
+    calendars, oauth = backend.calendars, backend.oauth
+    return {
+        "createSubscribedCalendar": lambda grant, path, body: calendars.create(_g(grant), path["userId"], body),
+        "getSubscribedCalendar": lambda grant, path, body: calendars.get(_g(grant), path["userId"], path["calendarId"]),
+        "updateSubscribedCalendar": lambda grant, path, body: calendars.update(
+            _g(grant), path["userId"], path["calendarId"], body
+        ),
+        "subscribeCalendar": lambda grant, path, body: calendars.subscribe(
+            _g(grant), path["userId"], path["calendarId"]
+        ),
+        "unsubscribeCalendar": lambda grant, path, body: calendars.unsubscribe(
+            _g(grant), path["userId"], path["calendarId"]
+        ),
+        "getAccessToken": lambda grant, path, body: oauth.app_token(body),
+        "getCorpAccessToken": lambda grant, path, body: oauth.corp_token(body),
+        "getUserAccessToken": lambda grant, path, body: oauth.user_token(body),
+    }
+
+
+def _g(grant: Grant | None) -> Grant:
+    assert grant is not None  # operations that need a token are only reached with one
+    return grant
+
+
+# Token endpoints are throttled per app too; their app is named in the body.
+_TOKEN_APP_FIELD = {"getAccessToken": "appKey", "getCorpAccessToken": "suiteKey", "getUserAccessToken": "clientId"}
+
+
+class OperationEndpoint:
+    """One operation of the spec, as a raw ASGI endpoint."""
+
+    def __init__(self, operation: Operation, handler: Handler, backend: Backend) -> None:
+        self.operation = operation
+        self.operation_id = operation.operation_id
+        self.handler = handler
+        self.backend = backend
+        self.permission_error = (
+            global_error(
+                ErrorCode.FORBIDDEN_ACCESS_DENIED_ACCESS_TOKEN_PERMISSION_DENIED,
+                f"the app lacks the permission {operation.permission} that this API needs",
+                {"accessdenieddetail": {"requiredScopes": [operation.permission]}},
+            )
+            if operation.permission
+            else None
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        backend = self.backend
+        request_id = new_request_id()
+        backend.stats.record_request(self.operation_id)
+        raw = await _read_body(receive)
+        fault = backend.faults.draw(self.operation_id)
+        if fault is not None:
+            if fault.latency:
+                await asyncio.sleep(fault.latency)
+            if fault.kind is not None and fault.kind != "drop_after":
+                await self._inject(fault, scope, send, request_id)
+                return
+        status, body = self._serve(scope, raw)
+        if fault is not None and fault.kind == "drop_after":
+            await drop_connection(scope)
+            return
+        backend.stats.record_status(self.operation_id, status)
+        await send_json(send, status, body, request_id)
+
+    def _serve(self, scope: Scope, raw: bytes) -> tuple[int, Mapping[str, Any] | None]:
+        """Run the pipeline; (status, body) of the answer, body None for an empty one."""
+        try:
+            grant = self._authorise(scope) if self.operation.requires_token else None
+            body = self._parse(raw) if self.operation.body_schema else None
+            if grant is None:
+                self._throttle_token_request(body)
+            answer = self.handler(grant, scope["path_params"], body)
+        except ApiError as error:
+            return error.status, _ErrorBody(error)
+        return 200, answer.body
+
+    def _authorise(self, scope: Scope) -> Grant:
+        token = _header(scope, _TOKEN_HEADER)
+        if not token:
+            raise global_error(ErrorCode.INVALID_AUTHENTICATION, f"the {ACCESS_TOKEN_HEADER} header is missing")
+        grant = self.backend.tokens.authenticate(token)
+        if grant is None:
+            raise global_error(ErrorCode.INVALID_AUTHENTICATION, "the access token is invalid or expired")
+        if not self.backend.limiter.allow(grant.app.key, self.operation_id):
+            raise _throttled()
+        if self.permission_error is not None and self.operation.permission not in grant.app.permissions:
+            raise self.permission_error
+        return grant
+
+    def _throttle_token_request(self, body: Any) -> None:
+        app_key = body.get(_TOKEN_APP_FIELD[self.operation_id]) if isinstance(body, dict) else None
+        if isinstance(app_key, str) and not self.backend.limiter.allow(app_key, self.operation_id):
+            raise _throttled()
+
+    def _parse(self, raw: bytes) -> Any:
+        if not raw.strip():
+            raise ApiError(400, "invalidParameter", "the request body is missing")
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
+            raise ApiError(400, "invalidParameter", "the request body is not valid JSON") from None
+
+    async def _inject(self, fault: Fault, scope: Scope, send: Send, request_id: str) -> None:
+        kind = fault.kind
+        if kind == "drop":
+            await drop_connection(scope)
+            return
+        if kind in ERROR_STATUSES:
+            status = ERROR_STATUSES[kind]
+            self.backend.stats.record_status(self.operation_id, status)
+            await send_json(send, status, _ErrorBody(_SERVER_ERRORS[status]), request_id)
+            return
+        if kind == "throttle":
+            error = _throttled()
+        elif kind == "throttle_api":
+            error = global_error(ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_API, "the API is over its QPS quota")
+        else:
+            status, headers, body = _BROKEN_BODIES[kind]
+            self.backend.stats.record_status(self.operation_id, status)
+            await _send(send, status, [headers, (REQUEST_ID_HEADER.encode(), request_id.encode())], body)
+            return
+        self.backend.stats.record_status(self.operation_id, error.status)
+        await send_json(send, error.status, _ErrorBody(error), request_id)
+
+
+class _ErrorBody(dict[str, Any]):
+    """An error's body, filled in with the request id when sent."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.body(""))
+
+
+def _throttled() -> ApiError:
+    return global_error(
+        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_APPKEY_AND_API,
+        "the app is over its QPS quota for this API; wait about a second and retry",
+    )
+
+
+_SERVER_ERRORS = {
+    500: ApiError(500, "InternalError", "The request processing has failed due to some unknown error."),
+    502: ApiError(502, "BadGateway", "The upstream service answered badly."),
+    503: ApiError(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
+    504: ApiError(504, "GatewayTimeout", "The upstream service did not answer in time."),
+}
+
+_GATEWAY_PAGE = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
+    b"<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n"
+)
+_LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>DingTalk</title></head><body><p>Please sign in.</p></body></html>"
+_BROKEN_BODIES: dict[str | None, tuple[int, tuple[bytes, bytes], bytes]] = {
+    "502_html": (502, _HTML, _GATEWAY_PAGE),
+    "html": (200, _HTML, _LOGIN_PAGE),
+    "malformed": (200, _JSON, b'{"result": tr'),
+}
+
+
+def new_request_id() -> str:
+    """An id shaped like DingTalk's (an upper-case UUID)."""
+    return str(uuid.uuid4()).upper()
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b""  # the client went away
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= _MAX_BODY:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks) if size <= _MAX_BODY else b"{}"
+
+
+async def send_json(send: Send, status: int, body: Mapping[str, Any] | None, request_id: str) -> None:
+    """Send a JSON answer (an empty one when ``body`` is None) with the request id."""
+    if isinstance(body, _ErrorBody):
+        body["requestid"] = request_id
+    payload = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    await _send(send, status, [_JSON, (REQUEST_ID_HEADER.encode(), request_id.encode())], payload)
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def drop_connection(scope: Scope) -> None:
+    """Close the client's connection without an answer.
+
+    ASGI has no message for this, so it reaches the transport of uvicorn's request cycle
+    (the ``send`` uvicorn gave the app), then waits until uvicorn has noticed the
+    disconnect, so that uvicorn neither logs nor answers for the app.
+    """
+    raw_send = scope.get(_RAW_SEND)
+    cycle = getattr(raw_send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if cycle is None or transport is None:
+        raise RuntimeError("dropping a connection needs the emulator to run under uvicorn")
+    transport.close()
+    for _ in range(100):
+        if getattr(cycle, "disconnected", True):
+            return
+        await asyncio.sleep(0)
+
+
+def _starlette_path(path: str) -> str:
+    for name in ("userId", "calendarId"):
+        path = path.replace("{" + name + "}", "{" + name + ":dingtalk_segment}")
+    return path
+
+
+def build_app(backend: Backend) -> ASGIApp:
+    """The ASGI app: DingTalk's paths from the spec, plus /_emulator/ inspection routes."""
+    handlers = _handlers(backend)
+    routes: list[BaseRoute] = [
+        Route(
+            _starlette_path(op.path),
+            OperationEndpoint(op, handlers[op.operation_id], backend),
+            methods=[op.method],
+            name=op.operation_id,
+        )
+        for op in OPERATIONS.values()
+    ]
+    routes += _inspection_routes(backend)
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            HTTPException: _not_found,
+            Exception: _internal_error,
+        },
+    )
+    app.router.redirect_slashes = False  # DingTalk does not redirect; a blank id must reach its check
+    return _CaptureRawSend(app)
+
+
+def _inspection_routes(backend: Backend) -> list[BaseRoute]:
+    """Routes outside DingTalk's paths, for other processes (a demo, a benchmark) to read and steer."""
+
+    async def stats(request: Request) -> Response:
+        return JSONResponse(backend.stats.snapshot())
+
+    async def state(request: Request) -> Response:
+        return JSONResponse({**backend.store.snapshot().to_dict(), "tokens": backend.tokens.snapshot()})
+
+    async def faults(request: Request) -> Response:
+        if request.method == "DELETE":
+            backend.faults.clear()
+            return JSONResponse({"pending": 0})
+        try:
+            data = await request.json()
+            parse_kind(str(data["kind"]))
+            backend.faults.next(str(data["kind"]), int(data.get("count", 1)), data.get("operation"))
+        except (ValueError, KeyError, TypeError) as exc:
+            return JSONResponse({"error": f"expected {{kind, count?, operation?}}: {exc}"}, status_code=400)
+        return JSONResponse({"pending": backend.faults.pending})
+
+    async def control(request: Request) -> Response:
+        action = request.path_params["action"]
+        handler = backend.control.get(action)
+        if handler is None:
+            return JSONResponse({"error": f"unknown action {action!r}"}, status_code=404)
+        try:
+            result = handler(await request.json() if await request.body() else {})
+        except (ValueError, KeyError, TypeError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(result)
+
+    return [
+        Route("/_emulator/stats", stats, methods=["GET"]),
+        Route("/_emulator/state", state, methods=["GET"]),
+        Route("/_emulator/faults", faults, methods=["POST", "DELETE"]),
+        Route("/_emulator/{action}", control, methods=["POST"]),
+    ]
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    request_id = new_request_id()
+    error = NotFoundError()
+    return JSONResponse(error.body(request_id), status_code=error.status, headers={REQUEST_ID_HEADER: request_id})
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    # A bug of the emulator: say so in DingTalk's shape rather than with a bare 500 page.
+    request_id = new_request_id()
+    logger.error("emulator bug while serving %s %s", request.method, request.url.path, exc_info=exc)
+    body = ApiError(500, "EmulatorError", f"the emulator failed: {type(exc).__name__}: {exc}").body(request_id)
+    return JSONResponse(body, status_code=500, headers={REQUEST_ID_HEADER: request_id})
+
+
+class _CaptureRawSend:
+    """Keeps uvicorn's own ``send`` in the scope, for ``drop_connection``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[_RAW_SEND] = send
+        await self.app(scope, receive, send)
