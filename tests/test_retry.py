@@ -1,0 +1,443 @@
+"""Retries: the pure decisions first, then the transports over real HTTP against the emulator.
+
+httpx.MockTransport stands in for a server only where the emulator cannot produce the
+case (a pool timeout, a Retry-After header, a clock that runs out).
+"""
+
+import gzip
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+import attrs
+import httpx
+import pytest
+
+import dingtalk_calendar._retry as retry_module
+from dingtalk_calendar._errors import APIConnectionError
+from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
+from dingtalk_calendar._retry_policy import (
+    NO_RETRIES,
+    Failure,
+    RetryPolicy,
+    classify_exception,
+    classify_response,
+    decide,
+    is_idempotent,
+    parse_retry_after,
+)
+from dingtalk_calendar_api.spec_data import OPERATIONS
+from tests.retry_support import BASE_URL, TOKEN, FakeTime
+
+# -- backoff ---------------------------------------------------------------------------
+
+
+def test_backoff_doubles_up_to_the_cap_without_jitter() -> None:
+    policy = RetryPolicy(initial_backoff=0.5, max_backoff=3.0, jitter=0.0)
+    assert [policy.backoff(n, random_value=0.7) for n in range(1, 6)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+def test_jitter_takes_up_to_its_share_off_the_wait() -> None:
+    policy = RetryPolicy(initial_backoff=1.0, max_backoff=8.0, jitter=0.25)
+    assert policy.backoff(3, random_value=0.0) == 4.0
+    assert policy.backoff(3, random_value=0.5) == 3.5
+    assert policy.backoff(3, random_value=0.999) == pytest.approx(3.001)
+
+
+def test_a_throttled_wait_is_never_below_the_throttle_wait() -> None:
+    policy = RetryPolicy(throttle_wait=1.0, jitter=0.25)
+    assert policy.throttled_backoff(0.0) == 1.0
+    assert policy.throttled_backoff(0.999) == pytest.approx(1.24975)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"max_retries": -1},
+        {"max_elapsed": 0},
+        {"max_elapsed": -5.0},
+        {"jitter": 1.5},
+        {"initial_backoff": -0.1},
+        {"throttle_wait": -1.0},
+    ],
+)
+def test_policy_rejects_nonsense(bad: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        RetryPolicy(**bad)  # type: ignore[arg-type]
+
+
+def test_policy_is_frozen() -> None:
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        RetryPolicy().max_retries = 5  # type: ignore[misc]
+
+
+# -- Retry-After -------------------------------------------------------------------------
+
+NOW = 1_700_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("3", 3.0),
+        (" 1.5 ", 1.5),
+        ("0", 0.0),
+        ("-2", 0.0),
+        (format_datetime(datetime.fromtimestamp(NOW + 10, UTC), usegmt=True), 10.0),
+        (format_datetime(datetime.fromtimestamp(NOW - 60, UTC), usegmt=True), 0.0),
+        (None, None),
+        ("soon", None),
+        ("nan", None),
+        ("inf", None),
+        ("", None),
+    ],
+)
+def test_parse_retry_after(header: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(header, now=NOW) == seconds
+
+
+# -- what each failure means -----------------------------------------------------------
+
+REQUEST = httpx.Request("GET", BASE_URL)
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        (httpx.ConnectError("refused", request=REQUEST), Failure.NOT_SENT),
+        (httpx.ConnectTimeout("slow", request=REQUEST), Failure.NOT_SENT),
+        (httpx.PoolTimeout("busy", request=REQUEST), Failure.NOT_SENT),
+        (httpx.ProxyError("proxy down", request=REQUEST), Failure.NOT_SENT),
+        (httpx.ReadTimeout("slow", request=REQUEST), Failure.TIMED_OUT),
+        (httpx.WriteTimeout("slow", request=REQUEST), Failure.TIMED_OUT),
+        (httpx.RemoteProtocolError("dropped", request=REQUEST), Failure.CONNECTION_LOST),
+        (httpx.ReadError("reset", request=REQUEST), Failure.CONNECTION_LOST),
+        (httpx.WriteError("broken pipe", request=REQUEST), Failure.CONNECTION_LOST),
+        (httpx.UnsupportedProtocol("ftp", request=REQUEST), Failure.FINAL),
+        (httpx.LocalProtocolError("bad header", request=REQUEST), Failure.FINAL),
+    ],
+)
+def test_classify_exception(error: httpx.TransportError, failure: Failure) -> None:
+    assert classify_exception(error) is failure
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "failure"),
+    [
+        (200, None, None),
+        (302, None, None),
+        (403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", Failure.THROTTLED),
+        (403, "Forbidden.AccessDenied.QpsLimitForApi", Failure.THROTTLED),
+        (429, None, Failure.THROTTLED),
+        (403, "permissionDenied", Failure.FINAL),
+        (403, "Forbidden.AccessDenied.AccessTokenPermissionDenied", Failure.FINAL),
+        (403, None, Failure.FINAL),
+        (400, "InvalidAuthentication", Failure.FINAL),
+        (400, "invalidParameter", Failure.FINAL),
+        (404, None, Failure.FINAL),
+        (500, None, Failure.SERVER_ERROR),
+        (502, None, Failure.SERVER_ERROR),
+        (504, "whatever", Failure.SERVER_ERROR),
+    ],
+)
+def test_classify_response(status: int, code: str | None, failure: Failure | None) -> None:
+    assert classify_response(status, code) is failure
+
+
+def test_idempotency_comes_from_the_spec() -> None:
+    assert not is_idempotent("createSubscribedCalendar", "POST")
+    assert not is_idempotent("getUserAccessToken", "POST")
+    assert is_idempotent("subscribeCalendar", "POST")  # a POST the spec marks idempotent
+    assert is_idempotent("getSubscribedCalendar", "GET")
+    for operation in OPERATIONS.values():
+        assert is_idempotent(operation.operation_id, "POST") is operation.idempotent
+
+
+def test_a_request_of_no_known_operation_goes_by_its_method() -> None:
+    assert is_idempotent(None, "GET")
+    assert is_idempotent("someoneElsesOperation", "put")
+    assert not is_idempotent(None, "POST")
+    assert not is_idempotent(None, "PATCH")
+
+
+# -- the decision ------------------------------------------------------------------------
+
+FAST = RetryPolicy(max_retries=3, max_elapsed=None, initial_backoff=0.5, jitter=0.0)
+
+
+@pytest.mark.parametrize(
+    ("failure", "idempotent", "retried"),
+    [
+        (Failure.NOT_SENT, False, True),
+        (Failure.THROTTLED, False, True),
+        (Failure.SERVER_ERROR, False, False),
+        (Failure.TIMED_OUT, False, False),
+        (Failure.CONNECTION_LOST, False, False),
+        (Failure.FINAL, False, False),
+        (Failure.NOT_SENT, True, True),
+        (Failure.THROTTLED, True, True),
+        (Failure.SERVER_ERROR, True, True),
+        (Failure.TIMED_OUT, True, True),
+        (Failure.CONNECTION_LOST, True, True),
+        (Failure.FINAL, True, False),
+    ],
+)
+def test_what_is_retried(failure: Failure, idempotent: bool, retried: bool) -> None:
+    decision = decide(FAST, failure, idempotent=idempotent, attempts=1, elapsed=0.0)
+    assert decision.retry is retried
+
+
+def test_an_ambiguous_failure_of_a_create_says_why_it_is_not_retried() -> None:
+    decision = decide(FAST, Failure.TIMED_OUT, idempotent=False, attempts=1, elapsed=0.0)
+    assert decision.reason == "not retried: not idempotent, and the request may have reached DingTalk"
+
+
+def test_retries_stop_at_the_limit() -> None:
+    policy = RetryPolicy(max_retries=2, max_elapsed=None)
+    assert decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=2, elapsed=0.0).retry
+    last = decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=3, elapsed=0.0)
+    assert not last.retry
+    assert last.reason == "retry limit (2) reached"
+    assert not decide(NO_RETRIES, Failure.NOT_SENT, idempotent=True, attempts=1, elapsed=0.0).retry
+
+
+def test_retries_stop_when_the_wait_would_pass_the_time_limit() -> None:
+    policy = RetryPolicy(max_retries=10, max_elapsed=5.0, initial_backoff=1.0, jitter=0.0)
+    assert decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=3.9).retry
+    late = decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=4.0)
+    assert not late.retry
+    assert late.reason == "time limit (5 s) reached"
+
+
+def test_waits_back_off_and_throttling_waits_about_a_second() -> None:
+    waits = [decide(FAST, Failure.SERVER_ERROR, idempotent=True, attempts=n, elapsed=0.0).wait for n in (1, 2, 3)]
+    assert waits == [0.5, 1.0, 2.0]
+    throttled = decide(FAST, Failure.THROTTLED, idempotent=True, attempts=3, elapsed=0.0)
+    assert throttled.wait == 1.0
+
+
+def test_retry_after_wins_and_is_capped() -> None:
+    policy = RetryPolicy(max_elapsed=None, max_retry_after=10.0)
+    assert decide(policy, Failure.THROTTLED, idempotent=True, attempts=1, elapsed=0.0, retry_after=4.0).wait == 4.0
+    assert decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=0.0, retry_after=0.0).wait == 0.0
+    assert decide(policy, Failure.THROTTLED, idempotent=True, attempts=1, elapsed=0.0, retry_after=600).wait == 10.0
+
+
+def test_retry_after_does_not_make_an_ambiguous_create_safe() -> None:
+    decision = decide(FAST, Failure.SERVER_ERROR, idempotent=False, attempts=1, elapsed=0.0, retry_after=1.0)
+    assert not decision.retry
+
+
+# -- the documented table ----------------------------------------------------------------
+
+
+def test_the_docstring_table_is_what_the_code_does() -> None:
+    # The table is asked of decide() and the spec; the docstring (and so the README) must match it.
+    assert retry_module.__doc__ is not None
+    assert retry_table() in retry_module.__doc__
+    rows = {line.split("|")[1].strip(" `"): line for line in retry_table().splitlines()[2:]}
+    assert set(rows) == set(OPERATIONS)
+    assert "| no | retried | retried | **not retried** | **not retried** |" in rows["createSubscribedCalendar"]
+    assert "| yes | retried | retried | retried | retried |" in rows["subscribeCalendar"]
+
+
+# -- the transports, where a server cannot produce the case (httpx.MockTransport) ---------
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def _scripted(*steps: httpx.Response | Exception) -> tuple[Handler, list[httpx.Request]]:
+    """A MockTransport handler that plays ``steps`` in order and records what it was sent."""
+    seen: list[httpx.Request] = []
+    remaining = list(steps)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        step = remaining.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    return handle, seen
+
+
+def _mock_client(
+    handler: Handler, fake: FakeTime, policy: RetryPolicy = FAST, wall_clock: Callable[[], float] = lambda: NOW
+) -> httpx.Client:
+    transport = RetryTransport(
+        httpx.MockTransport(handler),
+        policy=policy,
+        sleep=fake.sleep,
+        clock=fake.clock,
+        wall_clock=wall_clock,
+        random=lambda: 0.0,
+    )
+    return httpx.Client(base_url=BASE_URL, transport=transport, headers={"x-acs-dingtalk-access-token": TOKEN})
+
+
+def _call(client: httpx.Client, extensions: dict[str, object] | None = None) -> httpx.Response:
+    path = "/v1.0/calendar/users/u1/subscribedCalendars/c1"
+    return client.get(path, extensions={OPERATION_EXTENSION: "getSubscribedCalendar", **(extensions or {})})
+
+
+def test_retry_after_in_seconds_is_obeyed() -> None:
+    fake = FakeTime()
+    handler, seen = _scripted(httpx.Response(429, headers={"retry-after": "7"}), httpx.Response(200, json={}))
+    with _mock_client(handler, fake) as client:
+        response = _call(client)
+    assert response.status_code == 200
+    assert fake.waits == [7.0]
+    assert response.extensions[ATTEMPTS_EXTENSION] == 2
+    assert len(seen) == 2
+
+
+def test_retry_after_as_an_http_date_is_obeyed() -> None:
+    fake = FakeTime()
+    date = format_datetime(datetime.fromtimestamp(NOW + 4, UTC), usegmt=True)
+    handler, _ = _scripted(httpx.Response(503, headers={"retry-after": date}), httpx.Response(200, json={}))
+    with _mock_client(handler, fake, wall_clock=lambda: NOW) as client:
+        assert _call(client).status_code == 200
+    assert fake.waits == [4.0]
+
+
+def test_a_pool_timeout_is_retried_even_for_a_create() -> None:
+    # No free connection: the request never left, so even a create may go again.
+    fake = FakeTime()
+    handler, seen = _scripted(httpx.PoolTimeout("no connection free"), httpx.Response(200, json={"calendarId": "c"}))
+    with _mock_client(handler, fake) as client:
+        response = client.post(
+            "/v1.0/calendar/users/u1/subscribedCalendars",
+            json={},
+            extensions={OPERATION_EXTENSION: "createSubscribedCalendar"},
+        )
+    assert response.status_code == 200
+    assert response.extensions[ATTEMPTS_EXTENSION] == 2
+    assert len(seen) == 2
+
+
+def test_the_time_limit_bounds_waits_and_cuts_each_attempts_timeouts() -> None:
+    fake = FakeTime()
+    policy = RetryPolicy(max_retries=10, max_elapsed=3.0, initial_backoff=1.0, jitter=0.0)
+    handler, seen = _scripted(*[httpx.Response(500, json={"code": "busy"}) for _ in range(10)])
+    timeouts: list[dict[str, float]] = []
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        timeouts.append(dict(request.extensions["timeout"]))
+        return handler(request)
+
+    with _mock_client(recording, fake, policy=policy) as client:
+        response = _call(client)
+
+    # Attempt 1 at t=0, wait 1 s; attempt 2 at t=1; a 2 s wait would end at t=3: stop.
+    assert response.status_code == 500
+    assert response.extensions[ATTEMPTS_EXTENSION] == 2
+    assert fake.waits == [1.0]
+    assert timeouts == [
+        {"connect": 3.0, "read": 3.0, "write": 3.0, "pool": 3.0},  # httpx's default 5 s, cut to 3
+        {"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0},
+    ]
+    assert seen[0].extensions["timeout"] == {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 5.0}  # restored
+
+
+def test_a_per_call_policy_replaces_the_transports() -> None:
+    fake = FakeTime()
+    handler, seen = _scripted(httpx.Response(500, json={}), httpx.Response(200, json={}))
+    with _mock_client(handler, fake) as client:
+        response = _call(client, {RETRY_EXTENSION: NO_RETRIES})
+    assert response.status_code == 500
+    assert response.extensions[ATTEMPTS_EXTENSION] == 1
+    assert len(seen) == 1
+
+
+def test_a_per_call_policy_must_be_a_policy() -> None:
+    handler, _ = _scripted(httpx.Response(200, json={}))
+    with _mock_client(handler, FakeTime()) as client, pytest.raises(TypeError, match="RetryPolicy"):
+        _call(client, {RETRY_EXTENSION: 3})
+
+
+def test_a_403_read_for_its_code_reaches_the_caller_whole_even_compressed() -> None:
+    # The transport reads a 403 to tell throttling from a refusal; the caller must still get the
+    # body, decoded as usual: here gzip, as a proxy may send it.
+    body = {"code": "permissionDenied", "message": "permission denied", "requestid": "R1"}
+    compressed = gzip.compress(json.dumps(body).encode())
+    handler, seen = _scripted(
+        httpx.Response(
+            403, content=compressed, headers={"content-encoding": "gzip", "content-type": "application/json"}
+        )
+    )
+    with _mock_client(handler, FakeTime()) as client:
+        response = _call(client)
+    assert response.json() == body
+    assert response.extensions[ATTEMPTS_EXTENSION] == 1
+    assert len(seen) == 1  # a refusal, not throttling: not retried
+
+
+async def test_async_transport_obeys_retry_after_and_counts_attempts() -> None:
+    fake = FakeTime()
+    steps: list[httpx.Response | Exception] = [
+        httpx.Response(429, headers={"retry-after": "2"}),
+        httpx.ReadTimeout("slow"),
+        httpx.Response(200, json={}),
+    ]
+    handler, seen = _scripted(*steps)
+    transport = AsyncRetryTransport(
+        httpx.MockTransport(handler), policy=FAST, sleep=fake.async_sleep, clock=fake.clock, random=lambda: 0.0
+    )
+    async with httpx.AsyncClient(base_url=BASE_URL, transport=transport) as client:
+        response = await client.get("/x", extensions={OPERATION_EXTENSION: "getSubscribedCalendar"})
+    assert response.status_code == 200
+    assert response.extensions[ATTEMPTS_EXTENSION] == 3
+    assert fake.waits == [2.0, 1.0]  # Retry-After, then the second backoff step (0.5 * 2)
+    assert len(seen) == 3
+
+
+def test_retries_are_logged_without_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    fake = FakeTime()
+    handler, _ = _scripted(httpx.ConnectError("refused"), httpx.Response(500, json={}), httpx.Response(200, json={}))
+    with caplog.at_level(logging.DEBUG, logger="dingtalk_calendar"), _mock_client(handler, fake) as client:
+        _call(client)
+    retries = [record for record in caplog.records if record.name == "dingtalk_calendar.retry"]
+    assert [record.levelno for record in retries] == [logging.INFO, logging.INFO]
+    assert retries[0].getMessage() == (
+        "getSubscribedCalendar: attempt 1 could not connect (ConnectError: refused); retrying in 0.50 s (retry 1 of 3)"
+    )
+    assert retries[1].getMessage() == (
+        "getSubscribedCalendar: attempt 2 server error (HTTP 500); retrying in 1.00 s (retry 2 of 3)"
+    )
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)
+
+
+def test_giving_up_raises_our_error_from_httpxs() -> None:
+    fake = FakeTime()
+    handler, seen = _scripted(*[httpx.ConnectError("refused") for _ in range(4)])
+    with _mock_client(handler, fake) as client, pytest.raises(APIConnectionError) as caught:
+        _call(client)
+    error = caught.value
+    assert type(error) is APIConnectionError
+    assert isinstance(error.__cause__, httpx.ConnectError)
+    assert (error.attempts, error.operation, len(seen)) == (4, "getSubscribedCalendar", 4)
+    assert str(error) == (
+        "getSubscribedCalendar: could not connect (ConnectError: refused); retry limit (3) reached (4 attempts)"
+    )
+
+
+def test_a_bad_url_is_not_retried() -> None:
+    fake = FakeTime()
+    handler, seen = _scripted(httpx.UnsupportedProtocol("no ftp"))
+    with _mock_client(handler, fake) as client, pytest.raises(APIConnectionError, match="not retryable"):
+        _call(client)
+    assert len(seen) == 1
+    assert fake.waits == []
+
+
+def test_a_throttle_answer_already_read_by_the_inner_transport_is_recognised() -> None:
+    fake = FakeTime()
+    throttled = httpx.Response(403, json={"code": "Forbidden.AccessDenied.QpsLimitForApi"})  # read on creation
+    handler, seen = _scripted(throttled, httpx.Response(200, json={}))
+    with _mock_client(handler, fake) as client:
+        assert _call(client).status_code == 200
+    assert fake.waits == [1.0]
+    assert len(seen) == 2
