@@ -2,13 +2,9 @@
 
 import errno
 import socket
-import threading
-import time
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any, Self, TypeVar
-
-import uvicorn
 
 from .apps import App, AppRegistry, EnterpriseApp, InternalApp, PersonalApp
 from .calendars import CalendarService
@@ -16,6 +12,7 @@ from .clock import Clock
 from .directory import Directory
 from .faults import Faults
 from .oauth import OAuthService
+from .runner import ServerThread
 from .server import Backend, build_app
 from .state import CalendarStore, StateSnapshot
 from .stats import Stats
@@ -29,7 +26,6 @@ DEFAULT_REFRESH_TOKEN_TTL = 30 * 24 * 3600
 DEFAULT_AUTH_CODE_TTL = 300
 DEFAULT_SUBSCRIBE_LIMIT = 100
 """How many calendars one user may subscribe to (DingTalk does not publish its figure)."""
-STARTUP_TIMEOUT = 10.0
 
 
 class EmulatorError(RuntimeError):
@@ -110,8 +106,7 @@ class Emulator:
             control={"clock": self._control_clock, "reset": lambda _: self._control_reset()},
         )
         self.asgi_app = build_app(backend)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._thread: ServerThread | None = None
         self._port: int | None = None
 
     # Lifecycle
@@ -122,48 +117,19 @@ class Emulator:
             raise EmulatorError("this emulator is already running")
         sock = _bind(self.host, self.requested_port)
         self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.asgi_app,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            proxy_headers=False,
-            server_header=False,
-            timeout_graceful_shutdown=2,
-        )
-        server = uvicorn.Server(config)
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            try:
-                server.run(sockets=[sock])
-            except BaseException as exc:  # reported to start() below
-                failure.append(exc)
-            finally:
-                sock.close()
-
-        thread = threading.Thread(target=serve, name=f"dingtalk-emulator-{self._port}", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                thread.join(STARTUP_TIMEOUT)
-                raise EmulatorError(f"the emulator did not start on {self.host}:{self._port}") from (
-                    failure[0] if failure else None
-                )
-            time.sleep(0.002)
-        self._server, self._thread = server, thread
+        thread = ServerThread(self.asgi_app, sock)
+        try:
+            thread.start()
+        except RuntimeError as exc:
+            raise EmulatorError(f"the emulator did not start on {self.host}:{self._port}: {exc.__cause__}") from exc
+        self._thread = thread
         return self
 
     def stop(self) -> None:
-        """Stop serving, close open connections and wait for the thread to end."""
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        server.should_exit = True
-        thread.join()
-        self._server = self._thread = None
+        """Stop serving, close open connections and wait for the thread to end (a no-op when stopped)."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.stop()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -176,7 +142,7 @@ class Emulator:
     @property
     def running(self) -> bool:
         """Whether the server thread is serving."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._thread is not None and self._thread.alive
 
     @property
     def port(self) -> int:

@@ -1,0 +1,234 @@
+"""Every error openapi.yaml documents is reachable over HTTP, with its status, code and message.
+
+The cases are parametrised from ``spec_data``, so an error added to the spec without a
+scenario here fails ``test_every_documented_error_has_a_scenario``.
+"""
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from dingtalk_calendar_api.error_codes import ErrorReason
+from dingtalk_calendar_api.spec_data import GLOBAL_ERRORS, OPERATIONS, DocumentedError
+from dingtalk_calendar_emulator import Emulator, InternalApp
+
+Auth = dict[str, str]
+Scenario = Callable[[Emulator, httpx.Client, Auth], httpx.Response]
+
+CALENDARS = "/v1.0/calendar/users/{user}/subscribedCalendars"
+ACME = {"corpIds": ["ding-acme"]}
+FORWARDED = ErrorReason.FORWARDERRORMESSAGE.value
+
+
+def new_calendar(http: httpx.Client, auth: Auth, user: str = "alice") -> str:
+    response = http.post(CALENDARS.format(user=user), json={"name": "Team", "subscribeScope": ACME}, headers=auth)
+    assert response.status_code == 200, response.text
+    return str(response.json()["calendarId"])
+
+
+def create(body: dict[str, object], user: str = "alice") -> Scenario:
+    return lambda emu, http, auth: http.post(CALENDARS.format(user=user), json=body, headers=auth)
+
+
+def get(user: str, calendar: str | None = None) -> Scenario:
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        calendar_id = calendar if calendar is not None else new_calendar(http, auth)
+        return http.get(f"{CALENDARS.format(user=user)}/{calendar_id}", headers=auth)
+
+    return call
+
+
+def update(body: dict[str, object], user: str = "alice", calendar: str | None = None) -> Scenario:
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        calendar_id = calendar if calendar is not None else new_calendar(http, auth)
+        return http.put(f"{CALENDARS.format(user=user)}/{calendar_id}", json=body, headers=auth)
+
+    return call
+
+
+def subscription(action: str, user: str, calendar: str | None = None) -> Scenario:
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        calendar_id = calendar if calendar is not None else new_calendar(http, auth)
+        return http.post(f"/v1.0/calendar/users/{user}/calendars/{calendar_id}/{action}", headers=auth)
+
+    return call
+
+
+def over_subscribe_limit(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    emu.subscribe_limit = 1
+    first, second = new_calendar(http, auth), new_calendar(http, auth)
+    assert http.post(f"/v1.0/calendar/users/bob/calendars/{first}/subscribe", headers=auth).status_code == 200
+    return http.post(f"/v1.0/calendar/users/bob/calendars/{second}/subscribe", headers=auth)
+
+
+def token(path: str, body: dict[str, str]) -> Scenario:
+    return lambda emu, http, auth: http.post(f"/v1.0/oauth2/{path}", json=body)
+
+
+def app_token(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    return token("accessToken", {"appKey": emu.internal_app.app_key, "appSecret": "wrong"})(emu, http, auth)
+
+
+def corp_token(**changes: str) -> Scenario:
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        app = emu.enterprise_app
+        body = {
+            "suiteKey": app.suite_key,
+            "suiteSecret": app.suite_secret,
+            "authCorpId": "ding-acme",
+            "suiteTicket": app.suite_ticket,
+        }
+        if "stale_ticket" in changes:
+            app.push_suite_ticket()  # the ticket in body is now the old one
+        else:
+            body.update(changes)
+        return http.post("/v1.0/oauth2/corpAccessToken", json=body)
+
+    return call
+
+
+def user_token(**changes: str) -> Scenario:
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        app = emu.personal_app
+        body = {"clientId": app.client_id, "clientSecret": app.client_secret, **changes}
+        return http.post("/v1.0/oauth2/userAccessToken", json=body)
+
+    return call
+
+
+def expired_token(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    emu.clock.advance(7200)
+    return http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+
+
+def over_quota(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    emu.qps_limit = 2
+    for _ in range(2):
+        http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+    return http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+
+
+def api_over_quota(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    # DingTalk's whole-API quota cannot be reached by one app in a test; it is a fault.
+    emu.faults.next("throttle_api")
+    return http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+
+
+def read_only_app(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    app = emu.add_app(InternalApp("reader", "reader-secret", permissions={"Calendar.Calendar.Read"}))
+    headers = {"x-acs-dingtalk-access-token": emu.issue_token(app)}
+    return http.post(CALENDARS.format(user="alice"), json={"name": "x", "subscribeScope": ACME}, headers=headers)
+
+
+R = ErrorReason
+SCENARIOS: dict[tuple[str, str, str | None], Scenario] = {
+    # createSubscribedCalendar
+    ("createSubscribedCalendar", "invalidParameter", FORWARDED): create(
+        {"name": "x", "description": "d" * 1025, "subscribeScope": ACME}
+    ),
+    ("createSubscribedCalendar", "invalidParameter", R.CALENDAR_NAME_CANNOT_BE_BLANK): create(
+        {"name": "  ", "subscribeScope": ACME}
+    ),
+    ("createSubscribedCalendar", "invalidParameter", R.CALENDAR_NAME_LENGTH_MUST_LESS_THAN_128): create(
+        {"name": "n" * 129, "subscribeScope": ACME}
+    ),
+    ("createSubscribedCalendar", "invalidParameter", R.SUBSCRIBE_RANGE_CANNOT_BE_NULL): create(
+        {"name": "x", "subscribeScope": {"unionIds": []}}
+    ),
+    ("createSubscribedCalendar", "invalidParameter", R.CURRENT_USER_MUST_IN_RANGE): create(
+        {"name": "x", "subscribeScope": {"corpIds": ["ding-globex"]}}
+    ),
+    # The internal app belongs to Acme; dave works for Globex only.
+    ("createSubscribedCalendar", "permissionDenied", R.PERMISSION_DENIED): create(
+        {"name": "x", "subscribeScope": {"corpIds": ["ding-globex"]}}, user="dave"
+    ),
+    # getSubscribedCalendar
+    ("getSubscribedCalendar", "invalidParameter", FORWARDED): get("alice", "no-such-calendar"),
+    ("getSubscribedCalendar", "invalidParameter", R.CALENDAR_ID_CANNOT_BE_NULL): get("alice", "%20"),
+    ("getSubscribedCalendar", "permissionDenied", R.PERMISSION_DENIED): get("bob"),
+    # updateSubscribedCalendar
+    ("updateSubscribedCalendar", "invalidParameter", FORWARDED): update({"name": "x"}, calendar="no-such-calendar"),
+    ("updateSubscribedCalendar", "invalidParameter", R.CALENDAR_ID_CANNOT_BE_BLANK): update({}, calendar="%20"),
+    ("updateSubscribedCalendar", "invalidParameter", R.CALENDAR_NAME_LENGTH_MUST_LESS_THAN_128): update(
+        {"name": "n" * 129}
+    ),
+    ("updateSubscribedCalendar", "invalidParameter", R.SUBSCRIBE_RANGE_CANNOT_BE_NULL): update(
+        {"subscribeScope": {"corpIds": [], "unionIds": []}}
+    ),
+    ("updateSubscribedCalendar", "invalidParameter", R.CALENDAR_NAME_CANNOT_BE_BLANK): update({"name": "\t"}),
+    ("updateSubscribedCalendar", "invalidParameter", R.CURRENT_USER_MUST_IN_RANGE): update(
+        {"subscribeScope": {"unionIds": ["bob"]}}
+    ),
+    ("updateSubscribedCalendar", "permissionDenied", R.PERMISSION_DENIED): update({"name": "x"}, user="bob"),
+    # subscribeCalendar
+    ("subscribeCalendar", "permissionDenied", R.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE): subscription(
+        "subscribe", "frank"
+    ),
+    ("subscribeCalendar", "invalidParameter", FORWARDED): subscription("subscribe", "bob", "no-such-calendar"),
+    ("subscribeCalendar", "invalidParameter", R.CALENDARID_CANNOT_BE_BLANK): subscription("subscribe", "bob", "%20"),
+    ("subscribeCalendar", "invalidParameter", R.CALENDAR_TYPE_INVALID): subscription("subscribe", "bob", "primary"),
+    ("subscribeCalendar", "exceedSubscribeLimit", R.EXCEED_SUBSCRIBE_LIMIT): over_subscribe_limit,
+    # unsubscribeCalendar
+    ("unsubscribeCalendar", "permissionDenied", R.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE): subscription(
+        "unsubscribe", "frank"
+    ),
+    ("unsubscribeCalendar", "invalidParameter", FORWARDED): subscription("unsubscribe", "bob", "no-such-calendar"),
+    ("unsubscribeCalendar", "invalidParameter", R.CALENDARID_CANNOT_BE_BLANK): subscription(
+        "unsubscribe", "bob", "%20"
+    ),
+    ("unsubscribeCalendar", "invalidParameter", R.CALENDAR_TYPE_INVALID): subscription("unsubscribe", "bob", "primary"),
+    # token endpoints
+    ("getAccessToken", "invalidClientIdOrSecret", None): app_token,
+    ("getCorpAccessToken", "invalidClientIdOrSecret", None): corp_token(suiteSecret="wrong"),
+    ("getCorpAccessToken", "invalidSuiteTicket", None): corp_token(stale_ticket="yes"),
+    ("getCorpAccessToken", "invalidAuthCorpId", None): corp_token(authCorpId="ding-stranger"),
+    ("getUserAccessToken", "invalidClientIdOrSecret", None): user_token(clientSecret="wrong", grantType="x"),
+    ("getUserAccessToken", "invalidAuthCode", None): user_token(grantType="authorization_code", code="made-up"),
+    ("getUserAccessToken", "invalidRefreshToken", None): user_token(grantType="refresh_token", refreshToken="x"),
+    # errors of any call
+    ("*", "InvalidAuthentication", None): expired_token,
+    ("*", "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", None): over_quota,
+    ("*", "Forbidden.AccessDenied.QpsLimitForApi", None): api_over_quota,
+    ("*", "Forbidden.AccessDenied.AccessTokenPermissionDenied", None): read_only_app,
+    ("*", "invalidClientIdOrSecret", None): app_token,
+    ("*", "invalidAuthCode", None): user_token(grantType="authorization_code", code="made-up"),
+    ("*", "invalidRefreshToken", None): user_token(grantType="refresh_token", refreshToken="x"),
+    ("*", "invalidSuiteTicket", None): corp_token(stale_ticket="yes"),
+    ("*", "invalidAuthCorpId", None): corp_token(authCorpId="ding-stranger"),
+}
+
+
+def documented_errors() -> list[tuple[str, DocumentedError]]:
+    errors = [(op.operation_id, error) for op in OPERATIONS.values() for error in op.errors]
+    return errors + [("*", error) for error in GLOBAL_ERRORS]
+
+
+def case_id(case: tuple[str, DocumentedError]) -> str:
+    operation_id, error = case
+    return f"{operation_id}:{error.code}:{error.message or ''}"
+
+
+def test_every_documented_error_has_a_scenario() -> None:
+    missing = [case_id(c) for c in documented_errors() if (c[0], c[1].code, c[1].message) not in SCENARIOS]
+    assert missing == []
+
+
+@pytest.mark.parametrize("case", documented_errors(), ids=case_id)
+def test_documented_error_is_reachable(
+    emu: Emulator, http: httpx.Client, auth: Auth, case: tuple[str, DocumentedError]
+) -> None:
+    operation_id, error = case
+    response = SCENARIOS[(operation_id, error.code, error.message)](emu, http, auth)
+    body = response.json()
+    assert (response.status_code, body["code"]) == (error.status, error.code), body
+    assert body["requestid"] == response.headers["x-acs-request-id"]
+    assert isinstance(body["message"], str) and body["message"]
+    if error.message == FORWARDED:
+        assert body["message"] not in {e.message for e in OPERATIONS[operation_id].errors}  # DingTalk's own detail
+    elif error.message is not None:
+        assert body["message"] == error.message
+
+
+def test_permission_error_names_the_required_scope(emu: Emulator, http: httpx.Client, auth: Auth) -> None:
+    body = read_only_app(emu, http, auth).json()
+    assert body["accessdenieddetail"] == {"requiredScopes": ["Calendar.Calendar.Write"]}
