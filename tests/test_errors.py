@@ -5,6 +5,7 @@ secrets), then over real HTTP against the emulator.
 """
 
 import pickle
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -34,10 +35,34 @@ from dingtalk_calendar._errors import (
     ValidationError,
     error_from_response,
 )
-from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION
+from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, RETRY_EXTENSION
+from dingtalk_calendar._retry_policy import NO_RETRIES
+from dingtalk_calendar_api import Client
+from dingtalk_calendar_api.api.calendar import (
+    create_subscribed_calendar,
+    get_subscribed_calendar,
+    subscribe_calendar,
+)
+from dingtalk_calendar_api.api.oauth2 import get_access_token, get_user_access_token
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
+from dingtalk_calendar_api.models import (
+    CreateSubscribedCalendarRequest,
+    GetAccessTokenRequest,
+    GetUserAccessTokenRequest,
+    SubscribeScope,
+)
 from dingtalk_calendar_api.spec_data import GLOBAL_ERRORS, OPERATIONS, DocumentedError
-from tests.retry_support import TOKEN, answer
+from dingtalk_calendar_emulator import Emulator, InternalApp
+from tests.retry_support import (
+    QUICK,
+    TOKEN,
+    Answers,
+    FakeTime,
+    answer,
+    calendar_client,
+    create_calendar,
+    quick_transport,
+)
 
 DOCUMENTED: list[tuple[str | None, DocumentedError]] = [(None, error) for error in GLOBAL_ERRORS] + [
     (operation.operation_id, error) for operation in OPERATIONS.values() for error in operation.errors
@@ -377,3 +402,166 @@ def test_a_refresh_token_the_sdk_knows_is_gone() -> None:
     assert error.code is ErrorCode.INVALID_REFRESH_TOKEN
     assert error.attempts == 0
     assert str(error) == "invalidRefreshToken: no refresh token left; the user must authorise the app again (not sent)"
+
+
+# -- over HTTP, against the emulator -----------------------------------------------------
+
+
+class Calls:
+    """The generated client on one emulator, sending once (no retries) unless told otherwise."""
+
+    def __init__(self, emu: Emulator, token: str | None = None) -> None:
+        self.emu = emu
+        self.answers = Answers()
+        self.fake = FakeTime()
+        self.client: Client = calendar_client(
+            emu.url, quick_transport(self.fake, NO_RETRIES), self.answers, token=token or emu.issue_token()
+        )
+
+    def raised(self, call: Callable[[Client], object]) -> APIStatusError:
+        """The exception the SDK raises for ``call``'s answer (it must be an error)."""
+        call(self.client)
+        with pytest.raises(APIStatusError) as caught:
+            self.answers.raise_for_error()
+        return caught.value
+
+
+@pytest.fixture
+def calls(dingtalk_emulator: Emulator) -> Calls:
+    return Calls(dingtalk_emulator)
+
+
+def test_http_invalid_parameter(calls: Calls) -> None:
+    body = CreateSubscribedCalendarRequest(name="   ", subscribe_scope=SubscribeScope(corp_ids=["ding-acme"]))
+    error = calls.raised(lambda c: create_subscribed_calendar.sync_detailed("alice", client=c, body=body))
+
+    assert type(error) is InvalidParameterError
+    assert error.status_code == 400
+    assert error.reason is ErrorReason.CALENDAR_NAME_CANNOT_BE_BLANK
+    assert error.operation == "createSubscribedCalendar"
+    assert error.request_id  # the emulator's requestid, in the body and in str()
+    assert str(error) == (
+        f"createSubscribedCalendar: HTTP 400 invalidParameter: calendar name cannot be blank "
+        f"(request id {error.request_id}, 1 attempt)"
+    )
+
+
+def test_http_permission_denied_on_get_is_403(calls: Calls) -> None:
+    calendar_id = create_calendar(calls.client, calls.answers, "alice")
+    error = calls.raised(lambda c: get_subscribed_calendar.sync_detailed("bob", calendar_id, client=c))
+    assert type(error) is PermissionDeniedError
+    assert (error.status_code, error.reason) == (403, ErrorReason.PERMISSION_DENIED)
+
+
+def test_http_permission_denied_on_subscribe_is_400_and_still_permission_denied(calls: Calls) -> None:
+    calendar_id = create_calendar(calls.client, calls.answers, "alice")  # scope: Acme; dave is in Globex
+    error = calls.raised(lambda c: subscribe_calendar.sync_detailed("dave", calendar_id, client=c))
+    assert type(error) is PermissionDeniedError
+    assert error.status_code == 400
+    assert error.reason is ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE
+
+
+def test_http_subscribe_limit_exceeded(calls: Calls) -> None:
+    calendar_id = create_calendar(calls.client, calls.answers, "alice")
+    calls.emu.subscribe_limit = 0
+    error = calls.raised(lambda c: subscribe_calendar.sync_detailed("bob", calendar_id, client=c))
+    assert type(error) is SubscribeLimitExceededError
+    assert error.reason is ErrorReason.EXCEED_SUBSCRIBE_LIMIT
+
+
+def test_http_invalid_authentication(dingtalk_emulator: Emulator) -> None:
+    calls = Calls(dingtalk_emulator, token="not-a-token-at-all")
+    error = calls.raised(lambda c: get_subscribed_calendar.sync_detailed("alice", "c1", client=c))
+    assert type(error) is AuthenticationError
+    assert (error.status_code, error.code) == (400, ErrorCode.INVALID_AUTHENTICATION)
+    assert "not-a-token-at-all" not in _everything_said(error)
+
+
+def test_http_missing_app_permission_names_the_scope(dingtalk_emulator: Emulator) -> None:
+    reader = dingtalk_emulator.add_app(
+        InternalApp(app_key="reader-key", app_secret="reader-secret", permissions=["Calendar.Calendar.Read"])
+    )
+    calls = Calls(dingtalk_emulator, token=dingtalk_emulator.issue_token(reader))
+    body = CreateSubscribedCalendarRequest(name="x", subscribe_scope=SubscribeScope(corp_ids=["ding-acme"]))
+    error = calls.raised(lambda c: create_subscribed_calendar.sync_detailed("alice", client=c, body=body))
+    assert type(error) is AccessTokenPermissionDeniedError
+    assert error.status_code == 403
+    assert error.required_scopes == ("Calendar.Calendar.Write",)
+
+
+def test_http_throttling_is_a_rate_limit_error_when_not_retried(calls: Calls) -> None:
+    calls.emu.faults.next("throttle", operation="getSubscribedCalendar")
+    error = calls.raised(lambda c: get_subscribed_calendar.sync_detailed("alice", "c1", client=c))
+    assert type(error) is RateLimitError
+    assert (error.status_code, error.code) == (403, ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_APPKEY_AND_API)
+
+
+def test_http_bad_app_secret_is_a_credentials_error_without_the_secret(calls: Calls) -> None:
+    body = GetAccessTokenRequest(app_key=calls.emu.internal_app.app_key, app_secret="wrong-secret-123456")
+    error = calls.raised(lambda c: get_access_token.sync_detailed(client=c, body=body))
+    assert type(error) is InvalidCredentialsError
+    assert error.code is ErrorCode.INVALID_CLIENT_ID_OR_SECRET
+    assert error.operation == "getAccessToken"
+    assert "wrong-secret-123456" not in _everything_said(error)
+
+
+def test_http_unknown_refresh_token(calls: Calls) -> None:
+    app = calls.emu.personal_app
+    body = GetUserAccessTokenRequest(
+        client_id=app.client_id,
+        client_secret=app.client_secret,
+        grant_type="refresh_token",
+        refresh_token="refresh-token-nobody-issued",
+    )
+    error = calls.raised(lambda c: get_user_access_token.sync_detailed(client=c, body=body))
+    assert type(error) is RefreshTokenInvalidError
+    assert error.attempts == 1
+    assert "refresh-token-nobody-issued" not in _everything_said(error)
+    assert app.client_secret not in _everything_said(error)
+
+
+def test_http_a_5xx_with_a_code_the_spec_does_not_know_still_raises_with_it(calls: Calls) -> None:
+    calls.emu.faults.next("500", operation="getSubscribedCalendar")
+    error = calls.raised(lambda c: get_subscribed_calendar.sync_detailed("alice", "c1", client=c))
+    assert type(error) is ServerError
+    assert error.code is None
+    assert error.raw_code == "InternalError"  # the emulator's, as DingTalk's gateway sends it
+    assert error.message
+    assert error.body is not None
+    assert error.body["code"] == "InternalError"
+    assert "HTTP 500 InternalError" in str(error)
+
+
+def test_http_an_html_502_is_a_malformed_server_error_with_its_status(calls: Calls) -> None:
+    calls.emu.faults.next("502_html", operation="getSubscribedCalendar")
+    error = calls.raised(lambda c: get_subscribed_calendar.sync_detailed("alice", "c1", client=c))
+    assert type(error) is MalformedServerError
+    assert error.status_code == 502
+    assert error.request_id  # from the x-acs-request-id header
+    assert "text/html" in str(error)
+    assert "Traceback" not in str(error)
+    assert "JSONDecodeError" not in str(error)
+
+
+@pytest.mark.parametrize("fault", ["malformed", "html"])
+def test_http_a_2xx_with_a_broken_body(calls: Calls, fault: str) -> None:
+    calendar_id = create_calendar(calls.client, calls.answers, "alice")
+    calls.emu.faults.next(fault, operation="getSubscribedCalendar")
+    detailed = get_subscribed_calendar.sync_detailed("alice", calendar_id, client=calls.client)
+    assert detailed.parsed is None  # the generated layer could not parse it ...
+    error = error_from_response(calls.answers.last)  # ... and the SDK says so
+    assert type(error) is MalformedResponseError
+    assert error.status_code == 200
+    assert error.operation == "getSubscribedCalendar"
+
+
+def test_http_the_attempts_reach_the_error(dingtalk_emulator: Emulator) -> None:
+    calls = Calls(dingtalk_emulator)
+    calls.emu.faults.next("503", count=3, operation="getSubscribedCalendar")
+    retrying = {RETRY_EXTENSION: QUICK}  # the client sends once; this call may retry twice
+    get_subscribed_calendar.sync_detailed("alice", "c1", client=calls.client, extensions=retrying)
+    with pytest.raises(ServerError) as caught:
+        calls.answers.raise_for_error()
+    assert caught.value.attempts == 3
+    assert "3 attempts" in str(caught.value)
+    assert dingtalk_emulator.stats.requests("getSubscribedCalendar") == 3

@@ -4,10 +4,11 @@ httpx.MockTransport stands in for a server only where the emulator cannot produc
 case (a pool timeout, a Retry-After header, a clock that runs out).
 """
 
+import asyncio
 import gzip
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -16,7 +17,7 @@ import httpx
 import pytest
 
 import dingtalk_calendar._retry as retry_module
-from dingtalk_calendar._errors import APIConnectionError
+from dingtalk_calendar._errors import APIConnectionError, APITimeoutError, RateLimitError, ServerError
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
 from dingtalk_calendar._retry_policy import (
@@ -29,8 +30,23 @@ from dingtalk_calendar._retry_policy import (
     is_idempotent,
     parse_retry_after,
 )
+from dingtalk_calendar_api import Client
+from dingtalk_calendar_api.api.calendar import create_subscribed_calendar, get_subscribed_calendar
 from dingtalk_calendar_api.spec_data import OPERATIONS
-from tests.retry_support import BASE_URL, TOKEN, FakeTime
+from dingtalk_calendar_emulator import Emulator
+from tests.retry_support import (
+    BASE_URL,
+    QUICK,
+    TOKEN,
+    Answers,
+    FakeTime,
+    calendar_client,
+    calendar_request,
+    create_calendar,
+    quick_async_transport,
+    quick_transport,
+    unused_port,
+)
 
 # -- backoff ---------------------------------------------------------------------------
 
@@ -441,3 +457,271 @@ def test_a_throttle_answer_already_read_by_the_inner_transport_is_recognised() -
         assert _call(client).status_code == 200
     assert fake.waits == [1.0]
     assert len(seen) == 2
+
+
+# -- over HTTP, against the emulator -----------------------------------------------------
+
+GET = "getSubscribedCalendar"
+CREATE = "createSubscribedCalendar"
+
+
+class Setup:
+    """A generated client on the emulator through a RetryTransport whose waits are recorded."""
+
+    def __init__(self, emu: Emulator, policy: RetryPolicy = QUICK, timeout: float = 5.0, url: str = "") -> None:
+        self.emu = emu
+        self.fake = FakeTime()
+        self.answers = Answers()
+        self.transport = quick_transport(self.fake, policy)
+        self.client: Client = calendar_client(
+            url or emu.url, self.transport, self.answers, token=emu.issue_token(), timeout=timeout
+        )
+
+    def calendar(self) -> str:
+        return create_calendar(self.client, self.answers)
+
+    def get(self, calendar_id: str = "c1") -> int:
+        """Read a calendar; the HTTP status of the final answer."""
+        return int(get_subscribed_calendar.sync_detailed("alice", calendar_id, client=self.client).status_code)
+
+    def create(self) -> int:
+        return int(
+            create_subscribed_calendar.sync_detailed("alice", client=self.client, body=calendar_request()).status_code
+        )
+
+    def attempts(self) -> int:
+        """How many times the transport sent the last call."""
+        value = self.answers.last.extensions[ATTEMPTS_EXTENSION]
+        assert isinstance(value, int)
+        return value
+
+
+@pytest.fixture
+def setup(dingtalk_emulator: Emulator) -> Iterator[Setup]:
+    made = Setup(dingtalk_emulator)
+    with made.client:
+        yield made
+
+
+@pytest.mark.parametrize("fault", ["throttle", "throttle_api"])
+def test_http_throttling_then_success(setup: Setup, fault: str) -> None:
+    calendar_id = setup.calendar()
+    setup.emu.faults.next(fault, count=2, operation=GET)
+
+    assert setup.get(calendar_id) == 200
+    assert setup.attempts() == 3
+    assert setup.emu.stats.requests(GET) == 3
+    assert setup.fake.waits == [1.0, 1.0]  # DingTalk's advice: about a second
+
+
+def test_http_a_throttled_create_is_retried_and_makes_one_calendar(setup: Setup) -> None:
+    setup.emu.faults.next("throttle", operation=CREATE)
+    assert setup.create() == 200
+    assert setup.attempts() == 2
+    assert setup.emu.stats.requests(CREATE) == 2
+    assert len(setup.emu.state.calendars) == 1
+
+
+def test_http_the_real_qps_quota_is_waited_out(dingtalk_emulator: Emulator) -> None:
+    # No injected fault: the emulator's own quota of 2 per second, and a client whose waits
+    # move the emulator's clock instead of sleeping.
+    dingtalk_emulator.qps_limit = 2
+    made = Setup(dingtalk_emulator, policy=attrs.evolve(QUICK, max_retries=1))
+    made.transport = RetryTransport(policy=made.transport.policy, sleep=dingtalk_emulator.clock.advance)
+    client = calendar_client(dingtalk_emulator.url, made.transport, made.answers, token=dingtalk_emulator.issue_token())
+    statuses = [int(get_subscribed_calendar.sync_detailed("alice", "c1", client=client).status_code) for _ in range(5)]
+    assert 403 not in statuses  # every throttled call got through on its retry (400: no such calendar)
+    assert dingtalk_emulator.stats.statuses(GET)[403] >= 1
+    assert dingtalk_emulator.stats.requests(GET) == 5 + dingtalk_emulator.stats.statuses(GET)[403]
+
+
+def test_http_a_burst_of_5xx_then_success(setup: Setup) -> None:
+    calendar_id = setup.calendar()
+    for fault in ("500", "502_html"):
+        setup.emu.faults.next(fault, operation=GET)
+
+    assert setup.get(calendar_id) == 200
+    assert setup.attempts() == 3
+    assert setup.fake.waits == [0.01, 0.02]  # exponential backoff (jitter drawn as 0)
+    assert setup.emu.stats.requests(GET) == 3
+
+
+def test_http_the_retry_limit_is_reached(setup: Setup) -> None:
+    setup.emu.faults.next("503", count=5, operation=GET)
+
+    assert setup.get() == 503
+    assert setup.attempts() == 3
+    assert setup.emu.stats.requests(GET) == 3  # the first attempt and two retries, no more
+    with pytest.raises(ServerError) as caught:
+        setup.answers.raise_for_error()
+    assert caught.value.attempts == 3
+    assert str(caught.value).endswith("3 attempts)")
+
+
+def test_http_throttling_that_never_ends_is_a_rate_limit_error(setup: Setup) -> None:
+    setup.emu.faults.next("throttle", count=5, operation=GET)
+    assert setup.get() == 403
+    with pytest.raises(RateLimitError) as caught:
+        setup.answers.raise_for_error()
+    assert caught.value.attempts == 3
+
+
+def test_http_a_dropped_connection_is_retried_for_a_read(setup: Setup) -> None:
+    calendar_id = setup.calendar()
+    setup.emu.faults.next("drop", operation=GET)
+    assert setup.get(calendar_id) == 200
+    assert setup.attempts() == 2
+    assert setup.emu.stats.requests(GET) == 2
+
+
+def test_http_an_ambiguous_create_is_not_sent_again(setup: Setup) -> None:
+    # The emulator makes the calendar, then drops the connection: a retry would make a second one.
+    setup.emu.faults.next("drop_after", operation=CREATE)
+    with pytest.raises(APIConnectionError) as caught:
+        setup.create()
+
+    error = caught.value
+    assert type(error) is APIConnectionError
+    assert (error.operation, error.attempts) == (CREATE, 1)
+    assert isinstance(error.__cause__, httpx.RemoteProtocolError | httpx.ReadError)
+    assert "not retried: not idempotent" in str(error)
+    assert setup.emu.stats.requests(CREATE) == 1
+    assert len(setup.emu.state.calendars) == 1
+    assert setup.fake.waits == []
+
+
+def test_http_a_5xx_on_create_is_not_sent_again(setup: Setup) -> None:
+    setup.emu.faults.next("500", operation=CREATE)
+    assert setup.create() == 500
+    assert setup.attempts() == 1
+    assert setup.emu.stats.requests(CREATE) == 1
+
+
+def test_http_a_timeout_is_retried_for_a_read(dingtalk_emulator: Emulator) -> None:
+    made = Setup(dingtalk_emulator, timeout=0.2)
+    calendar_id = made.calendar()
+    dingtalk_emulator.faults.next("latency:1.0", operation=GET)
+    assert made.get(calendar_id) == 200
+    assert made.attempts() == 2
+
+
+def test_http_a_timed_out_create_is_not_sent_again(dingtalk_emulator: Emulator) -> None:
+    made = Setup(dingtalk_emulator, timeout=0.2)
+    dingtalk_emulator.faults.next("latency:1.0", operation=CREATE)
+    with pytest.raises(APITimeoutError) as caught:
+        made.create()
+    assert caught.value.attempts == 1
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+    assert dingtalk_emulator.stats.requests(CREATE) == 1
+
+
+def test_http_timeouts_up_to_the_limit(dingtalk_emulator: Emulator) -> None:
+    made = Setup(dingtalk_emulator, timeout=0.2)
+    dingtalk_emulator.faults.next("latency:1.0", count=3, operation=GET)
+    with pytest.raises(APITimeoutError) as caught:
+        made.get()
+    assert caught.value.attempts == 3
+    assert str(caught.value) == (
+        "getSubscribedCalendar: timed out (ReadTimeout: timed out); retry limit (2) reached (3 attempts)"
+    )
+    assert dingtalk_emulator.stats.requests(GET) == 3
+
+
+def test_http_a_refused_connection_is_retried_even_for_a_create(dingtalk_emulator: Emulator) -> None:
+    made = Setup(dingtalk_emulator, url=f"http://127.0.0.1:{unused_port()}")
+    with pytest.raises(APIConnectionError) as caught:
+        made.create()
+    assert type(caught.value) is APIConnectionError
+    assert caught.value.attempts == 3
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert made.fake.waits == [0.01, 0.02]
+
+
+def test_http_invalid_authentication_is_left_to_the_token_layer(dingtalk_emulator: Emulator) -> None:
+    made = Setup(dingtalk_emulator)
+    dingtalk_emulator.revoke_tokens()
+    assert made.get() == 400
+    assert made.attempts() == 1
+    assert dingtalk_emulator.stats.requests(GET) == 1
+
+
+def test_http_answers_that_are_retried_are_closed(dingtalk_emulator: Emulator) -> None:
+    kept: list[httpx.Response] = []
+
+    class Keeping(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            response = super().handle_request(request)
+            kept.append(response)
+            return response
+
+    fake = FakeTime()
+    answers = Answers()
+    transport = RetryTransport(Keeping(), policy=attrs.evolve(QUICK, max_retries=4), sleep=fake.sleep)
+    dingtalk_emulator.faults.next("throttle", count=2, operation=GET)
+    dingtalk_emulator.faults.next("500", count=2, operation=GET)
+    with calendar_client(dingtalk_emulator.url, transport, answers, token=dingtalk_emulator.issue_token()) as client:
+        get_subscribed_calendar.sync_detailed("alice", "c1", client=client)
+    assert len(kept) == 5
+    assert all(response.is_closed for response in kept[:4])  # connections back in the pool
+    assert answers.last.extensions[ATTEMPTS_EXTENSION] == 5
+
+
+def test_http_the_client_default_policy_can_be_replaced_per_call(setup: Setup) -> None:
+    setup.emu.faults.next("500", count=5, operation=GET)
+    get_subscribed_calendar.sync_detailed("alice", "c1", client=setup.client, extensions={RETRY_EXTENSION: NO_RETRIES})
+    assert setup.attempts() == 1
+    more = attrs.evolve(QUICK, max_retries=3)
+    get_subscribed_calendar.sync_detailed("alice", "c1", client=setup.client, extensions={RETRY_EXTENSION: more})
+    assert setup.attempts() == 4
+    assert setup.emu.stats.requests(GET) == 5
+
+
+# -- async, against the emulator ---------------------------------------------------------
+
+
+def async_setup(emu: Emulator, timeout: float = 5.0) -> tuple[Client, Answers, FakeTime]:
+    fake = FakeTime()
+    answers = Answers()
+    client = calendar_client(emu.url, quick_async_transport(fake), answers, token=emu.issue_token(), timeout=timeout)
+    return client, answers, fake
+
+
+async def test_async_throttling_and_5xx_then_success(dingtalk_emulator: Emulator) -> None:
+    client, answers, fake = async_setup(dingtalk_emulator)
+    async with client:
+        created = await create_subscribed_calendar.asyncio_detailed("alice", client=client, body=calendar_request())
+        assert created.status_code == 200
+        dingtalk_emulator.faults.next("throttle", operation=GET)
+        dingtalk_emulator.faults.next("502", operation=GET)
+        calendar_id = str(created.parsed.calendar_id)  # type: ignore[union-attr]
+        response = await get_subscribed_calendar.asyncio_detailed("alice", calendar_id, client=client)
+    assert response.status_code == 200
+    assert answers.last.extensions[ATTEMPTS_EXTENSION] == 3
+    assert fake.waits == [1.0, 0.02]  # the throttle wait, then the second backoff step
+    assert dingtalk_emulator.stats.requests(GET) == 3
+
+
+async def test_async_an_ambiguous_create_is_not_sent_again(dingtalk_emulator: Emulator) -> None:
+    client, _, _ = async_setup(dingtalk_emulator)
+    dingtalk_emulator.faults.next("drop_after", operation=CREATE)
+    async with client:
+        with pytest.raises(APIConnectionError) as caught:
+            await create_subscribed_calendar.asyncio_detailed("alice", client=client, body=calendar_request())
+    assert caught.value.attempts == 1
+    assert dingtalk_emulator.stats.requests(CREATE) == 1
+    assert len(dingtalk_emulator.state.calendars) == 1
+
+
+async def test_async_timeouts_up_to_the_limit(dingtalk_emulator: Emulator) -> None:
+    client, _, fake = async_setup(dingtalk_emulator, timeout=0.2)
+    dingtalk_emulator.faults.next("latency:1.0", count=3, operation=GET)
+    async with client:
+        with pytest.raises(APITimeoutError) as caught:
+            await get_subscribed_calendar.asyncio_detailed("alice", "c1", client=client)
+    assert caught.value.attempts == 3
+    assert len(fake.waits) == 2
+
+
+def test_async_transport_waits_with_asyncio_sleep_by_default() -> None:
+    # time.sleep inside the event loop would stall every other task during a backoff.
+    assert AsyncRetryTransport()._sleep is asyncio.sleep
