@@ -9,7 +9,9 @@ Every user id given ends in exactly one of four lists of the :class:`BulkResult`
   still throttled or unreachable after the retries), with the error;
 - ``not_attempted``: the job stopped before reaching it, because an error said every other
   call would fail too (bad credentials, a missing app permission, a calendar that is not a
-  subscribed calendar); ``stopped_by`` holds that error.
+  subscribed calendar, or the same ``invalidParameter`` answer for the first
+  ``SAME_ERROR_LIMIT`` users with no success yet, as for an unknown calendar, whose message
+  DingTalk does not document); ``stopped_by`` holds that error.
 
 Calls go out ``concurrency`` at a time, paced by a rate limiter (default: just under DingTalk's
 per-app quota); throttling answers are retried by the client's retry policy. A progress
@@ -37,6 +39,9 @@ from ._errors import (
 from ._rate_limit import AsyncRateLimiter, RateLimit, RateLimiter
 
 Outcome = Literal["done", "already_done", "failed", "not_attempted"]
+
+SAME_ERROR_LIMIT: Final = 3
+"""Users failing alike with ``invalidParameter``, before any success, that stop the job."""
 
 # Errors about the calendar or the app, not the user: every further call would fail alike.
 _CALENDAR_REASONS: Final = frozenset(
@@ -129,6 +134,7 @@ class _Ledger:
         self.failed: list[Failure] = []
         self.stopped_by: DingTalkError | None = None
         self._settled_ids: set[str] = set()
+        self._same_errors: dict[str, int] = {}
 
     @property
     def stopped(self) -> bool:
@@ -140,11 +146,19 @@ class _Ledger:
                 self.done.append(user_id)
             else:
                 self.failed.append(Failure(user_id, error))
-                if self.stopped_by is None and stops_the_job(error):
+                if self.stopped_by is None and (stops_the_job(error) or self._failing_alike(error)):
                     self.stopped_by = error
             self._settled_ids.add(user_id)
             settled = len(self.already_done) + len(self._settled_ids)
         return Progress(user_id, "done" if error is None else "failed", settled, self.total, error)
+
+    def _failing_alike(self, error: DingTalkError) -> bool:
+        # Only while nothing has succeeded: then the answer is about the calendar, not the users.
+        if self.done or not isinstance(error, InvalidParameterError):
+            return False
+        key = f"{error.raw_code}:{error.message}"
+        self._same_errors[key] = self._same_errors.get(key, 0) + 1
+        return self._same_errors[key] >= SAME_ERROR_LIMIT
 
     def initial_progress(self) -> list[Progress]:
         return [Progress(u, "already_done", i + 1, self.total) for i, u in enumerate(self.already_done)]

@@ -1,0 +1,56 @@
+"""Run one test body against both clients: the async client's coroutines are driven to completion."""
+
+import asyncio
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials, RetryPolicy
+from dingtalk_calendar_emulator import Emulator
+
+# Small waits, so that retry tests take milliseconds; the policy's logic is unchanged.
+FAST_RETRIES = RetryPolicy(max_retries=2, initial_backoff=0.01, max_backoff=0.02, throttle_wait=0.01)
+
+
+class Blocking:
+    """The async client seen through a sync surface: each coroutine runs to completion on one loop."""
+
+    def __init__(self, client: AsyncCalendarClient, runner: asyncio.Runner) -> None:
+        self.client = client
+        self._runner = runner
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.client, name)
+        if not inspect.iscoroutinefunction(attribute):
+            return attribute
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            return self._runner.run(attribute(*args, **kwargs))
+
+        return run
+
+
+@contextmanager
+def open_client(kind: str, emu: Emulator, **options: Any) -> Iterator[Any]:
+    """A sync ``CalendarClient`` or a ``Blocking`` async one, on the emulator's internal app."""
+    app = emu.internal_app
+    options.setdefault("credentials", InternalAppCredentials(app.app_key, app.app_secret))
+    options.setdefault("retry_policy", FAST_RETRIES)
+    if kind == "sync":
+        with CalendarClient(base_url=emu.url, **options) as client:
+            yield client
+        return
+    with asyncio.Runner() as runner:
+        async_client = AsyncCalendarClient(base_url=emu.url, **options)
+        try:
+            yield Blocking(async_client, runner)
+        finally:
+            runner.run(async_client.aclose())
+
+
+def both(test: Callable[..., None]) -> Callable[..., None]:
+    """Parametrise a test over ``kind`` in ("sync", "async")."""
+    import pytest
+
+    return pytest.mark.parametrize("kind", ["sync", "async"])(test)
