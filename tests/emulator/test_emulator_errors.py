@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+
 from dingtalk_calendar_api.error_codes import ErrorReason
 from dingtalk_calendar_api.spec_data import GLOBAL_ERRORS, OPERATIONS, DocumentedError
 from dingtalk_calendar_emulator import Emulator, InternalApp
@@ -222,7 +223,8 @@ def test_documented_error_is_reachable(
     body = response.json()
     assert (response.status_code, body["code"]) == (error.status, error.code), body
     assert body["requestid"] == response.headers["x-acs-request-id"]
-    assert isinstance(body["message"], str) and body["message"]
+    assert isinstance(body["message"], str)
+    assert body["message"]
     if error.message == FORWARDED:
         assert body["message"] not in {e.message for e in OPERATIONS[operation_id].errors}  # DingTalk's own detail
     elif error.message is not None:
