@@ -76,10 +76,6 @@ from ._retry_policy import (
 
 logger = logging.getLogger("dingtalk_calendar.retry")
 
-DEFAULT_TIMEOUT: Final = httpx.Timeout(10.0, connect=5.0)
-"""Default timeouts for a DingTalk client: 5 s to connect, 10 s for each read, write and
-free connection. Override per client (``timeout=``) or per call (``timeout=``)."""
-
 # Only a 403 may carry one of DingTalk's throttling codes; a 429 says so by its status.
 _STATUSES_TO_READ: Final = frozenset({403})
 
