@@ -1,0 +1,7 @@
+"""``python -m dingtalk_calendar.cli``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,114 @@
+"""A bulk job run from the command line: progress and journal on every settled user, a clean stop on Ctrl-C.
+
+``bulk_run`` offers no way to cancel a job, and a KeyboardInterrupt in the main thread would
+wait for its worker threads to work through every remaining user. So, for the job's
+duration, Ctrl-C only sets an event; each worker checks it before its next call and stops
+(the call under way finishes and is journaled); a second Ctrl-C quits at once.
+"""
+
+import os
+import signal
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Literal
+
+from attrs import frozen
+
+from .._bulk import BulkResult, Progress, bulk_run
+from .._client import CalendarClient
+from .._models import Result
+from .._rate_limit import RateLimit
+from ._errors import JobInterrupted
+from ._exit_codes import ExitCode
+
+Operation = Literal["subscribe", "unsubscribe"]
+
+
+@frozen
+class BulkJob:
+    operation: Operation
+    calendar_id: str
+    user_ids: tuple[str, ...]
+    already_done: frozenset[str]
+    concurrency: int
+    rate: float
+    journal: str | None = None
+
+
+class BulkJobInterrupted(KeyboardInterrupt):
+    """The job stopped on Ctrl-C; the message says how far it got and how to resume."""
+
+
+class _Tally:
+    """Counts outcomes as they are reported, to say how far an interrupted job got."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.outcomes: Counter[str] = Counter()
+
+    def count(self, progress: Progress) -> None:
+        with self._lock:
+            self.outcomes[progress.outcome] += 1
+
+
+def run_bulk_job(
+    client: CalendarClient, job: BulkJob, on_progress: Callable[[Progress], object] = lambda progress: None
+) -> BulkResult:
+    """Run ``job``; raises :class:`BulkJobInterrupted` when Ctrl-C stopped it."""
+    stop = threading.Event()
+    tally = _Tally()
+    operation: Callable[[str, str], Result] = client.subscribe if job.operation == "subscribe" else client.unsubscribe
+
+    def call_unless_stopped(user_id: str, calendar_id: str) -> Result:
+        if stop.is_set():
+            raise JobInterrupted  # not a DingTalkError: bulk_run ends this worker, the user stays untouched
+        return operation(user_id, calendar_id)
+
+    def report(progress: Progress) -> None:
+        tally.count(progress)
+        on_progress(progress)
+
+    with _ctrl_c_sets(stop):
+        try:
+            return bulk_run(
+                call_unless_stopped,
+                job.calendar_id,
+                job.user_ids,
+                concurrency=job.concurrency,
+                rate_limiter=RateLimit(job.rate),
+                already_done=job.already_done,
+                on_progress=report,
+            )
+        except JobInterrupted:
+            raise BulkJobInterrupted(_interrupted_message(job, tally.outcomes)) from None
+
+
+def _interrupted_message(job: BulkJob, outcomes: Counter[str]) -> str:
+    settled = outcomes["done"] + outcomes["failed"]
+    line = f"interrupted: {settled} users settled ({outcomes['done']} done, {outcomes['failed']} failed)"
+    if job.journal:
+        return line + f"; the journal {job.journal} has them: run again with --resume {job.journal}"
+    return line + "; without --journal, a rerun starts over (subscribing again is harmless)"
+
+
+@contextmanager
+def _ctrl_c_sets(stop: threading.Event) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread; Ctrl-C then behaves as usual
+        return
+
+    def on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            os._exit(ExitCode.INTERRUPTED)  # a second Ctrl-C: quit now; journal lines are already flushed
+        stop.set()
+        print("\nstopping after the calls under way (Ctrl-C again to quit at once)", file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

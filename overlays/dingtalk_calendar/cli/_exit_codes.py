@@ -1,0 +1,44 @@
+"""The exit codes scripts can rely on, and which exception leads to which."""
+
+from enum import IntEnum
+from typing import Final
+
+from .._env import ConfigurationError
+from .._errors import APIConnectionError, APIStatusError, ValidationError
+from ._errors import UsageError
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    API_ERROR = 1
+    USAGE = 2
+    CONNECTION = 3
+    BULK_INCOMPLETE = 4
+    INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+
+EXIT_CODES_HELP: Final = """\
+exit codes:
+  0    success
+  1    DingTalk answered with an error (the message says which, with its request id)
+  2    usage or validation error: bad arguments, credentials missing or incomplete,
+       a value DingTalk would reject (nothing was sent), an unreadable file
+  3    no answer from DingTalk: connection failed or timed out (after the retries)
+  4    a bulk job finished, but some users failed or were not attempted
+  130  interrupted (Ctrl-C); a bulk job's --journal lets you --resume it
+"""
+
+
+def exit_code_for(error: BaseException) -> ExitCode:
+    """The exit code of a command that raised ``error``."""
+    # ConfigurationError is a DingTalkError but no answer from DingTalk: check it first.
+    if isinstance(error, UsageError | ValidationError | ConfigurationError | OSError):
+        return ExitCode.USAGE
+    if isinstance(error, APIConnectionError):
+        return ExitCode.CONNECTION
+    if isinstance(error, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    if isinstance(error, APIStatusError):
+        return ExitCode.API_ERROR
+    # Anything else (a bug, an unexpected answer) is still a failure, reported in one line.
+    return ExitCode.API_ERROR

@@ -1,0 +1,70 @@
+"""``main``: parse, build the client, run the command, print its report, return the exit code."""
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from .._client import CalendarClient
+from .._errors import DingTalkError
+from .._redact import scrub_text
+from ._commands import COMMANDS
+from ._credentials import client_settings, effective_environment, secret_values
+from ._errors import UsageError
+from ._exit_codes import ExitCode, exit_code_for
+from ._output import Report, dumps, error_document
+from ._parser import build_parser
+
+# Shorter values are not worth scrubbing and would mangle ordinary words.
+_MIN_SECRET_LENGTH = 6
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run ``dingtalk-calendar`` with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    environ = os.environ if environ is None else environ
+    stdout, stderr = sys.stdout, sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as error:
+        _print_error(stderr, error, secret_values(environ))
+        return ExitCode.USAGE
+    except SystemExit as done:  # --help
+        return done.code if isinstance(done.code, int) else ExitCode.USAGE
+
+    secrets = secret_values(environ) | secret_values(effective_environment(args, environ))
+    progress_stream = stderr if stderr.isatty() and not args.json and not args.quiet else None
+    try:
+        with CalendarClient(**client_settings(args, environ)) as client:
+            report = COMMANDS[args.command](client, args, progress_stream)
+    except (Exception, KeyboardInterrupt) as error:
+        _print_error(stderr, error, secrets)
+        if args.json:
+            print(scrub_text(dumps({"error": error_document(error)}), _scrubbable(secrets)), file=stdout)
+        return exit_code_for(error)
+    _print_report(stdout, report, json=args.json, quiet=args.quiet)
+    return report.exit_code
+
+
+def _print_report(stream: TextIO, report: Report, *, json: bool, quiet: bool) -> None:
+    if json:
+        print(dumps(report.document), file=stream)
+        return
+    text = report.quiet_text if quiet else report.text
+    if text:
+        print(text, file=stream)
+
+
+def _print_error(stream: TextIO, error: BaseException, secrets: frozenset[str]) -> None:
+    """One line, never a traceback; the SDK already scrubs its errors, this is a second line of defence."""
+    if isinstance(error, KeyboardInterrupt):
+        line = str(error) or "interrupted"
+    elif isinstance(error, DingTalkError | UsageError | OSError):
+        line = f"error: {error}"
+    else:
+        line = f"error: unexpected {type(error).__name__}: {error}"
+    line = " ".join(line.split())  # one line, whatever the message holds
+    print(scrub_text(line, _scrubbable(secrets)), file=stream)
+
+
+def _scrubbable(secrets: frozenset[str]) -> frozenset[str]:
+    return frozenset(secret for secret in secrets if len(secret) >= _MIN_SECRET_LENGTH)

@@ -1,0 +1,235 @@
+"""The command line: global options, credential flags and one subcommand per operation."""
+
+import argparse
+from typing import Any, NoReturn
+
+from .._rate_limit import DEFAULT_BULK_RATE
+from ._credentials import CREDENTIAL_FLAGS
+from ._errors import UsageError
+from ._exit_codes import EXIT_CODES_HELP
+
+PROG = "dingtalk-calendar"
+
+DESCRIPTION = """\
+DingTalk's subscribed calendars from the command line: create, get, update, subscribe,
+unsubscribe, and subscribe or unsubscribe many users from a file.
+
+Credentials come from the DINGTALK_* environment (DINGTALK_APP_KEY and DINGTALK_APP_SECRET
+for an internal app; see the credential options below); flags override it. Prefer the
+environment for secrets: a command line is visible to other users of the machine."""
+
+EPILOG = (
+    EXIT_CODES_HELP
+    + """
+environment:
+  DINGTALK_BASE_URL, DINGTALK_TIMEOUT, DINGTALK_MAX_RETRIES   defaults of the options above
+  DINGTALK_LOG=debug                                          the SDK's log on stderr (redacted)
+
+examples:
+  dingtalk-calendar create alice --name Holidays --org ding-acme
+  dingtalk-calendar --json get alice CALENDAR_ID
+  dingtalk-calendar bulk-subscribe CALENDAR_ID users.txt --journal job.jsonl
+  dingtalk-calendar bulk-subscribe CALENDAR_ID users.txt --journal job.jsonl --resume job.jsonl
+"""
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors become a UsageError: one line, no usage dump, no echoed values."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{_without_typed_values(message)} (see {self.prog} --help)")
+
+
+def _without_typed_values(message: str) -> str:
+    # An unknown flag may be a misspelt secret flag (--app-secrte=...): show option names only.
+    prefix = "unrecognized arguments: "
+    if not message.startswith(prefix):
+        return message
+    items = message.removeprefix(prefix).split()
+    options = [item.split("=", 1)[0] for item in items if item.startswith("-")]
+    hidden = len(items) - len(options)
+    shown = ", ".join(options) if options else ""
+    if hidden:
+        shown += ("; and " if shown else "") + f"{hidden} value{'s' if hidden > 1 else ''} (not shown)"
+    return prefix + shown
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError(text)
+    return value
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+# argparse names the type in its message ("invalid positive_float value: '0'").
+positive_float.__name__ = "positive number"
+positive_int.__name__ = "positive integer"
+non_negative_int.__name__ = "non-negative integer"
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, on_subcommand: bool) -> None:
+    """The options accepted both before and after the subcommand.
+
+    A subcommand accepts them too (``dingtalk-calendar get alice CAL --json``) but does not
+    list them again in its help, and their defaults there are SUPPRESS: a subparser's
+    defaults would otherwise overwrite a value given before the subcommand.
+    """
+
+    def group(title: str, description: str | None = None) -> argparse._ActionsContainer:
+        # Hidden options need no group: an empty group would still print its title.
+        return parser if on_subcommand else parser.add_argument_group(title, description)
+
+    def add(group: argparse._ActionsContainer, name: str, help_text: str, **kwargs: Any) -> None:
+        if on_subcommand:
+            kwargs.update(default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        else:
+            kwargs.update(help=help_text)
+        group.add_argument(name, **kwargs)
+
+    output = group("output")
+    add(output, "--json", "one JSON document on stdout", action="store_true", default=False)
+    add(
+        output,
+        "--quiet",
+        "no progress bar or confirmations; only what a script needs (a new calendar's id, failures)",
+        action="store_true",
+        default=False,
+    )
+    connection = group("connection")
+    add(connection, "--base-url", "API base URL (env DINGTALK_BASE_URL)", metavar="URL")
+    add(
+        connection,
+        "--timeout",
+        "timeout of each request (env DINGTALK_TIMEOUT)",
+        metavar="SECONDS",
+        type=positive_float,
+    )
+    add(
+        connection,
+        "--max-retries",
+        "retries of a failed or throttled request (env DINGTALK_MAX_RETRIES)",
+        metavar="N",
+        type=non_negative_int,
+    )
+    credentials = group("credentials", "Each overrides its DINGTALK_* variable. Never printed, not even in errors.")
+    for flag in CREDENTIAL_FLAGS:
+        # No default is shown: help text names the variable, never its value.
+        add(
+            credentials,
+            flag.flag,
+            f"{flag.kind} (env {flag.variable})",
+            metavar="SECRET" if flag.secret else "VALUE",
+        )
+
+
+def _add_scope_options(parser: argparse.ArgumentParser, verb: str) -> None:
+    scope = parser.add_argument_group("scope", f"who may subscribe ({verb}); repeat each option as needed")
+    scope.add_argument("--user", dest="users", action="append", metavar="UNION_ID", help="a user")
+    scope.add_argument("--group", dest="groups", action="append", metavar="CID", help="a group chat's members")
+    scope.add_argument("--org", dest="organisations", action="append", metavar="CORP_ID", help="an organisation")
+
+
+def build_parser() -> Parser:
+    """The ``dingtalk-calendar`` parser; each subcommand sets ``args.command``."""
+    parser = Parser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    _add_global_options(parser, on_subcommand=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
+
+    def command(name: str, help_text: str, *, description: str | None = None) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(
+            name,
+            help=help_text,
+            description=description or help_text,
+            epilog=f"The global options (--json, --quiet, --base-url, credentials, ...) may also come after\n"
+            f"the command; see {PROG} --help.\n\n{EXIT_CODES_HELP}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            allow_abbrev=False,
+        )
+        _add_global_options(sub, on_subcommand=True)
+        return sub
+
+    def user_and_calendar(sub: argparse.ArgumentParser, user_help: str) -> None:
+        sub.add_argument("user", metavar="USER", help=user_help)
+        sub.add_argument("calendar", metavar="CALENDAR", help="the calendar's id")
+
+    create = command("create", "create a subscribed calendar")
+    create.add_argument("user", metavar="USER", help="the author's unionId")
+    create.add_argument("--name", required=True, help="the calendar's name")
+    create.add_argument("--description", help="what it is for")
+    create.add_argument("--manager", dest="managers", action="append", metavar="UNION_ID", help="a co-editor")
+    _add_scope_options(create, "at least one is required")
+
+    get = command("get", "show a calendar")
+    user_and_calendar(get, "the author or a manager (unionId)")
+
+    update = command(
+        "update",
+        "change a calendar",
+        description="change a calendar: only the fields given are sent; the others stay as they are",
+    )
+    user_and_calendar(update, "the author or a manager (unionId)")
+    update.add_argument("--name", help="a new name")
+    update.add_argument("--description", help="a new description")
+    update.add_argument(
+        "--manager", dest="managers", action="append", metavar="UNION_ID", help="the new co-editors (all of them)"
+    )
+    _add_scope_options(update, "replaces the whole scope when any is given")
+
+    for name, verb in (("subscribe", "subscribe a user to"), ("unsubscribe", "unsubscribe a user from")):
+        sub = command(name, f"{verb} a calendar")
+        user_and_calendar(sub, "the user (unionId)")
+
+    bulk_commands = (("bulk-subscribe", "subscribe many users to"), ("bulk-unsubscribe", "unsubscribe many users from"))
+    for name, verb in bulk_commands:
+        bulk = command(
+            name,
+            f"{verb} a calendar",
+            description=f"{verb} a calendar; each user ends done, already done, failed or not attempted",
+        )
+        bulk.add_argument("calendar", metavar="CALENDAR", help="the calendar's id")
+        bulk.add_argument(
+            "file", metavar="FILE", help="user ids, one a line ('-': stdin); blank lines and # comments are skipped"
+        )
+        bulk.add_argument(
+            "--concurrency", type=positive_int, default=8, metavar="N", help="calls under way at once (default 8)"
+        )
+        bulk.add_argument(
+            "--rate",
+            type=positive_float,
+            default=DEFAULT_BULK_RATE,
+            metavar="PER_SECOND",
+            help=f"calls per second at most (default {DEFAULT_BULK_RATE:g}, under DingTalk's quota of about 20)",
+        )
+        bulk.add_argument(
+            "--journal",
+            metavar="JOURNAL",
+            help="append each user's outcome to this file as it happens (JSON lines)",
+        )
+        bulk.add_argument(
+            "--resume",
+            metavar="JOURNAL",
+            action="append",
+            help="skip users an earlier run's journal records as done (repeatable; usually the --journal file)",
+        )
+    return parser
