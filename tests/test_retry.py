@@ -22,7 +22,7 @@ from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSIO
 from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
 from dingtalk_calendar._retry_policy import (
     NO_RETRIES,
-    Failure,
+    AttemptFailure,
     RetryPolicy,
     classify_exception,
     classify_response,
@@ -123,20 +123,20 @@ REQUEST = httpx.Request("GET", BASE_URL)
 @pytest.mark.parametrize(
     ("error", "failure"),
     [
-        (httpx.ConnectError("refused", request=REQUEST), Failure.NOT_SENT),
-        (httpx.ConnectTimeout("slow", request=REQUEST), Failure.NOT_SENT),
-        (httpx.PoolTimeout("busy", request=REQUEST), Failure.NOT_SENT),
-        (httpx.ProxyError("proxy down", request=REQUEST), Failure.NOT_SENT),
-        (httpx.ReadTimeout("slow", request=REQUEST), Failure.TIMED_OUT),
-        (httpx.WriteTimeout("slow", request=REQUEST), Failure.TIMED_OUT),
-        (httpx.RemoteProtocolError("dropped", request=REQUEST), Failure.CONNECTION_LOST),
-        (httpx.ReadError("reset", request=REQUEST), Failure.CONNECTION_LOST),
-        (httpx.WriteError("broken pipe", request=REQUEST), Failure.CONNECTION_LOST),
-        (httpx.UnsupportedProtocol("ftp", request=REQUEST), Failure.FINAL),
-        (httpx.LocalProtocolError("bad header", request=REQUEST), Failure.FINAL),
+        (httpx.ConnectError("refused", request=REQUEST), AttemptFailure.NOT_SENT),
+        (httpx.ConnectTimeout("slow", request=REQUEST), AttemptFailure.NOT_SENT),
+        (httpx.PoolTimeout("busy", request=REQUEST), AttemptFailure.NOT_SENT),
+        (httpx.ProxyError("proxy down", request=REQUEST), AttemptFailure.NOT_SENT),
+        (httpx.ReadTimeout("slow", request=REQUEST), AttemptFailure.TIMED_OUT),
+        (httpx.WriteTimeout("slow", request=REQUEST), AttemptFailure.TIMED_OUT),
+        (httpx.RemoteProtocolError("dropped", request=REQUEST), AttemptFailure.CONNECTION_LOST),
+        (httpx.ReadError("reset", request=REQUEST), AttemptFailure.CONNECTION_LOST),
+        (httpx.WriteError("broken pipe", request=REQUEST), AttemptFailure.CONNECTION_LOST),
+        (httpx.UnsupportedProtocol("ftp", request=REQUEST), AttemptFailure.FINAL),
+        (httpx.LocalProtocolError("bad header", request=REQUEST), AttemptFailure.FINAL),
     ],
 )
-def test_classify_exception(error: httpx.TransportError, failure: Failure) -> None:
+def test_classify_exception(error: httpx.TransportError, failure: AttemptFailure) -> None:
     assert classify_exception(error) is failure
 
 
@@ -145,21 +145,21 @@ def test_classify_exception(error: httpx.TransportError, failure: Failure) -> No
     [
         (200, None, None),
         (302, None, None),
-        (403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", Failure.THROTTLED),
-        (403, "Forbidden.AccessDenied.QpsLimitForApi", Failure.THROTTLED),
-        (429, None, Failure.THROTTLED),
-        (403, "permissionDenied", Failure.FINAL),
-        (403, "Forbidden.AccessDenied.AccessTokenPermissionDenied", Failure.FINAL),
-        (403, None, Failure.FINAL),
-        (400, "InvalidAuthentication", Failure.FINAL),
-        (400, "invalidParameter", Failure.FINAL),
-        (404, None, Failure.FINAL),
-        (500, None, Failure.SERVER_ERROR),
-        (502, None, Failure.SERVER_ERROR),
-        (504, "whatever", Failure.SERVER_ERROR),
+        (403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", AttemptFailure.THROTTLED),
+        (403, "Forbidden.AccessDenied.QpsLimitForApi", AttemptFailure.THROTTLED),
+        (429, None, AttemptFailure.THROTTLED),
+        (403, "permissionDenied", AttemptFailure.FINAL),
+        (403, "Forbidden.AccessDenied.AccessTokenPermissionDenied", AttemptFailure.FINAL),
+        (403, None, AttemptFailure.FINAL),
+        (400, "InvalidAuthentication", AttemptFailure.FINAL),
+        (400, "invalidParameter", AttemptFailure.FINAL),
+        (404, None, AttemptFailure.FINAL),
+        (500, None, AttemptFailure.SERVER_ERROR),
+        (502, None, AttemptFailure.SERVER_ERROR),
+        (504, "whatever", AttemptFailure.SERVER_ERROR),
     ],
 )
-def test_classify_response(status: int, code: str | None, failure: Failure | None) -> None:
+def test_classify_response(status: int, code: str | None, failure: AttemptFailure | None) -> None:
     assert classify_response(status, code) is failure
 
 
@@ -187,63 +187,72 @@ FAST = RetryPolicy(max_retries=3, max_elapsed=None, initial_backoff=0.5, jitter=
 @pytest.mark.parametrize(
     ("failure", "idempotent", "retried"),
     [
-        (Failure.NOT_SENT, False, True),
-        (Failure.THROTTLED, False, True),
-        (Failure.SERVER_ERROR, False, False),
-        (Failure.TIMED_OUT, False, False),
-        (Failure.CONNECTION_LOST, False, False),
-        (Failure.FINAL, False, False),
-        (Failure.NOT_SENT, True, True),
-        (Failure.THROTTLED, True, True),
-        (Failure.SERVER_ERROR, True, True),
-        (Failure.TIMED_OUT, True, True),
-        (Failure.CONNECTION_LOST, True, True),
-        (Failure.FINAL, True, False),
+        (AttemptFailure.NOT_SENT, False, True),
+        (AttemptFailure.THROTTLED, False, True),
+        (AttemptFailure.SERVER_ERROR, False, False),
+        (AttemptFailure.TIMED_OUT, False, False),
+        (AttemptFailure.CONNECTION_LOST, False, False),
+        (AttemptFailure.FINAL, False, False),
+        (AttemptFailure.NOT_SENT, True, True),
+        (AttemptFailure.THROTTLED, True, True),
+        (AttemptFailure.SERVER_ERROR, True, True),
+        (AttemptFailure.TIMED_OUT, True, True),
+        (AttemptFailure.CONNECTION_LOST, True, True),
+        (AttemptFailure.FINAL, True, False),
     ],
 )
-def test_what_is_retried(failure: Failure, idempotent: bool, retried: bool) -> None:
+def test_what_is_retried(failure: AttemptFailure, idempotent: bool, retried: bool) -> None:
     decision = decide(FAST, failure, idempotent=idempotent, attempts=1, elapsed=0.0)
     assert decision.retry is retried
 
 
 def test_an_ambiguous_failure_of_a_create_says_why_it_is_not_retried() -> None:
-    decision = decide(FAST, Failure.TIMED_OUT, idempotent=False, attempts=1, elapsed=0.0)
+    decision = decide(FAST, AttemptFailure.TIMED_OUT, idempotent=False, attempts=1, elapsed=0.0)
     assert decision.reason == "not retried: not idempotent, and the request may have reached DingTalk"
 
 
 def test_retries_stop_at_the_limit() -> None:
     policy = RetryPolicy(max_retries=2, max_elapsed=None)
-    assert decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=2, elapsed=0.0).retry
-    last = decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=3, elapsed=0.0)
+    assert decide(policy, AttemptFailure.SERVER_ERROR, idempotent=True, attempts=2, elapsed=0.0).retry
+    last = decide(policy, AttemptFailure.SERVER_ERROR, idempotent=True, attempts=3, elapsed=0.0)
     assert not last.retry
     assert last.reason == "retry limit (2) reached"
-    assert not decide(NO_RETRIES, Failure.NOT_SENT, idempotent=True, attempts=1, elapsed=0.0).retry
+    assert not decide(NO_RETRIES, AttemptFailure.NOT_SENT, idempotent=True, attempts=1, elapsed=0.0).retry
 
 
 def test_retries_stop_when_the_wait_would_pass_the_time_limit() -> None:
     policy = RetryPolicy(max_retries=10, max_elapsed=5.0, initial_backoff=1.0, jitter=0.0)
-    assert decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=3.9).retry
-    late = decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=4.0)
+    assert decide(policy, AttemptFailure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=3.9).retry
+    late = decide(policy, AttemptFailure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=4.0)
     assert not late.retry
     assert late.reason == "time limit (5 s) reached"
 
 
 def test_waits_back_off_and_throttling_waits_about_a_second() -> None:
-    waits = [decide(FAST, Failure.SERVER_ERROR, idempotent=True, attempts=n, elapsed=0.0).wait for n in (1, 2, 3)]
+    waits = [
+        decide(FAST, AttemptFailure.SERVER_ERROR, idempotent=True, attempts=n, elapsed=0.0).wait for n in (1, 2, 3)
+    ]
     assert waits == [0.5, 1.0, 2.0]
-    throttled = decide(FAST, Failure.THROTTLED, idempotent=True, attempts=3, elapsed=0.0)
+    throttled = decide(FAST, AttemptFailure.THROTTLED, idempotent=True, attempts=3, elapsed=0.0)
     assert throttled.wait == 1.0
 
 
 def test_retry_after_wins_and_is_capped() -> None:
     policy = RetryPolicy(max_elapsed=None, max_retry_after=10.0)
-    assert decide(policy, Failure.THROTTLED, idempotent=True, attempts=1, elapsed=0.0, retry_after=4.0).wait == 4.0
-    assert decide(policy, Failure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=0.0, retry_after=0.0).wait == 0.0
-    assert decide(policy, Failure.THROTTLED, idempotent=True, attempts=1, elapsed=0.0, retry_after=600).wait == 10.0
+    assert (
+        decide(policy, AttemptFailure.THROTTLED, idempotent=True, attempts=1, elapsed=0.0, retry_after=4.0).wait == 4.0
+    )
+    assert (
+        decide(policy, AttemptFailure.SERVER_ERROR, idempotent=True, attempts=1, elapsed=0.0, retry_after=0.0).wait
+        == 0.0
+    )
+    assert (
+        decide(policy, AttemptFailure.THROTTLED, idempotent=True, attempts=1, elapsed=0.0, retry_after=600).wait == 10.0
+    )
 
 
 def test_retry_after_does_not_make_an_ambiguous_create_safe() -> None:
-    decision = decide(FAST, Failure.SERVER_ERROR, idempotent=False, attempts=1, elapsed=0.0, retry_after=1.0)
+    decision = decide(FAST, AttemptFailure.SERVER_ERROR, idempotent=False, attempts=1, elapsed=0.0, retry_after=1.0)
     assert not decision.retry
 
 

@@ -64,7 +64,7 @@ from dingtalk_calendar_api.spec_data import OPERATIONS
 from ._errors import APIConnectionError, APITimeoutError
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._retry_policy import (
-    Failure,
+    AttemptFailure,
     RetryDecision,
     RetryPolicy,
     classify_exception,
@@ -145,7 +145,7 @@ class _Attempts:
         decision = self._decide(failure, cause, retry_after=retry_after)
         return decision.wait if decision.retry else None
 
-    def _decide(self, failure: Failure, cause: str, *, retry_after: float | None) -> RetryDecision:
+    def _decide(self, failure: AttemptFailure, cause: str, *, retry_after: float | None) -> RetryDecision:
         decision = decide(
             self.policy,
             failure,
@@ -165,7 +165,7 @@ class _Attempts:
                 self.count,
                 self.policy.max_retries,
             )
-        elif failure is not Failure.FINAL:
+        elif failure is not AttemptFailure.FINAL:
             logger.debug("%s: attempt %d %s; %s", self.label, self.count, cause, decision.reason)
         return decision
 
@@ -327,11 +327,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 def retry_table() -> str:
     """The per-operation table of the module docstring, asked of ``decide`` and the spec."""
     columns = {
-        "connect failed": Failure.NOT_SENT,
-        "throttled": Failure.THROTTLED,
-        "5xx": Failure.SERVER_ERROR,
-        "no answer after sending": Failure.TIMED_OUT,
-        "other errors": Failure.FINAL,
+        "connect failed": AttemptFailure.NOT_SENT,
+        "throttled": AttemptFailure.THROTTLED,
+        "5xx": AttemptFailure.SERVER_ERROR,
+        "no answer after sending": AttemptFailure.TIMED_OUT,
+        "other errors": AttemptFailure.FINAL,
     }
     lines = [f"| operation | idempotent | {' | '.join(columns)} |", "|" + "---|" * (len(columns) + 2)]
     for operation in OPERATIONS.values():
@@ -341,7 +341,7 @@ def retry_table() -> str:
     return "\n".join(lines)
 
 
-def _table_cell(failure: Failure, idempotent: bool) -> str:
+def _table_cell(failure: AttemptFailure, idempotent: bool) -> str:
     first_retry = decide(RetryPolicy(max_elapsed=None), failure, idempotent=idempotent, attempts=1, elapsed=0.0)
     if first_retry.retry:
         return "retried"

@@ -1,6 +1,6 @@
 """When to send a request again, and how long to wait first: pure decisions, no I/O.
 
-The transports in ``_retry.py`` describe what happened to an attempt (a ``Failure``)
+The transports in ``_retry.py`` describe what happened to an attempt (a ``AttemptFailure``)
 and ask ``decide`` whether to try again; everything here is a function of its
 arguments (the random draw for jitter included), so it is tested without a network.
 """
@@ -66,7 +66,7 @@ NO_RETRIES: Final = RetryPolicy(max_retries=0)
 """Send once, whatever happens."""
 
 
-class Failure(enum.Enum):
+class AttemptFailure(enum.Enum):
     """What went wrong with one attempt, as far as retrying is concerned."""
 
     NOT_SENT = "could not connect"
@@ -85,34 +85,34 @@ class Failure(enum.Enum):
     @property
     def certainly_not_acted(self) -> bool:
         """Whether repeating the request cannot do its work twice."""
-        return self in (Failure.NOT_SENT, Failure.THROTTLED)
+        return self in (AttemptFailure.NOT_SENT, AttemptFailure.THROTTLED)
 
     @property
     def retryable(self) -> bool:
-        return self is not Failure.FINAL
+        return self is not AttemptFailure.FINAL
 
 
-def classify_exception(error: httpx.TransportError) -> Failure:
+def classify_exception(error: httpx.TransportError) -> AttemptFailure:
     """The failure an httpx transport error means."""
     # Order matters: ConnectTimeout and PoolTimeout are TimeoutExceptions too.
     if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ProxyError):
-        return Failure.NOT_SENT
+        return AttemptFailure.NOT_SENT
     if isinstance(error, httpx.TimeoutException):
-        return Failure.TIMED_OUT
+        return AttemptFailure.TIMED_OUT
     if isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError):
-        return Failure.CONNECTION_LOST
-    return Failure.FINAL  # UnsupportedProtocol, LocalProtocolError: our request is wrong
+        return AttemptFailure.CONNECTION_LOST
+    return AttemptFailure.FINAL  # UnsupportedProtocol, LocalProtocolError: our request is wrong
 
 
-def classify_response(status_code: int, code: str | None) -> Failure | None:
+def classify_response(status_code: int, code: str | None) -> AttemptFailure | None:
     """The failure an answer means, or None for an answer to hand back as it is."""
     if status_code < 400:
         return None
     if status_code == 429 or code in THROTTLING_CODES:
-        return Failure.THROTTLED
+        return AttemptFailure.THROTTLED
     if status_code >= 500:
-        return Failure.SERVER_ERROR
-    return Failure.FINAL
+        return AttemptFailure.SERVER_ERROR
+    return AttemptFailure.FINAL
 
 
 def is_idempotent(operation_id: str | None, method: str) -> bool:
@@ -165,7 +165,7 @@ class RetryDecision:
 
 def decide(
     policy: RetryPolicy,
-    failure: Failure,
+    failure: AttemptFailure,
     *,
     idempotent: bool,
     attempts: int,
@@ -182,7 +182,7 @@ def decide(
         return RetryDecision(False, 0.0, f"retry limit ({policy.max_retries}) reached")
     if retry_after is not None:
         wait = min(retry_after, policy.max_retry_after)
-    elif failure is Failure.THROTTLED:
+    elif failure is AttemptFailure.THROTTLED:
         wait = policy.throttled_backoff(random_value)
     else:
         wait = policy.backoff(attempts, random_value)
