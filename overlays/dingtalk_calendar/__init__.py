@@ -13,6 +13,7 @@ from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
 from ._client import CalendarClient
 from ._env import ConfigurationError, credentials_from_env, settings_from_env
 from ._errors import (
+    ERROR_CLASS_BY_CODE,
     AccessTokenPermissionDeniedError,
     APIConnectionError,
     APIStatusError,
@@ -22,7 +23,9 @@ from ._errors import (
     DingTalkError,
     InvalidCredentialsError,
     InvalidParameterError,
+    MalformedRateLimitError,
     MalformedResponseError,
+    MalformedServerError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -32,6 +35,7 @@ from ._errors import (
     ValidationError,
     error_from_response,
 )
+from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
 from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
@@ -50,11 +54,15 @@ from ._tokens import (
 )
 
 __all__ = [
+    "ATTEMPTS_EXTENSION",
     "DEFAULT_BASE_URL",
     "DEFAULT_BULK_RATE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "ERROR_CLASS_BY_CODE",
     "NO_RETRIES",
+    "OPERATION_EXTENSION",
+    "RETRY_EXTENSION",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -79,7 +87,9 @@ __all__ = [
     "InternalAppCredentials",
     "InvalidCredentialsError",
     "InvalidParameterError",
+    "MalformedRateLimitError",
     "MalformedResponseError",
+    "MalformedServerError",
     "MemoryTokenStore",
     "NotFoundError",
     "Overlay",
