@@ -1,0 +1,304 @@
+"""RedisTokenStore against a real redis-server: storage, the cross-process lock, and a fleet of processes."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import multiprocessing
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import redis
+
+from dingtalk_calendar._token_manager import TokenManager
+from dingtalk_calendar._token_store import RedisTokenStore, token_from_json, token_to_json
+from dingtalk_calendar._tokens import InternalAppCredentials, Token, UserCredentials
+from dingtalk_calendar_emulator import Emulator
+from tests.redis_server import RedisServer
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    redis_server.flush()
+    return redis_server.url
+
+
+@pytest.fixture
+def store(redis_url: str) -> Iterator[RedisTokenStore]:
+    store = RedisTokenStore(redis_url, prefix="test:")
+    yield store
+    store.close()
+
+
+USER_TOKEN = Token(access_token="access-abc123", expires_at=1_000.5, refresh_token="refresh-xyz789", obtained_at=10.0)
+
+
+# --- storage -------------------------------------------------------------------------------
+
+
+def test_a_token_survives_the_json_round_trip_including_an_endless_one() -> None:
+    assert token_from_json(token_to_json(USER_TOKEN)) == USER_TOKEN
+    endless = Token(access_token="fixed-token", expires_at=math.inf)
+    assert token_from_json(token_to_json(endless)) == endless
+
+
+def test_set_get_delete(store: RedisTokenStore) -> None:
+    assert store.get("internal:app") is None
+    store.set("internal:app", USER_TOKEN)
+    assert store.get("internal:app") == USER_TOKEN
+    store.delete("internal:app")
+    assert store.get("internal:app") is None
+
+
+def test_keys_live_under_the_prefix_and_expire_eventually(store: RedisTokenStore, redis_url: str) -> None:
+    store.set("internal:app", USER_TOKEN)
+    raw = redis.Redis.from_url(redis_url)
+    try:
+        assert raw.exists("test:internal:app") == 1
+        # A garbage-collection TTL is set (about 31 days): no entry lives for ever.
+        assert 0 < raw.pttl("test:internal:app") <= 31 * 24 * 3600 * 1000
+    finally:
+        raw.close()
+
+
+def test_two_prefixes_do_not_see_each_other(redis_url: str) -> None:
+    first, second = RedisTokenStore(redis_url, prefix="a:"), RedisTokenStore(redis_url, prefix="b:")
+    first.set("k", USER_TOKEN)
+    assert second.get("k") is None
+    first.close()
+    second.close()
+
+
+def test_an_unreadable_entry_counts_as_absent(store: RedisTokenStore, redis_url: str) -> None:
+    raw = redis.Redis.from_url(redis_url)
+    raw.set("test:k", b"not json")
+    raw.close()
+    assert store.get("k") is None
+
+
+async def test_async_set_get_delete(store: RedisTokenStore) -> None:
+    assert await store.aget("k") is None
+    await store.aset("k", USER_TOKEN)
+    assert await store.aget("k") == USER_TOKEN
+    assert store.get("k") == USER_TOKEN  # the sync and async sides share the data
+    await store.adelete("k")
+    assert await store.aget("k") is None
+
+
+def test_a_store_needs_somewhere_to_connect() -> None:
+    with pytest.raises(ValueError, match="url"):
+        RedisTokenStore()
+
+
+def test_the_repr_shows_no_url(redis_url: str) -> None:
+    store = RedisTokenStore("redis://:hunter2-password@127.0.0.1:1/0")
+    assert "hunter2" not in repr(store)
+
+
+# --- the lock ------------------------------------------------------------------------------
+
+
+def test_the_lock_excludes_other_holders(redis_url: str) -> None:
+    inside = 0
+    most_inside = 0
+    guard = threading.Lock()
+    # Separate stores: the exclusion must come from Redis, not from anything in this process.
+    stores = [RedisTokenStore(redis_url, prefix="test:", poll_interval=0.001) for _ in range(8)]
+
+    def work(worker: int) -> None:
+        nonlocal inside, most_inside
+        for _ in range(10):
+            with stores[worker].lock("k"):
+                with guard:
+                    inside += 1
+                    most_inside = max(most_inside, inside)
+                time.sleep(0.001)  # widen the window in which a second holder would show
+                with guard:
+                    inside -= 1
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(work, range(8)))
+    for each in stores:
+        each.close()
+    assert most_inside == 1
+
+
+def test_the_lock_is_released_only_by_its_owner(store: RedisTokenStore, redis_url: str) -> None:
+    raw = redis.Redis.from_url(redis_url)
+    try:
+        with store.lock("k"):
+            owner = raw.get("test:k:lock")
+            assert owner
+            # As if our lock had expired and another process had taken it since.
+            raw.set("test:k:lock", b"someone-else")
+        assert raw.get("test:k:lock") == b"someone-else"
+        raw.delete("test:k:lock")
+        with store.lock("k"):
+            pass
+        assert raw.get("test:k:lock") is None
+    finally:
+        raw.close()
+
+
+def test_the_lock_expires_so_a_crashed_holder_cannot_block_for_ever(redis_url: str) -> None:
+    store = RedisTokenStore(redis_url, prefix="test:", lock_ttl=7.0)
+    raw = redis.Redis.from_url(redis_url)
+    try:
+        with store.lock("k"):
+            assert 0 < raw.pttl("test:k:lock") <= 7000
+    finally:
+        raw.close()
+        store.close()
+
+
+def test_a_waiter_gives_up_after_lock_timeout(redis_url: str) -> None:
+    raw = redis.Redis.from_url(redis_url)
+    raw.set("test:k:lock", b"a-stuck-holder")
+    raw.close()
+    store = RedisTokenStore(redis_url, prefix="test:", lock_timeout=0.2, poll_interval=0.01)
+    with pytest.raises(TimeoutError, match="k"), store.lock("k"):
+        pass
+    store.close()
+
+
+async def test_the_async_lock_excludes_async_holders(redis_url: str) -> None:
+    inside = 0
+    most_inside = 0
+
+    async def task() -> None:
+        nonlocal inside, most_inside
+        for _ in range(5):
+            async with RedisTokenStore(redis_url, prefix="test:", poll_interval=0.001).alock("k"):
+                inside += 1
+                most_inside = max(most_inside, inside)
+                await asyncio.sleep(0.001)
+                inside -= 1
+
+    await asyncio.gather(*(task() for _ in range(8)))
+    assert most_inside == 1
+
+
+async def test_the_async_lock_is_released_only_by_its_owner(store: RedisTokenStore, redis_url: str) -> None:
+    raw = redis.Redis.from_url(redis_url)
+    try:
+        async with store.alock("k"):
+            raw.set("test:k:lock", b"someone-else")
+        assert raw.get("test:k:lock") == b"someone-else"
+    finally:
+        raw.close()
+
+
+# --- with the token manager, against the emulator ---------------------------------------------
+
+# Each of these runs in a fresh interpreter (multiprocessing "spawn"), as a separate
+# process of a fleet would: nothing is shared but the emulator and the Redis server.
+
+
+def _fleet_member(
+    emulator_url: str,
+    redis_url: str,
+    app_key: str,
+    app_secret: str,
+    clock_offset: float,
+    use_async: bool,
+    start: threading.Barrier,
+    results: multiprocessing.Queue[str],
+) -> None:
+    manager = TokenManager(
+        InternalAppCredentials(app_key, app_secret),
+        store=RedisTokenStore(redis_url, poll_interval=0.01),
+        base_url=emulator_url,
+        clock=lambda: time.time() + clock_offset,
+    )
+    start.wait()
+    if use_async:
+
+        async def many() -> list[str]:
+            return await asyncio.gather(*(manager.aget_token() for _ in range(20)))
+
+        tokens = asyncio.run(many())
+    else:
+        with ThreadPoolExecutor(10) as pool:
+            tokens = list(pool.map(lambda _: manager.get_token(), range(20)))
+    results.put(",".join(sorted(set(tokens))))
+
+
+def _run_fleet(emulator_url: str, redis_url: str, app_key: str, app_secret: str, clock_offset: float) -> set[str]:
+    context = multiprocessing.get_context("spawn")
+    size = 6
+    start = context.Barrier(size)
+    results: multiprocessing.Queue[str] = context.Queue()
+    members = [
+        context.Process(
+            target=_fleet_member,
+            args=(emulator_url, redis_url, app_key, app_secret, clock_offset, i % 2 == 0, start, results),
+        )
+        for i in range(size)
+    ]
+    for member in members:
+        member.start()
+    answers = [results.get(timeout=90) for _ in members]
+    for member in members:
+        member.join(timeout=30)
+        assert member.exitcode == 0
+    return set(answers)
+
+
+def _stats(emulator_url: str) -> dict[str, int]:
+    # Asked over HTTP, as another process of the fleet would.
+    stats: dict[str, int] = httpx.get(f"{emulator_url}/_emulator/stats").json()
+    return stats
+
+
+def test_a_fleet_of_processes_starting_cold_fetches_one_token(redis_url: str, dingtalk_emulator: Emulator) -> None:
+    emu = dingtalk_emulator
+    app = emu.internal_app
+    tokens = _run_fleet(emu.url, redis_url, app.app_key, app.app_secret, clock_offset=0.0)
+    assert len(tokens) == 1  # every process, thread and task got the same token
+    assert _stats(emu.url)["tokenRequests"] == 1
+
+    # Past the refresh point (7,200 s less the 300 s margin), the fleet fetches once more, once.
+    emu.clock.advance(7_000)
+    _run_fleet(emu.url, redis_url, app.app_key, app.app_secret, clock_offset=7_000.0)
+    assert _stats(emu.url)["tokenRequests"] == 2
+
+
+def test_a_rotated_refresh_token_reaches_the_next_process_through_redis(
+    redis_url: str, dingtalk_emulator: Emulator
+) -> None:
+    emu = dingtalk_emulator
+    personal = emu.personal_app
+    code = personal.issue_auth_code("alice")
+    now = [time.time()]
+
+    def manager() -> TokenManager:
+        # A new credential object and a new store client: what a freshly started process has.
+        return TokenManager(
+            UserCredentials(personal.client_id, personal.client_secret, auth_code=code),
+            store=RedisTokenStore(redis_url),
+            base_url=emu.url,
+            clock=lambda: now[0],
+        )
+
+    first = manager().get_token()
+    stored_first = RedisTokenStore(redis_url).get(manager().cache_key)
+    assert stored_first is not None
+    assert stored_first.refresh_token
+
+    emu.clock.advance(7_201)
+    now[0] += 7_201
+    second = manager().get_token()  # another "process": the code is spent, the stored refresh token works
+    stored_second = RedisTokenStore(redis_url).get(manager().cache_key)
+    assert second != first
+    assert stored_second is not None
+    assert stored_second.refresh_token not in (None, stored_first.refresh_token)
