@@ -7,6 +7,9 @@ import pytest
 
 from dingtalk_calendar_emulator import Emulator
 
+Factory = Callable[..., Emulator]
+Connect = Callable[[Emulator], httpx.Client]
+
 GET_PATH = "/v1.0/calendar/users/alice/subscribedCalendars/unknown"
 TOKEN_BODY = {"appKey": "emulator-app-key", "appSecret": "emulator-app-secret"}
 
@@ -62,13 +65,13 @@ def test_next_only_hits_the_named_operation(emu: Emulator, http: httpx.Client, a
     assert http.post("/v1.0/oauth2/accessToken", json=TOKEN_BODY).status_code == 200
 
 
-def test_qps_quota_per_app_and_api(dingtalk_emulator_factory: Callable[..., Emulator]) -> None:
+def test_qps_quota_per_app_and_api(dingtalk_emulator_factory: Factory, connect: Connect) -> None:
     emu = dingtalk_emulator_factory(qps_limit=3)
     auth = {"x-acs-dingtalk-access-token": emu.issue_token()}
-    with httpx.Client(base_url=emu.url) as http:
-        statuses = [http.get(GET_PATH, headers=auth).status_code for _ in range(4)]
-        assert statuses == [400, 400, 400, 403]
-        other_api = http.post("/v1.0/calendar/users/alice/calendars/unknown/subscribe", headers=auth)
-        assert other_api.status_code == 400  # the quota is per API
-        emu.clock.advance(1.0)
-        assert http.get(GET_PATH, headers=auth).status_code == 400
+    http = connect(emu)
+    statuses = [http.get(GET_PATH, headers=auth).status_code for _ in range(4)]
+    assert statuses == [400, 400, 400, 403]
+    other_api = http.post("/v1.0/calendar/users/alice/calendars/unknown/subscribe", headers=auth)
+    assert other_api.status_code == 400  # the quota is per API
+    emu.clock.advance(1.0)
+    assert http.get(GET_PATH, headers=auth).status_code == 400

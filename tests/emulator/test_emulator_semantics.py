@@ -10,6 +10,9 @@ import pytest
 
 from dingtalk_calendar_emulator import Directory, DirectoryError, Emulator
 
+Factory = Callable[..., Emulator]
+Connect = Callable[[Emulator], httpx.Client]
+
 CALENDARS = "/v1.0/calendar/users/{user}/subscribedCalendars"
 
 
@@ -124,36 +127,41 @@ def test_subscriber_taken_out_of_scope_may_still_unsubscribe(
 
 
 def test_subscribe_limit_is_per_user_and_configurable(
-    dingtalk_emulator_factory: Callable[..., Emulator],
+    dingtalk_emulator_factory: Factory,
+    connect: Connect,
 ) -> None:
     emu = dingtalk_emulator_factory(subscribe_limit=2)
     auth = {"x-acs-dingtalk-access-token": emu.issue_token()}
-    with httpx.Client(base_url=emu.url) as http:
-        calendars = [create(http, auth, {"corpIds": ["ding-acme"]}) for _ in range(3)]
-        codes = [subscribe(http, auth, "bob", c).status_code for c in calendars]
-        assert codes == [200, 200, 400]
-        assert subscribe(http, auth, "bob", calendars[0]).status_code == 200  # a repeat is not a new one
-        assert subscribe(http, auth, "carol", calendars[2]).status_code == 200
+    http = connect(emu)
+    calendars = [create(http, auth, {"corpIds": ["ding-acme"]}) for _ in range(3)]
+    codes = [subscribe(http, auth, "bob", c).status_code for c in calendars]
+    assert codes == [200, 200, 400]
+    assert subscribe(http, auth, "bob", calendars[0]).status_code == 200  # a repeat is not a new one
+    assert subscribe(http, auth, "carol", calendars[2]).status_code == 200
 
 
-def test_concurrent_creates_and_subscriptions_are_all_kept(dingtalk_emulator_factory: Callable[..., Emulator]) -> None:
+def test_concurrent_creates_and_subscriptions_are_all_kept(
+    dingtalk_emulator_factory: Factory, connect: Connect
+) -> None:
     emu = dingtalk_emulator_factory(qps_limit=None, subscribe_limit=10)
     auth = {"x-acs-dingtalk-access-token": emu.issue_token()}
 
-    def work(index: int) -> str:
-        with httpx.Client(base_url=emu.url) as http:
-            calendar_id = create(http, auth, {"corpIds": ["ding-acme"]})
-            subscribe(http, auth, "bob", calendar_id)
-            return calendar_id
+    def work(http: httpx.Client) -> str:
+        calendar_id = create(http, auth, {"corpIds": ["ding-acme"]})
+        subscribe(http, auth, "bob", calendar_id)
+        return calendar_id
 
-    with ThreadPoolExecutor(8) as pool:
-        created = list(pool.map(work, range(40)))
+    http = connect(emu)
+    with ThreadPoolExecutor(8) as pool:  # httpx.Client is thread-safe
+        created = list(pool.map(work, [http] * 40))
     state = emu.state
     assert len(set(created)) == len(state.calendars) == 40
     assert len(state.subscriptions["bob"]) == 10  # the limit holds under concurrency
 
 
-def test_directory_file_decides_membership(tmp_path: Path, dingtalk_emulator_factory: Callable[..., Emulator]) -> None:
+def test_directory_file_decides_membership(
+    tmp_path: Path, dingtalk_emulator_factory: Factory, connect: Connect
+) -> None:
     path = tmp_path / "directory.json"
     path.write_text(
         json.dumps(
@@ -166,10 +174,10 @@ def test_directory_file_decides_membership(tmp_path: Path, dingtalk_emulator_fac
     )
     emu = dingtalk_emulator_factory(directory=Directory.load(path))
     auth = {"x-acs-dingtalk-access-token": emu.issue_token()}
-    with httpx.Client(base_url=emu.url) as http:
-        calendar_id = create(http, auth, {"corpIds": ["ding-x"], "openConversationIds": ["cid-1"]}, user="u1")
-        assert subscribe(http, auth, "u2", calendar_id).status_code == 200
-        assert subscribe(http, auth, "alice", calendar_id).status_code == 400  # not in this directory
+    http = connect(emu)
+    calendar_id = create(http, auth, {"corpIds": ["ding-x"], "openConversationIds": ["cid-1"]}, user="u1")
+    assert subscribe(http, auth, "u2", calendar_id).status_code == 200
+    assert subscribe(http, auth, "alice", calendar_id).status_code == 400  # not in this directory
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,9 @@ import pytest
 from dingtalk_calendar_emulator import EnterpriseApp, InternalApp, PersonalApp
 from dingtalk_calendar_emulator.emulator import Emulator
 
+Factory = Callable[..., Emulator]
+Connect = Callable[[Emulator], httpx.Client]
+
 GET_PATH = "/v1.0/calendar/users/alice/subscribedCalendars/unknown"
 
 
@@ -52,10 +55,10 @@ def test_asking_again_renews_the_same_token(emu: Emulator, http: httpx.Client) -
     assert http.get(GET_PATH, headers=token_header(token)).json()["code"] != "InvalidAuthentication"
 
 
-def test_token_ttl_is_configurable(dingtalk_emulator_factory: Callable[..., Emulator]) -> None:
+def test_token_ttl_is_configurable(dingtalk_emulator_factory: Factory, connect: Connect) -> None:
     emu = dingtalk_emulator_factory(token_ttl=60)
     body = {"appKey": emu.internal_app.app_key, "appSecret": emu.internal_app.app_secret}
-    assert httpx.post(f"{emu.url}/v1.0/oauth2/accessToken", json=body).json()["expireIn"] == 60
+    assert connect(emu).post("/v1.0/oauth2/accessToken", json=body).json()["expireIn"] == 60
 
 
 def test_revoked_tokens_are_refused(emu: Emulator, http: httpx.Client) -> None:
@@ -92,12 +95,13 @@ def test_enterprise_app_refuses_a_stale_ticket_and_accepts_the_new_one(emu: Emul
 
 
 def test_enterprise_app_serves_only_authorising_corps(
-    dingtalk_emulator_factory: Callable[..., Emulator],
+    dingtalk_emulator_factory: Factory,
+    connect: Connect,
 ) -> None:
     suite = EnterpriseApp("suite", "suite-secret", "ticket", authorised_corp_ids=["ding-globex"])
     emu = dingtalk_emulator_factory(apps=[suite])
-    assert httpx.post(f"{emu.url}/v1.0/oauth2/corpAccessToken", json=corp_body(suite, "ding-globex")).status_code == 200
-    refused = httpx.post(f"{emu.url}/v1.0/oauth2/corpAccessToken", json=corp_body(suite, "ding-acme"))
+    assert connect(emu).post("/v1.0/oauth2/corpAccessToken", json=corp_body(suite, "ding-globex")).status_code == 200
+    refused = connect(emu).post("/v1.0/oauth2/corpAccessToken", json=corp_body(suite, "ding-acme"))
     assert refused.json()["code"] == "invalidAuthCorpId"
 
 
