@@ -484,16 +484,28 @@ def test_progress_bar_rendering() -> None:
 # --- as a real process ----------------------------------------------------------------------
 
 
-def _cli(*argv: str, env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dingtalk_calendar.cli", *argv],
-        env={**_base_env(), **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        **kwargs,
-    )
+def _cli(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    (result,) = _cli_together([list(argv)], env=env)
+    return result
+
+
+def _cli_together(commands: list[list[str]], *, env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
+    """Run ``python -m dingtalk_calendar.cli`` once per argv, all at once (they are independent)."""
+    processes = [
+        (argv, subprocess.Popen(
+            [sys.executable, "-m", "dingtalk_calendar.cli", *argv],
+            env={**_base_env(), **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ))
+        for argv in commands
+    ]  # fmt: skip
+    results = []
+    for argv, process in processes:
+        out, err = process.communicate(timeout=60)
+        results.append(subprocess.CompletedProcess(argv, process.returncode, out, err))
+    return results
 
 
 def _base_env() -> dict[str, str]:
@@ -501,7 +513,7 @@ def _base_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("DINGTALK_")}
 
 
-def test_as_a_process_with_debug_logging_never_prints_a_secret(
+def test_as_a_process_every_command_and_exit_code_and_never_a_secret_even_in_the_debug_log(
     emu: Emulator, env: dict[str, str], tmp_path: Path, closed_url: str
 ) -> None:
     debug_env = {**env, "DINGTALK_LOG": "debug"}
@@ -512,19 +524,31 @@ def test_as_a_process_with_debug_logging_never_prints_a_secret(
     assert "fetching an access token" in created.stderr  # the debug log is on
 
     users = tmp_path / "users.txt"
-    users.write_text("alice\nbob\ndave\n")
-    runs = [
-        created,
-        _cli("--json", "get", "alice", calendar, env=debug_env),
-        _cli("subscribe", "bob", calendar, env=debug_env),
-        _cli("subscribe", "dave", calendar, env=debug_env),
-        _cli("get", "alice", calendar, "--base-url", closed_url, "--max-retries", "0", env=debug_env),
-        _cli("--json", "bulk-unsubscribe", calendar, str(users), env=debug_env),
-        _cli("get", "alice", calendar, env={**debug_env, "DINGTALK_APP_SECRET": SECRET}),
-    ]
-    assert [r.returncode for r in runs] == [0, 0, 0, 1, 3, 4, 1]
-    assert _json(runs[1].stdout)["name"] == "Holidays"
-    assert _json(runs[5].stdout)["failed"][0]["user_id"] == "dave"
+    users.write_text("alice\ndave\n")
+    wrong_secret = {**debug_env, "DINGTALK_APP_SECRET": SECRET}
+    first = _cli_together(
+        [
+            ["--json", "get", "alice", calendar],
+            ["update", "alice", calendar, "--description", "Closed"],
+            ["subscribe", "bob", calendar],
+            ["subscribe", "dave", calendar],
+            ["update", "alice", calendar],
+            ["get", "alice", calendar, "--base-url", closed_url, "--max-retries", "0"],
+            ["--json", "bulk-subscribe", calendar, str(users)],
+        ],
+        env=debug_env,
+    )
+    unsubscribed = _cli("unsubscribe", "bob", calendar, env=debug_env)  # after "subscribe bob" above
+    refused = _cli("get", "alice", calendar, env=wrong_secret)
+    runs = [created, *first, unsubscribed, refused]
+    assert [r.returncode for r in runs] == [0, 0, 0, 0, 1, 2, 3, 4, 0, 1], [r.stderr for r in runs]
+    assert _json(first[0].stdout)["name"] == "Holidays"
+    assert emu.state.calendars[calendar].description == "Closed"
+    assert _json(first[6].stdout)["failed"][0]["user_id"] == "dave"
+    assert emu.state.subscribers(calendar) == ("alice",)  # bob came and went; dave was refused
+    assert "InvalidCredentialsError" not in refused.stdout  # human mode: the error is on stderr only
+    # The debug log comes first; the error is the last line.
+    assert refused.stderr.splitlines()[-1].startswith("error: getAccessToken: HTTP 400 invalidClientIdOrSecret")
     token = emu.issue_token()  # the token the CLI was handed: one per app while it is valid
     for result in runs:
         output = result.stdout + result.stderr
@@ -548,14 +572,16 @@ def big_emu(dingtalk_emulator_factory: Callable[..., Emulator]) -> Emulator:
     return dingtalk_emulator_factory(directory=_directory_with(MANY_USERS), qps_limit=None)
 
 
-def test_ctrl_c_stops_a_bulk_job_with_130_and_resume_finishes_it(big_emu: Emulator, tmp_path: Path) -> None:
+def test_ctrl_c_stops_a_bulk_job_with_130_and_resume_finishes_it(
+    big_emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     env = {
         "DINGTALK_BASE_URL": big_emu.url,
         "DINGTALK_APP_KEY": big_emu.internal_app.app_key,
         "DINGTALK_APP_SECRET": big_emu.internal_app.app_secret,
     }
-    made = _cli("--quiet", "create", MANY_USERS[0], "--name", "All hands", "--org", "ding-big", env=env)
-    calendar = made.stdout.strip()
+    assert main(["--quiet", "create", MANY_USERS[0], "--name", "All hands", "--org", "ding-big"], environ=env) == 0
+    calendar = capsys.readouterr().out.strip()
     users = tmp_path / "users.txt"
     users.write_text("\n".join(MANY_USERS) + "\n")
     journal = tmp_path / "job.jsonl"
@@ -581,9 +607,8 @@ def test_ctrl_c_stops_a_bulk_job_with_130_and_resume_finishes_it(big_emu: Emulat
     first_run = [json.loads(line)["user_id"] for line in journal.read_text().splitlines()]
     assert 2 <= len(first_run) < len(MANY_USERS)
 
-    resumed = _cli("--json", *argv, "--resume", str(journal), "--rate", "1000", env=env)
-    assert resumed.returncode == 0, resumed.stderr
-    document = _json(resumed.stdout)
+    assert main(["--json", *argv, "--resume", str(journal), "--rate", "1000"], environ=env) == 0
+    document = _json(capsys.readouterr().out)
     assert sorted(document["already_done"]) == sorted(first_run)
     assert sorted(document["done"] + document["already_done"]) == sorted(MANY_USERS)
     # Nothing lost, nothing twice: one subscribe request per user over both runs.
@@ -601,3 +626,40 @@ def _wait_for_lines(path: Path, count: int, process: subprocess.Popen[str]) -> N
             pytest.fail(f"the job ended before it was interrupted: {process.communicate()}")
         time.sleep(0.01)
     pytest.fail(f"{path} did not reach {count} lines")
+
+
+def test_a_reader_that_goes_away_is_no_error(
+    env: dict[str, str], calendar: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class ClosedPipe(io.TextIOWrapper):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    stdout = ClosedPipe(open(tmp_path / "stdout", "wb"))  # noqa: SIM115  # a real descriptor to redirect
+    stderr = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    assert main(["--json", "get", "alice", calendar], environ=env) == 0
+    assert stderr.getvalue() == ""
+
+
+def test_enterprise_app_flags_and_a_fixed_token(run: Run, emu: Emulator, calendar: str) -> None:
+    suite = emu.enterprise_app
+    environ = {
+        "DINGTALK_BASE_URL": emu.url,
+        "DINGTALK_SUITE_SECRET": suite.suite_secret,
+        "DINGTALK_SUITE_TICKET": suite.suite_ticket,
+    }
+    code, out, err = run(
+        "--quiet", "create", "alice", "--name", "Suite", "--org", "ding-acme",
+        "--suite-key", suite.suite_key, "--auth-corp-id", "ding-acme", environ=environ,
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.strip() in emu.state.calendars
+
+    fixed = {"DINGTALK_BASE_URL": emu.url, "DINGTALK_ACCESS_TOKEN": emu.issue_token()}
+    token_requests = emu.stats.token_requests
+    code, out, err = run("get", "alice", calendar, environ=fixed)
+    assert code == 0, err
+    assert calendar in out
+    assert emu.stats.token_requests == token_requests  # a fixed token is used as given

@@ -41,7 +41,11 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         if args.json:
             print(scrub_text(dumps({"error": error_document(error)}), _scrubbable(secrets)), file=stdout)
         return exit_code_for(error)
-    _print_report(stdout, report, json=args.json, quiet=args.quiet)
+    try:
+        _print_report(stdout, report, json=args.json, quiet=args.quiet)
+    except BrokenPipeError:
+        # The reader went away (`... | head`): the command itself succeeded; say nothing more.
+        _silence(stdout)
     return report.exit_code
 
 
@@ -52,6 +56,13 @@ def _print_report(stream: TextIO, report: Report, *, json: bool, quiet: bool) ->
     text = report.quiet_text if quiet else report.text
     if text:
         print(text, file=stream)
+
+
+def _silence(stream: TextIO) -> None:
+    """Point ``stream`` at /dev/null, so the interpreter's final flush does not fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stream.fileno())
+    os.close(devnull)
 
 
 def _print_error(stream: TextIO, error: BaseException, secrets: frozenset[str]) -> None:
