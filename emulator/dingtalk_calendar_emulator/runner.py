@@ -10,7 +10,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 STARTUP_TIMEOUT = 10.0
-GRACE_SECONDS = 1.0
+GRACE_SECONDS = 0.5
 """How long a stop waits for answers under way (an injected latency, say) before cancelling them."""
 
 

@@ -398,4 +398,11 @@ class _CaptureRawSend:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[_RAW_SEND] = send
-        await self.app(scope, receive, send)
+        try:
+            await self.app(scope, receive, send)
+        except asyncio.CancelledError:
+            # A stopping emulator cancels answers still under way (an injected latency);
+            # end them as a dropped connection instead of in uvicorn's error log.
+            if scope["type"] != "http":
+                raise
+            await drop_connection(scope)
