@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup redis generate check-generated lint format typecheck pytest test demo bench clean
+.PHONY: setup redis install-redis generate check-generated lint format typecheck pytest test demo bench clean
 
 ## setup: a local virtualenv with the SDK (editable) and every tool; fast when already done
 setup: $(STAMP) redis
@@ -51,6 +51,14 @@ pytest: setup
 
 ## test: every check, then the tests
 test: setup check-generated lint typecheck pytest
+
+## demo: the SDK against a local DingTalk emulator, step by step (no credentials, no internet)
+demo: $(STAMP)
+	$(BIN)/python -m dingtalk_calendar.demo
+
+## bench: speed against bare httpx and the official SDK (not part of make test)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache dist build
