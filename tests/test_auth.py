@@ -144,26 +144,29 @@ async def test_a_second_refusal_is_returned_not_looped(
     clock = ManualClock()
     auth = auth_for(emu, clock)
     with dingtalk_calendar_api.Client(base_url=emu.url, auth=auth) as client:
-        await auth.tokens.aget_token()
-        # Past min_fetch_interval (5 s), so a refusal is believed; before min_ttl (60 s), so no refresh yet.
-        clock.advance(10)
         response = await acreate(client) if use_async else create(client)
     assert_invalid_authentication(response)
     assert emu.stats.token_requests == 2  # the first token, and one replacement
     assert emu.stats.statuses(CREATE) == {400: 2}  # sent, and sent once more: never a third time
 
 
-def test_a_token_refused_right_after_its_fetch_is_not_fetched_again(
+def test_a_server_that_refuses_every_token_costs_one_token_request_per_interval(
     dingtalk_emulator_factory: Callable[..., Emulator],
 ) -> None:
     emu = dingtalk_emulator_factory(token_ttl=0)
-    auth = auth_for(emu, ManualClock())
+    clock = ManualClock()
+    auth = auth_for(emu, clock)
     with dingtalk_calendar_api.Client(base_url=emu.url, auth=auth) as client:
         for _ in range(5):
             assert_invalid_authentication(create(client))
-    # A fresh token refused at once would be handed out again: asking only hammers the endpoint.
-    assert emu.stats.token_requests == 1
-    assert emu.stats.statuses(CREATE) == {400: 5}
+        # The first call fetched a token and one replacement; the next four, within
+        # min_fetch_interval (5 s) of that replacement, fetched none and were sent once each.
+        assert emu.stats.token_requests == 2
+        assert emu.stats.statuses(CREATE) == {400: 6}
+        clock.advance(5)
+        assert_invalid_authentication(create(client))
+    assert emu.stats.token_requests == 3
+    assert emu.stats.statuses(CREATE) == {400: 8}
 
 
 def test_other_400_answers_are_returned_without_a_new_token(dingtalk_emulator: Emulator) -> None:

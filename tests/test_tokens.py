@@ -343,16 +343,24 @@ async def test_fifty_async_reports_of_one_rejected_token_cause_one_fetch(dingtal
     assert dingtalk_emulator.stats.token_requests == 2
 
 
-def test_a_token_rejected_right_after_its_fetch_is_not_fetched_again_at_once(dingtalk_emulator: Emulator) -> None:
+def test_a_replacement_rejected_again_at_once_is_not_replaced_before_min_fetch_interval(
+    dingtalk_emulator: Emulator,
+) -> None:
     clock = ManualClock()
     manager = manager_for(dingtalk_emulator, internal(dingtalk_emulator), clock, min_fetch_interval=5)
     first = manager.get_token()
-    clock.advance(4)
-    assert manager.invalidate(first) == first
-    assert dingtalk_emulator.stats.token_requests == 1
-    clock.advance(1)
-    manager.invalidate(first)
+    dingtalk_emulator.revoke_tokens()
+    second = manager.invalidate(first)  # a rejection right after the fetch is believed: a new token
+    assert second != first
     assert dingtalk_emulator.stats.token_requests == 2
+
+    dingtalk_emulator.revoke_tokens()
+    clock.advance(4)
+    assert manager.invalidate(second) == second  # rejected again so soon: no third request yet
+    assert dingtalk_emulator.stats.token_requests == 2
+    clock.advance(1)
+    assert manager.invalidate(second) not in (first, second)
+    assert dingtalk_emulator.stats.token_requests == 3
 
 
 # --- user tokens ---------------------------------------------------------------------------------

@@ -56,9 +56,11 @@ class TokenManager:
     least this many seconds (60) before it is fetched again; the token endpoints are rate
     limited, and a tiny lifetime must not turn every call into a token request.
 
-    ``min_fetch_interval``: a token rejected by DingTalk less than this many seconds (5)
-    after it was fetched is not fetched again at once: DingTalk hands out the same token
-    while it is valid, so asking again would only hammer the endpoint. The call fails instead.
+    ``min_fetch_interval``: when DingTalk rejects the current token, a new one is fetched at
+    once; but when it rejects that one too within this many seconds (5), no other is fetched
+    before they have passed, and the call fails instead. A server that refuses every token
+    (a tiny ``expireIn``, a misconfigured app) then costs one token request per interval,
+    not one per call.
 
     ``clock``: wall-clock seconds since the epoch (``time.time``); tokens in a shared store
     carry wall-clock times, which every process and host can compare.
@@ -94,6 +96,8 @@ class TokenManager:
         self._current: Token | None = None
         # After a failed refresh ahead of expiry, the still valid token is used until then.
         self._retry_refresh_at = -math.inf
+        # When a token was last fetched because DingTalk rejected the one before (this process).
+        self._forced_fetch_at = -math.inf
         self._thread_lock = threading.Lock()
         self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
@@ -125,8 +129,9 @@ class TokenManager:
         """Report that DingTalk rejected ``token``; returns the token to send instead.
 
         Only when ``token`` is still the current one is a new one fetched, so many callers
-        reporting the same rejected token cause one request. A token fetched less than
-        ``min_fetch_interval`` ago is kept (and returned): the caller then sees the failure.
+        reporting the same rejected token cause one request. Within ``min_fetch_interval`` of
+        the previous such fetch, none is made and ``token`` itself is returned: the caller then
+        sees the failure.
         """
         with self._thread_lock:
             return self._obtain(rejected=token).access_token
@@ -149,12 +154,12 @@ class TokenManager:
         if token is None:
             return False
         if rejected is not None and token.access_token == rejected:
-            if token.obtained_at is not None and now - token.obtained_at < self._min_fetch_interval:
+            if now - self._forced_fetch_at < self._min_fetch_interval:
                 logger.warning(
-                    "access token for %s was rejected %.1f s after it was fetched; not fetching another "
-                    "before %g s have passed",
+                    "DingTalk rejected the access token for %s again %.1f s after it was replaced for the "
+                    "same reason; not fetching another before %g s have passed",
                     self.cache_key,
-                    now - token.obtained_at,
+                    now - self._forced_fetch_at,
                     self._min_fetch_interval,
                 )
                 return True
@@ -164,10 +169,12 @@ class TokenManager:
         # Past the refresh point, but a refresh failed a moment ago: keep the valid token a while.
         return rejected is None and now < self._retry_refresh_at and now < token.expires_at
 
-    def _adopt(self, token: Token, *, fetched: bool, now: float) -> Token:
+    def _adopt(self, token: Token, *, fetched: bool, now: float, rejected: str | None) -> Token:
         self._current = token
         if fetched:
             self._retry_refresh_at = -math.inf
+            if rejected is not None:
+                self._forced_fetch_at = now
             logger.info("fetched access token for %s; it expires in %.0f s", self.cache_key, token.expires_at - now)
         else:
             logger.debug("using the stored access token for %s", self.cache_key)
@@ -198,14 +205,14 @@ class TokenManager:
         stored = self.store.get(self.cache_key)
         if self._usable(stored, now, rejected=rejected):
             assert stored is not None
-            return self._adopt(stored, fetched=False, now=now)
+            return self._adopt(stored, fetched=False, now=now, rejected=rejected)
         with self.store.lock(self.cache_key):
             # Another process may have stored a token while we waited for the lock.
             stored = self.store.get(self.cache_key)
             now = self._clock()
             if self._usable(stored, now, rejected=rejected):
                 assert stored is not None
-                return self._adopt(stored, fetched=False, now=now)
+                return self._adopt(stored, fetched=False, now=now, rejected=rejected)
             logger.debug("fetching an access token for %s", self.cache_key)
             try:
                 with self._token_client() as client:
@@ -213,7 +220,7 @@ class TokenManager:
             except Exception as error:
                 return self._fallback(error, stored, now, rejected=rejected)
             self.store.set(self.cache_key, token)
-        return self._adopt(token, fetched=True, now=now)
+        return self._adopt(token, fetched=True, now=now, rejected=rejected)
 
     @contextmanager
     def _token_client(self) -> Iterator[Client]:
@@ -250,13 +257,13 @@ class TokenManager:
         stored = await self.store.aget(self.cache_key)
         if self._usable(stored, now, rejected=rejected):
             assert stored is not None
-            return self._adopt(stored, fetched=False, now=now)
+            return self._adopt(stored, fetched=False, now=now, rejected=rejected)
         async with self.store.alock(self.cache_key):
             stored = await self.store.aget(self.cache_key)
             now = self._clock()
             if self._usable(stored, now, rejected=rejected):
                 assert stored is not None
-                return self._adopt(stored, fetched=False, now=now)
+                return self._adopt(stored, fetched=False, now=now, rejected=rejected)
             logger.debug("fetching an access token for %s", self.cache_key)
             try:
                 async with self._async_token_client() as client:
@@ -264,7 +271,7 @@ class TokenManager:
             except Exception as error:
                 return self._fallback(error, stored, now, rejected=rejected)
             await self.store.aset(self.cache_key, token)
-        return self._adopt(token, fetched=True, now=now)
+        return self._adopt(token, fetched=True, now=now, rejected=rejected)
 
     @asynccontextmanager
     async def _async_token_client(self) -> AsyncIterator[Client]:
