@@ -14,7 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from dingtalk_calendar._errors import InvalidCredentialsError, RefreshTokenInvalidError, ServerError
+from dingtalk_calendar._errors import (
+    APIConnectionError,
+    InvalidCredentialsError,
+    RefreshTokenInvalidError,
+    ServerError,
+)
 from dingtalk_calendar._token_manager import TokenManager
 from dingtalk_calendar._token_store import MemoryTokenStore
 from dingtalk_calendar._tokens import (
@@ -295,6 +300,21 @@ def test_a_failed_fetch_without_a_valid_token_raises(dingtalk_emulator: Emulator
     with pytest.raises(ServerError) as caught:
         manager.get_token()
     assert caught.value.status_code == 500
+
+
+def test_an_unreachable_token_endpoint_raises_a_connection_error(dingtalk_emulator: Emulator) -> None:
+    dingtalk_emulator.faults.next("drop", operation="getAccessToken")
+    with pytest.raises(APIConnectionError) as caught:
+        manager_for(dingtalk_emulator, internal(dingtalk_emulator)).get_token()
+    assert caught.value.operation == "getAccessToken"
+
+
+async def test_an_unreachable_token_endpoint_raises_a_connection_error_from_async_code(
+    dingtalk_emulator: Emulator,
+) -> None:
+    dingtalk_emulator.faults.next("drop", operation="getAccessToken")
+    with pytest.raises(APIConnectionError):
+        await manager_for(dingtalk_emulator, internal(dingtalk_emulator)).aget_token()
 
 
 # --- invalidation ------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from dingtalk_calendar_api.models.get_corp_access_token_request import GetCorpAc
 from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
 from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse
 
-from ._errors import RefreshTokenInvalidError, error_from_response
+from ._errors import APIConnectionError, APITimeoutError, RefreshTokenInvalidError, error_from_response
+from ._extensions import OPERATION_EXTENSION
 
 _Parsed = TypeVar("_Parsed", AccessTokenResponse, UserAccessTokenResponse)
 
@@ -77,11 +78,25 @@ def _fingerprint(secret: str) -> str:
 
 
 def _send(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
-    return client.get_httpx_client().request(**request_kwargs)
+    try:
+        return client.get_httpx_client().request(**request_kwargs)
+    except httpx.TransportError as error:
+        raise _connection_error(error, request_kwargs) from error
 
 
 async def _asend(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
-    return await client.get_async_httpx_client().request(**request_kwargs)
+    try:
+        return await client.get_async_httpx_client().request(**request_kwargs)
+    except httpx.TransportError as error:
+        raise _connection_error(error, request_kwargs) from error
+
+
+def _connection_error(error: httpx.TransportError, request_kwargs: dict[str, Any]) -> APIConnectionError:
+    # Without the retry transport (which raises these itself), httpx's own errors would escape
+    # the SDK's hierarchy. Their text names the failure, never the request body.
+    operation = request_kwargs["extensions"][OPERATION_EXTENSION]
+    cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    return cls(f"{type(error).__name__}: {error}", operation=operation)
 
 
 def _parsed_or_raise(response: httpx.Response, parsed: object, expected: type[_Parsed], operation: str) -> _Parsed:
