@@ -83,30 +83,42 @@ class Backend:
         self.control = control or {}
 
 
-Handler = Callable[[Grant | None, Mapping[str, str], Any], Answer]
+PathParams = Mapping[str, str]
+Handler = Callable[[Grant | None, PathParams, Any], Answer]
 
 
 def _handlers(backend: Backend) -> dict[str, Handler]:
+    """Each operationId's handler: path parameters and body in, Answer out (or ApiError raised)."""
     calendars, oauth = backend.calendars, backend.oauth
+
+    def create(grant: Grant | None, path: PathParams, body: Any) -> Answer:
+        return calendars.create(_required(grant), path["userId"], body)
+
+    def get(grant: Grant | None, path: PathParams, body: Any) -> Answer:
+        return calendars.get(_required(grant), path["userId"], path["calendarId"])
+
+    def update(grant: Grant | None, path: PathParams, body: Any) -> Answer:
+        return calendars.update(_required(grant), path["userId"], path["calendarId"], body)
+
+    def subscribe(grant: Grant | None, path: PathParams, body: Any) -> Answer:
+        return calendars.subscribe(_required(grant), path["userId"], path["calendarId"])
+
+    def unsubscribe(grant: Grant | None, path: PathParams, body: Any) -> Answer:
+        return calendars.unsubscribe(_required(grant), path["userId"], path["calendarId"])
+
     return {
-        "createSubscribedCalendar": lambda grant, path, body: calendars.create(_g(grant), path["userId"], body),
-        "getSubscribedCalendar": lambda grant, path, body: calendars.get(_g(grant), path["userId"], path["calendarId"]),
-        "updateSubscribedCalendar": lambda grant, path, body: calendars.update(
-            _g(grant), path["userId"], path["calendarId"], body
-        ),
-        "subscribeCalendar": lambda grant, path, body: calendars.subscribe(
-            _g(grant), path["userId"], path["calendarId"]
-        ),
-        "unsubscribeCalendar": lambda grant, path, body: calendars.unsubscribe(
-            _g(grant), path["userId"], path["calendarId"]
-        ),
+        "createSubscribedCalendar": create,
+        "getSubscribedCalendar": get,
+        "updateSubscribedCalendar": update,
+        "subscribeCalendar": subscribe,
+        "unsubscribeCalendar": unsubscribe,
         "getAccessToken": lambda grant, path, body: oauth.app_token(body),
         "getCorpAccessToken": lambda grant, path, body: oauth.corp_token(body),
         "getUserAccessToken": lambda grant, path, body: oauth.user_token(body),
     }
 
 
-def _g(grant: Grant | None) -> Grant:
+def _required(grant: Grant | None) -> Grant:
     assert grant is not None  # operations that need a token are only reached with one
     return grant
 
@@ -152,7 +164,7 @@ class OperationEndpoint:
         backend.stats.record_status(self.operation_id, status)
         await send_json(send, status, body, request_id)
 
-    def _serve(self, scope: Scope, raw: bytes) -> tuple[int, Mapping[str, Any] | None]:
+    def _serve(self, scope: Scope, raw: bytes | None) -> tuple[int, Mapping[str, Any] | None]:
         """Run the pipeline; (status, body) of the answer, body None for an empty one."""
         try:
             grant = self._authorise(scope) if self.operation.requires_token else None
@@ -182,7 +194,9 @@ class OperationEndpoint:
         if isinstance(app_key, str) and not self.backend.limiter.allow(app_key, self.operation_id):
             raise _throttled()
 
-    def _parse(self, raw: bytes) -> Any:
+    def _parse(self, raw: bytes | None) -> Any:
+        if raw is None:
+            raise ApiError(400, "invalidParameter", f"the request body is larger than {_MAX_BODY} bytes")
         if not raw.strip():
             raise ApiError(400, "invalidParameter", "the request body is missing")
         try:
@@ -258,7 +272,8 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive) -> bytes | None:
+    """The request body; None when it is larger than DingTalk would ever need (it is read, not kept)."""
     chunks = []
     size = 0
     while True:
@@ -270,7 +285,7 @@ async def _read_body(receive: Receive) -> bytes:
         if size <= _MAX_BODY:
             chunks.append(chunk)
         if not message.get("more_body", False):
-            return b"".join(chunks) if size <= _MAX_BODY else b"{}"
+            return b"".join(chunks) if size <= _MAX_BODY else None
 
 
 async def send_json(send: Send, status: int, body: Mapping[str, Any] | None, request_id: str) -> None:
@@ -340,33 +355,33 @@ def _inspection_routes(backend: Backend) -> list[BaseRoute]:
     """Routes outside DingTalk's paths, for other processes (a demo, a benchmark) to read and steer."""
 
     async def stats(request: Request) -> Response:
-        return JSONResponse(backend.stats.snapshot())
+        return _answer(backend.stats.snapshot())
 
     async def state(request: Request) -> Response:
-        return JSONResponse({**backend.store.snapshot().to_dict(), "tokens": backend.tokens.snapshot()})
+        return _answer({**backend.store.snapshot().to_dict(), "tokens": backend.tokens.snapshot()})
 
     async def faults(request: Request) -> Response:
         if request.method == "DELETE":
             backend.faults.clear()
-            return JSONResponse({"pending": 0})
+            return _answer({"pending": 0})
         try:
             data = await request.json()
             parse_kind(str(data["kind"]))
             backend.faults.next(str(data["kind"]), int(data.get("count", 1)), data.get("operation"))
         except (ValueError, KeyError, TypeError) as exc:
-            return JSONResponse({"error": f"expected {{kind, count?, operation?}}: {exc}"}, status_code=400)
-        return JSONResponse({"pending": backend.faults.pending})
+            return _answer({"error": f"expected {{kind, count?, operation?}}: {exc}"}, status_code=400)
+        return _answer({"pending": backend.faults.pending})
 
     async def control(request: Request) -> Response:
         action = request.path_params["action"]
         handler = backend.control.get(action)
         if handler is None:
-            return JSONResponse({"error": f"unknown action {action!r}"}, status_code=404)
+            return _answer({"error": f"unknown action {action!r}"}, status_code=404)
         try:
             result = handler(await request.json() if await request.body() else {})
         except (ValueError, KeyError, TypeError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        return JSONResponse(result)
+            return _answer({"error": str(exc)}, status_code=400)
+        return _answer(result)
 
     return [
         Route("/_emulator/stats", stats, methods=["GET"]),
@@ -374,6 +389,11 @@ def _inspection_routes(backend: Backend) -> list[BaseRoute]:
         Route("/_emulator/faults", faults, methods=["POST", "DELETE"]),
         Route("/_emulator/{action}", control, methods=["POST"]),
     ]
+
+
+def _answer(data: Any, status_code: int = 200) -> Response:
+    """A JSON answer of an inspection route, with a request id like every other answer."""
+    return JSONResponse(data, status_code=status_code, headers={REQUEST_ID_HEADER: new_request_id()})
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
