@@ -7,13 +7,11 @@ its answer, and stops the emulator. No credentials, no internet.
 The SDK never imports this module (nor the emulator); it needs the ``emulator`` extra.
 """
 
-import inspect
 import sys
-import time
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from . import CalendarClient, InternalAppCredentials, PermissionDeniedError, Scope, TokenManager
+from . import CalendarClient, InternalAppCredentials, PermissionDeniedError, Scope
 
 if TYPE_CHECKING:
     from dingtalk_calendar_emulator import Emulator
@@ -26,10 +24,6 @@ ORGANISATION: Final = "ding-acme"
 
 TWO_HOURS_AND_A_MINUTE: Final = 7200 + 60
 """Past a DingTalk access token's life of 7,200 s."""
-
-# The SDK does not fetch again a token it got less than this long ago (DingTalk would hand out
-# the same one); read from TokenManager's signature so the demo follows the SDK if it changes.
-MIN_TOKEN_AGE: Final[float] = inspect.signature(TokenManager).parameters["min_fetch_interval"].default
 
 
 def main() -> int:
@@ -62,13 +56,12 @@ def walk_through(emu: "Emulator") -> None:
     )
     with CalendarClient(credentials, base_url=emu.url) as client:
         calendar_id = _create(client, emu)
-        token_fetched_by = time.time()  # the token of step 1 was fetched before this moment
         _get(client, calendar_id)
         _update(client, calendar_id)
         _subscribe(client, emu, calendar_id)
         _unsubscribe(client, emu, calendar_id)
         _documented_error(client, calendar_id)
-        _token_refresh(client, emu, calendar_id, token_fetched_by)
+        _token_refresh(client, emu, calendar_id)
 
 
 def _create(client: CalendarClient, emu: "Emulator") -> str:
@@ -145,20 +138,13 @@ def _documented_error(client: CalendarClient, calendar_id: str) -> None:
         raise RuntimeError(f"the emulator let {OUTSIDER} subscribe: the demo expected a PermissionDeniedError")
 
 
-def _token_refresh(client: CalendarClient, emu: "Emulator", calendar_id: str, token_fetched_by: float) -> None:
+def _token_refresh(client: CalendarClient, emu: "Emulator", calendar_id: str) -> None:
     _step(7, "A forced token refresh: the token expires at DingTalk while the client still holds it")
     before = emu.stats.token_requests
     token_before = client.tokens.get_token()  # the cached token; compared below, never printed
     _note(f"token requests so far: {before} (one token served every call above)")
     _call(f"emu.clock.advance({TWO_HOURS_AND_A_MINUTE})   # two hours pass on the emulator's clock")
     emu.clock.advance(TWO_HOURS_AND_A_MINUTE)
-    wait = token_fetched_by + MIN_TOKEN_AGE - time.time()
-    if wait > 0:
-        _note(
-            f"the SDK never fetches again a token younger than {MIN_TOKEN_AGE:g} s (DingTalk would hand out\n"
-            f"            the same one); in real life this one would be hours old, here the demo waits {wait:.1f} s"
-        )
-        time.sleep(wait)
     gets_before = emu.stats.requests("getSubscribedCalendar")
     _call(f"client.get({AUTHOR!r}, calendar_id)")
     calendar = client.get(AUTHOR, calendar_id)
