@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .directory import DEFAULT_DIRECTORY, Directory, DirectoryError
     from .emulator import Emulator, EmulatorError, PortInUseError, default_apps
     from .faults import Faults
+    from .process import EmulatorProcess
     from .state import Calendar, Scope, StateSnapshot
     from .stats import Stats
 
@@ -36,6 +37,7 @@ _EXPORTS = {
     "PortInUseError": "emulator",
     "default_apps": "emulator",
     "Faults": "faults",
+    "EmulatorProcess": "process",
     "Calendar": "state",
     "Scope": "state",
     "StateSnapshot": "state",
@@ -51,6 +53,7 @@ __all__ = [
     "DirectoryError",
     "Emulator",
     "EmulatorError",
+    "EmulatorProcess",
     "EnterpriseApp",
     "Faults",
     "InternalApp",

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from .directory import Directory, DirectoryError
 from .emulator import DEFAULT_QPS_LIMIT, Emulator, EmulatorError
 
+LISTENING = "DingTalk emulator listening on "
+"""How the first line of output starts; the URL follows (EmulatorProcess reads it)."""
+
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line: port, directory file, QPS quota."""
@@ -54,7 +57,7 @@ def _announce(emulator: Emulator) -> None:
     internal, enterprise, personal = emulator.internal_app, emulator.enterprise_app, emulator.personal_app
     # Emulator-only fake credentials: printing them is the point.
     lines = [
-        f"DingTalk emulator listening on {emulator.url}",
+        f"{LISTENING}{emulator.url}",
         f"  internal app:    appKey={internal.app_key} appSecret={internal.app_secret}",
         f"  enterprise app:  suiteKey={enterprise.suite_key} suiteSecret={enterprise.suite_secret}"
         f" suiteTicket={enterprise.suite_ticket}",

@@ -72,7 +72,7 @@ class OAuthService:
         grant_type = fields["grantType"]
         if grant_type not in GET_USER_ACCESS_TOKEN_REQUEST_GRANT_TYPE_VALUES:
             allowed = sorted(GET_USER_ACCESS_TOKEN_REQUEST_GRANT_TYPE_VALUES)
-            raise ApiError(400, "invalidParameter", f"grantType must be one of {allowed}")
+            raise _invalid(f"grantType must be one of {allowed}")
         if grant_type == "authorization_code":
             union_id = self.tokens.redeem_auth_code(app, fields.get("code") or "")
             if union_id is None:
@@ -105,7 +105,7 @@ def _same(expected: str, given: str) -> bool:
 def _check_body(operation_id: str, body: Any) -> dict[str, str]:
     """The request's string fields, each required one present and not empty (rules from the spec)."""
     if not isinstance(body, dict):
-        raise ApiError(400, "invalidParameter", "the request body must be a JSON object")
+        raise _invalid("the request body must be a JSON object")
     schema_name = OPERATIONS[operation_id].body_schema
     assert schema_name is not None  # every token endpoint takes a body
     fields: dict[str, str] = {}
@@ -113,17 +113,21 @@ def _check_body(operation_id: str, body: Any) -> dict[str, str]:
         value = body.get(rule.name)
         if value is None:
             if rule.required:
-                raise _missing_or_bad(rule.name, f"{rule.name} is mandatory for this action.")
+                raise _missing(rule.name)
             continue
         if not isinstance(value, str):
-            raise _missing_or_bad(rule.name, f"{rule.name} must be a string")
+            raise _invalid(f"{rule.name} must be a string")
         if rule.min_length is not None and len(value) < rule.min_length:
-            raise _missing_or_bad(rule.name, f"{rule.name} is mandatory for this action.")
+            raise _missing(rule.name)
         fields[rule.name] = value
     return fields
 
 
-def _missing_or_bad(name: str, message: str) -> ApiError:
-    # The spec documents no code for a missing or malformed field of a token request;
-    # DingTalk's gateway answers such requests with "Missing<field>"-style codes.
-    return ApiError(400, f"Missing{name}", message)
+def _missing(name: str) -> ApiError:
+    # The spec documents no code for a missing field of a token request; DingTalk's API
+    # gateway answers those with "Missing<field>" codes, as Alibaba Cloud's gateways do.
+    return ApiError(400, f"Missing{name}", f"{name} is mandatory for this action.")
+
+
+def _invalid(message: str) -> ApiError:
+    return ApiError(400, ErrorCode.INVALID_PARAMETER.value, message)

@@ -196,13 +196,13 @@ class OperationEndpoint:
 
     def _parse(self, raw: bytes | None) -> Any:
         if raw is None:
-            raise ApiError(400, "invalidParameter", f"the request body is larger than {_MAX_BODY} bytes")
+            raise ApiError(400, ErrorCode.INVALID_PARAMETER.value, f"the request body is larger than {_MAX_BODY} bytes")
         if not raw.strip():
-            raise ApiError(400, "invalidParameter", "the request body is missing")
+            raise ApiError(400, ErrorCode.INVALID_PARAMETER.value, "the request body is missing")
         try:
             return json.loads(raw)
         except (ValueError, RecursionError):
-            raise ApiError(400, "invalidParameter", "the request body is not valid JSON") from None
+            raise ApiError(400, ErrorCode.INVALID_PARAMETER.value, "the request body is not valid JSON") from None
 
     async def _inject(self, fault: Fault, scope: Scope, send: Send, request_id: str) -> None:
         kind = fault.kind

@@ -4,8 +4,8 @@
 
 GETs one calendar: through one keep-alive httpx client; from 10 concurrent async httpx
 clients; and over one raw keep-alive socket, which shows what the server itself can do
-once httpx's own cost per request is out of the way. By default the emulator runs in its own process (started with
-``python -m dingtalk_calendar_emulator``) so that client and server do not share a GIL;
+once httpx's own cost per request is out of the way. By default the emulator runs in
+its own process (``EmulatorProcess``) so that client and server do not share a GIL;
 ``--in-process`` measures the ``with Emulator()`` thread instead, as a test suite uses it.
 """
 
@@ -13,8 +13,6 @@ import argparse
 import asyncio
 import json
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,21 +25,14 @@ CONCURRENT_CLIENTS = 10
 @contextmanager
 def emulator_url(in_process: bool) -> Iterator[str]:
     """The base URL of a running emulator without a QPS quota."""
-    if in_process:
-        from dingtalk_calendar_emulator import Emulator
+    from dingtalk_calendar_emulator import Emulator, EmulatorProcess
 
+    if in_process:
         with Emulator(qps_limit=None) as emu:
             yield emu.url
-        return
-    command = [sys.executable, "-m", "dingtalk_calendar_emulator", "--qps-limit", "0"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603 - our own module
-        assert process.stdout is not None
-        first_line = process.stdout.readline()
-        try:
-            yield first_line.rsplit(" ", 1)[-1].strip()
-        finally:
-            process.terminate()
-            process.wait(10)
+    else:
+        with EmulatorProcess(qps_limit=None) as child:
+            yield child.url
 
 
 def prepare(url: str) -> tuple[str, dict[str, str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dingtalk_calendar_emulator import Emulator, PortInUseError
+from dingtalk_calendar_emulator import Emulator, EmulatorError, EmulatorProcess, PortInUseError
 from dingtalk_calendar_emulator.__main__ import main
 
 Connect = Callable[[Emulator], httpx.Client]
@@ -176,3 +176,28 @@ def pytester_free_dir(tmp_path: Path) -> Path:
     """An empty folder with its own pytest root, so the inner run ignores this project's configuration."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     return tmp_path
+
+
+def test_emulator_process_is_steered_over_http() -> None:
+    with EmulatorProcess(qps_limit=None) as child:
+        with httpx.Client(base_url=child.url) as http:
+            token_body = {"appKey": "emulator-app-key", "appSecret": "emulator-app-secret"}
+            token = http.post("/v1.0/oauth2/accessToken", json=token_body).json()["accessToken"]
+            child.fault("502", operation="getSubscribedCalendar")
+            path = "/v1.0/calendar/users/alice/subscribedCalendars/x"
+            headers = {"x-acs-dingtalk-access-token": token}
+            assert http.get(path, headers=headers).status_code == 502
+            child.advance_clock(7200)
+            assert http.get(path, headers=headers).json()["code"] == "InvalidAuthentication"
+        assert child.stats()["tokenRequests"] == 1
+        assert child.state()["tokens"]["accessTokens"] == 0
+        child.reset()
+        assert child.stats()["total"] == 0
+    assert child.returncode == 0
+
+
+def test_emulator_process_reports_why_it_did_not_start(tmp_path: Path) -> None:
+    broken = tmp_path / "directory.json"
+    broken.write_text("[]")
+    with pytest.raises(EmulatorError, match="top level must be a JSON object"):
+        EmulatorProcess(directory=broken).start()
