@@ -3,6 +3,8 @@
 import io
 import json
 import os
+import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -663,3 +665,47 @@ def test_enterprise_app_flags_and_a_fixed_token(run: Run, emu: Emulator, calenda
     assert code == 0, err
     assert calendar in out
     assert emu.stats.token_requests == token_requests  # a fixed token is used as given
+
+
+# --- the README's examples ------------------------------------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+CLI_SECTION = "## The command line: `dingtalk-calendar`"
+SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
+CAPTURE = re.compile(r"^(\w+)=\$\((dingtalk-calendar .*)\)$")
+PRINTF = re.compile(r"^printf '([^']*)' > (\S+)$")
+EXPECTED_EXIT = re.compile(r"#\s*exit (\d+)")
+
+
+def readme_cli_examples(readme: str) -> list[str]:
+    """The lines of the ```sh blocks of the README's CLI section (empty when it has none)."""
+    if CLI_SECTION not in readme:
+        return []
+    section = readme.split(CLI_SECTION, 1)[1].split("\n## ", 1)[0]
+    return [line.strip() for block in SH_BLOCK.findall(section) for line in block.splitlines()]
+
+
+def test_the_readmes_cli_examples_run(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each example line runs through ``main`` and exits as its ``# exit N`` comment says (0 without one)."""
+    lines = readme_cli_examples(README.read_text(encoding="utf-8"))
+    if not lines:
+        pytest.skip(f"README.md has no {CLI_SECTION!r} section yet")
+    monkeypatch.chdir(tmp_path)
+    variables: dict[str, str] = {}
+    for line in lines:
+        if not line or line.startswith(("#", "export ")):
+            continue  # the test's environment holds the credentials
+        if printf := PRINTF.match(line):
+            Path(printf[2]).write_text(printf[1].replace("\\n", "\n"))
+            continue
+        capture = CAPTURE.match(line)
+        command = capture[2] if capture else line
+        for name, value in variables.items():
+            command = command.replace(f'"${name}"', value).replace(f"${name}", value)
+        argv = shlex.split(command, comments=True)
+        assert argv[0] == "dingtalk-calendar", f"the README's CLI example runs something else: {line}"
+        expected = EXPECTED_EXIT.search(line)
+        code, out, err = run(*argv[1:])
+        assert code == (int(expected[1]) if expected else 0), f"{line}\n{out}{err}"
+        if capture:
+            variables[capture[1]] = out.strip()
