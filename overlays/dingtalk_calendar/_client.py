@@ -70,7 +70,7 @@ class CalendarClient(BaseClient):
             timeout=self.timeout,
             **self._margin(),
         )
-        """The client's token manager: ``client.tokens.invalidate()`` forces a refresh."""
+        """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
         self._http = httpx.Client(
             base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
