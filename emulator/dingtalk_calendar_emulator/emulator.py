@@ -65,6 +65,15 @@ class Emulator:
     no limit); ``directory`` the users, groups and organisations (default: the demo
     directory); ``apps`` the registered apps (default: one of each kind, see
     ``default_apps``); ``port`` 0 for a free one.
+
+    Every request goes through the same steps: it is counted in ``stats``; an injected
+    fault (``faults``) may answer instead; calendar calls need a valid token (else 400
+    ``InvalidAuthentication``), stay within the QPS quota of their app and API (else 403
+    ``...QpsLimitForAppkeyAndApi``; token endpoints count against the app named in their
+    body) and need the operation's permission (else 403
+    ``...AccessTokenPermissionDenied``); then the operation runs. Asking for a token while
+    one is valid returns the same token and renews it for ``token_ttl`` seconds, as
+    DingTalk documents. Time is ``clock``, which tests move with ``clock.advance``.
     """
 
     def __init__(

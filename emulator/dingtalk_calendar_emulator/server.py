@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
@@ -35,6 +36,7 @@ from .tokens import Grant, TokenStore
 
 REQUEST_ID_HEADER = "x-acs-request-id"
 _RAW_SEND = "dingtalk_emulator.raw_send"
+_ENCODED_PATH = "dingtalk_emulator.encoded_path"
 _TOKEN_HEADER = ACCESS_TOKEN_HEADER.encode("latin-1")
 _JSON = (b"content-type", b"application/json;charset=utf-8")
 _HTML = (b"content-type", b"text/html;charset=utf-8")
@@ -171,7 +173,10 @@ class OperationEndpoint:
             body = self._parse(raw) if self.operation.body_schema else None
             if grant is None:
                 self._throttle_token_request(body)
-            answer = self.handler(grant, scope["path_params"], body)
+            path_params = scope["path_params"]
+            if scope.get(_ENCODED_PATH):
+                path_params = {name: unquote(value) for name, value in path_params.items()}
+            answer = self.handler(grant, path_params, body)
         except ApiError as error:
             return error.status, _ErrorBody(error)
         return 200, answer.body
@@ -348,7 +353,7 @@ def build_app(backend: Backend) -> ASGIApp:
         },
     )
     app.router.redirect_slashes = False  # DingTalk does not redirect; a blank id must reach its check
-    return _CaptureRawSend(app)
+    return _Outermost(app)
 
 
 def _inspection_routes(backend: Backend) -> list[BaseRoute]:
@@ -410,14 +415,23 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=500, headers={REQUEST_ID_HEADER: request_id})
 
 
-class _CaptureRawSend:
-    """Keeps uvicorn's own ``send`` in the scope, for ``drop_connection``."""
+class _Outermost:
+    """Runs before Starlette: keeps uvicorn's own ``send`` (for ``drop_connection``) and
+    routes on the path as sent, so that an encoded "/" stays inside its path parameter."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[_RAW_SEND] = send
+        raw_path = scope.get("raw_path")
+        if raw_path and b"%" in raw_path:
+            # uvicorn decodes %2F to "/" in scope["path"], which would move a user id of
+            # "a/b" (or "../../x") out of its segment; route on re-encoded segments instead
+            # and decode the parameters in the endpoint.
+            segments = raw_path.decode("latin-1").split("/")
+            scope["path"] = "/".join(quote(unquote(segment), safe="") for segment in segments)
+            scope[_ENCODED_PATH] = True
         try:
             await self.app(scope, receive, send)
         except asyncio.CancelledError:
