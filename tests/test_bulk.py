@@ -58,10 +58,11 @@ def make_client(emu: Emulator) -> CalendarClient:
 
 
 def assert_partition(result: BulkResult, given: list[str]) -> None:
-    """Each user given is in exactly one list; repeats count as already done."""
+    """Each distinct user given is in exactly one list; each repeat is in ``duplicates``."""
     settled = list(result.done) + list(result.already_done) + [f.user_id for f in result.failed]
     settled += list(result.not_attempted)
-    assert sorted(settled) == sorted(given)
+    assert sorted(settled) == sorted(set(given))
+    assert sorted(settled + list(result.duplicates)) == sorted(given)
     assert len(set(result.done)) == len(result.done)
 
 
@@ -73,7 +74,7 @@ def test_every_user_is_settled_once_and_reported(emu: Emulator) -> None:
         with lock:
             seen.append(progress)
 
-    given = [*USERS[:20], *OUTSIDERS, USERS[0]]  # a repeat and two users outside the scope
+    given = [*USERS[:20], *OUTSIDERS, USERS[0], OUTSIDERS[0]]  # repeats, and two users outside the scope
     with make_client(emu) as client:
         calendar = client.create("owner", name="All hands", scope=Scope(organisations=["ding-big"])).calendar_id
         result = client.bulk_subscribe(
@@ -81,14 +82,16 @@ def test_every_user_is_settled_once_and_reported(emu: Emulator) -> None:
         )
     assert_partition(result, given)
     assert set(result.done) == set(USERS[:20]) - {USERS[1]}
-    assert result.already_done == (USERS[1], USERS[0])
+    assert result.already_done == (USERS[1],)
+    assert result.duplicates == (USERS[0], OUTSIDERS[0])  # a failed user's repeat is not "already done"
     assert {(f.user_id, f.code) for f in result.failed} == {(u, "permissionDenied") for u in OUTSIDERS}
     assert result.not_attempted == ()
     assert not result.ok
     assert result.remaining == tuple(f.user_id for f in result.failed)
     assert set(emu.state.subscribers(calendar)) == set(result.done)
-    assert sorted(p.settled for p in seen) == list(range(1, len(given) + 1))
-    assert all(p.total == len(given) for p in seen)
+    distinct = len(set(given))
+    assert sorted(p.settled for p in seen) == list(range(1, distinct + 1))
+    assert all(p.total == distinct for p in seen)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

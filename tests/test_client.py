@@ -88,6 +88,7 @@ def test_update_sends_only_the_fields_given(kind: str, dingtalk_emulator: Emulat
         (lambda c: c.subscribe("alice", " \t"), "calendar_id", "must not be blank"),
         (lambda c: c.update("alice", "cal", name=" "), "name", "must not be blank"),
         (lambda c: c.update("alice", "cal", scope=Scope()), "scope", "must name someone"),
+        (lambda c: c.update("alice", "cal"), "name, description, managers, scope", "give at least one to change"),
     ],
 )
 def test_bad_input_is_refused_before_sending(

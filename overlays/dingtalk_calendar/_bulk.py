@@ -1,10 +1,10 @@
 """Subscribe or unsubscribe many users to one calendar, and say exactly what happened to each.
 
-Every user id given ends in exactly one of four lists of the :class:`BulkResult`:
+Every distinct user id given ends in exactly one of four lists of the :class:`BulkResult`
+(a repeat of an id earlier in the input is listed in ``duplicates`` and not called again):
 
 - ``done``: the call succeeded now;
-- ``already_done``: named in ``already_done`` (a previous run's ``done``) or a repeat of an
-  id earlier in the input: no call is made for it;
+- ``already_done``: named in ``already_done`` (a previous run's ``done``): no call is made;
 - ``failed``: the call failed for this user (outside the scope, over the subscribe limit,
   still throttled or unreachable after the retries), with the error;
 - ``not_attempted``: the job stopped before reaching it, because an error said every other
@@ -94,6 +94,8 @@ class BulkResult:
     failed: tuple[Failure, ...]
     not_attempted: tuple[str, ...]
     stopped_by: DingTalkError | None = field(default=None, eq=False)
+    duplicates: tuple[str, ...] = ()
+    """Ids given more than once, each repeat once; the first occurrence is in one of the lists."""
 
     @property
     def ok(self) -> bool:
@@ -110,6 +112,8 @@ class BulkResult:
             f"{len(self.done)} done, {len(self.already_done)} already done, "
             f"{len(self.failed)} failed, {len(self.not_attempted)} not attempted"
         )
+        if self.duplicates:
+            line += f" ({len(self.duplicates)} repeated ids skipped)"
         return line + (f"; stopped by: {self.stopped_by}" if self.stopped_by else "")
 
 
@@ -123,8 +127,11 @@ class _Ledger:
         seen: set[str] = set()
         self.todo: list[str] = []
         self.already_done: list[str] = []
+        self.duplicates: list[str] = []
         for user_id in user_ids:
-            if user_id in previous or user_id in seen:
+            if user_id in seen:
+                self.duplicates.append(user_id)
+            elif user_id in previous:
                 self.already_done.append(user_id)
             else:
                 self.todo.append(user_id)
@@ -173,6 +180,7 @@ class _Ledger:
                 failed=tuple(self.failed),
                 not_attempted=not_attempted,
                 stopped_by=self.stopped_by,
+                duplicates=tuple(self.duplicates),
             )
 
 

@@ -27,7 +27,7 @@ from dingtalk_calendar_api.models import (
 )
 from dingtalk_calendar_api.types import UNSET
 
-from ._errors import MalformedResponseError
+from ._errors import MalformedResponseError, ValidationError
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._validation import check_body, check_path
 
@@ -129,6 +129,9 @@ def update(
 ) -> Call[Result]:
     operation = update_subscribed_calendar.OPERATION_ID
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
+    if name is None and description is None and managers is None and scope is None:
+        # An empty update would still be a request, and a token fetch, for nothing.
+        raise ValidationError("name, description, managers, scope", "give at least one to change", operation=operation)
     # Only the fields given are sent, so DingTalk leaves the others as they are.
     body = UpdateSubscribedCalendarRequest(
         name=UNSET if name is None else name,
