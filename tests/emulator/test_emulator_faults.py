@@ -173,3 +173,23 @@ def test_clear_stops_all_faults(emu: Emulator, http: httpx.Client, auth: dict[st
 def test_bad_rates_are_refused(emu: Emulator, rates: dict[str, float], complaint: str) -> None:
     with pytest.raises(ValueError, match=re.escape(complaint)):
         emu.faults.set_rates(**rates)
+
+
+def test_rate_latency_slows_every_answer(emu: Emulator, http: httpx.Client, auth: dict[str, str]) -> None:
+    emu.faults.set_rates(latency=0.3, operations=["getSubscribedCalendar"])
+    with pytest.raises(httpx.ReadTimeout):
+        http.get(GET_PATH, headers=auth, timeout=0.1)
+    assert http.post("/v1.0/oauth2/accessToken", json=TOKEN_BODY, timeout=0.2).status_code == 200
+
+
+def test_an_emulator_bug_answers_500_in_dingtalks_shape(
+    emu: Emulator, http: httpx.Client, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(emu._calendars, "get", broken)
+    response = http.get(GET_PATH, headers=auth)
+    assert response.status_code == 500
+    assert response.json()["code"] == "EmulatorError"
+    assert response.json()["requestid"] == response.headers["x-acs-request-id"]
