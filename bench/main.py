@@ -1,0 +1,127 @@
+"""The benchmark from start to finish: set up, measure every section in one run, write the reports."""
+
+import argparse
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from . import report
+from .bulk import measure_bulk
+from .callers_ours import prepare_calendar
+from .chart import write_chart
+from .clean_venv import clean_install_of_ours
+from .emulator_process import EmulatorProcess
+from .import_time import HTTPX_IMPORT, OFFICIAL_IMPORT, OURS_IMPORT, measure_import
+from .installed_size import measure_size
+from .log import log
+from .machine import describe_machine
+from .official_client import OfficialWorker
+from .official_env import ensure_official_venv
+from .paths import DOCS_FILE, OUR_VENV_PYTHON, RESULTS_DIR
+from .per_call import measure_per_call
+from .results import BenchResults
+from .server_ceiling import measure_ceiling
+from .targets import judge
+from .throughput import measure_throughput
+
+_STANDING_NOTES = (
+    "The emulator runs in a process of its own (`bench/emulator_server.py`), its listening socket bound with "
+    "IPPROTO_TCP so that asyncio sets TCP_NODELAY on its connections (see that module for why).",
+    "The default bulk limiter runs at 19 calls/s, so it can reach at most 95% of a 20/s quota by design.",
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="bench/run.py", description="Measure the SDK; see docs/benchmark.md.")
+    p.add_argument("--calls", type=int, default=300, help="per-call: calls per round (300)")
+    p.add_argument("--rounds", type=int, default=9, help="per-call: rounds (9)")
+    p.add_argument("--warmup", type=int, default=30, help="per-call: unmeasured calls first (30)")
+    p.add_argument("--throughput-ops", nargs="+", default=["subscribe", "get"], choices=["subscribe", "get"])
+    p.add_argument("--throughput-calls", type=int, default=600, help="async: calls per measurement (600)")
+    p.add_argument("--throughput-rounds", type=int, default=5, help="async: rounds (5)")
+    p.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100], help="async: concurrencies (1 10 100)")
+    p.add_argument("--ceiling-seconds", type=float, default=3.0, help="server ceiling: seconds per load shape (3)")
+    p.add_argument("--import-runs", type=int, default=9, help="import time: fresh interpreters per package (9)")
+    p.add_argument("--bulk-users", type=int, default=10_000, help="bulk subscribe: users, 0 to skip (10000)")
+    p.add_argument("--no-official", action="store_true", help="skip the official SDK (no venv is made for it)")
+    p.add_argument(
+        "--no-clean-venv",
+        action="store_true",
+        help="measure our import time in .venv instead of a fresh install, and skip installed sizes",
+    )
+    p.add_argument("--out", type=Path, default=RESULTS_DIR, help="where results.json/.md go (bench/results)")
+    p.add_argument("--docs", type=Path, default=DOCS_FILE, help="the committed report (docs/benchmark.md)")
+    p.add_argument("--no-docs", action="store_true", help="do not rewrite the committed report")
+    return p.parse_args(argv)
+
+
+def _settings(args: argparse.Namespace) -> dict[str, object]:
+    return {key: str(value) if isinstance(value, Path) else value for key, value in vars(args).items()}
+
+
+def _imports_and_sizes(results: BenchResults, args: argparse.Namespace, official_python: Path | None) -> None:
+    runs = args.import_runs
+    if args.no_clean_venv:
+        results.notes.append("Our import time was measured in the development venv (`--no-clean-venv`).")
+        results.import_ours = measure_import(OUR_VENV_PYTHON, OURS_IMPORT, runs)
+    else:
+        with clean_install_of_ours() as python:
+            results.import_ours = measure_import(python, OURS_IMPORT, runs)
+            results.import_httpx = measure_import(python, HTTPX_IMPORT, runs)
+            results.size_ours = measure_size(python)
+    if official_python is not None:
+        results.import_official = measure_import(official_python, OFFICIAL_IMPORT, runs)
+        if not args.no_clean_venv:
+            results.size_official = measure_size(official_python)
+    log("import times and sizes done")
+
+
+def _against_one_server(results: BenchResults, args: argparse.Namespace, official_python: Path | None) -> None:
+    with EmulatorProcess(qps_limit=None) as emulator, ExitStack() as stack:
+        info = emulator.info
+        calendar_id = prepare_calendar(info)
+        official = None
+        if official_python is not None:
+            official = stack.enter_context(OfficialWorker(official_python, info, calendar_id))
+        results.per_call = measure_per_call(
+            info, calendar_id, calls=args.calls, rounds=args.rounds, warmup=args.warmup, official=official
+        )
+        results.throughput = measure_throughput(
+            info,
+            calendar_id,
+            server_pid=emulator.pid,
+            ops=tuple(args.throughput_ops),
+            concurrencies=tuple(args.concurrency),
+            calls=args.throughput_calls,
+            rounds=args.throughput_rounds,
+            official=official,
+        )
+        results.ceiling = measure_ceiling(info, calendar_id, server_pid=emulator.pid, seconds=args.ceiling_seconds)
+
+
+def _write(results: BenchResults, args: argparse.Namespace) -> str:
+    args.out.mkdir(parents=True, exist_ok=True)
+    report.write_json(results, args.out / "results.json")
+    if write_chart(results, args.out / "results.png"):
+        results.notes.append("Chart: `bench/results/results.png`.")
+    text = report.markdown(results, title="# Benchmark results")
+    (args.out / "results.md").write_text(text, encoding="utf-8")
+    if not args.no_docs:
+        args.docs.parent.mkdir(parents=True, exist_ok=True)
+        args.docs.write_text(report.markdown(results, how_to_run=True), encoding="utf-8")
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    results = BenchResults(machine=describe_machine(), settings=_settings(args), notes=list(_STANDING_NOTES))
+    official_python = None if args.no_official else ensure_official_venv()
+    _imports_and_sizes(results, args, official_python)
+    _against_one_server(results, args, official_python)
+    if args.bulk_users > 0:
+        results.bulk = measure_bulk(args.bulk_users)
+    results.targets = judge(results)
+    results.total_seconds = time.monotonic() - started
+    print(_write(results, args))
+    return 0

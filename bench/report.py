@@ -1,0 +1,164 @@
+"""The results as Markdown tables (printed, results.md, docs/benchmark.md) and as JSON (results.json)."""
+
+import dataclasses
+import json
+from pathlib import Path
+
+from .callers_ours import CLIENTS
+from .import_time import ImportTime
+from .installed_size import InstalledSize
+from .results import BenchResults
+
+_CLIENT_TITLES = {
+    "ergonomic": "(a) CalendarClient",
+    "generated": "(b) generated sync_detailed",
+    "httpx": "(c) bare httpx",
+    "official": "(d) official SDK",
+}
+_HOW_TO_RUN = """\
+Run it with `make bench` (about 15 minutes: the bulk job alone takes 10,000 / 19 per second).
+`.venv/bin/python bench/run.py --help` lists the knobs; `--bulk-users 200` makes a
+quick run, `--no-official` skips the official SDK. Every figure below comes from one run
+against one local emulator process; medians over rounds, ratios paired round by round.
+"""
+
+
+def write_json(results: BenchResults, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dataclasses.asdict(results), indent=2) + "\n", encoding="utf-8")
+
+
+def markdown(results: BenchResults, *, title: str = "# Benchmark", how_to_run: bool = False) -> str:
+    sections = [title, _machine(results)]
+    if how_to_run:
+        sections.append(_HOW_TO_RUN)
+    sections += [_targets(results), _per_call(results), _throughput(results), _imports(results)]
+    sections += [_sizes(results), _bulk(results), _ceiling(results), _notes(results)]
+    return "\n\n".join(s.rstrip() for s in sections if s) + "\n"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _machine(r: BenchResults) -> str:
+    m = r.machine
+    load = ", ".join(f"{x:.2f}" for x in m.load_average_at_start)
+    return (
+        f"Measured {m.date} on {m.cpu_model}, {m.cores} cores; {m.python}; {m.os}.\n"
+        f"Load average when the run started: {load} (other work on the machine shows here). "
+        f"The run took {r.total_seconds / 60:.1f} minutes."
+    )
+
+
+def _targets(r: BenchResults) -> str:
+    verdict = {True: "**met**", False: "**not met**", None: "not measured"}
+    rows = [[t.name, t.target, t.measured, verdict[t.met]] for t in r.targets]
+    return "## Targets (issue 6)\n\n" + _table(["what", "target", "measured", ""], rows)
+
+
+def _per_call(r: BenchResults) -> str:
+    pc = r.per_call
+    if pc is None:
+        return ""
+    clients = [c for c in CLIENTS if c in next(iter(pc.costs.values()))]
+    header = ["operation", *(_CLIENT_TITLES[c] for c in clients)]
+    wall = [
+        [op, *(f"{costs[c].wall_us:,.0f} µs ({costs[c].ratio:.2f}x)" for c in clients)]
+        for op, costs in pc.costs.items()
+    ]
+    cpu = [[op, *(f"{costs[c].cpu_us:,.0f} µs" for c in clients)] for op, costs in pc.costs.items()]
+    return (
+        f"## Per-call cost, sync\n\nWall time per call (ratio to bare httpx), median of {pc.rounds} rounds of "
+        f"{pc.calls_per_round} calls, keep-alive connections, a server with no quota.\n\n"
+        + _table(header, wall)
+        + "\n\nCPU time of the client's process per call (the server's not included):\n\n"
+        + _table(header, cpu)
+    )
+
+
+def _throughput(r: BenchResults) -> str:
+    if not r.throughput:
+        return ""
+    rows = []
+    for p in r.throughput:
+        theirs = f"{p.official_per_s:,.0f}" if p.official_per_s is not None else "-"
+        ratio = f"{p.ratio:.2f}x" if p.ratio is not None else "-"
+        busy = "/".join(f"{b:.0%}" if b is not None else "-" for b in (p.server_busy_ours, p.server_busy_official))
+        rows.append([p.op, str(p.concurrency), f"{p.ours_per_s:,.0f}", theirs, ratio, busy])
+    header = ["operation", "concurrency", "AsyncCalendarClient calls/s", "official *_async calls/s", "ours / official"]
+    header.append("server CPU (ours/official)")
+    calls = r.throughput[0].calls
+    return f"## Async throughput\n\n{calls} calls per measurement, median of rounds.\n\n" + _table(header, rows)
+
+
+def _import_row(label: str, t: ImportTime, reference: ImportTime | None) -> list[str]:
+    share = f"{t.median_ms / reference.median_ms:.2f}x" if reference is not None else "-"
+    top = ", ".join(f"{name} {ms:.0f}" for name, ms in list(t.by_package_ms.items())[:5])
+    return [label, f"`{t.statement}`", f"{t.median_ms:.0f} ms", share, top]
+
+
+def _imports(r: BenchResults) -> str:
+    rows = []
+    for label, t in (("ours", r.import_ours), ("httpx alone", r.import_httpx), ("official", r.import_official)):
+        if t is not None:
+            rows.append(_import_row(label, t, r.import_official))
+    if not rows:
+        return ""
+    header = ["", "statement", "median", "vs official", "largest parts (ms, -X importtime self time by package)"]
+    return "## Import time\n\nA fresh `python -I` per run, the import timed inside it.\n\n" + _table(header, rows)
+
+
+def _size_row(label: str, size: InstalledSize) -> list[str]:
+    top = ", ".join(f"{name} {b / 1e6:.1f}" for name, b in list(size.by_distribution.items())[:5])
+    return [label, f"{size.counted_bytes / 1e6:.1f} MB", top]
+
+
+def _sizes(r: BenchResults) -> str:
+    rows = [_size_row(label, s) for label, s in (("ours", r.size_ours), ("official", r.size_official)) if s]
+    if not rows:
+        return ""
+    return (
+        "## Installed size\n\nEvery file in the venv's site-packages (apparent bytes, the .pyc files pip compiles "
+        "at install included) minus pip's and setuptools' own files. Ours: our wheel installed into a fresh venv "
+        "with its dependencies (httpx, attrs and theirs); official: `alibabacloud-dingtalk==2.2.65` likewise.\n\n"
+        + _table(["", "installed", "largest distributions (MB)"], rows)
+    )
+
+
+def _bulk(r: BenchResults) -> str:
+    b = r.bulk
+    if b is None:
+        return ""
+    header = ["users", "time", "done/s", "share of quota", "done", "failed", "not attempted", "lost", "duplicated"]
+    header += ["server: subscribe requests", "throttled answers"]
+    row = [f"{b.users:,}", f"{b.seconds:,.0f} s", f"{b.rate_per_s:.2f}", f"{b.share_of_quota:.1%}", f"{b.done:,}"]
+    row += [str(b.failed), str(b.not_attempted), str(b.lost), str(b.duplicated)]
+    row += [f"{b.subscribe_requests:,}", str(b.throttled_answers)]
+    return (
+        f"## Bulk subscribe\n\n`CalendarClient.bulk_subscribe` with its defaults (rate limiter at "
+        f"{b.limiter_rate_per_s:g}/s) against the emulator's quota of {b.quota_per_s} requests per app and API "
+        "per second; lost and duplicated are checked against the emulator's own subscriptions.\n\n"
+        + _table(header, [row])
+    )
+
+
+def _ceiling(r: BenchResults) -> str:
+    if not r.ceiling:
+        return ""
+    rows = [
+        [p.label, f"{p.requests_per_s:,.0f}", f"{p.server_busy:.0%}" if p.server_busy is not None else "-"]
+        for p in r.ceiling
+    ]
+    return (
+        "## The server's own ceiling\n\nSubscribe requests per second the emulator answered under each load; "
+        "server CPU is the share of one core its process used.\n\n" + _table(["load", "requests/s", "server CPU"], rows)
+    )
+
+
+def _notes(r: BenchResults) -> str:
+    if not r.notes:
+        return ""
+    return "## Notes\n\n" + "\n".join(f"- {note}" for note in r.notes)
