@@ -222,6 +222,19 @@ def test_one_shared_error_body(spec: dict[str, Any]) -> None:
     assert detail["properties"]["requiredScopes"]["type"] == "array"
 
 
+ERROR_ROW_KEYS = {"status", "code", "message", "description", "unverified"}
+
+
+def test_error_rows_hold_only_known_keys(spec: dict[str, Any]) -> None:
+    # An unquoted comma in a YAML flow mapping splits a description into stray keys.
+    rows = list(spec["x-dingtalk-global-errors"])
+    rows += [row for _, _, op, _ in operations(spec).values() for row in op.get("x-dingtalk-errors", [])]
+    for row in rows:
+        assert set(row) <= ERROR_ROW_KEYS, row
+        assert {"status", "code", "description"} <= set(row), row
+        assert row["description"].endswith("."), row
+
+
 def test_global_errors_of_architecture_notes(spec: dict[str, Any]) -> None:
     rows = {(e["status"], e["code"]) for e in spec["x-dingtalk-global-errors"]}
     assert {

@@ -456,10 +456,16 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 description="The client id does not match the client secret.",
             ),
             DocumentedError(
-                status=400, code="invalidAuthCode", message=None, description="The authorization code is unknown"
+                status=400,
+                code="invalidAuthCode",
+                message=None,
+                description="The authorization code is unknown, used or expired.",
             ),
             DocumentedError(
-                status=400, code="invalidRefreshToken", message=None, description="The refresh token is unknown"
+                status=400,
+                code="invalidRefreshToken",
+                message=None,
+                description="The refresh token is unknown, rotated or expired.",
             ),
         ),
     ),
