@@ -6,8 +6,10 @@ whichever other ``DINGTALK_*`` variables a block itself names, so ``from_env()``
 exactly one kind of credentials.
 """
 
+import inspect
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,10 @@ def test_the_readme_has_examples() -> None:
 
 
 def test_every_readme_example_runs(
-    dingtalk_emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    dingtalk_emulator: Emulator,
+    dingtalk_emulator_factory: Callable[..., Emulator],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     for name in list(os.environ):
         if name.startswith("DINGTALK_"):
@@ -65,6 +70,16 @@ def test_every_readme_example_runs(
                 exec(compile(code, f"README.md python block {number}", "exec"), namespace)  # noqa: S102
             except Exception as error:
                 pytest.fail(f"README python block {number} failed: {error!r}\n{code}")
+    # The README's own pytest examples, called with the plugin's fixtures (fresh emulators).
+    readme_tests = {name: f for name, f in namespace.items() if name.startswith("test_") and callable(f)}
+    assert readme_tests, "the README shows no pytest example"
+    assert len(readme_tests) == 2
+    for function in readme_tests.values():
+        provide = {
+            "dingtalk_emulator": dingtalk_emulator_factory,
+            "dingtalk_emulator_factory": lambda: dingtalk_emulator_factory,
+        }
+        function(*(provide[p]() for p in inspect.signature(function).parameters))
     printed = capsys.readouterr().out
     assert "Public holidays" in printed
     assert "3 done, 0 already done, 1 failed, 0 not attempted" in printed
