@@ -23,11 +23,12 @@ from .results import BenchResults
 from .server_ceiling import measure_ceiling
 from .targets import judge
 from .throughput import measure_throughput
+from .what_if import measure_what_if
 
 _STANDING_NOTES = (
     "The emulator runs in a process of its own (`bench/emulator_server.py`), its listening socket bound with "
     "IPPROTO_TCP so that asyncio sets TCP_NODELAY on its connections (see that module for why).",
-    "The default bulk limiter runs at 19 calls/s, so it can reach at most 95% of a 20/s quota by design.",
+    "The default bulk limiter runs at 19 calls/s: over a long job it can reach at most 95% of a 20/s quota.",
 )
 
 
@@ -36,6 +37,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--calls", type=int, default=300, help="per-call: calls per round (300)")
     p.add_argument("--rounds", type=int, default=9, help="per-call: rounds (9)")
     p.add_argument("--warmup", type=int, default=30, help="per-call: unmeasured calls first (30)")
+    p.add_argument("--slices", type=int, default=10, help="per-call: turns each round is split into (10)")
     p.add_argument("--throughput-ops", nargs="+", default=["subscribe", "get"], choices=["subscribe", "get"])
     p.add_argument("--throughput-calls", type=int, default=600, help="async: calls per measurement (600)")
     p.add_argument("--throughput-rounds", type=int, default=5, help="async: rounds (5)")
@@ -49,6 +51,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="measure our import time in .venv instead of a fresh install, and skip installed sizes",
     )
+    p.add_argument(
+        "--no-what-if",
+        dest="what_if",
+        action="store_false",
+        help="skip measuring the clean install with the proposed packages added",
+    )
     p.add_argument("--out", type=Path, default=RESULTS_DIR, help="where results.json/.md go (bench/results)")
     p.add_argument("--docs", type=Path, default=DOCS_FILE, help="the committed report (docs/benchmark.md)")
     p.add_argument("--no-docs", action="store_true", help="do not rewrite the committed report")
@@ -59,32 +67,39 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
     return {key: str(value) if isinstance(value, Path) else value for key, value in vars(args).items()}
 
 
-def _imports_and_sizes(results: BenchResults, args: argparse.Namespace, official_python: Path | None) -> None:
+def _imports_and_sizes(
+    results: BenchResults, args: argparse.Namespace, clean: Path | None, official: Path | None
+) -> None:
     runs = args.import_runs
-    if args.no_clean_venv:
+    if clean is None:
         results.notes.append("Our import time was measured in the development venv (`--no-clean-venv`).")
         results.import_ours = measure_import(OUR_VENV_PYTHON, OURS_IMPORT, runs)
     else:
-        with clean_install_of_ours() as python:
-            results.import_ours = measure_import(python, OURS_IMPORT, runs)
-            results.import_httpx = measure_import(python, HTTPX_IMPORT, runs)
-            results.size_ours = measure_size(python)
-    if official_python is not None:
-        results.import_official = measure_import(official_python, OFFICIAL_IMPORT, runs)
-        if not args.no_clean_venv:
-            results.size_official = measure_size(official_python)
+        results.import_ours = measure_import(clean, OURS_IMPORT, runs)
+        results.import_httpx = measure_import(clean, HTTPX_IMPORT, runs)
+        results.size_ours = measure_size(clean)
+    if official is not None:
+        results.import_official = measure_import(official, OFFICIAL_IMPORT, runs)
+        if clean is not None:
+            results.size_official = measure_size(official)
     log("import times and sizes done")
 
 
-def _against_one_server(results: BenchResults, args: argparse.Namespace, official_python: Path | None) -> None:
+def _against_one_server(
+    results: BenchResults, args: argparse.Namespace, clean: Path | None, official: Path | None
+) -> None:
     with EmulatorProcess(qps_limit=None) as emulator, ExitStack() as stack:
         info = emulator.info
         calendar_id = prepare_calendar(info)
-        official = None
-        if official_python is not None:
-            official = stack.enter_context(OfficialWorker(official_python, info, calendar_id))
+        worker = None if official is None else stack.enter_context(OfficialWorker(official, info, calendar_id))
         results.per_call = measure_per_call(
-            info, calendar_id, calls=args.calls, rounds=args.rounds, warmup=args.warmup, official=official
+            info,
+            calendar_id,
+            calls=args.calls,
+            rounds=args.rounds,
+            warmup=args.warmup,
+            slices=args.slices,
+            official=worker,
         )
         results.throughput = measure_throughput(
             info,
@@ -94,9 +109,20 @@ def _against_one_server(results: BenchResults, args: argparse.Namespace, officia
             concurrencies=tuple(args.concurrency),
             calls=args.throughput_calls,
             rounds=args.throughput_rounds,
-            official=official,
+            official=worker,
         )
         results.ceiling = measure_ceiling(info, calendar_id, server_pid=emulator.pid, seconds=args.ceiling_seconds)
+        if clean is not None and args.what_if:
+            theirs = {p.concurrency: p.official_per_s for p in results.throughput if p.op == "subscribe"}
+            results.what_if = measure_what_if(
+                clean,
+                info,
+                calendar_id,
+                official_per_s={c: rate for c, rate in theirs.items() if rate is not None},
+                concurrencies=tuple(args.concurrency),
+                calls=args.throughput_calls,
+                rounds=args.throughput_rounds,
+            )
 
 
 def _write(results: BenchResults, args: argparse.Namespace) -> str:
@@ -116,9 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     results = BenchResults(machine=describe_machine(), settings=_settings(args), notes=list(_STANDING_NOTES))
-    official_python = None if args.no_official else ensure_official_venv()
-    _imports_and_sizes(results, args, official_python)
-    _against_one_server(results, args, official_python)
+    official = None if args.no_official else ensure_official_venv()
+    with ExitStack() as stack:
+        clean = None if args.no_clean_venv else stack.enter_context(clean_install_of_ours())
+        _imports_and_sizes(results, args, clean, official)
+        _against_one_server(results, args, clean, official)
     if args.bulk_users > 0:
         results.bulk = measure_bulk(args.bulk_users)
     results.targets = judge(results)

@@ -1,9 +1,9 @@
 """Per-call cost of the five operations through each client, as ratios to bare httpx.
 
-Rounds are interleaved: in each round every client makes ``calls`` calls of each
-operation, the client order rotating from round to round, so that a slow moment of the
-machine hits every client alike. A ratio is the median over rounds of the client's time
-divided by httpx's time in the same round.
+Clients are interleaved finely: in each round, every client makes ``calls`` calls of each
+operation in ``slices`` turns of ``calls / slices`` (the client order rotating from round to
+round), so that a slow moment of a shared machine hits every client alike. A ratio is the
+median over rounds of the client's time divided by httpx's time in the same round.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -35,6 +35,7 @@ class ClientCost:
 class PerCallResult:
     calls_per_round: int
     rounds: int
+    slices: int
     costs: dict[str, dict[str, ClientCost]]
     """operation -> client -> cost."""
 
@@ -53,6 +54,7 @@ def measure_per_call(
     calls: int,
     rounds: int,
     warmup: int,
+    slices: int = 10,
     official: OfficialWorker | None,
 ) -> PerCallResult:
     with ExitStack() as stack:
@@ -69,13 +71,23 @@ def measure_per_call(
             for client in clients:
                 samplers[client](op, warmup)  # connections, tokens, first-call paths
         samples: dict[str, dict[str, list[Sample]]] = {op: {c: [] for c in clients} for op in scenario.OPERATIONS}
+        per_turn = max(1, calls // slices)
         for round_no in range(rounds):
             order = clients[round_no % len(clients) :] + clients[: round_no % len(clients)]
             for op in scenario.OPERATIONS:
-                for client in order:
-                    samples[op][client].append(samplers[client](op, calls))
+                turns: dict[str, list[Sample]] = {c: [] for c in clients}
+                for _ in range(max(1, calls // per_turn)):
+                    for client in order:
+                        turns[client].append(samplers[client](op, per_turn))
+                for client in clients:
+                    samples[op][client].append(_mean(turns[client]))
             log(f"per-call round {round_no + 1}/{rounds} done")
-    return PerCallResult(calls, rounds, {op: _costs(by_client) for op, by_client in samples.items()})
+    return PerCallResult(calls, rounds, slices, {op: _costs(by_client) for op, by_client in samples.items()})
+
+
+def _mean(turns: Sequence[Sample]) -> Sample:
+    # Every turn has the same number of calls, so the mean of per-call figures is the round's.
+    return Sample(sum(s.wall for s in turns) / len(turns), sum(s.cpu for s in turns) / len(turns))
 
 
 def _sampler(calls: Mapping[str, Callable[[], object]]) -> Sampler:

@@ -33,7 +33,7 @@ def markdown(results: BenchResults, *, title: str = "# Benchmark", how_to_run: b
     if how_to_run:
         sections.append(_HOW_TO_RUN)
     sections += [_targets(results), _per_call(results), _throughput(results), _imports(results)]
-    sections += [_sizes(results), _bulk(results), _ceiling(results), _notes(results)]
+    sections += [_sizes(results), _bulk(results), _ceiling(results), _what_if(results), _notes(results)]
     return "\n\n".join(s.rstrip() for s in sections if s) + "\n"
 
 
@@ -72,7 +72,8 @@ def _per_call(r: BenchResults) -> str:
     cpu = [[op, *(f"{costs[c].cpu_us:,.0f} µs" for c in clients)] for op, costs in pc.costs.items()]
     return (
         f"## Per-call cost, sync\n\nWall time per call (ratio to bare httpx), median of {pc.rounds} rounds of "
-        f"{pc.calls_per_round} calls, keep-alive connections, a server with no quota.\n\n"
+        f"{pc.calls_per_round} calls (each client's calls split into {pc.slices} turns, interleaved with the others'), "
+        "keep-alive connections, a server with no quota.\n\n"
         + _table(header, wall)
         + "\n\nCPU time of the client's process per call (the server's not included):\n\n"
         + _table(header, cpu)
@@ -155,6 +156,28 @@ def _ceiling(r: BenchResults) -> str:
     return (
         "## The server's own ceiling\n\nSubscribe requests per second the emulator answered under each load; "
         "server CPU is the share of one core its process used.\n\n" + _table(["load", "requests/s", "server CPU"], rows)
+    )
+
+
+def _what_if(r: BenchResults) -> str:
+    if not r.what_if:
+        return ""
+    rows = [
+        [
+            p.variant,
+            str(p.concurrency),
+            f"{p.ours_per_s:,.0f}",
+            f"{p.official_per_s:,.0f}" if p.official_per_s is not None else "-",
+            f"{p.ratio:.2f}x" if p.ratio is not None else "-",
+        ]
+        for p in r.what_if
+    ]
+    return (
+        "## What the proposed changes would give (async subscribe)\n\nOur wheel's clean install, with one package "
+        "added at a time: `sniffio` (httpcore's async locks import it on every use, and without it each failing "
+        "import searches sys.path), then `httpx-aiohttp`'s transport passed as `transport=`. The official figure is "
+        "from the throughput section above.\n\n"
+        + _table(["our client", "concurrency", "calls/s", "official calls/s", "ours / official"], rows)
     )
 
 
