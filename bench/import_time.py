@@ -1,5 +1,8 @@
 """Import time: a fresh interpreter per run, the import timed inside it, median of the runs.
 
+The packages take turns run by run, so that a busy moment of a shared machine falls on
+all of them alike rather than on one package's block of runs.
+
 Both SDKs are imported the way an application starts using them (the sync and async
 client for ours, the calendar client module for theirs), each in a virtualenv where it is
 installed the way users install it. ``-I`` keeps the working directory and PYTHON*
@@ -55,13 +58,21 @@ def by_package(python: Path, statement: str, top: int = 8) -> dict[str, float]:
     return {name: round(ms, 1) for name, ms in result.items()}
 
 
-def measure_import(python: Path, statement: str, runs: int) -> ImportTime:
-    _one_run(python, statement)  # warms the disk cache; not counted
-    times = [_one_run(python, statement) * 1000 for _ in range(runs)]
-    return ImportTime(
-        statement=statement,
-        python=str(python),
-        median_ms=median(times),
-        runs_ms=tuple(round(t, 1) for t in times),
-        by_package_ms=by_package(python, statement),
-    )
+def measure_imports(specs: list[tuple[Path, str]], runs: int) -> list[ImportTime]:
+    """One ``ImportTime`` per (python, statement), their runs interleaved."""
+    for python, statement in specs:
+        _one_run(python, statement)  # warms the disk cache; not counted
+    times: list[list[float]] = [[] for _ in specs]
+    for _ in range(runs):
+        for i, (python, statement) in enumerate(specs):
+            times[i].append(_one_run(python, statement) * 1000)
+    return [
+        ImportTime(
+            statement=statement,
+            python=str(python),
+            median_ms=median(ms),
+            runs_ms=tuple(round(t, 1) for t in ms),
+            by_package_ms=by_package(python, statement),
+        )
+        for (python, statement), ms in zip(specs, times, strict=True)
+    ]
