@@ -6,6 +6,7 @@ click included, whenever they are installed). The venv lives in a temporary dire
 and is removed afterwards, so every run measures the current code.
 """
 
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -23,12 +24,10 @@ def clean_install_of_ours() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="dingtalk-bench-") as tmp:
         wheels, venv = Path(tmp) / "wheels", Path(tmp) / "venv"
         log("building our wheel and installing it into a clean venv")
-        # --no-build-isolation: hatchling is already in our venv; nothing is fetched to build.
-        pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-        subprocess.run(
-            [*pip, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(REPO_ROOT)],
-            check=True,
-        )
+        pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "wheel", "--quiet", "--no-deps"]
+        # With hatchling at hand, build without fetching it into an isolated environment.
+        isolation = ["--no-build-isolation"] if importlib.util.find_spec("hatchling") else []
+        subprocess.run([*pip, *isolation, "-w", str(wheels), str(REPO_ROOT)], check=True)
         wheel = next(wheels.glob("dingtalk_calendar-*.whl"))
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         python = venv / "bin" / "python"
