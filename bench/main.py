@@ -26,8 +26,8 @@ from .throughput import measure_throughput
 from .what_if import measure_what_if
 
 _STANDING_NOTES = (
-    "The emulator runs in a process of its own (`bench/emulator_server.py`), its listening socket bound with "
-    "IPPROTO_TCP so that asyncio sets TCP_NODELAY on its connections (see that module for why).",
+    "The emulator runs in a process of its own (`python -m dingtalk_calendar_emulator`), so that the client "
+    "being measured has the other core.",
     "The default bulk limiter runs at 19 calls/s: over a long job it can reach at most 95% of a 20/s quota.",
     "`httpx alone` is the floor of our import time: the SDK is built on httpx, and importing it is already a "
     "large share of the official SDK's whole import.",
