@@ -60,7 +60,6 @@ class AsyncCalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
-        self._client_defaults = self._defaults
         retrying = AsyncRetryTransport(
             transport or httpx.AsyncHTTPTransport(limits=limits), policy=self._defaults.retry
         )

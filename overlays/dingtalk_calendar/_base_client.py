@@ -43,6 +43,8 @@ class BaseClient:
         self._refresh_margin = refresh_margin
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=DEFAULT_MAX_RETRIES)
         self._defaults = CallDefaults(timeout=DEFAULT_TIMEOUT, retry=policy).with_overrides(timeout, max_retries)
+        # What the httpx client and retry transport are built with; a with_options() copy differs.
+        self._client_defaults = self._defaults
         self._overlays = Overlays(overlays)
         for overlay in self._overlays.items:
             overlay.bind(self)  # type: ignore[arg-type]  # self is one of the two concrete clients
@@ -69,18 +71,12 @@ class BaseClient:
         return self._overlays.get(kind)
 
     def _options(self, timeout: float | httpx.Timeout | None, max_retries: int | None) -> dict[str, Any]:
-        if timeout is None and max_retries is None and self._defaults_are_the_clients():
+        if timeout is None and max_retries is None and self._defaults is self._client_defaults:
             return {}
         return self._defaults.options(
             as_timeout(timeout) if timeout is not None else self._defaults.timeout,
             max_retries if max_retries is not None else self._defaults.retry.max_retries,
         )
-
-    def _defaults_are_the_clients(self) -> bool:
-        # A with_options() copy differs from the httpx client's own defaults and must say so per call.
-        return self._defaults is self._client_defaults
-
-    _client_defaults: CallDefaults
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={self._provider!r})"

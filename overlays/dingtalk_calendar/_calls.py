@@ -27,7 +27,7 @@ from dingtalk_calendar_api.models import (
 )
 from dingtalk_calendar_api.types import UNSET
 
-from ._errors import MalformedResponseError, ValidationError
+from ._errors import MalformedResponseError, ValidationError, request_id_of
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._validation import check_body, check_path
 
@@ -40,7 +40,6 @@ _FIELD_NAMES = {
     "subscribeScope.openConversationIds": "scope.groups",
     "subscribeScope.corpIds": "scope.organisations",
 }
-_REQUEST_ID_HEADER = "x-acs-request-id"
 
 
 @frozen
@@ -50,11 +49,6 @@ class Call(Generic[T]):
     operation: str
     request_kwargs: dict[str, Any]
     finish: Callable[[httpx.Response, Client], T]
-
-
-def request_id_of(response: httpx.Response) -> str | None:
-    request_id: str | None = response.headers.get(_REQUEST_ID_HEADER)
-    return request_id
 
 
 def _parsed(module: Any, expected: type[Any], operation: str, response: httpx.Response, client: Client) -> Any:
@@ -87,7 +81,8 @@ def create(
         description=UNSET if description is None else description,
         managers=UNSET if managers is None else list(managers),
     )
-    check_body(operation, body.to_dict(), _FIELD_NAMES)
+    kwargs = create_subscribed_calendar.build_request_kwargs(user_id, body=body, **options)
+    check_body(operation, kwargs["json"], _FIELD_NAMES)  # the very JSON that would be sent
 
     def finish(response: httpx.Response, client: Client) -> CreatedCalendar:
         parsed = _parsed(create_subscribed_calendar, CreateSubscribedCalendarResponse, operation, response, client)
@@ -101,7 +96,6 @@ def create(
             )
         return CreatedCalendar(parsed.calendar_id, request_id=request_id_of(response), raw_response=response)
 
-    kwargs = create_subscribed_calendar.build_request_kwargs(user_id, body=body, **options)
     return Call(operation, kwargs, finish)
 
 
@@ -139,8 +133,8 @@ def update(
         managers=UNSET if managers is None else list(managers),
         subscribe_scope=UNSET if scope is None else scope.to_wire(),
     )
-    check_body(operation, body.to_dict(), _FIELD_NAMES)
     kwargs = update_subscribed_calendar.build_request_kwargs(user_id, calendar_id, body=body, **options)
+    check_body(operation, kwargs["json"], _FIELD_NAMES)
     return Call(operation, kwargs, _result_finisher(update_subscribed_calendar, operation, empty_is_success=False))
 
 

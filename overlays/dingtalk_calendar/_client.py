@@ -60,7 +60,6 @@ class CalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
-        self._client_defaults = self._defaults
         retrying = RetryTransport(transport or httpx.HTTPTransport(limits=limits), policy=self._defaults.retry)
         self.tokens = TokenManager(
             self._provider,

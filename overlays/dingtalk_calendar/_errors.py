@@ -322,7 +322,7 @@ def error_from_response(
         status_code=response.status_code,
         raw_code=raw_code,
         message=scrub_text(message, secrets) if message is not None else None,
-        request_id=_str_or_none(parsed.get("requestid")) or _request_id_header(response),
+        request_id=_str_or_none(parsed.get("requestid")) or request_id_of(response),
         operation=operation,
         attempts=attempts,
         body=scrub_json(parsed, secrets),
@@ -350,7 +350,7 @@ def _malformed(
         operation=operation,
         attempts=attempts,
         body=scrub_json(parsed, secrets) if parsed is not None else None,
-        request_id=_request_id_header(response),
+        request_id=request_id_of(response),
         headers=response.headers,
         detail=_describe_unusable_body(response, content, parsed),
     )
@@ -402,7 +402,8 @@ def _json_object(content: bytes) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _request_id_header(response: httpx.Response) -> str | None:
+def request_id_of(response: httpx.Response) -> str | None:
+    """DingTalk's request id from the answer's headers, if a gateway named it."""
     for name in _REQUEST_ID_HEADERS:
         if value := response.headers.get(name):
             return str(value)

@@ -130,12 +130,16 @@ class RedisRateLimit:
         interval = round(self._budget.interval * 1_000_000)
         return interval, interval * (self._budget.burst - 1)
 
-    def acquire(self) -> None:
+    def _reserve(self) -> float:
+        """Take the next slot; the seconds to wait before using it."""
         if self._sync is None:
             self._sync = _sync_script(self._client)
-        wait_us = int(self._sync(keys=[self.key], args=self._args()))
-        if wait_us > 0:
-            time.sleep(wait_us / 1_000_000)
+        return int(self._sync(keys=[self.key], args=self._args())) / 1_000_000
+
+    def acquire(self) -> None:
+        wait = self._reserve()
+        if wait > 0:
+            time.sleep(wait)
 
     async def aacquire(self) -> None:
         if self._async is None:
