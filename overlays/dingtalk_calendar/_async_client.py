@@ -1,6 +1,7 @@
 """The async client: the same surface as :class:`CalendarClient`, every method awaitable."""
 
 import os
+import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self, TypeVar
 
@@ -49,6 +50,7 @@ class AsyncCalendarClient(BaseClient):
         overlays: Iterable[Overlay] = (),
         transport: httpx.AsyncBaseTransport | None = None,
         limits: httpx.Limits = DEFAULT_LIMITS,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         super().__init__(
             credentials,
@@ -60,9 +62,12 @@ class AsyncCalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
-        retrying = AsyncRetryTransport(
-            transport or httpx.AsyncHTTPTransport(limits=limits), policy=self._defaults.retry
-        )
+        if transport is None:
+            # Imported here: a sync application never loads asyncio through this package.
+            from ._async_transport import AsyncKeepAliveTransport
+
+            transport = AsyncKeepAliveTransport(limits=limits, verify=verify)
+        retrying = AsyncRetryTransport(transport, policy=self._defaults.retry)
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,

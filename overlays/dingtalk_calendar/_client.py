@@ -1,6 +1,7 @@
 """The sync client: the five operations with keyword arguments, typed results and typed errors."""
 
 import os
+import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self, TypeVar
 
@@ -49,6 +50,7 @@ class CalendarClient(BaseClient):
         overlays: Iterable[Overlay] = (),
         transport: httpx.BaseTransport | None = None,
         limits: httpx.Limits = DEFAULT_LIMITS,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         super().__init__(
             credentials,
@@ -60,7 +62,8 @@ class CalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
-        retrying = RetryTransport(transport or httpx.HTTPTransport(limits=limits), policy=self._defaults.retry)
+        transport = transport or httpx.HTTPTransport(limits=limits, verify=verify)
+        retrying = RetryTransport(transport, policy=self._defaults.retry)
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,
