@@ -11,10 +11,14 @@ from .emulator import DEFAULT_QPS_LIMIT, Emulator, EmulatorError
 
 LISTENING = "DingTalk emulator listening on "
 """How the first line of output starts; the URL follows (EmulatorProcess reads it)."""
+CA_CERTIFICATE = "  CA certificate: "
+"""How the line with the CA's PEM file starts, with ``--tls`` (EmulatorProcess reads it)."""
+READY = "Press Ctrl-C to stop."
+"""The last line of the announcement."""
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command line: port, directory file, QPS quota."""
+    """The command line: port, directory file, QPS quota, TLS."""
     parser = argparse.ArgumentParser(
         prog="python -m dingtalk_calendar_emulator",
         description="A local DingTalk (subscribed calendars and token endpoints) on 127.0.0.1.",
@@ -27,6 +31,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEFAULT_QPS_LIMIT,
         help=f"requests per app and API per second (default {DEFAULT_QPS_LIMIT}; 0 turns the quota off)",
     )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a certificate from a throw-away CA, whose PEM file is printed (needs trustme)",
+    )
     return parser.parse_args(argv)
 
 
@@ -35,7 +44,8 @@ def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = No
     args = parse_args(argv)
     try:
         directory = Directory.load(args.directory) if args.directory else Directory.default()
-        emulator = Emulator(port=args.port, directory=directory, qps_limit=args.qps_limit or None).start()
+        emulator = Emulator(port=args.port, directory=directory, qps_limit=args.qps_limit or None, tls=args.tls)
+        emulator.start()
     except (DirectoryError, EmulatorError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -64,8 +74,10 @@ def _announce(emulator: Emulator) -> None:
         f"  personal app:    clientId={personal.client_id} clientSecret={personal.client_secret}",
         f"  users: {', '.join(emulator.directory.users)}",
         f"  inspect: {emulator.url}/_emulator/stats  {emulator.url}/_emulator/state",
-        "Press Ctrl-C to stop.",
     ]
+    if emulator.tls:
+        lines.append(f"{CA_CERTIFICATE}{emulator.ca_file}")
+    lines.append(READY)
     print("\n".join(lines), flush=True)
 
 

@@ -1,10 +1,13 @@
 """``Emulator``: a local DingTalk on 127.0.0.1, served by uvicorn in a background thread."""
 
 import errno
+import importlib.util
 import socket
+import ssl
 from collections.abc import Iterable
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from .apps import App, AppRegistry, EnterpriseApp, InternalApp, PersonalApp
 from .calendars import CalendarService
@@ -18,6 +21,9 @@ from .state import CalendarStore, StateSnapshot
 from .stats import Stats
 from .throttle import QpsLimiter
 from .tokens import Grant, TokenStore
+
+if TYPE_CHECKING:
+    from .tls import ServerTls
 
 DEFAULT_QPS_LIMIT = 20
 """DingTalk's quota per app and API, about 20 requests per second."""
@@ -64,7 +70,9 @@ class Emulator:
     the same for a personal app's credentials; ``subscribe_limit`` calendars per user (None:
     no limit); ``directory`` the users, groups and organisations (default: the demo
     directory); ``apps`` the registered apps (default: one of each kind, see
-    ``default_apps``); ``port`` 0 for a free one.
+    ``default_apps``); ``port`` 0 for a free one; ``tls`` serve HTTPS, with a certificate
+    from a throw-away CA made at start (see ``ca_file``, ``ca_pem`` and
+    ``client_ssl_context``; needs the ``trustme`` package).
 
     Every request goes through the same steps: it is counted in ``stats``; an injected
     fault (``faults``) may answer instead; calendar calls need a valid token (else 400
@@ -88,9 +96,13 @@ class Emulator:
         apps: Iterable[App] | None = None,
         port: int = 0,
         host: str = "127.0.0.1",
+        tls: bool = False,
     ) -> None:
+        if tls:
+            _require_trustme()  # here rather than at start: the mistake is in this line
         self.host = host
         self.requested_port = port
+        self.tls = tls
         self.clock = Clock()
         self.directory = directory if directory is not None else Directory.default()
         self.faults = Faults()
@@ -117,6 +129,8 @@ class Emulator:
         self.asgi_app = build_app(backend)
         self._thread: ServerThread | None = None
         self._port: int | None = None
+        self._server_tls: ServerTls | None = None
+        """The CA and certificate files of the current (or last) run, with ``tls``."""
 
     # Lifecycle
 
@@ -124,21 +138,49 @@ class Emulator:
         """Bind the port and serve in a background thread; returns once requests are answered."""
         if self._thread is not None:
             raise EmulatorError("this emulator is already running")
+        server_tls = self._new_server_tls()
+        try:
+            self._thread = self._serve(server_tls)
+        except BaseException:
+            if server_tls is not None:
+                server_tls.remove()
+            raise
+        return self
+
+    def _new_server_tls(self) -> "ServerTls | None":
+        # A fresh CA for every start: nothing from one run is trusted in the next.
+        if not self.tls:
+            return None
+        from .tls import DEFAULT_SERVER_NAMES, ServerTls  # imports trustme, only needed with TLS
+
+        self._server_tls = ServerTls((*DEFAULT_SERVER_NAMES, self.host))
+        return self._server_tls
+
+    def _serve(self, server_tls: "ServerTls | None") -> ServerThread:
         sock = _bind(self.host, self.requested_port)
         self._port = sock.getsockname()[1]
-        thread = ServerThread(self.asgi_app, sock)
+        thread = ServerThread(
+            self.asgi_app,
+            sock,
+            ssl_keyfile=server_tls.key_file if server_tls else None,
+            ssl_certfile=server_tls.cert_file if server_tls else None,
+        )
         try:
             thread.start()
         except RuntimeError as exc:
             raise EmulatorError(f"the emulator did not start on {self.host}:{self._port}: {exc.__cause__}") from exc
-        self._thread = thread
-        return self
+        return thread
 
     def stop(self) -> None:
-        """Stop serving, close open connections and wait for the thread to end (a no-op when stopped)."""
+        """Stop serving, close open connections and wait for the thread to end (a no-op when stopped).
+
+        With ``tls``, the temporary directory of the CA and certificate files is removed too.
+        """
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.stop()
+        if self._server_tls is not None:
+            self._server_tls.remove()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -162,8 +204,39 @@ class Emulator:
 
     @property
     def url(self) -> str:
-        """The base URL to give a client, such as ``http://127.0.0.1:54321``."""
-        return f"http://{self.host}:{self.port}"
+        """The base URL to give a client, such as ``http://127.0.0.1:54321`` (``https://`` with ``tls``)."""
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.host}:{self.port}"
+
+    # TLS: what a client needs to trust the emulator's throw-away CA
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The PEM file of the CA that issued the server certificate; None without ``tls``.
+
+        The file lives in a temporary directory that exists only while the emulator runs.
+        """
+        if not self.tls:
+            return None
+        if not self.running:
+            raise EmulatorError("the CA file exists only while the emulator runs; start it first")
+        return self._started_tls().ca_file
+
+    @property
+    def ca_pem(self) -> bytes:
+        """The CA certificate as PEM bytes (known once started, and still after stop)."""
+        return self._started_tls().ca_pem
+
+    def client_ssl_context(self) -> ssl.SSLContext:
+        """An ``ssl.SSLContext`` that trusts this emulator's CA and nothing else: ``httpx.Client(verify=...)``."""
+        return self._started_tls().client_ssl_context()
+
+    def _started_tls(self) -> "ServerTls":
+        if not self.tls:
+            raise EmulatorError("this emulator serves plain HTTP; Emulator(tls=True) serves HTTPS")
+        if self._server_tls is None:
+            raise EmulatorError("the emulator has not been started, so it has no CA yet")
+        return self._server_tls
 
     # Apps and tokens
 
@@ -268,6 +341,15 @@ def _first(app: _T | None, kind: str) -> _T:
     if app is None:
         raise EmulatorError(f"no {kind} is registered with this emulator")
     return app
+
+
+def _require_trustme() -> None:
+    # find_spec only looks the package up; trustme is imported once the emulator starts.
+    if importlib.util.find_spec("trustme") is None:
+        raise EmulatorError(
+            "Emulator(tls=True) needs the trustme package, which makes its throw-away CA: "
+            "pip install 'dingtalk-calendar[emulator]' (or pip install trustme)"
+        )
 
 
 def _bind(host: str, port: int) -> socket.socket:

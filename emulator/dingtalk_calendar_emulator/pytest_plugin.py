@@ -11,6 +11,10 @@ Installed with the SDK (the ``pytest11`` entry point), so a user's own suite can
     def test_with_a_tight_quota(dingtalk_emulator_factory):
         emu = dingtalk_emulator_factory(qps_limit=2)
 
+    def test_over_https(dingtalk_emulator_factory):
+        emu = dingtalk_emulator_factory(tls=True)
+        client = httpx.Client(base_url=emu.url, verify=emu.client_ssl_context())
+
 The emulator is imported only when a fixture is used, so the plugin costs nothing in
 suites that do not use it and works without the ``emulator`` extra until then.
 """
@@ -35,7 +39,10 @@ def dingtalk_emulator() -> Iterator["Emulator"]:
 
 @pytest.fixture
 def dingtalk_emulator_factory() -> Iterator[Callable[..., "Emulator"]]:
-    """A function that starts an Emulator with the given keyword arguments; all are stopped after the test."""
+    """A function that starts an Emulator with the given keyword arguments; all are stopped after the test.
+
+    The arguments are Emulator's: ``qps_limit=2``, ``tls=True`` (HTTPS) and so on.
+    """
     from .emulator import Emulator
 
     started: list[Emulator] = []

@@ -5,6 +5,7 @@ import contextlib
 import socket
 import threading
 import time
+from pathlib import Path
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -50,6 +51,11 @@ class _PromptServer(uvicorn.Server):
             sock.close()
         for connection in list(self.server_state.connections):
             connection.shutdown()  # idle keep-alive connections close now, busy ones after their answer
+            transport = connection.transport
+            if transport.is_closing() and transport.get_extra_info("sslcontext") is not None:
+                # An idle TLS one: its close() waits for the client's close_notify, which an
+                # idle client never sends; end it now, as closing a plain TCP connection does.
+                transport.abort()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + GRACE_SECONDS
         # uvicorn offers no event for "all connections closed"; poll it briefly.
@@ -64,9 +70,14 @@ class _PromptServer(uvicorn.Server):
 
 
 class ServerThread:
-    """Serves an ASGI app on an already bound socket, in a daemon thread."""
+    """Serves an ASGI app on an already bound socket, in a daemon thread.
 
-    def __init__(self, app: ASGIApp, sock: socket.socket) -> None:
+    With ``ssl_keyfile`` and ``ssl_certfile`` (PEM files) it serves HTTPS instead of HTTP.
+    """
+
+    def __init__(
+        self, app: ASGIApp, sock: socket.socket, *, ssl_keyfile: Path | None = None, ssl_certfile: Path | None = None
+    ) -> None:
         config = uvicorn.Config(
             app,
             log_level="warning",
@@ -74,6 +85,8 @@ class ServerThread:
             lifespan="off",
             proxy_headers=False,  # keep uvicorn's own send(): drop_connection needs it
             server_header=False,  # DingTalk does not say "uvicorn"
+            ssl_keyfile=ssl_keyfile,
+            ssl_certfile=ssl_certfile,
         )
         self._server = _PromptServer(config)
         self._sock = sock

@@ -312,14 +312,16 @@ async def drop_connection(scope: Scope) -> None:
 
     ASGI has no message for this, so it reaches the transport of uvicorn's request cycle
     (the ``send`` uvicorn gave the app), then waits until uvicorn has noticed the
-    disconnect, so that uvicorn neither logs nor answers for the app.
+    disconnect, so that uvicorn neither logs nor answers for the app. It aborts rather
+    than closes: over TLS, close() first waits for the client's own close_notify, which a
+    client may send late or never; and a dropped connection sends nothing, not even that.
     """
     raw_send = scope.get(_RAW_SEND)
     cycle = getattr(raw_send, "__self__", None)
     transport = getattr(cycle, "transport", None)
     if cycle is None or transport is None:
         raise RuntimeError("dropping a connection needs the emulator to run under uvicorn")
-    transport.close()
+    transport.abort()
     for _ in range(100):
         if getattr(cycle, "disconnected", True):
             return
