@@ -46,6 +46,7 @@ def prepare_calendar(info: EmulatorInfo) -> str:
         info.url + s.create_path(s.AUTHOR),
         headers={s.ACCESS_TOKEN_HEADER: info.token},
         json={"name": s.CREATED_NAME, "subscribeScope": {"corpIds": [s.CORP]}},
+        verify=info.ssl_context(),
     )
     response.raise_for_status()
     calendar_id: str = response.json()["calendarId"]

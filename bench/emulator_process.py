@@ -7,6 +7,7 @@ credentials from its announcement.
 """
 
 import re
+import ssl
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,9 @@ from .paths import OUR_VENV_PYTHON, REPO_ROOT
 
 _LISTENING: Final = re.compile(r"listening on (\S+)")
 _INTERNAL_APP: Final = re.compile(r"internal app:\s+appKey=(\S+) appSecret=(\S+)")
-_ANNOUNCEMENT_LINES: Final = 2
-"""The URL, then the internal app's credentials."""
+_CA_FILE: Final = re.compile(r"CA certificate: (\S+)")
+_READY: Final = "Press Ctrl-C to stop."
+"""The announcement's last line."""
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,17 @@ class EmulatorInfo:
     app_secret: str
     token: str
     """The internal app's access token, fetched once through the token endpoint."""
+    ca_file: str | None = None
+    """With TLS: the PEM file of the CA that issued the emulator's certificate."""
+
+    def ssl_context(self) -> ssl.SSLContext | bool:
+        """What a client's ``verify`` needs to trust this emulator (True: plain HTTP, nothing to trust)."""
+        return ssl.create_default_context(cafile=self.ca_file) if self.ca_file else True
 
 
-def _fetch_token(url: str, app_key: str, app_secret: str) -> str:
-    response = httpx.post(f"{url}/v1.0/oauth2/accessToken", json={"appKey": app_key, "appSecret": app_secret})
+def _fetch_token(url: str, app_key: str, app_secret: str, verify: ssl.SSLContext | bool) -> str:
+    body = {"appKey": app_key, "appSecret": app_secret}
+    response = httpx.post(f"{url}/v1.0/oauth2/accessToken", json=body, verify=verify)
     response.raise_for_status()
     token: str = response.json()["accessToken"]
     return token
@@ -44,10 +53,12 @@ def _fetch_token(url: str, app_key: str, app_secret: str) -> str:
 class EmulatorProcess:
     """A running emulator process; stopped when the ``with`` block ends."""
 
-    def __init__(self, *, qps_limit: int | None, directory: Path | None = None) -> None:
+    def __init__(self, *, qps_limit: int | None, directory: Path | None = None, tls: bool = False) -> None:
         self._command = [str(OUR_VENV_PYTHON), "-m", "dingtalk_calendar_emulator", "--qps-limit", str(qps_limit or 0)]
         if directory is not None:
             self._command += ["--directory", str(directory)]
+        if tls:
+            self._command.append("--tls")
         self._process: subprocess.Popen[str] | None = None
         self._info: EmulatorInfo | None = None
 
@@ -65,12 +76,27 @@ class EmulatorProcess:
     def __enter__(self) -> Self:
         self._process = subprocess.Popen(self._command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
         assert self._process.stdout is not None
-        announcement = "".join(self._process.stdout.readline() for _ in range(_ANNOUNCEMENT_LINES))
-        url, app = _LISTENING.search(announcement), _INTERNAL_APP.search(announcement)
+        announcement = ""
+        while line := self._process.stdout.readline():
+            announcement += line
+            if line.strip() == _READY:
+                break
+        url, app, ca = (
+            _LISTENING.search(announcement),
+            _INTERNAL_APP.search(announcement),
+            _CA_FILE.search(announcement),
+        )
         if url is None or app is None:
             self.__exit__(None, None, None)
             raise RuntimeError(f"the emulator process did not start (it said: {announcement!r})")
-        self._info = EmulatorInfo(url[1], app[1], app[2], _fetch_token(url[1], app[1], app[2]))
+        info = EmulatorInfo(url[1], app[1], app[2], token="", ca_file=ca[1] if ca else None)
+        self._info = EmulatorInfo(
+            info.url,
+            info.app_key,
+            info.app_secret,
+            _fetch_token(info.url, app[1], app[2], info.ssl_context()),
+            info.ca_file,
+        )
         return self
 
     def stats(self) -> dict[str, Any]:
@@ -82,7 +108,7 @@ class EmulatorProcess:
         return self._inspect("state")
 
     def _inspect(self, what: str) -> dict[str, Any]:
-        response = httpx.get(f"{self.info.url}/_emulator/{what}", timeout=60)
+        response = httpx.get(f"{self.info.url}/_emulator/{what}", timeout=60, verify=self.info.ssl_context())
         response.raise_for_status()
         data: dict[str, Any] = response.json()
         return data

@@ -25,6 +25,7 @@ class OfficialWorker:
             info.token,
             "--calendar-id",
             calendar_id,
+            *(["--ca", info.ca_file] if info.ca_file else []),
         ]
         self._process: subprocess.Popen[str] | None = None
 

@@ -33,23 +33,25 @@ from .timing import time_calls
 class OfficialCalls:
     """The five operations through the official calendar client, sync and async."""
 
-    def __init__(self, url: str, token: str, calendar_id: str) -> None:
+    def __init__(self, url: str, token: str, calendar_id: str, ca_file: str | None) -> None:
         # The SDK takes a host:port and a protocol instead of a base URL.
-        self.client: Any = Client(open_api_models.Config(protocol="http", endpoint=urlsplit(url).netloc))
+        parts = urlsplit(url)
+        self.client: Any = Client(open_api_models.Config(protocol=parts.scheme, endpoint=parts.netloc))
         self.token = token
         self.calendar_id = calendar_id
+        self.ca_file = ca_file
 
     def sync(self, op: str) -> Callable[[], object]:
         c, cid = self.client, self.calendar_id
         return {
             "create": lambda: self._ok(
                 c.create_subscribed_calendar_with_options(
-                    s.AUTHOR, self._create_body(), self._headers(models.CreateSubscribedCalendarHeaders), _rt()
+                    s.AUTHOR, self._create_body(), self._headers(models.CreateSubscribedCalendarHeaders), self._rt()
                 )
             ),
             "get": lambda: self._ok(
                 c.get_subscribed_calendar_with_options(
-                    s.AUTHOR, cid, self._headers(models.GetSubscribedCalendarHeaders), _rt()
+                    s.AUTHOR, cid, self._headers(models.GetSubscribedCalendarHeaders), self._rt()
                 )
             ),
             "update": lambda: self._ok(
@@ -58,17 +60,17 @@ class OfficialCalls:
                     s.AUTHOR,
                     models.UpdateSubscribedCalendarsRequest(name=s.UPDATED_NAME),
                     self._headers(models.UpdateSubscribedCalendarsHeaders),
-                    _rt(),
+                    self._rt(),
                 )
             ),
             "subscribe": lambda: self._ok(
                 c.subscribe_calendar_with_options(
-                    s.SUBSCRIBER, cid, self._headers(models.SubscribeCalendarHeaders), _rt()
+                    s.SUBSCRIBER, cid, self._headers(models.SubscribeCalendarHeaders), self._rt()
                 )
             ),
             "unsubscribe": lambda: self._ok(
                 c.unsubscribe_calendar_with_options(
-                    s.SUBSCRIBER, cid, self._headers(models.UnsubscribeCalendarHeaders), _rt()
+                    s.SUBSCRIBER, cid, self._headers(models.UnsubscribeCalendarHeaders), self._rt()
                 )
             ),
         }[op]
@@ -79,18 +81,26 @@ class OfficialCalls:
         async def get() -> object:
             return self._ok(
                 await c.get_subscribed_calendar_with_options_async(
-                    s.AUTHOR, cid, self._headers(models.GetSubscribedCalendarHeaders), _rt()
+                    s.AUTHOR, cid, self._headers(models.GetSubscribedCalendarHeaders), self._rt()
                 )
             )
 
         async def subscribe() -> object:
             return self._ok(
                 await c.subscribe_calendar_with_options_async(
-                    s.SUBSCRIBER, cid, self._headers(models.SubscribeCalendarHeaders), _rt()
+                    s.SUBSCRIBER, cid, self._headers(models.SubscribeCalendarHeaders), self._rt()
                 )
             )
 
         return {"get": get, "subscribe": subscribe}[op]
+
+    def _rt(self) -> Any:
+        # Over TLS it trusts the emulator's CA through its own `ca` option, and gets a minute
+        # per connect and read: each call blocks its event loop while it loads trusted
+        # certificates, which at concurrency 100 outlasts its default 5 s connect timeout.
+        if self.ca_file is None:
+            return util_models.RuntimeOptions()
+        return util_models.RuntimeOptions(ca=self.ca_file, connect_timeout=60_000, read_timeout=60_000)
 
     def _headers(self, kind: Any) -> Any:
         return kind(x_acs_dingtalk_access_token=self.token)
@@ -105,10 +115,6 @@ class OfficialCalls:
         if response.status_code != 200:
             raise RuntimeError(f"the official SDK got HTTP {response.status_code}")
         return response
-
-
-def _rt() -> Any:
-    return util_models.RuntimeOptions()
 
 
 def _answer(calls: OfficialCalls, command: dict[str, Any]) -> dict[str, Any]:
@@ -130,8 +136,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--token", required=True)
     parser.add_argument("--calendar-id", required=True)
+    parser.add_argument("--ca", help="the CA file to trust, for an https URL")
     args = parser.parse_args(argv)
-    calls = OfficialCalls(args.url, args.token, args.calendar_id)
+    calls = OfficialCalls(args.url, args.token, args.calendar_id, args.ca)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         print(json.dumps(_answer(calls, json.loads(line))), flush=True)

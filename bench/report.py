@@ -33,7 +33,7 @@ def markdown(results: BenchResults, *, title: str = "# Benchmark", how_to_run: b
     if how_to_run:
         sections.append(_HOW_TO_RUN)
     sections += [_targets(results), _per_call(results), _throughput(results), _imports(results)]
-    sections += [_sizes(results), _bulk(results), _ceiling(results), _what_if(results), _notes(results)]
+    sections += [_sizes(results), _bulk(results), _ceiling(results), _notes(results)]
     return "\n\n".join(s.rstrip() for s in sections if s) + "\n"
 
 
@@ -87,12 +87,20 @@ def _throughput(r: BenchResults) -> str:
     for p in r.throughput:
         theirs = f"{p.official_per_s:,.0f}" if p.official_per_s is not None else "-"
         ratio = f"{p.ratio:.2f}x" if p.ratio is not None else "-"
+        on_httpx = f"{p.httpx_default_per_s:,.0f}" if p.httpx_default_per_s is not None else "-"
         busy = "/".join(f"{b:.0%}" if b is not None else "-" for b in (p.server_busy_ours, p.server_busy_official))
-        rows.append([p.op, str(p.concurrency), f"{p.ours_per_s:,.0f}", theirs, ratio, busy])
-    header = ["operation", "concurrency", "AsyncCalendarClient calls/s", "official *_async calls/s", "ours / official"]
-    header.append("server CPU (ours/official)")
-    calls = r.throughput[0].calls
-    return f"## Async throughput\n\n{calls} calls per measurement, median of rounds.\n\n" + _table(header, rows)
+        rows.append([p.server, p.op, str(p.concurrency), f"{p.ours_per_s:,.0f}", theirs, ratio, on_httpx, busy])
+    header = ["server", "operation", "concurrency", "AsyncCalendarClient calls/s", "official *_async calls/s"]
+    header += ["ours / official", "ours on httpx's default transport, calls/s", "server CPU (ours/official)"]
+    calls = "; ".join(
+        sorted({f"over {p.server}, {p.calls} of ours and {p.official_calls} of the official's" for p in r.throughput})
+    )
+    return (
+        f"## Async throughput\n\nCalls per measurement {calls}; median of rounds. `http` is the emulator over "
+        "plain HTTP, `https` the same emulator serving TLS. The next-to-last column is our client with "
+        "`transport=httpx.AsyncHTTPTransport(...)` (httpcore's pool) instead of its default "
+        "`AsyncKeepAliveTransport`, in the same rounds.\n\n" + _table(header, rows)
+    )
 
 
 def _import_row(label: str, t: ImportTime, reference: ImportTime | None) -> list[str]:
@@ -156,28 +164,6 @@ def _ceiling(r: BenchResults) -> str:
     return (
         "## The server's own ceiling\n\nSubscribe requests per second the emulator answered under each load; "
         "server CPU is the share of one core its process used.\n\n" + _table(["load", "requests/s", "server CPU"], rows)
-    )
-
-
-def _what_if(r: BenchResults) -> str:
-    if not r.what_if:
-        return ""
-    rows = [
-        [
-            p.variant,
-            str(p.concurrency),
-            f"{p.ours_per_s:,.0f}",
-            f"{p.official_per_s:,.0f}" if p.official_per_s is not None else "-",
-            f"{p.ratio:.2f}x" if p.ratio is not None else "-",
-        ]
-        for p in r.what_if
-    ]
-    return (
-        "## What the proposed changes would give (async subscribe)\n\nOur wheel's clean install, with one package "
-        "added at a time: `sniffio` (httpcore's async locks import it on every use, and without it each failing "
-        "import searches sys.path), then `httpx-aiohttp`'s transport passed as `transport=`. The official figure is "
-        "from the throughput section above.\n\n"
-        + _table(["our client", "concurrency", "calls/s", "official calls/s", "ours / official"], rows)
     )
 
 

@@ -9,7 +9,6 @@ from .machine import Machine
 from .per_call import PerCallResult
 from .server_ceiling import CeilingPoint
 from .throughput import ThroughputPoint
-from .what_if import WhatIfPoint
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,6 @@ class BenchResults:
     size_official: InstalledSize | None = None
     bulk: BulkOutcome | None = None
     ceiling: list[CeilingPoint] = field(default_factory=list)
-    what_if: list[WhatIfPoint] = field(default_factory=list)
-    """Async throughput of the clean install with the proposed packages added (subscribe)."""
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     total_seconds: float = 0.0

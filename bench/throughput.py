@@ -3,6 +3,11 @@
 Each round, for each concurrency, both clients make the same number of calls of one
 operation; the ratio is ours over theirs in the same round, median over rounds. The
 server's CPU use is sampled around each measurement, to show whether it was the limit.
+
+Measured against a plain-HTTP emulator and against one serving HTTPS, as DingTalk does:
+a client that opens a new connection per call pays a TLS handshake each time only there.
+With ``with_httpx_default`` our client is also measured on httpx's own async transport
+(httpcore) instead of its default ``AsyncKeepAliveTransport``, to show what that choice gives.
 """
 
 import asyncio
@@ -11,7 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+import httpx
+
 from dingtalk_calendar import AsyncCalendarClient, InternalAppCredentials
+from dingtalk_calendar._settings import DEFAULT_LIMITS
 
 from . import scenario as s
 from .concurrency import warm_then_time
@@ -26,9 +34,12 @@ from .timing import median
 class ThroughputPoint:
     """One operation at one concurrency."""
 
+    server: str
+    """"http" or "https"."""
     op: str
     concurrency: int
     calls: int
+    official_calls: int
     ours_per_s: float
     """Median over rounds of calls per second."""
     official_per_s: float | None
@@ -39,18 +50,26 @@ class ThroughputPoint:
     server_busy_official: float | None
     rounds_ours: tuple[float, ...]
     rounds_official: tuple[float, ...]
+    httpx_default_per_s: float | None = None
+    """Our client on httpx's own async transport (httpcore), median over rounds."""
 
 
-async def _ours_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
+async def _ours_seconds(
+    info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int, httpx_default: bool
+) -> float:
     credentials = InternalAppCredentials(info.app_key, info.app_secret)
-    async with AsyncCalendarClient(credentials, base_url=info.url) as client:
+    verify = info.ssl_context()
+    transport = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS, verify=verify) if httpx_default else None
+    async with AsyncCalendarClient(credentials, base_url=info.url, verify=verify, transport=transport) as client:
         user = s.AUTHOR if op == "get" else s.SUBSCRIBER
         method = client.get if op == "get" else client.subscribe
         return await warm_then_time(lambda: method(user, calendar_id), concurrency=concurrency, calls=calls)
 
 
-def _run_ours(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
-    return asyncio.run(_ours_seconds(info, calendar_id, op, concurrency, calls))
+def _run_ours(
+    info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int, httpx_default: bool = False
+) -> float:
+    return asyncio.run(_ours_seconds(info, calendar_id, op, concurrency, calls, httpx_default))
 
 
 def _with_server_cpu(server_pid: int, run: Callable[[], float]) -> tuple[float, float | None]:
@@ -71,9 +90,15 @@ def measure_throughput(
     calls: int,
     rounds: int,
     official: OfficialWorker | None,
+    official_calls: int | None = None,
+    with_httpx_default: bool = False,
 ) -> list[ThroughputPoint]:
+    """``official_calls`` (default ``calls``) lets a much slower official SDK make fewer calls: rates are per second."""
+    their_calls = official_calls or calls
+    server = "https" if info.ca_file else "http"
     ours: dict[tuple[str, int], list[tuple[float, float | None]]] = {}
     theirs: dict[tuple[str, int], list[tuple[float, float | None]]] = {}
+    httpx_default: dict[tuple[str, int], list[float]] = {}
     for round_no in range(rounds):
         for op in ops:
             for concurrency in concurrencies:
@@ -81,25 +106,36 @@ def measure_throughput(
                 run_ours = partial(_run_ours, info, calendar_id, op, concurrency, calls)
                 ours.setdefault(key, []).append(_with_server_cpu(server_pid, run_ours))
                 if official is not None:
-                    run_theirs = partial(official.throughput, op, concurrency=concurrency, calls=calls)
+                    run_theirs = partial(official.throughput, op, concurrency=concurrency, calls=their_calls)
                     theirs.setdefault(key, []).append(_with_server_cpu(server_pid, run_theirs))
-        log(f"throughput round {round_no + 1}/{rounds} done")
-    return [_point(op, c, calls, ours[(op, c)], theirs.get((op, c))) for op in ops for c in concurrencies]
+                if with_httpx_default:
+                    seconds = _run_ours(info, calendar_id, op, concurrency, calls, httpx_default=True)
+                    httpx_default.setdefault(key, []).append(calls / seconds)
+        log(f"throughput ({server}) round {round_no + 1}/{rounds} done")
+    return [
+        _point(server, op, c, (calls, their_calls), ours[(op, c)], theirs.get((op, c)), httpx_default.get((op, c)))
+        for op in ops
+        for c in concurrencies
+    ]
 
 
 def _point(
+    server: str,
     op: str,
     concurrency: int,
-    calls: int,
+    calls: tuple[int, int],
     ours: list[tuple[float, float | None]],
     theirs: list[tuple[float, float | None]] | None,
+    httpx_default: list[float] | None,
 ) -> ThroughputPoint:
-    ours_rates = [calls / seconds for seconds, _ in ours]
-    their_rates = [calls / seconds for seconds, _ in theirs] if theirs else []
+    ours_rates = [calls[0] / seconds for seconds, _ in ours]
+    their_rates = [calls[1] / seconds for seconds, _ in theirs] if theirs else []
     return ThroughputPoint(
+        server=server,
         op=op,
         concurrency=concurrency,
-        calls=calls,
+        calls=calls[0],
+        official_calls=calls[1],
         ours_per_s=median(ours_rates),
         official_per_s=median(their_rates) if their_rates else None,
         ratio=median([a / b for a, b in zip(ours_rates, their_rates, strict=True)]) if their_rates else None,
@@ -107,6 +143,7 @@ def _point(
         server_busy_official=_median_busy(theirs or []),
         rounds_ours=tuple(round(r, 1) for r in ours_rates),
         rounds_official=tuple(round(r, 1) for r in their_rates),
+        httpx_default_per_s=median(httpx_default) if httpx_default else None,
     )
 
 

@@ -17,6 +17,7 @@ def test_a_tiny_run_writes_results_of_the_expected_shape(tmp_path: Path) -> None
     out, docs = tmp_path / "results", tmp_path / "docs" / "benchmark.md"
     argv = ["--no-official", "--no-clean-venv", "--out", str(out), "--docs", str(docs)]
     argv += ["--calls", "3", "--rounds", "2", "--warmup", "1", "--throughput-calls", "10", "--throughput-rounds", "1"]
+    argv += ["--tls-calls", "10", "--tls-official-calls", "5", "--tls-rounds", "1"]
     argv += ["--concurrency", "1", "4", "--ceiling-seconds", "0.3", "--import-runs", "1"]
     argv += ["--bulk-users", str(BULK_USERS)]
 
@@ -30,10 +31,12 @@ def test_a_tiny_run_writes_results_of_the_expected_shape(tmp_path: Path) -> None
         assert set(by_client) == {"ergonomic", "generated", "httpx"}
         assert by_client["httpx"]["ratio"] == 1.0
         assert all(cost["wall_us"] > 0 for cost in by_client.values())
-    assert {(p["op"], p["concurrency"]) for p in results["throughput"]} == {
-        (op, c) for op in ("subscribe", "get") for c in (1, 4)
-    }
+    assert sorted((p["server"], p["op"], p["concurrency"]) for p in results["throughput"]) == sorted(
+        (server, op, c) for server in ("http", "https") for op in ("subscribe", "get") for c in (1, 4)
+    )
     assert all(p["ours_per_s"] > 0 and p["official_per_s"] is None for p in results["throughput"])
+    # httpx's default transport, for comparison, is measured against the plain-HTTP server only
+    assert all((p["httpx_default_per_s"] is not None) == (p["server"] == "http") for p in results["throughput"])
     assert results["import_ours"]["median_ms"] > 0
     assert results["import_official"] is None
     assert len(results["ceiling"]) == 4
