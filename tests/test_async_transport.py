@@ -11,8 +11,14 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from dingtalk_calendar import APIConnectionError, AsyncCalendarClient, CalendarClient, InternalAppCredentials, Scope
-from dingtalk_calendar._async_transport import AsyncKeepAliveTransport
+from dingtalk_calendar import (
+    APIConnectionError,
+    AsyncCalendarClient,
+    AsyncKeepAliveTransport,
+    CalendarClient,
+    InternalAppCredentials,
+    Scope,
+)
 from dingtalk_calendar_emulator import Emulator
 
 from .scripted_server import OK_BODY, Received, Reply, chunked_response, response, scripted_server

@@ -5,6 +5,8 @@ credential classes; see the README for each app type, errors, retries, bulk jobs
 extension by overlays. The low-level generated client is ``dingtalk_calendar_api``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 
 from ._async_client import AsyncCalendarClient
@@ -53,6 +55,19 @@ from ._tokens import (
     UserCredentials,
 )
 
+if TYPE_CHECKING:
+    from ._async_transport import AsyncKeepAliveTransport
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: it imports asyncio, which a sync application should not pay for.
+    if name == "AsyncKeepAliveTransport":
+        from ._async_transport import AsyncKeepAliveTransport
+
+        return AsyncKeepAliveTransport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "ATTEMPTS_EXTENSION",
     "DEFAULT_BASE_URL",
@@ -68,6 +83,7 @@ __all__ = [
     "APITimeoutError",
     "AccessTokenPermissionDeniedError",
     "AsyncCalendarClient",
+    "AsyncKeepAliveTransport",
     "AsyncRateLimiter",
     "AsyncRetryTransport",
     "AuthenticationError",
