@@ -19,10 +19,8 @@ callback hears about each user as it is settled, so a long job can be journaled 
 with ``already_done``.
 """
 
-import asyncio
 import threading
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from inspect import isawaitable
 from typing import Any, Final, Literal
 
@@ -221,6 +219,8 @@ def bulk_run(
             else:
                 report(ledger.settle(user_id, None))
 
+    from concurrent.futures import ThreadPoolExecutor  # here, not at import: only a bulk job needs it
+
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dingtalk-bulk") as pool:
         for future in [pool.submit(worker) for _ in range(min(concurrency, len(ledger.todo)))]:
             future.result()  # re-raises what is not a DingTalkError (a bug, an interrupt)
@@ -265,6 +265,8 @@ async def abulk_run(
                 await report(ledger.settle(user_id, error))
             else:
                 await report(ledger.settle(user_id, None))
+
+    import asyncio  # here, not at import: a sync application never loads it
 
     async with asyncio.TaskGroup() as group:
         for _ in range(min(concurrency, len(ledger.todo))):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +17,8 @@ async def holding_thread_lock(lock: threading.Lock) -> AsyncIterator[None]:
     behind that takes the lock later and keeps it for ever. Contention is rare (only while a
     token is being fetched, by another thread or event loop), so the polling costs little.
     """
+    import asyncio  # here, not at import: a sync application never loads it
+
     # The lock is released by other threads or event loops, which no asyncio.Event of ours reaches.
     while not lock.acquire(blocking=False):  # noqa: ASYNC110
         await asyncio.sleep(_POLL_SECONDS)

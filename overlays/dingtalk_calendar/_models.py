@@ -1,12 +1,18 @@
-"""The values users pass and get back: immutable, typed, and free of the wire's camelCase."""
+"""The values users pass and get back: immutable, typed, and free of the wire's camelCase.
+
+The generated models they convert to and from are imported when first needed, not with
+the SDK (see ``_calls``).
+"""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import httpx
 from attrs import field, frozen
 
-from dingtalk_calendar_api.models import GetSubscribedCalendarResponse, SubscribeScope
-from dingtalk_calendar_api.types import UNSET, Unset
+if TYPE_CHECKING:
+    from dingtalk_calendar_api.models import GetSubscribedCalendarResponse, SubscribeScope
+    from dingtalk_calendar_api.types import Unset
 
 
 def _ids(values: Iterable[str]) -> tuple[str, ...]:
@@ -44,17 +50,22 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.users or self.groups or self.organisations)
 
-    def to_wire(self) -> SubscribeScope:
+    def to_wire(self) -> "SubscribeScope":
+        import dingtalk_calendar_api.types as api_types
+        from dingtalk_calendar_api.models import SubscribeScope
+
         # Empty lists are left out, as DingTalk's own examples do.
         return SubscribeScope(
-            union_ids=list(self.users) if self.users else UNSET,
-            open_conversation_ids=list(self.groups) if self.groups else UNSET,
-            corp_ids=list(self.organisations) if self.organisations else UNSET,
+            union_ids=list(self.users) if self.users else api_types.UNSET,
+            open_conversation_ids=list(self.groups) if self.groups else api_types.UNSET,
+            corp_ids=list(self.organisations) if self.organisations else api_types.UNSET,
         )
 
     @classmethod
-    def from_wire(cls, scope: SubscribeScope | Unset) -> "Scope":
-        if isinstance(scope, Unset):
+    def from_wire(cls, scope: "SubscribeScope | Unset") -> "Scope":
+        import dingtalk_calendar_api.types as api_types
+
+        if isinstance(scope, api_types.Unset):
             return cls()
         return cls(
             users=scope.union_ids or (),
@@ -82,13 +93,18 @@ class Calendar:
 
     @classmethod
     def from_wire(
-        cls, data: GetSubscribedCalendarResponse, request_id: str | None, raw_response: httpx.Response | None = None
+        cls, data: "GetSubscribedCalendarResponse", request_id: str | None, raw_response: httpx.Response | None = None
     ) -> "Calendar":
+        import dingtalk_calendar_api.types as api_types
+
+        def text(value: "str | api_types.Unset") -> str:
+            return "" if isinstance(value, api_types.Unset) else value
+
         return cls(
-            calendar_id=_text(data.calendar_id),
-            name=_text(data.name),
-            description=_text(data.description),
-            author=_text(data.author),
+            calendar_id=text(data.calendar_id),
+            name=text(data.name),
+            description=text(data.description),
+            author=text(data.author),
             managers=tuple(data.managers or ()),
             scope=Scope.from_wire(data.subscribe_scope),
             request_id=request_id,
@@ -117,7 +133,3 @@ class Result:
 
     def __bool__(self) -> bool:
         return self.result
-
-
-def _text(value: str | Unset) -> str:
-    return "" if isinstance(value, Unset) else value

@@ -10,7 +10,6 @@ evenly, so no one-second window sees more than ``rate`` calls (plus ``burst`` - 
   Redis's own clock, so every process and host of a fleet that uses one app shares one budget.
 """
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -81,6 +80,8 @@ class RateLimit:
     async def aacquire(self) -> None:
         wait = self._reserve()
         if wait > 0:
+            import asyncio  # here, not at import: a sync application never loads it
+
             await asyncio.sleep(wait)
 
     def __repr__(self) -> str:
@@ -146,6 +147,8 @@ class RedisRateLimit:
             self._async = _async_script(self._client)
         wait_us = int(await self._async(keys=[self.key], args=self._args()))
         if wait_us > 0:
+            import asyncio
+
             await asyncio.sleep(wait_us / 1_000_000)
 
     def __repr__(self) -> str:

@@ -49,7 +49,6 @@ final answer, and ``.attempts`` on the ``APIConnectionError``/``APITimeoutError`
 decision to stop at DEBUG; never a header or a body.
 """
 
-import asyncio
 import json
 import logging
 import random
@@ -275,13 +274,17 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         transport: httpx.AsyncBaseTransport | None = None,
         *,
         policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         random: Callable[[], float] = random.random,
     ) -> None:
         self.transport = transport if transport is not None else httpx.AsyncHTTPTransport()
         self.policy = policy if policy is not None else RetryPolicy()
+        if sleep is None:
+            import asyncio  # here, not at import: a sync application never loads it
+
+            sleep = asyncio.sleep
         self._sleep = sleep
         self._clock = clock
         self._wall_clock = wall_clock

@@ -8,7 +8,7 @@ arguments (the random draw for jitter included), so it is tested without a netwo
 import email.utils
 import enum
 from datetime import UTC
-from typing import Final
+from typing import Final, NamedTuple
 
 import httpx
 from attrs import field, frozen, validators
@@ -152,8 +152,7 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     return max(when.timestamp() - now, 0.0)
 
 
-@frozen
-class RetryDecision:
+class RetryDecision(NamedTuple):
     """Whether to send the request again, after how long, and why (for logs and errors)."""
 
     retry: bool

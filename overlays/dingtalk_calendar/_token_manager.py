@@ -15,7 +15,6 @@ tasks or processes causes one token request.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import threading
@@ -23,6 +22,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -32,6 +32,9 @@ from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 from ._locks import holding_thread_lock
 from ._token_store import MemoryTokenStore, TokenStore
 from ._tokens import Token, TokenProvider
+
+if TYPE_CHECKING:
+    import asyncio  # imported by the async paths themselves: a sync application never loads it
 
 logger = logging.getLogger("dingtalk_calendar.auth")
 
@@ -241,6 +244,8 @@ class TokenManager:
             yield
 
     def _loop_lock(self) -> asyncio.Lock:
+        import asyncio
+
         # An asyncio.Lock belongs to one event loop; keep one per loop.
         loop = asyncio.get_running_loop()
         with self._loop_locks_guard:

@@ -7,12 +7,10 @@ that of all the processes sharing one store, one fetches and the others read its
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import math
 import random
-import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, contextmanager
@@ -219,7 +217,7 @@ class RedisTokenStore:
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:
         client = self._sync()
-        name, owner = self._lock_key(key), secrets.token_hex(16)
+        name, owner = self._lock_key(key), _owner()
         deadline = time.monotonic() + self._lock_timeout
         while not client.set(name, owner, nx=True, px=self._lock_ttl_ms):
             if time.monotonic() >= deadline:
@@ -261,7 +259,9 @@ class RedisTokenStore:
 
     @asynccontextmanager
     async def alock(self, key: str) -> AsyncIterator[None]:
-        name, owner = self._lock_key(key), secrets.token_hex(16)
+        import asyncio  # here, not at import: a sync application never loads it
+
+        name, owner = self._lock_key(key), _owner()
         deadline = time.monotonic() + self._lock_timeout
         async with self._async() as client:
             while not await client.set(name, owner, nx=True, px=self._lock_ttl_ms):
@@ -272,6 +272,13 @@ class RedisTokenStore:
                 yield
             finally:
                 await client.eval(_RELEASE_SCRIPT, 1, name, owner)
+
+
+def _owner() -> str:
+    """A random value that marks a Redis lock as ours."""
+    import secrets  # only the Redis store needs it
+
+    return secrets.token_hex(16)
 
 
 def _decoded(key: str, raw: Any) -> Token | None:

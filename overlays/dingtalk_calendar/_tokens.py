@@ -13,23 +13,24 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 import httpx
 from attrs import field, frozen
 
 from dingtalk_calendar_api import Client
-from dingtalk_calendar_api.api.oauth2 import get_access_token, get_corp_access_token, get_user_access_token
-from dingtalk_calendar_api.models.access_token_response import AccessTokenResponse
-from dingtalk_calendar_api.models.get_access_token_request import GetAccessTokenRequest
-from dingtalk_calendar_api.models.get_corp_access_token_request import GetCorpAccessTokenRequest
-from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
-from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse
 
 from ._errors import APIConnectionError, APITimeoutError, RefreshTokenInvalidError, error_from_response
 from ._extensions import OPERATION_EXTENSION
 
-_Parsed = TypeVar("_Parsed", AccessTokenResponse, UserAccessTokenResponse)
+# The generated token endpoints and their models are imported by the first fetch, not with
+# the SDK: a client given a fixed token never loads them.
+if TYPE_CHECKING:
+    from dingtalk_calendar_api.models.access_token_response import AccessTokenResponse
+    from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
+    from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse
+
+_Parsed = TypeVar("_Parsed", "AccessTokenResponse", "UserAccessTokenResponse")
 
 
 @frozen
@@ -144,20 +145,25 @@ class InternalAppCredentials:
     def cache_key(self) -> str:
         return f"internal:{self.app_key}"
 
-    def _body(self) -> GetAccessTokenRequest:
-        return GetAccessTokenRequest(app_key=self.app_key, app_secret=self.app_secret)
+    def _request(self) -> dict[str, Any]:
+        from dingtalk_calendar_api.api.oauth2 import get_access_token
+        from dingtalk_calendar_api.models.get_access_token_request import GetAccessTokenRequest
+
+        body = GetAccessTokenRequest(app_key=self.app_key, app_secret=self.app_secret)
+        return get_access_token.build_request_kwargs(body=body)
 
     def _token(self, client: Client, response: httpx.Response, now: float) -> Token:
+        from dingtalk_calendar_api.api.oauth2 import get_access_token
+        from dingtalk_calendar_api.models.access_token_response import AccessTokenResponse
+
         parsed = get_access_token.parse_response(client=client, response=response)
         return _app_token(_parsed_or_raise(response, parsed, AccessTokenResponse, get_access_token.OPERATION_ID), now)
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
-        request = get_access_token.build_request_kwargs(body=self._body())
-        return self._token(client, _send(client, request), now)
+        return self._token(client, _send(client, self._request()), now)
 
     async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
-        request = get_access_token.build_request_kwargs(body=self._body())
-        return self._token(client, await _asend(client, request), now)
+        return self._token(client, await _asend(client, self._request()), now)
 
 
 @frozen
@@ -178,27 +184,32 @@ class EnterpriseAppCredentials:
     def cache_key(self) -> str:
         return f"corp:{self.suite_key}:{self.auth_corp_id}"
 
-    def _body(self) -> GetCorpAccessTokenRequest:
+    def _request(self) -> dict[str, Any]:
+        from dingtalk_calendar_api.api.oauth2 import get_corp_access_token
+        from dingtalk_calendar_api.models.get_corp_access_token_request import GetCorpAccessTokenRequest
+
         ticket = self.suite_ticket() if callable(self.suite_ticket) else self.suite_ticket
-        return GetCorpAccessTokenRequest(
+        body = GetCorpAccessTokenRequest(
             suite_key=self.suite_key,
             suite_secret=self.suite_secret,
             auth_corp_id=self.auth_corp_id,
             suite_ticket=ticket,
         )
+        return get_corp_access_token.build_request_kwargs(body=body)
 
     def _token(self, client: Client, response: httpx.Response, now: float) -> Token:
+        from dingtalk_calendar_api.api.oauth2 import get_corp_access_token
+        from dingtalk_calendar_api.models.access_token_response import AccessTokenResponse
+
         parsed = get_corp_access_token.parse_response(client=client, response=response)
         operation = get_corp_access_token.OPERATION_ID
         return _app_token(_parsed_or_raise(response, parsed, AccessTokenResponse, operation), now)
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
-        request = get_corp_access_token.build_request_kwargs(body=self._body())
-        return self._token(client, _send(client, request), now)
+        return self._token(client, _send(client, self._request()), now)
 
     async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
-        request = get_corp_access_token.build_request_kwargs(body=self._body())
-        return self._token(client, await _asend(client, request), now)
+        return self._token(client, await _asend(client, self._request()), now)
 
 
 class UserCredentials:
@@ -245,6 +256,8 @@ class UserCredentials:
 
     def _body(self, previous: Token | None) -> tuple[GetUserAccessTokenRequest, bool]:
         """The request, and whether it spends the initial refresh token or code."""
+        from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
+
         if previous is not None and previous.refresh_token:
             return self._refresh_body(previous.refresh_token), False
         if self._initial_spent:
@@ -264,6 +277,8 @@ class UserCredentials:
         return body, True
 
     def _refresh_body(self, refresh_token: str) -> GetUserAccessTokenRequest:
+        from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
+
         return GetUserAccessTokenRequest(
             client_id=self.client_id,
             client_secret=self.client_secret,
@@ -272,6 +287,9 @@ class UserCredentials:
         )
 
     def _token(self, client: Client, response: httpx.Response, sent: GetUserAccessTokenRequest, now: float) -> Token:
+        from dingtalk_calendar_api.api.oauth2 import get_user_access_token
+        from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse
+
         parsed = _parsed_or_raise(
             response,
             get_user_access_token.parse_response(client=client, response=response),
@@ -289,12 +307,16 @@ class UserCredentials:
         )
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        from dingtalk_calendar_api.api.oauth2 import get_user_access_token
+
         body, spends_initial = self._body(previous)
         response = _send(client, get_user_access_token.build_request_kwargs(body=body))
         self._initial_spent = self._initial_spent or spends_initial
         return self._token(client, response, body, now)
 
     async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        from dingtalk_calendar_api.api.oauth2 import get_user_access_token
+
         body, spends_initial = self._body(previous)
         response = await _asend(client, get_user_access_token.build_request_kwargs(body=body))
         self._initial_spent = self._initial_spent or spends_initial
