@@ -39,6 +39,10 @@ NOT_AT_IMPORT = (
     "dingtalk_calendar_api.api",
     "dingtalk_calendar_api.models",
     "dingtalk_calendar.cli",
+    "dingtalk_calendar._async_transport",
+    "dingtalk_calendar._bulk",
+    "dingtalk_calendar._env",
+    "dingtalk_calendar._rate_limit",
     "dingtalk_calendar_emulator",
     "redis",
 )
@@ -85,3 +89,13 @@ def test_a_call_loads_its_own_operation_and_models_only() -> None:
     assert _under(loaded, "dingtalk_calendar_api.api.oauth2") == []
     assert "dingtalk_calendar_api.models.create_subscribed_calendar_request" not in loaded
     assert _under(loaded, "asyncio") == []
+
+
+def test_every_public_name_resolves_including_the_lazy_ones() -> None:
+    import dingtalk_calendar
+
+    missing = [name for name in dingtalk_calendar.__all__ if getattr(dingtalk_calendar, name, None) is None]
+    assert missing == []
+    assert set(dingtalk_calendar.__all__) <= set(dir(dingtalk_calendar))
+    with pytest.raises(AttributeError, match="no_such_name"):
+        dingtalk_calendar.no_such_name  # noqa: B018  # type: ignore[attr-defined]

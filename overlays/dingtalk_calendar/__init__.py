@@ -5,15 +5,14 @@ credential classes; see the README for each app type, errors, retries, bulk jobs
 extension by overlays. The low-level generated client is ``dingtalk_calendar_api``.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 
 from ._async_client import AsyncCalendarClient
 from ._auth import DingTalkAuth
-from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
 from ._client import CalendarClient
-from ._env import ConfigurationError, credentials_from_env, settings_from_env
 from ._errors import (
     ERROR_CLASS_BY_CODE,
     AccessTokenPermissionDeniedError,
@@ -40,7 +39,6 @@ from ._errors import (
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
-from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
 from ._retry import AsyncRetryTransport, RetryTransport
 from ._retry_policy import NO_RETRIES, RetryPolicy
 from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
@@ -57,15 +55,34 @@ from ._tokens import (
 
 if TYPE_CHECKING:
     from ._async_transport import AsyncKeepAliveTransport
+    from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
+    from ._env import ConfigurationError, credentials_from_env, settings_from_env
+    from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
+
+# Loaded on first use (PEP 562): the async transport imports asyncio, which a sync application
+# should not pay for, and bulk jobs, rate limiters and environment settings are for some
+# applications only. Type checkers see the ordinary imports above.
+_LAZY = {
+    "AsyncKeepAliveTransport": "._async_transport",
+    **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
+    **dict.fromkeys(["ConfigurationError", "credentials_from_env", "settings_from_env"], "._env"),
+    **dict.fromkeys(
+        ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit"], "._rate_limit"
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
-    # Loaded on first use: it imports asyncio, which a sync application should not pay for.
-    if name == "AsyncKeepAliveTransport":
-        from ._async_transport import AsyncKeepAliveTransport
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # found directly from now on
+    return value
 
-        return AsyncKeepAliveTransport
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [

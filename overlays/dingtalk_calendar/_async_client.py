@@ -3,7 +3,7 @@
 import os
 import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -12,19 +12,20 @@ import dingtalk_calendar_api
 from . import _calls
 from ._auth import DingTalkAuth
 from ._base_client import BaseClient
-from ._bulk import BulkResult, Progress, abulk_run
-from ._env import settings_from_env
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
-from ._rate_limit import AsyncRateLimiter
 from ._retry import AsyncRetryTransport
 from ._retry_policy import RetryPolicy
 from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
+
+if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
+    from ._bulk import BulkResult, Progress
+    from ._rate_limit import AsyncRateLimiter
 
 T = TypeVar("T")
 
@@ -89,6 +90,8 @@ class AsyncCalendarClient(BaseClient):
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Self:
         """A client configured by ``DINGTALK_*`` variables (see :mod:`dingtalk_calendar._env`); ``overrides`` win."""
+        from ._env import settings_from_env
+
         return cls(**{**settings_from_env(environ), **overrides})
 
     def _margin(self) -> dict[str, Any]:
@@ -180,11 +183,13 @@ class AsyncCalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: AsyncRateLimiter | None = None,
+        rate_limiter: "AsyncRateLimiter | None" = None,
         already_done: Iterable[str] = (),
-        on_progress: Callable[[Progress], object] | None = None,
-    ) -> BulkResult:
+        on_progress: "Callable[[Progress], object] | None" = None,
+    ) -> "BulkResult":
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
+        from ._bulk import abulk_run
+
         return await abulk_run(
             self.subscribe,
             calendar_id,
@@ -201,11 +206,13 @@ class AsyncCalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: AsyncRateLimiter | None = None,
+        rate_limiter: "AsyncRateLimiter | None" = None,
         already_done: Iterable[str] = (),
-        on_progress: Callable[[Progress], object] | None = None,
-    ) -> BulkResult:
+        on_progress: "Callable[[Progress], object] | None" = None,
+    ) -> "BulkResult":
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
+        from ._bulk import abulk_run
+
         return await abulk_run(
             self.unsubscribe,
             calendar_id,
