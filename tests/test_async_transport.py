@@ -108,6 +108,18 @@ async def test_connection_close_in_the_answer_is_honoured() -> None:
     assert server.connections_opened == 3
 
 
+async def test_bytes_after_an_answer_do_not_become_the_next_answer() -> None:
+    smuggled = response(body=b'{"smuggled":true}')
+
+    def script(received: Received) -> Reply:
+        return Reply(response() + smuggled if received.target == "/first" else response())
+
+    async with scripted_server(script) as server, _client() as client:
+        assert (await client.get(f"{server.url}/first")).content == OK_BODY
+        assert (await client.get(f"{server.url}/second")).content == OK_BODY
+    assert server.connections_opened == 2
+
+
 async def test_a_chunked_answer_is_read_whole_and_streams() -> None:
     chunks = [b'{"a":', b'"' + b"x" * 100_000 + b'"', b"}"]
     async with scripted_server(lambda _: Reply(chunked_response(chunks))) as server, _client() as client:

@@ -168,6 +168,8 @@ class AsyncKeepAliveTransport(httpx.AsyncBaseTransport):
         """After a response: keep its connection for the next request if it may be reused, else close it."""
         parser = connection.parser
         keep = complete and parser.our_state is h11.DONE and parser.their_state is h11.DONE
+        # Bytes past the end of the answer would be read as the next request's answer.
+        keep = keep and not parser.trailing_data[0]
         room = self._max_idle is None or pool.idle_count < self._max_idle
         if keep and room and pool is self._pool:
             parser.start_next_cycle()
