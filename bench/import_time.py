@@ -76,3 +76,13 @@ def measure_imports(specs: list[tuple[Path, str]], runs: int) -> list[ImportTime
         )
         for (python, statement), ms in zip(specs, times, strict=True)
     ]
+
+
+def paired_share(ours: ImportTime, reference: ImportTime) -> tuple[float, float, float]:
+    """Median, lowest and highest of ours / reference over the runs taken in the same turn.
+
+    Paired run by run, like every other ratio of the benchmark: a shared machine's speed
+    drifts by tens of percent over minutes, and each turn's two imports see the same drift.
+    """
+    ratios = [a / b for a, b in zip(ours.runs_ms, reference.runs_ms, strict=True)]
+    return median(ratios), min(ratios), max(ratios)

@@ -2,7 +2,9 @@
 
 import argparse
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import report
@@ -10,7 +12,7 @@ from .bulk import measure_bulk
 from .callers_ours import prepare_calendar
 from .chart import write_chart
 from .clean_venv import clean_install_of_ours
-from .emulator_process import EmulatorProcess
+from .emulator_process import EmulatorInfo, EmulatorProcess
 from .import_time import HTTPX_IMPORT, OFFICIAL_IMPORT, OURS_IMPORT, measure_imports
 from .installed_size import measure_size
 from .log import log
@@ -94,49 +96,64 @@ def _imports_and_sizes(
     log("import times and sizes done")
 
 
-def _against_one_server(results: BenchResults, args: argparse.Namespace, official: Path | None) -> None:
-    with EmulatorProcess(qps_limit=None) as emulator, ExitStack() as stack:
+@dataclass(frozen=True)
+class _Server:
+    """An emulator process, the calendar the operations work on, and the official SDK's worker for it."""
+
+    pid: int
+    info: EmulatorInfo
+    calendar_id: str
+    official: OfficialWorker | None
+
+
+@contextmanager
+def _server(official: Path | None, *, tls: bool = False) -> Iterator[_Server]:
+    with EmulatorProcess(qps_limit=None, tls=tls) as emulator, ExitStack() as stack:
         info = emulator.info
         calendar_id = prepare_calendar(info)
         worker = None if official is None else stack.enter_context(OfficialWorker(official, info, calendar_id))
+        yield _Server(emulator.pid, info, calendar_id, worker)
+
+
+def _against_one_server(results: BenchResults, args: argparse.Namespace, official: Path | None) -> None:
+    with _server(official) as server:
         results.per_call = measure_per_call(
-            info,
-            calendar_id,
+            server.info,
+            server.calendar_id,
             calls=args.calls,
             rounds=args.rounds,
             warmup=args.warmup,
             slices=args.slices,
-            official=worker,
+            official=server.official,
         )
         results.throughput = measure_throughput(
-            info,
-            calendar_id,
-            server_pid=emulator.pid,
+            server.info,
+            server.calendar_id,
+            server_pid=server.pid,
             ops=tuple(args.throughput_ops),
             concurrencies=tuple(args.concurrency),
             calls=args.throughput_calls,
             rounds=args.throughput_rounds,
-            official=worker,
+            official=server.official,
             with_httpx_default=True,
         )
-        results.ceiling = measure_ceiling(info, calendar_id, server_pid=emulator.pid, seconds=args.ceiling_seconds)
+        results.ceiling = measure_ceiling(
+            server.info, server.calendar_id, server_pid=server.pid, seconds=args.ceiling_seconds
+        )
 
 
 def _against_a_tls_server(results: BenchResults, args: argparse.Namespace, official: Path | None) -> None:
     """Async throughput again, over HTTPS: what a new connection per call costs where DingTalk is."""
-    with EmulatorProcess(qps_limit=None, tls=True) as emulator, ExitStack() as stack:
-        info = emulator.info
-        calendar_id = prepare_calendar(info)
-        worker = None if official is None else stack.enter_context(OfficialWorker(official, info, calendar_id))
+    with _server(official, tls=True) as server:
         results.throughput += measure_throughput(
-            info,
-            calendar_id,
-            server_pid=emulator.pid,
+            server.info,
+            server.calendar_id,
+            server_pid=server.pid,
             ops=tuple(args.throughput_ops),
             concurrencies=tuple(args.concurrency),
             calls=args.tls_calls,
             rounds=args.tls_rounds,
-            official=worker,
+            official=server.official,
             official_calls=args.tls_official_calls,
         )
 

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from .callers_ours import CLIENTS
-from .import_time import ImportTime
+from .import_time import ImportTime, paired_share
 from .installed_size import InstalledSize
 from .results import BenchResults
 
@@ -16,10 +16,11 @@ _CLIENT_TITLES = {
     "official": "(d) official SDK",
 }
 _HOW_TO_RUN = """\
-Run it with `make bench` (about 15 minutes: the bulk job alone takes 10,000 / 19 per second).
+Run it with `make bench` (about 16 minutes: the bulk job alone takes 10,000 / 19 per second).
 `.venv/bin/python bench/run.py --help` lists the knobs; `--bulk-users 200` makes a
-quick run, `--no-official` skips the official SDK. Every figure below comes from one run
-against one local emulator process; medians over rounds, ratios paired round by round.
+quick run, `--no-official` skips the official SDK, `--no-tls` the HTTPS measurement.
+Every figure below comes from one run, against local emulator processes (plain HTTP, and
+HTTPS for the second half of the async table); medians over rounds, ratios paired round by round.
 """
 
 
@@ -104,7 +105,10 @@ def _throughput(r: BenchResults) -> str:
 
 
 def _import_row(label: str, t: ImportTime, reference: ImportTime | None) -> list[str]:
-    share = f"{t.median_ms / reference.median_ms:.2f}x" if reference is not None else "-"
+    share = "-"
+    if reference is not None and len(reference.runs_ms) == len(t.runs_ms):
+        middle, lowest, highest = paired_share(t, reference)
+        share = f"{middle:.3f}x ({lowest:.2f}x to {highest:.2f}x)"
     top = ", ".join(f"{name} {ms:.0f}" for name, ms in list(t.by_package_ms.items())[:5])
     return [label, f"`{t.statement}`", f"{t.median_ms:.0f} ms", share, top]
 
@@ -116,8 +120,11 @@ def _imports(r: BenchResults) -> str:
             rows.append(_import_row(label, t, r.import_official))
     if not rows:
         return ""
-    header = ["", "statement", "median", "vs official", "largest parts (ms, -X importtime self time by package)"]
-    return "## Import time\n\nA fresh `python -I` per run, the import timed inside it.\n\n" + _table(header, rows)
+    header = ["", "statement", "median", "vs official (runs)", "largest parts (ms, -X importtime self time by package)"]
+    return (
+        "## Import time\n\nA fresh `python -I` per run, the import timed inside it; the packages take turns run by "
+        "run, and the ratio is the median of each turn's ratio (its range in brackets).\n\n" + _table(header, rows)
+    )
 
 
 def _size_row(label: str, size: InstalledSize) -> list[str]:

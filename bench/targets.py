@@ -1,6 +1,7 @@
 """Issue 6's four targets, judged from a run's results."""
 
 from .callers_ours import ERGONOMIC
+from .import_time import paired_share
 from .results import BenchResults, Target
 
 MAX_OVERHEAD = 0.10
@@ -46,10 +47,11 @@ def _import(results: BenchResults) -> Target:
     ours, theirs = results.import_ours, results.import_official
     if ours is None or theirs is None:
         return Target(name, target, "not measured", None)
-    share = ours.median_ms / theirs.median_ms
-    return Target(
-        name, target, f"{share:.2f}x ({ours.median_ms:.0f} ms vs {theirs.median_ms:.0f} ms)", share <= MAX_IMPORT_SHARE
+    share, lowest, highest = paired_share(ours, theirs)
+    measured = (
+        f"{share:.3f}x ({ours.median_ms:.0f} ms vs {theirs.median_ms:.0f} ms; runs {lowest:.2f}x to {highest:.2f}x)"
     )
+    return Target(name, target, measured, share <= MAX_IMPORT_SHARE)
 
 
 def _bulk(results: BenchResults) -> Target:
