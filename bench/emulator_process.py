@@ -39,7 +39,11 @@ class EmulatorInfo:
 
     def ssl_context(self) -> ssl.SSLContext | bool:
         """What a client's ``verify`` needs to trust this emulator (True: plain HTTP, nothing to trust)."""
-        return ssl.create_default_context(cafile=self.ca_file) if self.ca_file else True
+        return _trust(self.ca_file)
+
+
+def _trust(ca_file: str | None) -> ssl.SSLContext | bool:
+    return ssl.create_default_context(cafile=ca_file) if ca_file else True
 
 
 def _fetch_token(url: str, app_key: str, app_secret: str, verify: ssl.SSLContext | bool) -> str:
@@ -89,14 +93,9 @@ class EmulatorProcess:
         if url is None or app is None:
             self.__exit__(None, None, None)
             raise RuntimeError(f"the emulator process did not start (it said: {announcement!r})")
-        info = EmulatorInfo(url[1], app[1], app[2], token="", ca_file=ca[1] if ca else None)
-        self._info = EmulatorInfo(
-            info.url,
-            info.app_key,
-            info.app_secret,
-            _fetch_token(info.url, app[1], app[2], info.ssl_context()),
-            info.ca_file,
-        )
+        ca_file = ca[1] if ca else None
+        token = _fetch_token(url[1], app[1], app[2], _trust(ca_file))
+        self._info = EmulatorInfo(url[1], app[1], app[2], token, ca_file)
         return self
 
     def stats(self) -> dict[str, Any]:

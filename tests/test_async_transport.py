@@ -257,3 +257,18 @@ async def test_an_untrusted_certificate_is_refused() -> None:
         async with AsyncCalendarClient(credentials, base_url=emulator.url, max_retries=0) as client:
             with pytest.raises(APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
                 await client.subscribe("bob", "any")
+
+
+async def test_neither_client_reads_the_proxy_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As the README says: a proxy is given through transport=, never picked up from the environment.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # the discard port: nothing answers there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with Emulator() as emulator:
+        credentials = InternalAppCredentials(emulator.internal_app.app_key, emulator.internal_app.app_secret)
+        scope = Scope(organisations=["ding-acme"])
+        async with AsyncCalendarClient(credentials, base_url=emulator.url, max_retries=0) as client:
+            created = await client.create("alice", name="Direct", scope=scope)
+        with CalendarClient(credentials, base_url=emulator.url, max_retries=0) as sync_client:
+            assert sync_client.get("alice", created.calendar_id).name == "Direct"

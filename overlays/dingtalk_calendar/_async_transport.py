@@ -9,8 +9,9 @@ calls/s, against about 1,600 with this pool (``make bench`` measures both). This
 only what the SDK needs, in constant time per request: HTTP/1.1, TLS, keep-alive, the
 client's limits and every httpx timeout (connect, read, write, pool).
 
-Proxies stay with httpx: it routes URLs of the proxy environment variables to its own
-transports, and ``transport=httpx.AsyncHTTPTransport(proxy=...)`` takes an explicit one.
+No proxies: a client that needs one passes ``transport=httpx.AsyncHTTPTransport(proxy=...)``.
+(httpx reads the proxy environment variables only for a client given no transport, and the
+SDK's clients always give one, so neither this pool nor httpx's would see them.)
 """
 
 import asyncio
