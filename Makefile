@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 ## setup: a local virtualenv with the SDK (editable) and every tool; fast when already done
 setup: $(STAMP) redis
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml overlays/dingtalk_calendar/_version.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -53,12 +53,22 @@ pytest: setup
 test: setup check-generated lint typecheck pytest
 
 ## demo: the SDK against a local DingTalk emulator, step by step (no credentials, no internet)
-demo: $(STAMP)
-	$(BIN)/python -m dingtalk_calendar.demo
+# Its own small virtualenv with only the SDK and its emulator extra, not the development tools;
+# the stamp makes a second run start at once.
+DEMO_VENV  ?= .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed-stamp
+
+demo: $(DEMO_STAMP)
+	$(DEMO_VENV)/bin/python -m dingtalk_calendar.demo
+
+$(DEMO_STAMP): pyproject.toml overlays/dingtalk_calendar/_version.py
+	@test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[emulator]'
+	@touch $(DEMO_STAMP)
 
 ## bench: speed against bare httpx and the official SDK (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache dist build
+	rm -rf $(VENV) $(DEMO_VENV) .mypy_cache .ruff_cache .pytest_cache dist build

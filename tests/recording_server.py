@@ -64,7 +64,7 @@ def recording_server() -> Iterator[RecordingServer]:
             self.end_headers()
             self.wfile.write(answer.body)
 
-        do_GET = do_POST = do_PUT = _handle
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass

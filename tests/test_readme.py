@@ -1,86 +1,204 @@
-"""The README's Python examples, run in order against the emulator, so they cannot rot.
+"""The README's Python examples, each run on its own, so none can rot or lean on another.
 
-Every ```python block runs, in one shared namespace (later blocks use ``created`` from the
-first). The environment holds an internal app's credentials and the emulator's URL, plus
-whichever other ``DINGTALK_*`` variables a block itself names, so ``from_env()`` always sees
-exactly one kind of credentials.
+Every ```python block is written to a file of its own and
+
+- run in a fresh interpreter (``python block.py``), or with pytest when it defines ``test_``
+  functions (the emulator's plugin gives them their fixtures), against a fresh emulator;
+- type-checked with ``mypy --strict``, alone, as a user's own module would be.
+
+The environment holds an internal app's credentials and the emulator's URL, plus whichever
+other ``DINGTALK_*`` variables the block itself names, so ``from_env()`` always sees exactly
+one kind of credentials. A failure names the block by number, line and section, and says why.
+
+The README's table of contents is checked here too: one entry per ``##`` section, in order.
 """
 
-import inspect
 import os
 import re
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from attrs import frozen
 
 from dingtalk_calendar_emulator import Emulator
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 VARIABLE = re.compile(r"DINGTALK_[A-Z_]+")
+# A block is bounded in time by the number of calls it makes, not by the machine's speed; this
+# only stops a hung block from hanging the suite.
+HUNG = 300
 
 
-def blocks() -> list[str]:
-    return BLOCK.findall(README.read_text(encoding="utf-8"))
+@frozen
+class Block:
+    number: int
+    line: int
+    section: str
+    code: str
+
+    @property
+    def name(self) -> str:
+        return f"readme_block_{self.number:02d}"
+
+    def describe(self) -> str:
+        return f"README python block {self.number} (line {self.line}, under {self.section!r})"
 
 
-def variables(emu: Emulator) -> dict[str, str]:
+def _blocks() -> list[Block]:
+    found: list[Block] = []
+    section = "(top)"
+    lines = README.read_text(encoding="utf-8").splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("#") and not line.startswith("#!"):
+            section = line.lstrip("#").strip()
+        if line.startswith("```"):
+            fence_language = line[3:].strip()
+            start = index + 1
+            index = start
+            while not lines[index].startswith("```"):
+                index += 1
+            if fence_language == "python":
+                code = "\n".join(lines[start:index]) + "\n"
+                found.append(Block(len(found) + 1, start + 1, section, code))
+        index += 1
+    return found
+
+
+BLOCKS = _blocks()
+
+
+def _variables(emu: Emulator, code: str) -> dict[str, str]:
     enterprise = emu.enterprise_app
     personal = emu.personal_app
-    return {
-        "DINGTALK_SUITE_KEY": enterprise.suite_key,
-        "DINGTALK_SUITE_SECRET": enterprise.suite_secret,
-        "DINGTALK_AUTH_CORP_ID": "ding-acme",
-        "DINGTALK_SUITE_TICKET": enterprise.suite_ticket,
-        "DINGTALK_CLIENT_ID": personal.client_id,
-        "DINGTALK_CLIENT_SECRET": personal.client_secret,
-        "DINGTALK_AUTH_CODE": emu.issue_auth_code(personal, "alice"),
-        "DINGTALK_ACCESS_TOKEN": emu.issue_token(emu.internal_app),
+    named = set(VARIABLE.findall(code))
+    extra = {
+        "DINGTALK_SUITE_KEY": lambda: enterprise.suite_key,
+        "DINGTALK_SUITE_SECRET": lambda: enterprise.suite_secret,
+        "DINGTALK_AUTH_CORP_ID": lambda: "ding-acme",
+        "DINGTALK_SUITE_TICKET": lambda: enterprise.suite_ticket,
+        "DINGTALK_CLIENT_ID": lambda: personal.client_id,
+        "DINGTALK_CLIENT_SECRET": lambda: personal.client_secret,
+        "DINGTALK_AUTH_CODE": lambda: emu.issue_auth_code(personal, "alice"),
+        "DINGTALK_ACCESS_TOKEN": lambda: emu.issue_token(emu.internal_app),
     }
+    env = {name: value for name, value in os.environ.items() if not name.startswith("DINGTALK_")}
+    env.update(
+        {
+            "DINGTALK_APP_KEY": emu.internal_app.app_key,
+            "DINGTALK_APP_SECRET": emu.internal_app.app_secret,
+            "DINGTALK_BASE_URL": emu.url,
+        }
+    )
+    env.update({name: make() for name, make in extra.items() if name in named})
+    return env
+
+
+def _run(block: Block, directory: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    path = directory / f"{block.name}.py"
+    path.write_text(block.code, encoding="utf-8")
+    if re.search(r"^def test_", block.code, re.M):
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)]
+    else:
+        command = [sys.executable, str(path)]
+    return subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True, timeout=HUNG, check=False)
 
 
 def test_the_readme_has_examples() -> None:
-    assert len(blocks()) >= 8
+    assert len(BLOCKS) >= 8
 
 
-def test_every_readme_example_runs(
-    dingtalk_emulator: Emulator,
-    dingtalk_emulator_factory: Callable[..., Emulator],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    for name in list(os.environ):
-        if name.startswith("DINGTALK_"):
-            monkeypatch.delenv(name)
-    base = {
-        "DINGTALK_APP_KEY": dingtalk_emulator.internal_app.app_key,
-        "DINGTALK_APP_SECRET": dingtalk_emulator.internal_app.app_secret,
-        "DINGTALK_BASE_URL": dingtalk_emulator.url,
+@pytest.mark.parametrize("block", BLOCKS, ids=[b.name for b in BLOCKS])
+def test_each_readme_example_runs_alone(block: Block, dingtalk_emulator: Emulator, tmp_path: Path) -> None:
+    done = _run(block, tmp_path, _variables(dingtalk_emulator, block.code))
+    if done.returncode != 0:
+        why = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        pytest.fail(
+            f"{block.describe()} failed on its own (exit {done.returncode}): {why[-1] if why else 'no output'}\n"
+            f"--- output ---\n{done.stdout}{done.stderr}\n--- the block ---\n{block.code}"
+        )
+    for expected in _EXPECTED_OUTPUT.get(block.number, ()):
+        assert expected in done.stdout, f"{block.describe()} did not print {expected!r}; it printed:\n{done.stdout}"
+
+
+@pytest.fixture(scope="module")
+def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """``mypy --strict`` over every block at once, each as a module of its own; errors by module."""
+    directory = tmp_path_factory.mktemp("readme_mypy")
+    for block in BLOCKS:
+        (directory / f"{block.name}.py").write_text(block.code, encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--follow-imports=silent",  # the SDK's own errors are `make typecheck`'s business
+        "--no-error-summary",
+        "--show-error-codes",
+        "--cache-dir",
+        str(directory / ".mypy_cache"),
+        *sorted(str(p) for p in directory.glob("readme_block_*.py")),
+    ]
+    done = subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=HUNG, check=False)
+    assert done.returncode in (0, 1), f"mypy did not run: {done.stderr}"
+    errors: dict[str, list[str]] = {}
+    for line in done.stdout.splitlines():
+        module = Path(line.split(":", 1)[0]).stem
+        errors.setdefault(module, []).append(line)
+    return errors
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[b.name for b in BLOCKS])
+def test_each_readme_example_passes_mypy_strict_alone(block: Block, mypy_errors: dict[str, list[str]]) -> None:
+    found = mypy_errors.get(block.name, [])
+    assert not found, f"{block.describe()} fails mypy --strict on its own:\n" + "\n".join(found)
+
+
+# What some blocks must print: the README's comments promise it.
+def _expected_output() -> dict[int, tuple[str, ...]]:
+    wanted = {
+        "print(calendar.name, calendar.scope.organisations": ("Public holidays",),
+        "result.summary()": ("3 done, 0 already done, 1 failed, 0 not attempted",),
+        'name="x" * 129': ("must be at most 128 characters (got 129)",),
     }
-    extra = variables(dingtalk_emulator)
-    namespace: dict[str, Any] = {"__name__": "readme"}
-    for number, code in enumerate(blocks(), start=1):
-        wanted = {name: extra[name] for name in set(VARIABLE.findall(code)) if name in extra}
-        with monkeypatch.context() as scoped:
-            for name, value in {**base, **wanted}.items():
-                scoped.setenv(name, value)
-            try:
-                exec(compile(code, f"README.md python block {number}", "exec"), namespace)  # noqa: S102
-            except Exception as error:
-                pytest.fail(f"README python block {number} failed: {error!r}\n{code}")
-    # The README's own pytest examples, called with the plugin's fixtures (fresh emulators).
-    readme_tests = {name: f for name, f in namespace.items() if name.startswith("test_") and callable(f)}
-    assert readme_tests, "the README shows no pytest example"
-    assert len(readme_tests) == 2
-    for function in readme_tests.values():
-        provide = {
-            "dingtalk_emulator": dingtalk_emulator_factory,
-            "dingtalk_emulator_factory": lambda: dingtalk_emulator_factory,
-        }
-        function(*(provide[p]() for p in inspect.signature(function).parameters))
-    printed = capsys.readouterr().out
-    assert "Public holidays" in printed
-    assert "3 done, 0 already done, 1 failed, 0 not attempted" in printed
-    assert "must be at most 128 characters (got 129)" in printed
+    found: dict[int, tuple[str, ...]] = {}
+    for block in BLOCKS:
+        for marker, expected in wanted.items():
+            if marker in block.code:
+                found[block.number] = expected
+    assert len(found) == len(wanted), "a block whose output this test checks has gone from the README"
+    return found
+
+
+_EXPECTED_OUTPUT = _expected_output()
+
+
+# -- the table of contents -----------------------------------------------------------------
+
+
+def _anchor(title: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[^\w\- ]", "", title.strip().lower())
+    return text.replace(" ", "-")
+
+
+def _sections() -> Iterator[str]:
+    in_fence = False
+    for line in README.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("## ") and line[3:].strip() != "Contents":
+            yield line[3:].strip()
+
+
+def test_the_table_of_contents_lists_every_section_in_order() -> None:
+    text = README.read_text(encoding="utf-8")
+    contents = re.search(r"^## Contents\n\n(.*?)\n\n", text, re.S | re.M)
+    assert contents, "the README has no '## Contents' section"
+    entries = re.findall(r"^- \[(.+?)\]\(#(.+?)\)$", contents.group(1), re.M)
+    expected = [(title, _anchor(title)) for title in _sections()]
+    assert entries == expected, "the README's Contents differ from its ## sections; make them the same"

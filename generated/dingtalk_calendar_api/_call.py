@@ -34,10 +34,13 @@ def call_kwargs(
     timeout: httpx.Timeout | float | None,
     headers: Mapping[str, str] | None,
     extensions: Mapping[str, Any] | None,
+    params: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Merge one call's options into the request arguments an operation built."""
     if headers:
         kwargs["headers"] = {**kwargs.get("headers", {}), **headers}
+    if params:  # added to the operation's own query parameters
+        kwargs["params"] = {**kwargs.get("params", {}), **params}
     kwargs["extensions"] = {OPERATION_EXTENSION: operation_id, **(extensions or {})}
     kwargs["timeout"] = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
     return kwargs

@@ -39,7 +39,8 @@ from ._errors import (
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
-from ._retry import AsyncRetryTransport, RetryTransport
+from ._raw import RawResult
+from ._retry import AsyncRetryTransport, RetryTransport, retry_table
 from ._retry_policy import NO_RETRIES, RetryPolicy
 from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._token_manager import TokenManager
@@ -52,6 +53,7 @@ from ._tokens import (
     TokenProvider,
     UserCredentials,
 )
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async_transport import AsyncKeepAliveTransport
@@ -131,6 +133,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
+    "RawResult",
     "RedisRateLimit",
     "RedisTokenStore",
     "RefreshTokenInvalidError",
@@ -146,9 +149,11 @@ __all__ = [
     "TokenStore",
     "UserCredentials",
     "ValidationError",
+    "__version__",
     "abulk_run",
     "bulk_run",
     "credentials_from_env",
     "error_from_response",
+    "retry_table",
     "settings_from_env",
 ]

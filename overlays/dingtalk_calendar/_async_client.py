@@ -9,13 +9,14 @@ import httpx
 
 import dingtalk_calendar_api
 
-from . import _calls
+from . import _calls, _raw
 from ._auth import DingTalkAuth
 from ._base_client import BaseClient
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
+from ._raw import RawResult
 from ._retry import AsyncRetryTransport
 from ._retry_policy import RetryPolicy
 from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
@@ -52,6 +53,7 @@ class AsyncCalendarClient(BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         limits: httpx.Limits = DEFAULT_LIMITS,
         verify: ssl.SSLContext | bool = True,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(
             credentials,
@@ -62,6 +64,7 @@ class AsyncCalendarClient(BaseClient):
             token_store=token_store,
             refresh_margin=refresh_margin,
             overlays=overlays,
+            default_headers=default_headers,
         )
         if transport is None:
             # Imported here: a sync application never loads asyncio through this package.
@@ -80,7 +83,11 @@ class AsyncCalendarClient(BaseClient):
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
         self._http = httpx.AsyncClient(
-            base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
+            base_url=self.base_url,
+            timeout=self.timeout,
+            transport=retrying,
+            auth=DingTalkAuth(self.tokens),
+            headers=self.default_headers,
         )
         self._api.set_async_httpx_client(self._http)
         # httpx parses a relative URL and merges it with base_url again on every request; the
@@ -109,9 +116,11 @@ class AsyncCalendarClient(BaseClient):
         managers: Sequence[str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> CreatedCalendar:
         """Create a subscribed calendar owned by ``user_id`` (a unionId); returns its id."""
-        options = self._options(timeout, max_retries)
+        options = self._options(timeout, max_retries, extra_headers, extra_query)
         return await self._run(
             _calls.create(user_id, name=name, scope=scope, description=description, managers=managers, options=options)
         )
@@ -123,9 +132,13 @@ class AsyncCalendarClient(BaseClient):
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Calendar:
         """Read a calendar; ``user_id`` must be its author or a manager."""
-        return await self._run(_calls.get(user_id, calendar_id, options=self._options(timeout, max_retries)))
+        return await self._run(
+            _calls.get(user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query))
+        )
 
     async def update(
         self,
@@ -138,9 +151,11 @@ class AsyncCalendarClient(BaseClient):
         scope: Scope | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result:
         """Change the fields given (only those are sent); ``user_id`` must be the author or a manager."""
-        options = self._options(timeout, max_retries)
+        options = self._options(timeout, max_retries, extra_headers, extra_query)
         return await self._run(
             _calls.update(
                 user_id,
@@ -160,9 +175,15 @@ class AsyncCalendarClient(BaseClient):
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result:
         """Subscribe ``user_id`` to the calendar (harmless when already subscribed)."""
-        return await self._run(_calls.subscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+        return await self._run(
+            _calls.subscribe(
+                user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query)
+            )
+        )
 
     async def unsubscribe(
         self,
@@ -171,9 +192,36 @@ class AsyncCalendarClient(BaseClient):
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result:
         """Unsubscribe ``user_id`` from the calendar."""
-        return await self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+        return await self._run(
+            _calls.unsubscribe(
+                user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query)
+            )
+        )
+
+    # -- any other endpoint ---------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResult:
+        """Call any DingTalk ``path`` (``"/v1.0/..."``) with this client's token, retries, errors and overlays.
+
+        Returns the parsed JSON and the raw answer; a non-2xx answer raises the typed error.
+        Path segments are sent as given: percent-encode ids yourself (``quote(id, safe="")``).
+        """
+        options = self._options(timeout, max_retries, headers, params)
+        return await self._run(_raw.call(method, path, json=json, options=options))
 
     # -- bulk ----------------------------------------------------------------------------
 

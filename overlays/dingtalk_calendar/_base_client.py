@@ -1,7 +1,7 @@
 """What the sync and async clients share: configuration, credentials, overlays, per-call options."""
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -9,7 +9,7 @@ import httpx
 from ._logging import configure_from_env
 from ._overlay import Overlay, Overlays
 from ._retry_policy import RetryPolicy
-from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, CallDefaults, as_timeout
+from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, CallDefaults, as_timeout, checked_headers
 from ._token_store import MemoryTokenStore, TokenStore
 from ._tokens import FixedToken, TokenProvider
 
@@ -35,8 +35,11 @@ class BaseClient:
         token_store: TokenStore | None,
         refresh_margin: float | None,
         overlays: Iterable[Overlay],
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         configure_from_env()
+        # Sent with every call (not to the token endpoints); never the token header.
+        self.default_headers = checked_headers(default_headers, field="default_headers")
         self.base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
         self._provider = as_provider(credentials)
         self._token_store = token_store if token_store is not None else MemoryTokenStore()
@@ -57,25 +60,43 @@ class BaseClient:
     def retry_policy(self) -> RetryPolicy:
         return self._defaults.retry
 
-    def with_options(self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None) -> Self:
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
         """A client with other defaults that shares this one's connections, tokens and overlays.
 
-        Close the original, not the copy: they share one connection pool.
+        ``default_headers`` are added to this client's own. Close the original, not the copy:
+        they share one connection pool.
         """
         clone = copy.copy(self)
-        clone._defaults = self._defaults.with_overrides(timeout, max_retries)
+        clone._defaults = self._defaults.with_overrides(timeout, max_retries, default_headers)
+        clone.default_headers = {**self.default_headers, **clone._defaults.headers}
         return clone
 
     def overlay(self, kind: type[_O]) -> _O:
         """The overlay of class ``kind`` this client was given, to reach its helpers."""
         return self._overlays.get(kind)
 
-    def _options(self, timeout: float | httpx.Timeout | None, max_retries: int | None) -> dict[str, Any]:
+    def _options(
+        self,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         if timeout is None and max_retries is None and self._defaults is self._client_defaults:
-            return {}
+            if extra_headers is None and extra_query is None:
+                return {}
+            return self._defaults.options(None, None, extra_headers, extra_query)
         return self._defaults.options(
             as_timeout(timeout) if timeout is not None else self._defaults.timeout,
             max_retries if max_retries is not None else self._defaults.retry.max_retries,
+            extra_headers,
+            extra_query,
         )
 
     def __repr__(self) -> str:

@@ -9,13 +9,14 @@ import httpx
 
 import dingtalk_calendar_api
 
-from . import _calls
+from . import _calls, _raw
 from ._auth import DingTalkAuth
 from ._base_client import BaseClient
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
+from ._raw import RawResult
 from ._retry import RetryTransport
 from ._retry_policy import RetryPolicy
 from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
@@ -52,6 +53,7 @@ class CalendarClient(BaseClient):
         transport: httpx.BaseTransport | None = None,
         limits: httpx.Limits = DEFAULT_LIMITS,
         verify: ssl.SSLContext | bool = True,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(
             credentials,
@@ -62,6 +64,7 @@ class CalendarClient(BaseClient):
             token_store=token_store,
             refresh_margin=refresh_margin,
             overlays=overlays,
+            default_headers=default_headers,
         )
         transport = transport or httpx.HTTPTransport(limits=limits, verify=verify)
         retrying = RetryTransport(transport, policy=self._defaults.retry)
@@ -76,7 +79,11 @@ class CalendarClient(BaseClient):
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
         self._http = httpx.Client(
-            base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
+            base_url=self.base_url,
+            timeout=self.timeout,
+            transport=retrying,
+            auth=DingTalkAuth(self.tokens),
+            headers=self.default_headers,
         )
         self._api.set_httpx_client(self._http)
         # httpx parses a relative URL and merges it with base_url again on every request; the
@@ -105,9 +112,11 @@ class CalendarClient(BaseClient):
         managers: Sequence[str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> CreatedCalendar:
         """Create a subscribed calendar owned by ``user_id`` (a unionId); returns its id."""
-        options = self._options(timeout, max_retries)
+        options = self._options(timeout, max_retries, extra_headers, extra_query)
         return self._run(
             _calls.create(user_id, name=name, scope=scope, description=description, managers=managers, options=options)
         )
@@ -119,9 +128,13 @@ class CalendarClient(BaseClient):
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Calendar:
         """Read a calendar; ``user_id`` must be its author or a manager."""
-        return self._run(_calls.get(user_id, calendar_id, options=self._options(timeout, max_retries)))
+        return self._run(
+            _calls.get(user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query))
+        )
 
     def update(
         self,
@@ -134,9 +147,11 @@ class CalendarClient(BaseClient):
         scope: Scope | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result:
         """Change the fields given (only those are sent); ``user_id`` must be the author or a manager."""
-        options = self._options(timeout, max_retries)
+        options = self._options(timeout, max_retries, extra_headers, extra_query)
         return self._run(
             _calls.update(
                 user_id,
@@ -156,9 +171,15 @@ class CalendarClient(BaseClient):
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result:
         """Subscribe ``user_id`` to the calendar (harmless when already subscribed)."""
-        return self._run(_calls.subscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+        return self._run(
+            _calls.subscribe(
+                user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query)
+            )
+        )
 
     def unsubscribe(
         self,
@@ -167,9 +188,36 @@ class CalendarClient(BaseClient):
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result:
         """Unsubscribe ``user_id`` from the calendar."""
-        return self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+        return self._run(
+            _calls.unsubscribe(
+                user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query)
+            )
+        )
+
+    # -- any other endpoint ---------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResult:
+        """Call any DingTalk ``path`` (``"/v1.0/..."``) with this client's token, retries, errors and overlays.
+
+        Returns the parsed JSON and the raw answer; a non-2xx answer raises the typed error.
+        Path segments are sent as given: percent-encode ids yourself (``quote(id, safe="")``).
+        """
+        options = self._options(timeout, max_retries, headers, params)
+        return self._run(_raw.call(method, path, json=json, options=options))
 
     # -- bulk ----------------------------------------------------------------------------
 

@@ -87,6 +87,7 @@ def build_request_kwargs(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The arguments of ``httpx.Client.request`` for this operation, with one call's options merged."""
     return call_kwargs(
@@ -98,6 +99,7 @@ def build_request_kwargs(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     )
 
 
@@ -109,6 +111,7 @@ def sync_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[CreateSubscribedCalendarResponse | Error]:
     """Create a subscribed calendar
 
@@ -136,6 +139,7 @@ def sync_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -149,6 +153,7 @@ def sync(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> CreateSubscribedCalendarResponse | Error | None:
     """Create a subscribed calendar
 
@@ -176,6 +181,7 @@ def sync(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     ).parsed
 
 
@@ -187,6 +193,7 @@ async def asyncio_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[CreateSubscribedCalendarResponse | Error]:
     """Create a subscribed calendar
 
@@ -214,6 +221,7 @@ async def asyncio_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -227,6 +235,7 @@ async def asyncio(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> CreateSubscribedCalendarResponse | Error | None:
     """Create a subscribed calendar
 
@@ -255,5 +264,6 @@ async def asyncio(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     ).parsed

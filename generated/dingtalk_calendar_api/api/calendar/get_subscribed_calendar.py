@@ -80,6 +80,7 @@ def build_request_kwargs(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The arguments of ``httpx.Client.request`` for this operation, with one call's options merged."""
     return call_kwargs(
@@ -91,6 +92,7 @@ def build_request_kwargs(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     )
 
 
@@ -102,6 +104,7 @@ def sync_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[Error | GetSubscribedCalendarResponse]:
     """Get a subscribed calendar
 
@@ -127,6 +130,7 @@ def sync_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -140,6 +144,7 @@ def sync(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Error | GetSubscribedCalendarResponse | None:
     """Get a subscribed calendar
 
@@ -165,6 +170,7 @@ def sync(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     ).parsed
 
 
@@ -176,6 +182,7 @@ async def asyncio_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[Error | GetSubscribedCalendarResponse]:
     """Get a subscribed calendar
 
@@ -201,6 +208,7 @@ async def asyncio_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -214,6 +222,7 @@ async def asyncio(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Error | GetSubscribedCalendarResponse | None:
     """Get a subscribed calendar
 
@@ -240,5 +249,6 @@ async def asyncio(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     ).parsed

@@ -78,6 +78,7 @@ def build_request_kwargs(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The arguments of ``httpx.Client.request`` for this operation, with one call's options merged."""
     return call_kwargs(
@@ -89,6 +90,7 @@ def build_request_kwargs(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     )
 
 
@@ -100,6 +102,7 @@ def sync_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[Error | ResultResponse]:
     """Subscribe a user to a calendar
 
@@ -127,6 +130,7 @@ def sync_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -140,6 +144,7 @@ def sync(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Error | ResultResponse | None:
     """Subscribe a user to a calendar
 
@@ -167,6 +172,7 @@ def sync(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     ).parsed
 
 
@@ -178,6 +184,7 @@ async def asyncio_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[Error | ResultResponse]:
     """Subscribe a user to a calendar
 
@@ -205,6 +212,7 @@ async def asyncio_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -218,6 +226,7 @@ async def asyncio(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Error | ResultResponse | None:
     """Subscribe a user to a calendar
 
@@ -246,5 +255,6 @@ async def asyncio(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     ).parsed

@@ -78,6 +78,7 @@ def build_request_kwargs(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The arguments of ``httpx.Client.request`` for this operation, with one call's options merged."""
     return call_kwargs(
@@ -89,6 +90,7 @@ def build_request_kwargs(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     )
 
 
@@ -100,6 +102,7 @@ def sync_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[Error | ResultResponse]:
     """Unsubscribe a user from a calendar
 
@@ -125,6 +128,7 @@ def sync_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -138,6 +142,7 @@ def sync(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Error | ResultResponse | None:
     """Unsubscribe a user from a calendar
 
@@ -163,6 +168,7 @@ def sync(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     ).parsed
 
 
@@ -174,6 +180,7 @@ async def asyncio_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[Error | ResultResponse]:
     """Unsubscribe a user from a calendar
 
@@ -199,6 +206,7 @@ async def asyncio_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -212,6 +220,7 @@ async def asyncio(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Error | ResultResponse | None:
     """Unsubscribe a user from a calendar
 
@@ -238,5 +247,6 @@ async def asyncio(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     ).parsed

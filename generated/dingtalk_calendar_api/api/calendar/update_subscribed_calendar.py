@@ -88,6 +88,7 @@ def build_request_kwargs(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The arguments of ``httpx.Client.request`` for this operation, with one call's options merged."""
     return call_kwargs(
@@ -100,6 +101,7 @@ def build_request_kwargs(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     )
 
 
@@ -112,6 +114,7 @@ def sync_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[Error | ResultResponse]:
     """Update a subscribed calendar
 
@@ -140,6 +143,7 @@ def sync_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -154,6 +158,7 @@ def sync(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Error | ResultResponse | None:
     """Update a subscribed calendar
 
@@ -182,6 +187,7 @@ def sync(
         timeout=timeout,
         headers=headers,
         extensions=extensions,
+        params=params,
     ).parsed
 
 
@@ -194,6 +200,7 @@ async def asyncio_detailed(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Response[Error | ResultResponse]:
     """Update a subscribed calendar
 
@@ -222,6 +229,7 @@ async def asyncio_detailed(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     )
     return _build_response(client=client, response=response)
@@ -236,6 +244,7 @@ async def asyncio(
     timeout: httpx.Timeout | float | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Error | ResultResponse | None:
     """Update a subscribed calendar
 
@@ -265,5 +274,6 @@ async def asyncio(
             timeout=timeout,
             headers=headers,
             extensions=extensions,
+            params=params,
         )
     ).parsed

@@ -1,0 +1,200 @@
+"""Per-call ``extra_headers``/``extra_query``, per-client ``default_headers``, and ``client.request(...)``.
+
+Against servers on 127.0.0.1 that record what they receive (tests/recording_server.py) or
+act as DingTalk (the emulator), on both clients.
+"""
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from dingtalk_calendar import (
+    AsyncCalendarClient,
+    CalendarClient,
+    InvalidParameterError,
+    NotFoundError,
+    RawResult,
+    ServerError,
+    ValidationError,
+)
+from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
+from dingtalk_calendar_emulator import Emulator
+from tests.client_support import FAST_RETRIES, Blocking, both, open_client
+from tests.recording_server import RecordingServer, recording_server
+
+TOKEN = "fixed-token-for-the-recording-server"
+
+
+@contextmanager
+def recorded_client(kind: str, **options: Any) -> Iterator[tuple[Any, RecordingServer]]:
+    """A client with a fixed token on a recording server, and the server."""
+    options.setdefault("retry_policy", FAST_RETRIES)
+    with recording_server() as server:
+        if kind == "sync":
+            with CalendarClient(TOKEN, base_url=server.url, **options) as client:
+                yield client, server
+            return
+        with asyncio.Runner() as runner:
+            async_client = AsyncCalendarClient(TOKEN, base_url=server.url, **options)
+            try:
+                yield Blocking(async_client, runner), server
+            finally:
+                runner.run(async_client.aclose())
+
+
+def with_options(client: Any, **options: Any) -> Any:
+    if isinstance(client, Blocking):
+        return Blocking(client.client.with_options(**options), client._runner)
+    return client.with_options(**options)
+
+
+# -- headers and query ---------------------------------------------------------------------
+
+
+@both
+def test_extra_headers_and_query_reach_dingtalk_for_one_call_only(kind: str) -> None:
+    with recorded_client(kind) as (client, server):
+        client.get("alice", "cal-1", extra_headers={"x-acme-trace": "t-1"}, extra_query={"lang": "en"})
+        client.get("alice", "cal-1")
+    first, second = server.received
+    assert first.headers["x-acme-trace"] == "t-1"
+    assert parse_qs(urlsplit(first.raw_path).query) == {"lang": ["en"]}
+    assert urlsplit(first.raw_path).path == "/v1.0/calendar/users/alice/subscribedCalendars/cal-1"
+    assert "x-acme-trace" not in second.headers
+    assert urlsplit(second.raw_path).query == ""
+
+
+@both
+def test_default_headers_go_with_every_call_and_with_options_adds_more(kind: str) -> None:
+    with recorded_client(kind, default_headers={"x-team": "acme"}) as (client, server):
+        client.subscribe("bob", "cal-1")
+        tagged = with_options(client, default_headers={"x-job": "nightly"})
+        tagged.unsubscribe("bob", "cal-1", extra_headers={"x-job": "this-call"})
+        tagged.subscribe("bob", "cal-1")
+    plain, overridden, copied = server.received
+    assert plain.headers["x-team"] == "acme"
+    assert "x-job" not in plain.headers
+    assert overridden.headers["x-team"] == "acme"
+    assert overridden.headers["x-job"] == "this-call"
+    assert copied.headers["x-job"] == "nightly"
+    assert all(r.headers[ACCESS_TOKEN_HEADER] == TOKEN for r in server.received)
+    assert client.default_headers == {"x-team": "acme"}  # the original is unchanged
+
+
+@both
+def test_no_header_may_replace_the_token_and_nothing_is_sent(kind: str) -> None:
+    with recorded_client(kind) as (client, server):
+        for spelling in (ACCESS_TOKEN_HEADER, ACCESS_TOKEN_HEADER.upper(), f" {ACCESS_TOKEN_HEADER}"):
+            with pytest.raises(ValidationError) as refused:
+                client.get("alice", "cal-1", extra_headers={spelling: "stolen"})
+            assert refused.value.field == "extra_headers"
+            assert ACCESS_TOKEN_HEADER in str(refused.value)
+        with pytest.raises(ValidationError) as refused:
+            with_options(client, default_headers={ACCESS_TOKEN_HEADER: "stolen"})
+        assert refused.value.field == "default_headers"
+        with pytest.raises(ValidationError, match="line break"):
+            client.get("alice", "cal-1", extra_headers={"x-evil": "a\r\nx-injected: 1"})
+    assert server.received == []
+
+
+def test_a_client_refuses_the_token_header_among_its_default_headers() -> None:
+    with pytest.raises(ValidationError) as refused:
+        CalendarClient(TOKEN, default_headers={ACCESS_TOKEN_HEADER: "stolen"})
+    assert refused.value.field == "default_headers"
+
+
+# -- client.request ------------------------------------------------------------------------
+
+
+@both
+def test_request_calls_a_known_operation_with_the_token_and_returns_json_and_the_answer(
+    kind: str, dingtalk_emulator: Emulator
+) -> None:
+    with open_client(kind, dingtalk_emulator) as client:
+        created = client.request(
+            "POST",
+            "/v1.0/calendar/users/alice/subscribedCalendars",
+            json={"name": "Raw", "subscribeScope": {"corpIds": ["ding-acme"]}, "someFutureField": 1},
+        )
+        assert isinstance(created, RawResult)
+        assert created.operation == "createSubscribedCalendar"
+        assert created.status_code == 200
+        calendar_id = created.body["calendarId"]
+        read = client.request("GET", f"/v1.0/calendar/users/alice/subscribedCalendars/{calendar_id}")
+    assert read.body["name"] == "Raw"
+    assert read.raw_response.request.headers[ACCESS_TOKEN_HEADER]  # the client's own token went with it
+    assert dingtalk_emulator.stats.token_requests == 1
+
+
+@both
+def test_request_raises_typed_errors_and_checks_a_known_body_before_sending(
+    kind: str, dingtalk_emulator: Emulator
+) -> None:
+    with open_client(kind, dingtalk_emulator) as client:
+        with pytest.raises(ValidationError) as refused:
+            client.request("POST", "/v1.0/calendar/users/alice/subscribedCalendars", json={"name": "x" * 129})
+        assert refused.value.field == "name"
+        assert dingtalk_emulator.stats.requests("createSubscribedCalendar") == 0
+        with pytest.raises(InvalidParameterError) as answered:
+            client.request(
+                "POST",
+                "/v1.0/calendar/users/alice/subscribedCalendars",
+                json={"name": "Not her group", "subscribeScope": {"openConversationIds": ["cid-book-club"]}},
+            )
+        assert answered.value.operation == "createSubscribedCalendar"
+        with pytest.raises(NotFoundError):
+            client.request("GET", "/v1.0/calendar/no/such/path")
+
+
+@pytest.mark.parametrize(("method", "sent"), [("GET", 3), ("PUT", 3), ("POST", 1), ("PATCH", 1)])
+@both
+def test_request_to_an_unknown_path_retries_by_its_method(kind: str, method: str, sent: int) -> None:
+    with recorded_client(kind) as (client, server):
+        server.answer_json(500, {"code": "InternalError", "message": "boom"})
+        with pytest.raises(ServerError) as failed:
+            client.request(method, "/v2.0/somewhere/new", json={"a": 1}, params={"q": "1"}, headers={"x-a": "b"})
+    assert failed.value.attempts == sent
+    assert len(server.received) == sent
+    assert all(r.method == method and r.headers["x-a"] == "b" and r.raw_path.endswith("?q=1") for r in server.received)
+
+
+@both
+def test_request_to_a_known_non_idempotent_operation_is_not_sent_twice(kind: str) -> None:
+    with recorded_client(kind) as (client, server):
+        server.answer_json(500, {"code": "InternalError", "message": "boom"})
+        with pytest.raises(ServerError) as failed:
+            client.request(
+                "POST",
+                "/v1.0/calendar/users/alice/subscribedCalendars",
+                json={"name": "Once", "subscribeScope": {"corpIds": ["ding-acme"]}},
+            )
+    assert failed.value.operation == "createSubscribedCalendar"
+    assert len(server.received) == 1  # the spec says a create is not idempotent, whatever the method
+
+
+@pytest.mark.parametrize(
+    "path", ["https://evil.example/v1.0/x", "//evil.example/v1.0/x", "v1.0/no-slash", "/a b", "/a\r\nb"]
+)
+@both
+def test_request_refuses_a_path_that_would_leave_the_base_url(kind: str, path: str) -> None:
+    with recorded_client(kind) as (client, server):
+        with pytest.raises(ValidationError) as refused:
+            client.request("GET", path)
+        assert refused.value.field == "path"
+        with pytest.raises(ValidationError):
+            client.request("BREW", "/v1.0/coffee")
+    assert server.received == []
+
+
+@both
+def test_request_with_an_empty_answer_gives_none(kind: str) -> None:
+    with recorded_client(kind) as (client, server):
+        server.answer_raw(200, b"", "application/json")
+        result = client.request("DELETE", "/v2.0/something/x")
+    assert result.body is None
+    assert result.operation is None
+    assert result.status_code == 200
