@@ -8,9 +8,13 @@ from typing import Any
 
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials, RetryPolicy
 from dingtalk_calendar_emulator import Emulator
+from tests.recording_server import RecordingServer, recording_server
 
 # Small waits, so that retry tests take milliseconds; the policy's logic is unchanged.
 FAST_RETRIES = RetryPolicy(max_retries=2, initial_backoff=0.01, max_backoff=0.02, throttle_wait=0.01)
+
+
+TOKEN = "fixed-token-for-the-recording-server"
 
 
 class Blocking:
@@ -54,3 +58,20 @@ def both(test: Callable[..., None]) -> Callable[..., None]:
     import pytest
 
     return pytest.mark.parametrize("kind", ["sync", "async"])(test)
+
+
+@contextmanager
+def recorded_client(kind: str, **options: Any) -> Iterator[tuple[Any, RecordingServer]]:
+    """A client with a fixed token on a recording server, and the server."""
+    options.setdefault("retry_policy", FAST_RETRIES)
+    with recording_server() as server:
+        if kind == "sync":
+            with CalendarClient(TOKEN, base_url=server.url, **options) as client:
+                yield client, server
+            return
+        with asyncio.Runner() as runner:
+            async_client = AsyncCalendarClient(TOKEN, base_url=server.url, **options)
+            try:
+                yield Blocking(async_client, runner), server
+            finally:
+                runner.run(async_client.aclose())

@@ -4,16 +4,12 @@ Against servers on 127.0.0.1 that record what they receive (tests/recording_serv
 act as DingTalk (the emulator), on both clients.
 """
 
-import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from dingtalk_calendar import (
-    AsyncCalendarClient,
     CalendarClient,
     InvalidParameterError,
     NotFoundError,
@@ -23,27 +19,7 @@ from dingtalk_calendar import (
 )
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 from dingtalk_calendar_emulator import Emulator
-from tests.client_support import FAST_RETRIES, Blocking, both, open_client
-from tests.recording_server import RecordingServer, recording_server
-
-TOKEN = "fixed-token-for-the-recording-server"
-
-
-@contextmanager
-def recorded_client(kind: str, **options: Any) -> Iterator[tuple[Any, RecordingServer]]:
-    """A client with a fixed token on a recording server, and the server."""
-    options.setdefault("retry_policy", FAST_RETRIES)
-    with recording_server() as server:
-        if kind == "sync":
-            with CalendarClient(TOKEN, base_url=server.url, **options) as client:
-                yield client, server
-            return
-        with asyncio.Runner() as runner:
-            async_client = AsyncCalendarClient(TOKEN, base_url=server.url, **options)
-            try:
-                yield Blocking(async_client, runner), server
-            finally:
-                runner.run(async_client.aclose())
+from tests.client_support import TOKEN, Blocking, both, open_client, recorded_client
 
 
 def with_options(client: Any, **options: Any) -> Any:

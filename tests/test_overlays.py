@@ -1,11 +1,27 @@
 """Extension by overlays: a team's package adds hooks and helpers without editing the SDK."""
 
 import asyncio
+import socket
+from typing import Any
 
+import httpx
 import pytest
 
-from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials
+from dingtalk_calendar import (
+    NO_RETRIES,
+    APIConnectionError,
+    AsyncCalendarClient,
+    Attempt,
+    CalendarClient,
+    InternalAppCredentials,
+    Overlay,
+    RetryTransport,
+    Scope,
+    ServerError,
+)
+from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 from dingtalk_calendar_emulator import Emulator
+from tests.client_support import TOKEN, both, open_client, recorded_client
 from tests.team_overlay import TRACE_HEADER, AsyncAuditOverlay, NotInAudience, TeamOverlay
 
 
@@ -64,3 +80,113 @@ def test_an_async_hook_on_the_sync_client_is_a_clear_error(dingtalk_emulator: Em
 def test_asking_for_an_overlay_the_client_lacks(dingtalk_emulator: Emulator) -> None:
     with CalendarClient("token", base_url=dingtalk_emulator.url) as client, pytest.raises(LookupError, match="no Team"):
         client.overlay(TeamOverlay)
+
+
+# -- per-attempt hooks ----------------------------------------------------------------------
+
+
+class AttemptLog(Overlay):
+    """Records each attempt as the hooks see it, and tags each sending with its number."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str | None, int, bool, tuple[tuple[str | None, int | None], ...]]] = []
+        self.ended: list[tuple[int, int | None, str | None]] = []
+        self.calls_ended: list[str | None] = []
+
+    def on_attempt(self, attempt: Attempt) -> None:
+        tokens = tuple((t.operation, t.status_code) for t in attempt.token_requests)
+        self.started.append((attempt.operation, attempt.number, attempt.waited > 0, tokens))
+        attempt.request.headers["x-attempt"] = str(attempt.number)
+        attempt.request.headers[ACCESS_TOKEN_HEADER] = "an-overlay-may-not-replace-the-token"
+
+    def on_attempt_end(self, attempt: Attempt) -> None:
+        status = None if attempt.response is None else attempt.response.status_code
+        error = None if attempt.error is None else type(attempt.error).__name__
+        self.ended.append((attempt.number, status, error))
+
+    def on_call_end(self, request: httpx.Request, error: BaseException | None) -> None:
+        self.calls_ended.append(None if error is None else type(error).__name__)
+
+
+class AsyncAttemptLog(AttemptLog):
+    async def on_attempt(self, attempt: Attempt) -> None:  # type: ignore[override]
+        await asyncio.sleep(0)
+        super().on_attempt(attempt)
+
+
+@both
+def test_per_attempt_hooks_run_inside_the_retry_loop_once_per_attempt(kind: str, dingtalk_emulator: Emulator) -> None:
+    log = AttemptLog()
+    with open_client(kind, dingtalk_emulator, overlays=[log]) as client:
+        created = client.create("alice", name="Attempts", scope=Scope(organisations=["ding-acme"]))
+        dingtalk_emulator.faults.next("503", count=1, operation="getSubscribedCalendar")
+        client.get("alice", created.calendar_id)
+        dingtalk_emulator.revoke_tokens()  # the next call is refused, the token renewed, the call re-sent
+        client.subscribe("bob", created.calendar_id)
+    token = ("getAccessToken", 200)
+    assert log.started == [
+        ("createSubscribedCalendar", 1, False, (token,)),  # the first call fetched the token
+        ("getSubscribedCalendar", 1, False, ()),
+        ("getSubscribedCalendar", 2, True, ()),  # a retry, after the policy's wait
+        ("subscribeCalendar", 1, False, ()),
+        ("subscribeCalendar", 2, False, (token,)),  # re-sent at once with a fresh token
+    ]
+    assert log.ended == [(1, 200, None), (1, 503, None), (2, 200, None), (1, 400, None), (2, 200, None)]
+    assert log.calls_ended == [None, None, None]
+    assert dingtalk_emulator.stats.token_requests == 2
+
+
+@both
+def test_headers_added_per_attempt_go_with_that_attempt_and_never_replace_the_token(kind: str) -> None:
+    with recorded_client(kind, overlays=[AttemptLog()]) as (client, server):
+        server.answer_json(503, {"code": "ServiceUnavailable", "message": "busy"})
+        with pytest.raises(ServerError):
+            client.get("alice", "cal-1")
+    assert [r.headers["x-attempt"] for r in server.received] == ["1", "2", "3"]
+    assert {r.headers[ACCESS_TOKEN_HEADER] for r in server.received} == {TOKEN}
+
+
+@both
+def test_per_attempt_hooks_see_an_attempt_that_got_no_answer(kind: str) -> None:
+    log = AttemptLog()
+    with socket.socket() as probe:  # a port on 127.0.0.1 where, once closed, nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options: dict[str, Any] = {"base_url": f"http://127.0.0.1:{port}", "overlays": [log], "retry_policy": NO_RETRIES}
+    if kind == "sync":
+        with CalendarClient(TOKEN, **options) as client, pytest.raises(APIConnectionError):
+            client.get("alice", "cal-1")
+    else:
+
+        async def scenario() -> None:
+            async with AsyncCalendarClient(TOKEN, **options) as client:
+                await client.get("alice", "cal-1")
+
+        with pytest.raises(APIConnectionError):
+            asyncio.run(scenario())
+    assert log.ended == [(1, None, "ConnectError")]
+    assert log.calls_ended == ["APIConnectionError"]
+
+
+def test_async_per_attempt_hooks_are_awaited_and_refused_by_the_sync_client(dingtalk_emulator: Emulator) -> None:
+    log = AsyncAttemptLog()
+
+    async def scenario() -> None:
+        async with AsyncCalendarClient(
+            credentials(dingtalk_emulator), base_url=dingtalk_emulator.url, overlays=[log]
+        ) as c:
+            await c.create("alice", name="Async attempts", scope=Scope(organisations=["ding-acme"]))
+
+    asyncio.run(scenario())
+    assert [entry[:2] for entry in log.started] == [("createSubscribedCalendar", 1)]
+    client = CalendarClient(credentials(dingtalk_emulator), base_url=dingtalk_emulator.url, overlays=[log])
+    with client, pytest.raises(TypeError, match=r"AsyncAttemptLog\.on_attempt is async"):
+        client.get("alice", "any")
+
+
+def test_without_per_attempt_hooks_the_transport_is_not_wrapped(dingtalk_emulator: Emulator) -> None:
+    transport = httpx.HTTPTransport()
+    with CalendarClient("token", base_url=dingtalk_emulator.url, transport=transport, overlays=[Overlay()]) as client:
+        retrying = client._http._transport
+        assert isinstance(retrying, RetryTransport)
+        assert retrying.transport is transport

@@ -38,7 +38,7 @@ from ._errors import (
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
-from ._overlay import Overlay
+from ._overlay import Attempt, Overlay, TokenRequest
 from ._raw import RawResult
 from ._retry import AsyncRetryTransport, RetryTransport, retry_table
 from ._retry_policy import NO_RETRIES, RetryPolicy
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from ._async_transport import AsyncKeepAliveTransport
     from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
     from ._env import ConfigurationError, credentials_from_env, settings_from_env
+    from ._otel import OpenTelemetryOverlay
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
 
 # Loaded on first use (PEP 562): the async transport imports asyncio, which a sync application
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 # applications only. Type checkers see the ordinary imports above.
 _LAZY = {
     "AsyncKeepAliveTransport": "._async_transport",
+    "OpenTelemetryOverlay": "._otel",  # imports opentelemetry-api (the otel extra)
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
     **dict.fromkeys(["ConfigurationError", "credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
@@ -102,6 +104,7 @@ __all__ = [
     "APITimeoutError",
     "AccessTokenPermissionDeniedError",
     "AsyncCalendarClient",
+    "Attempt",
     "AsyncKeepAliveTransport",
     "AsyncRateLimiter",
     "AsyncRetryTransport",
@@ -127,6 +130,7 @@ __all__ = [
     "MalformedServerError",
     "MemoryTokenStore",
     "NotFoundError",
+    "OpenTelemetryOverlay",
     "Overlay",
     "PermissionDeniedError",
     "Progress",
@@ -144,6 +148,7 @@ __all__ = [
     "ServerError",
     "SubscribeLimitExceededError",
     "Token",
+    "TokenRequest",
     "TokenManager",
     "TokenProvider",
     "TokenStore",

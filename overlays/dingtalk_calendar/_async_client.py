@@ -71,7 +71,10 @@ class AsyncCalendarClient(BaseClient):
             from ._async_transport import AsyncKeepAliveTransport
 
             transport = AsyncKeepAliveTransport(limits=limits, verify=verify)
-        retrying = AsyncRetryTransport(transport, policy=self._defaults.retry)
+        # The per-attempt overlay hooks run under the retries, around each sending.
+        retrying = AsyncRetryTransport(
+            self._overlays.awrap(transport), policy=self._defaults.retry, **self._overlays.aretry_options()
+        )
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,
@@ -276,20 +279,21 @@ class AsyncCalendarClient(BaseClient):
     async def _run(self, call: "_calls.Call[T]") -> T:
         kwargs = call.request_kwargs
         request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
-        await self._overlays.arequest(request)
-        try:
-            response = await self._http.send(request)
-        except DingTalkError as error:  # the retry transport's connection and timeout errors
-            await self._overlays.aerror(error)
-            raise
-        if response.is_success:
-            await self._overlays.aresponse(response)
-            return call.finish(response, self._api)
-        status_error = error_from_response(
-            response, operation=call.operation, attempts=response.extensions.get(ATTEMPTS_EXTENSION, 1)
-        )
-        await self._overlays.aerror(status_error)
-        raise status_error
+        async with self._overlays.acall(request):
+            await self._overlays.arequest(request)
+            try:
+                response = await self._http.send(request)
+            except DingTalkError as error:  # the retry transport's connection and timeout errors
+                await self._overlays.aerror(error)
+                raise
+            if response.is_success:
+                await self._overlays.aresponse(response)
+                return call.finish(response, self._api)
+            status_error = error_from_response(
+                response, operation=call.operation, attempts=response.extensions.get(ATTEMPTS_EXTENSION, 1)
+            )
+            await self._overlays.aerror(status_error)
+            raise status_error
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -67,7 +67,10 @@ class CalendarClient(BaseClient):
             default_headers=default_headers,
         )
         transport = transport or httpx.HTTPTransport(limits=limits, verify=verify)
-        retrying = RetryTransport(transport, policy=self._defaults.retry)
+        # The per-attempt overlay hooks run under the retries, around each sending.
+        retrying = RetryTransport(
+            self._overlays.wrap(transport), policy=self._defaults.retry, **self._overlays.retry_options()
+        )
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,
@@ -272,20 +275,21 @@ class CalendarClient(BaseClient):
     def _run(self, call: "_calls.Call[T]") -> T:
         kwargs = call.request_kwargs
         request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
-        self._overlays.request(request)
-        try:
-            response = self._http.send(request)
-        except DingTalkError as error:  # the retry transport's connection and timeout errors
-            self._overlays.error(error)
-            raise
-        if response.is_success:
-            self._overlays.response(response)
-            return call.finish(response, self._api)
-        status_error = error_from_response(
-            response, operation=call.operation, attempts=response.extensions.get(ATTEMPTS_EXTENSION, 1)
-        )
-        self._overlays.error(status_error)
-        raise status_error
+        with self._overlays.call(request):
+            self._overlays.request(request)
+            try:
+                response = self._http.send(request)
+            except DingTalkError as error:  # the retry transport's connection and timeout errors
+                self._overlays.error(error)
+                raise
+            if response.is_success:
+                self._overlays.response(response)
+                return call.finish(response, self._api)
+            status_error = error_from_response(
+                response, operation=call.operation, attempts=response.extensions.get(ATTEMPTS_EXTENSION, 1)
+            )
+            self._overlays.error(status_error)
+            raise status_error
 
     def close(self) -> None:
         """Close the connection pool."""
