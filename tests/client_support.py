@@ -1,6 +1,7 @@
 """Run one test body against both clients: the async client's coroutines are driven to completion."""
 
 import asyncio
+import contextvars
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,8 @@ class Blocking:
             return attribute
 
         def run(*args: Any, **kwargs: Any) -> Any:
-            return self._runner.run(attribute(*args, **kwargs))
+            # In the caller's context, as an await in the caller's own task would be (its current span).
+            return self._runner.run(attribute(*args, **kwargs), context=contextvars.copy_context())
 
         return run
 
