@@ -3,6 +3,7 @@
     python generator/generate.py            rewrite generated/ from openapi.yaml
     python generator/generate.py --check    regenerate elsewhere; fail with a diff on any difference
     ... --target DIR                        work on DIR instead of generated/ (for tests)
+    ... --spec FILE                         read FILE instead of openapi.yaml (for tests)
 
 Three steps, all deterministic: openapi-python-client renders the client, the models and one
 module per operation (with our templates from generator/templates where its own fall short);
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import re
 import shutil
 import subprocess
@@ -34,6 +36,10 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "package_templates"
 PACKAGE = "dingtalk_calendar_api"
 TARGET = ROOT / "generated"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+# How openapi-python-client's templates learn that the spec deprecates an operation or a field
+# (its parsed Endpoint and Property drop `deprecated`): the copy of the spec it reads opens
+# their descriptions with this, and our endpoint template decorates what so opens.
+DEPRECATED_MARK = "Deprecated: "
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -90,6 +96,8 @@ def _rule(name: str, raw: dict[str, Any], required: bool, spec: dict[str, Any]) 
         "max_length": schema.get("maxLength"),
         "pattern": schema.get("pattern"),
         "schema": raw["$ref"].rsplit("/", 1)[-1] if "$ref" in raw else None,
+        # The warning to give when the field is sent, or None.
+        "deprecated": deprecation_message(name, raw) if raw.get("deprecated") or schema.get("deprecated") else None,
     }
 
 
@@ -136,6 +144,7 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "path_parameters": [_rule(p["name"], p["schema"], True, spec) for p in params if p["in"] == "path"],
                     "body_schema": body["$ref"].rsplit("/", 1)[-1] if body and "$ref" in body else None,
                     "errors": [_error(e) for e in op.get("x-dingtalk-errors", [])],
+                    "deprecated": deprecation_message(op["operationId"], op) if op.get("deprecated") else None,
                 }
             )
     operations.sort(key=lambda o: o["operation_id"])
@@ -197,6 +206,7 @@ def _error_literal(e: dict[str, Any]) -> str:
 def _rule_literal(f: dict[str, Any]) -> str:
     args = [f"{k}={f[k]!r}" for k in ("name", "python_name", "required", "type")]
     args += [f"{k}={f[k]!r}" for k in ("min_length", "max_length", "pattern", "schema") if f[k] is not None]
+    args += [f"deprecated={f['deprecated']!r}"] if f.get("deprecated") else []
     return f"FieldRule({', '.join(args)})"
 
 
@@ -226,15 +236,49 @@ def _run(*args: str | Path) -> None:
         raise SystemExit(f"{' '.join(map(str, args))} failed:\n{result.stdout}{result.stderr}")
 
 
-def generate_into(workdir: Path) -> Path:
+def deprecation_message(what: str, raw: dict[str, Any]) -> str:
+    """The warning for a deprecated operation or field: the spec's ``x-dingtalk-deprecation`` says what instead."""
+    reason = raw.get("x-dingtalk-deprecation")
+    return f"{what} is deprecated" + (f": {reason}" if reason else " (openapi.yaml marks it so)")
+
+
+def spec_for_generator(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """A copy of the spec whose deprecated operations and fields say so first in their descriptions.
+
+    None when nothing is deprecated: openapi-python-client then reads openapi.yaml itself.
+    """
+    copy: dict[str, Any] = json.loads(json.dumps(spec))
+    marked = False
+    for item in copy["paths"].values():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if op and op.get("deprecated"):
+                note = DEPRECATED_MARK + deprecation_message(op["operationId"], op)
+                op["description"] = f"{note}\n\n{op.get('description', '')}".rstrip()
+                marked = True
+    for name, schema in copy["components"]["schemas"].items():
+        for prop, sub in schema.get("properties", {}).items():
+            if sub.get("deprecated"):
+                note = DEPRECATED_MARK + deprecation_message(f"{name}.{prop}", sub)
+                sub["description"] = f"{note}\n\n{sub.get('description', '')}".rstrip()
+                marked = True
+    return copy if marked else None
+
+
+def generate_into(workdir: Path, spec_path: Path = SPEC) -> Path:
     """Generate the package below ``workdir``; returns the package's folder."""
     package_dir = workdir / PACKAGE
     bindir = Path(sys.executable).parent
+    spec = load_spec(spec_path)
+    marked = spec_for_generator(spec)
+    if marked is not None:
+        spec_path = workdir / "openapi.for-generator.json"
+        spec_path.write_text(json.dumps(marked, ensure_ascii=False, indent=1), encoding="utf-8")
     _run(
         bindir / "openapi-python-client",
         "generate",
         "--path",
-        SPEC,
+        spec_path,
         "--config",
         CONFIG,
         "--custom-template-path",
@@ -245,7 +289,7 @@ def generate_into(workdir: Path) -> Path:
         package_dir,
         "--overwrite",
     )
-    render_package_templates(package_dir, build_context(load_spec()))
+    render_package_templates(package_dir, build_context(spec))
     ruff_config = ROOT / "pyproject.toml"
     _run(sys.executable, "-m", "ruff", "check", "--config", ruff_config, "--fix-only", "--quiet", package_dir)
     _run(sys.executable, "-m", "ruff", "format", "--config", ruff_config, "--quiet", package_dir)
@@ -260,10 +304,10 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def check(target: Path = TARGET) -> int:
+def check(target: Path = TARGET, spec: Path = SPEC) -> int:
     """0 when ``target`` holds what the spec produces; else print a diff and return 1."""
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = _tree(generate_into(Path(tmp)))
+        fresh = _tree(generate_into(Path(tmp), spec))
     current = _tree(target / PACKAGE) if (target / PACKAGE).is_dir() else {}
     diff: list[str] = []
     for name in sorted(fresh.keys() | current.keys()):
@@ -279,9 +323,9 @@ def check(target: Path = TARGET) -> int:
     return 0
 
 
-def generate(target: Path = TARGET) -> None:
+def generate(target: Path = TARGET, spec: Path = SPEC) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        package_dir = generate_into(Path(tmp))
+        package_dir = generate_into(Path(tmp), spec)
         target.mkdir(exist_ok=True)
         shutil.rmtree(target / PACKAGE, ignore_errors=True)
         shutil.copytree(package_dir, target / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
@@ -291,10 +335,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail with a diff when generated/ is out of date")
     parser.add_argument("--target", type=Path, default=TARGET, help="the folder that holds the package")
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI file to read")
     args = parser.parse_args()
     if args.check:
-        return check(args.target)
-    generate(args.target)
+        return check(args.target, args.spec)
+    generate(args.target, args.spec)
     return 0
 
 

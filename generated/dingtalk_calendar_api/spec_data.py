@@ -39,6 +39,8 @@ class FieldRule(NamedTuple):
     """A regular expression the value must contain a match of (JSON Schema's ``pattern``)."""
     schema: str | None = None
     """For an object field, the name of its schema in ``SCHEMAS``."""
+    deprecated: str | None = None
+    """The warning sending the field gives, when the spec marks it ``deprecated: true``."""
 
 
 class SchemaRules(NamedTuple):
@@ -66,6 +68,8 @@ class Operation(NamedTuple):
     path_parameters: tuple[FieldRule, ...]
     body_schema: str | None
     errors: tuple[DocumentedError, ...]
+    deprecated: str | None = None
+    """The warning calling the operation gives, when the spec marks it ``deprecated: true``."""
 
 
 ACCESS_TOKEN_HEADER: Final = "x-acs-dingtalk-access-token"

@@ -9,7 +9,7 @@ import httpx
 
 import dingtalk_calendar_api
 
-from . import _calls, _raw
+from . import _calls, _deprecation, _raw
 from ._auth import DingTalkAuth
 from ._base_client import BaseClient
 from ._errors import DingTalkError, error_from_response
@@ -278,6 +278,7 @@ class AsyncCalendarClient(BaseClient):
 
     async def _run(self, call: "_calls.Call[T]") -> T:
         kwargs = call.request_kwargs
+        _deprecation.warn_if_deprecated(call.operation, kwargs.get("json"), stacklevel=3)
         request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
         async with self._overlays.acall(request):
             await self._overlays.arequest(request)
