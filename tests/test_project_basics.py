@@ -1,10 +1,12 @@
 """What every published package has: a licence that matches its metadata, a version users can read,
 a changelog for that version, install instructions that work, and a lean ``make demo``."""
 
+import copy
 import importlib.metadata
 import os
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -104,3 +106,32 @@ def test_make_demo_a_second_time_installs_nothing(tmp_path: Path) -> None:
 def test_what_the_readme_names_is_exported(name: str) -> None:
     assert f"{name}" in README
     assert hasattr(dingtalk_calendar, name)
+
+
+def test_the_changelogs_spec_changes_are_what_openapi_yaml_gives() -> None:
+    done = subprocess.run(
+        [sys.executable, "generator/changelog.py", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_changelog_derives_what_a_spec_change_means_for_users() -> None:
+    from generator.changelog import changes, summary
+    from generator.generate import load_spec
+
+    spec = load_spec()
+    before = summary(spec)
+    changed = copy.deepcopy(spec)
+    paths = changed["paths"]
+    get_path = next(p for p, item in paths.items() if item.get("get", {}).get("operationId") == "getSubscribedCalendar")
+    paths[get_path]["get"]["deprecated"] = True
+    paths["/v1.0/calendar/users/{userId}/somethingNew"] = {
+        "post": {**copy.deepcopy(paths[get_path]["get"]), "operationId": "makeSomethingNew", "deprecated": False}
+    }
+    schema = changed["components"]["schemas"]["CreateSubscribedCalendarRequest"]["properties"]["name"]
+    schema["maxLength"] = 256
+    lines = changes(before, summary(changed))
+    assert "New operation `makeSomethingNew` (`POST /v1.0/calendar/users/{userId}/somethingNew`)." in lines
+    assert any(line.startswith("`getSubscribedCalendar` is deprecated: calling it warns") for line in lines)
+    assert "`CreateSubscribedCalendarRequest.name`: max length 128 → 256." in lines
+    assert changes(before, before) == ["No change to the operations, errors or field rules."]
