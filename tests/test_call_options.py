@@ -20,6 +20,7 @@ from dingtalk_calendar import (
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 from dingtalk_calendar_emulator import Emulator
 from tests.client_support import TOKEN, Blocking, both, open_client, recorded_client
+from tests.recording_server import recording_server
 
 
 def with_options(client: Any, **options: Any) -> Any:
@@ -174,3 +175,25 @@ def test_request_with_an_empty_answer_gives_none(kind: str) -> None:
     assert result.body is None
     assert result.operation is None
     assert result.status_code == 200
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_the_cli_sends_the_headers_it_is_given_with_every_call(capsys: pytest.CaptureFixture[str]) -> None:
+    from dingtalk_calendar.cli import main
+
+    with recording_server() as server:
+        environ = {"DINGTALK_BASE_URL": server.url, "DINGTALK_ACCESS_TOKEN": TOKEN}
+        argv = ["--header", "x-team: acme", "--quiet", "subscribe", "bob", "cal-1", "--header", "x-job:nightly"]
+        assert main(argv, environ=environ) == 0
+        assert main(["--header", f"{ACCESS_TOKEN_HEADER}:stolen", "get", "alice", "cal-1"], environ=environ) == 2
+        assert main(["--header", "no-colon", "get", "alice", "cal-1"], environ=environ) == 2
+    (received,) = server.received
+    assert received.headers["x-team"] == "acme"
+    assert received.headers["x-job"] == "nightly"
+    assert received.headers[ACCESS_TOKEN_HEADER] == TOKEN
+    err = capsys.readouterr().err
+    assert f"may not set {ACCESS_TOKEN_HEADER}" in err
+    assert "invalid NAME:VALUE header value: 'no-colon'" in err
+    assert "stolen" not in err

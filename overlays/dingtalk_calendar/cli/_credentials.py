@@ -68,6 +68,9 @@ def client_settings(args: Namespace, environ: Mapping[str, str]) -> dict[str, An
         settings["timeout"] = args.timeout
     if args.max_retries is not None:
         settings["max_retries"] = args.max_retries
+    headers = [*(getattr(args, "headers", None) or ()), *(getattr(args, "headers_after_command", None) or ())]
+    if headers:
+        settings["default_headers"] = dict(headers)
     return settings
 
 

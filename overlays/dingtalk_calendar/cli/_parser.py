@@ -76,10 +76,18 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def header_pair(text: str) -> tuple[str, str]:
+    name, colon, value = text.partition(":")
+    if not colon or not name.strip():
+        raise ValueError(text)
+    return name.strip(), value.strip()
+
+
 # argparse names the type in its message ("invalid positive_float value: '0'").
 positive_float.__name__ = "positive number"
 positive_int.__name__ = "positive integer"
 non_negative_int.__name__ = "non-negative integer"
+header_pair.__name__ = "NAME:VALUE header"
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, on_subcommand: bool) -> None:
@@ -125,6 +133,16 @@ def _add_global_options(parser: argparse.ArgumentParser, *, on_subcommand: bool)
         "retries of a failed or throttled request (env DINGTALK_MAX_RETRIES)",
         metavar="N",
         type=non_negative_int,
+    )
+    add(
+        connection,
+        "--header",
+        "an HTTP header sent with every call, as NAME:VALUE (repeat as needed; never the token's)",
+        # Its own list after the command: argparse would otherwise replace the headers given before it.
+        dest="headers_after_command" if on_subcommand else "headers",
+        metavar="NAME:VALUE",
+        action="append",
+        type=header_pair,
     )
     credentials = group("credentials", "Each overrides its DINGTALK_* variable. Never printed, not even in errors.")
     for flag in CREDENTIAL_FLAGS:
