@@ -56,6 +56,8 @@ def test_the_deprecated_operations_functions_are_decorated_and_no_others(generat
     spec_data = (generated / "dingtalk_calendar_api" / "spec_data.py").read_text(encoding="utf-8")
     assert f"deprecated={message!r}" in spec_data.replace('"', "'")
     assert "deprecated='description is deprecated (openapi.yaml marks it so)'" in spec_data.replace('"', "'")
+    model = (generated / "dingtalk_calendar_api" / "models" / "create_subscribed_calendar_request.py").read_text()
+    assert "Deprecated: CreateSubscribedCalendarRequest.description is deprecated" in model  # its docstring
 
 
 SCRIPT = """

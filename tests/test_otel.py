@@ -7,13 +7,14 @@ assertion reads as what a trace viewer would show.
 
 from collections.abc import Iterator, Sequence
 
+import httpx
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from dingtalk_calendar import OpenTelemetryOverlay, RateLimitError, Scope
+from dingtalk_calendar import InvalidParameterError, OpenTelemetryOverlay, RateLimitError, Scope
 from dingtalk_calendar_api.spec_data import OPERATIONS
 from dingtalk_calendar_emulator import Emulator
 from tests.client_support import TOKEN, both, open_client, recorded_client
@@ -167,3 +168,24 @@ def test_a_raw_request_to_a_path_the_spec_does_not_know_is_named_by_its_method(
     assert tree([span]) == "GET [CLIENT] http.request.method=GET http.response.status_code=200"
     assert "traceparent" not in server.received[0].headers
     assert "alice" not in repr(span.attributes)
+
+
+@both
+def test_spans_are_the_same_on_a_transport_of_the_callers_own(
+    kind: str, dingtalk_emulator: Emulator, provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    # httpx's own transports, not the SDK's default: the spans come from the SDK's hooks, not the transport's.
+    transport = httpx.HTTPTransport() if kind == "sync" else httpx.AsyncHTTPTransport()
+    overlay = OpenTelemetryOverlay(tracer_provider=provider)
+    with open_client(kind, dingtalk_emulator, overlays=[overlay], transport=transport) as client:
+        dingtalk_emulator.faults.next("503", count=1, operation="getSubscribedCalendar")
+        with pytest.raises(InvalidParameterError):  # 503, then DingTalk's answer to an unknown calendar
+            client.get("alice", "any-calendar-id")
+    (span,) = exporter.get_finished_spans()
+    attributes = span.attributes or {}
+    assert attributes["http.request.resend_count"] == 1
+    assert [event.name for event in span.events] == ["dingtalk.token_request", "dingtalk.retry"]
+    assert span.events[1].attributes is not None
+    assert span.events[1].attributes["http.response.status_code"] == 503
+    # DingTalk's message quotes the calendar id back ("calendar not found: ..."): no message in a span.
+    assert "any-calendar-id" not in repr(attributes) + repr(span.status.description)
