@@ -232,7 +232,7 @@ class Overlays:
     def acall(self, request: httpx.Request) -> AbstractAsyncContextManager[None]:
         """The async twin of :meth:`call`: ``async with overlays.acall(request): ...``."""
         if not (self.per_attempt or self._on_call_end):
-            return _NoAsyncScope()
+            return _NO_ASYNC_SCOPE
         return self._acall_scope(request)
 
     @asynccontextmanager
@@ -428,6 +428,9 @@ class _NoAsyncScope(AbstractAsyncContextManager[None]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         return None
+
+
+_NO_ASYNC_SCOPE = _NoAsyncScope()  # no state: one serves every call, however concurrent
 
 
 def _sync_only(result: object, overlay: Overlay, hook: str) -> None:
