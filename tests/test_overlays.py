@@ -190,3 +190,23 @@ def test_without_per_attempt_hooks_the_transport_is_not_wrapped(dingtalk_emulato
         retrying = client._http._transport
         assert isinstance(retrying, RetryTransport)
         assert retrying.transport is transport
+
+
+def test_on_call_end_runs_when_a_call_is_cancelled(dingtalk_emulator: Emulator) -> None:
+    class CancelsItsOwnCall(AttemptLog):
+        async def on_attempt(self, attempt: Attempt) -> None:  # type: ignore[override]
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()  # as asyncio.timeout() or a shutting-down server would
+            await asyncio.sleep(0)
+
+    log = CancelsItsOwnCall()
+
+    async def scenario() -> None:
+        emu = dingtalk_emulator
+        async with AsyncCalendarClient(credentials(emu), base_url=emu.url, overlays=[log]) as client:
+            with pytest.raises(asyncio.CancelledError):
+                await client.get("alice", "any")
+
+    asyncio.run(scenario())
+    assert log.calls_ended == ["CancelledError"]

@@ -278,7 +278,8 @@ class CalendarClient(BaseClient):
 
     def _run(self, call: "_calls.Call[T]") -> T:
         kwargs = call.request_kwargs
-        _deprecation.warn_if_deprecated(call.operation, kwargs.get("json"), stacklevel=3)
+        if call.operation in _deprecation.WATCHED:
+            _deprecation.warn(call.operation, kwargs.get("json"), stacklevel=3)
         request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
         with self._overlays.call(request):
             self._overlays.request(request)

@@ -29,10 +29,9 @@ def _deprecated_fields(operation: str) -> tuple[tuple[tuple[str, ...], str], ...
     return tuple(_fields(schema, ())) if schema is not None else ()
 
 
-# Read once: a call of an operation nothing deprecates costs one dict lookup.
-_ANYTHING_DEPRECATED = frozenset(
-    name for name, operation in OPERATIONS.items() if operation.deprecated or _deprecated_fields(name)
-)
+# Read once. The clients test ``operation in WATCHED`` before calling ``warn``: a call of an
+# operation nothing deprecates costs one set lookup.
+WATCHED = frozenset(name for name, operation in OPERATIONS.items() if operation.deprecated or _deprecated_fields(name))
 
 
 def _present(body: Any, path: tuple[str, ...]) -> bool:
@@ -43,10 +42,8 @@ def _present(body: Any, path: tuple[str, ...]) -> bool:
     return True
 
 
-def warn_if_deprecated(operation: str | None, body: object, *, stacklevel: int) -> None:
-    """Warn when ``operation``, or a field of ``body`` (the JSON sent), is deprecated in the spec."""
-    if operation not in _ANYTHING_DEPRECATED:
-        return
+def warn(operation: str, body: object, *, stacklevel: int) -> None:
+    """Warn when ``operation`` (one of ``WATCHED``), or a field of ``body`` (the JSON sent), is deprecated."""
     message = OPERATIONS[operation].deprecated
     if message:
         warnings.warn(message, DeprecationWarning, stacklevel=stacklevel + 1)

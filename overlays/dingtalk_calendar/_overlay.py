@@ -157,6 +157,7 @@ class Overlays:
         "_on_error",
         "_on_request",
         "_on_response",
+        "_scoped",
         "items",
         "per_attempt",
     )
@@ -172,6 +173,7 @@ class Overlays:
         self._on_call_end = _overriding(self.items, "on_call_end")
         self.per_attempt = bool(self._on_attempt or self._on_attempt_end)
         """Whether the client must wrap its transport so that the per-attempt hooks run."""
+        self._scoped = self.per_attempt or bool(self._on_call_end)
 
     def get(self, kind: type[_O]) -> _O:
         overlay = self._by_type.get(kind)
@@ -196,7 +198,7 @@ class Overlays:
 
     def call(self, request: httpx.Request) -> AbstractContextManager[None]:
         """The scope of one call: ``with overlays.call(request): ...`` around everything the call does."""
-        if not (self.per_attempt or self._on_call_end):
+        if not self._scoped:
             return _NO_SCOPE
         return self._call_scope(request)
 
@@ -231,7 +233,7 @@ class Overlays:
 
     def acall(self, request: httpx.Request) -> AbstractAsyncContextManager[None]:
         """The async twin of :meth:`call`: ``async with overlays.acall(request): ...``."""
-        if not (self.per_attempt or self._on_call_end):
+        if not self._scoped:
             return _NO_ASYNC_SCOPE
         return self._acall_scope(request)
 
