@@ -201,4 +201,5 @@ def test_the_table_of_contents_lists_every_section_in_order() -> None:
     assert contents, "the README has no '## Contents' section"
     entries = re.findall(r"^- \[(.+?)\]\(#(.+?)\)$", contents.group(1), re.M)
     expected = [(title, _anchor(title)) for title in _sections()]
-    assert entries == expected, "the README's Contents differ from its ## sections; make them the same"
+    wanted = "\n".join(f"- [{title}](#{anchor})" for title, anchor in expected)
+    assert entries == expected, f"the README's Contents differ from its ## sections; it should read:\n\n{wanted}"
