@@ -164,6 +164,9 @@ def test_request_refuses_a_path_that_would_leave_the_base_url(kind: str, path: s
         assert refused.value.field == "path"
         with pytest.raises(ValidationError):
             client.request("BREW", "/v1.0/coffee")
+        with pytest.raises(ValidationError) as refused:
+            client.request("POST", "/v2.0/things", json={"when": object()})
+        assert refused.value.field == "json"
     assert server.received == []
 
 

@@ -90,6 +90,10 @@ def call(method: str, path: str, *, json: object, options: Mapping[str, Any]) ->
         check_body(operation, json, {})  # the spec's limits, on the very JSON that would be sent
     kwargs: dict[str, Any] = {"method": method, "url": path, **options}
     if json is not None:
+        try:
+            jsonlib.dumps(json)  # refused here, as a ValidationError, rather than by httpx as a TypeError
+        except (TypeError, ValueError) as error:
+            raise ValidationError("json", f"cannot be sent as JSON: {error}", operation=operation) from None
         kwargs["json"] = json
     kwargs["extensions"] = {**kwargs.get("extensions", {}), **({OPERATION_EXTENSION: operation} if operation else {})}
     if not kwargs["extensions"]:
