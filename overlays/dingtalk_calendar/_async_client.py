@@ -22,6 +22,7 @@ from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
+from ._transports import CookielessAsyncClient, SharedTransport, async_transport
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -64,11 +65,9 @@ class AsyncCalendarClient(BaseClient):
             overlays=overlays,
         )
         if transport is None:
-            # Imported here: a sync application never loads asyncio through this package.
-            from ._async_transport import AsyncKeepAliveTransport
-
-            transport = AsyncKeepAliveTransport(limits=limits, verify=verify)
-        retrying = AsyncRetryTransport(transport, policy=self._defaults.retry)
+            transport = async_transport(limits=limits, verify=verify)
+        self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
+        retrying = AsyncRetryTransport(self._transport, policy=self._defaults.retry)
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,
@@ -79,7 +78,7 @@ class AsyncCalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        self._http = httpx.AsyncClient(
+        self._http = CookielessAsyncClient(
             base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
         )
         self._api.set_async_httpx_client(self._http)

@@ -22,6 +22,7 @@ from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
+from ._transports import CookielessClient, SharedTransport, sync_transport
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -63,8 +64,10 @@ class CalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
-        transport = transport or httpx.HTTPTransport(limits=limits, verify=verify)
-        retrying = RetryTransport(transport, policy=self._defaults.retry)
+        if transport is None:
+            transport = sync_transport(limits=limits, verify=verify)
+        self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
+        retrying = RetryTransport(self._transport, policy=self._defaults.retry)
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,
@@ -75,7 +78,7 @@ class CalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        self._http = httpx.Client(
+        self._http = CookielessClient(
             base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
         )
         self._api.set_httpx_client(self._http)
