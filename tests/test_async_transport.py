@@ -281,7 +281,7 @@ async def test_an_unsupported_scheme() -> None:
 
 
 async def test_read_timeout_and_a_create_is_not_repeated() -> None:
-    arrived, release, script = unanswered()
+    _, release, script = unanswered()
     timeout = httpx.Timeout(5.0, read=0.1)
     async with scripted_server(script) as server, client(server.url, timeout=timeout, retry_policy=QUICK_RETRIES) as c:
         with pytest.raises(APITimeoutError, match="not retried") as caught:
