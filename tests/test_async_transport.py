@@ -370,16 +370,31 @@ async def test_a_cancelled_call_frees_its_slot_and_its_connection() -> None:
 
 
 def test_one_client_serves_successive_event_loops() -> None:
-    async def serve_and_call(c: AsyncCalendarClient) -> str:
-        async with scripted_server(named_after_target) as server:
-            c.base_url = server.url  # a new port each time
-            c._url_prefix = server.url
-            return (await c.get("alice", "cal-1")).name
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen()
+    url = f"http://127.0.0.1:{listening.getsockname()[1]}"
+    c = client(url)
 
-    c = client("http://127.0.0.1:9")
-    assert asyncio.run(serve_and_call(c)) == "cal-1"
-    assert asyncio.run(serve_and_call(c)) == "cal-1"
-    asyncio.run(c.aclose())
+    async def serve_and_call(name: str) -> str:
+        server = await asyncio.start_server(_answer_once, sock=listening.dup())  # each loop's own
+        try:
+            return (await c.get("alice", name)).name
+        finally:
+            server.close()
+
+    with listening:
+        assert asyncio.run(serve_and_call("first loop")) == "first loop"
+        assert asyncio.run(serve_and_call("second loop")) == "second loop"
+        asyncio.run(c.aclose())
+
+
+async def _answer_once(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    head = await reader.readuntil(b"\r\n\r\n")
+    name = head.split(b" ")[1].rsplit(b"/", 1)[-1].decode().replace("%20", " ")
+    writer.write(response(body=calendar(name)))
+    await writer.drain()
+    writer.close()
 
 
 async def test_aclose_closes_idle_connections() -> None:

@@ -21,7 +21,7 @@ converted by ``httpx_aiohttp.AiohttpTransport``; this layer closes what it leave
 import asyncio
 import contextlib
 import ssl
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any, Final
 
 import aiohttp
@@ -276,22 +276,36 @@ class _ResponseBody(httpx.AsyncByteStream):
                 pool.release()
 
 
-@contextlib.contextmanager
-def _translated(request: httpx.Request) -> Iterator[None]:
-    """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase."""
-    try:
-        yield
-    except _WriteTimedOut as error:
-        raise httpx.WriteTimeout("the request was not sent within the write timeout", request=request) from error
-    except httpx.TransportError as error:
-        cause = error.__cause__
-        if not isinstance(cause, aiohttp.ClientError | TimeoutError):
+class _translated:  # used as a function: ``with _translated(request):``
+    """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase.
+
+    A class, not ``contextlib.contextmanager``: it is entered three times a call.
+    """
+
+    __slots__ = ("request",)
+
+    def __init__(self, request: httpx.Request) -> None:
+        self.request = request
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
+        if error is None:
+            return None
+        request = self.request
+        if isinstance(error, _WriteTimedOut):
+            raise httpx.WriteTimeout("the request was not sent within the write timeout", request=request) from error
+        if isinstance(error, httpx.TransportError):
+            cause = error.__cause__
+            if isinstance(cause, aiohttp.ClientError | TimeoutError):
+                raise _httpx_error(cause, request) from cause
             if error._request is None:  # httpx-aiohttp raises without one
                 error.request = request
-            raise
-        raise _httpx_error(cause, request) from cause
-    except (aiohttp.ClientError, TimeoutError) as error:
-        raise _httpx_error(error, request) from error
+            return None
+        if isinstance(error, aiohttp.ClientError | TimeoutError):
+            raise _httpx_error(error, request) from error
+        return None
 
 
 def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.TransportError:

@@ -22,7 +22,7 @@ from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
-from ._transports import CookielessClient, SharedTransport, sync_transport
+from ._transports import CookielessClient, SharedTransport, call_url, sync_transport
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -82,9 +82,8 @@ class CalendarClient(BaseClient):
             base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
         )
         self._api.set_httpx_client(self._http)
-        # httpx parses a relative URL and merges it with base_url again on every request; the
-        # normalised base joined to the path once per call gives the same URL for half the work.
-        self._url_prefix = str(self._http.base_url).rstrip("/")
+        # httpx would parse each call's URL string again; call_url joins the parsed base instead.
+        self._base_url = self._http.base_url
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Self:
@@ -226,7 +225,7 @@ class CalendarClient(BaseClient):
 
     def _run(self, call: "_calls.Call[T]") -> T:
         kwargs = call.request_kwargs
-        request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
+        request = self._http.build_request(**{**kwargs, "url": call_url(self._base_url, kwargs["url"])})
         self._overlays.request(request)
         try:
             response = self._http.send(request)

@@ -10,6 +10,7 @@
 - Per call: the httpx clients skip cookies (DingTalk sets none the SDK would send back).
 """
 
+import re
 import ssl
 import threading
 from collections.abc import Mapping
@@ -147,6 +148,32 @@ class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if self._last():
             assert isinstance(self.transport, httpx.AsyncBaseTransport)
             await self.transport.aclose()
+
+
+# -- URLs -------------------------------------------------------------------------------
+
+# What a generated operation's path is made of: already percent-encoded, ASCII, nothing that
+# httpx's parser would change (no spaces, no fragment, no dot segments: ``path_segment``
+# encodes those).
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9\-_~!$&'()*+,;=:@%/.]*$")
+_PLAIN_QUERY = re.compile(r"^[A-Za-z0-9\-_~!$&'()*+,;=:@%/?.]*$")
+
+
+def call_url(base: httpx.URL, path: str) -> httpx.URL:
+    """``base`` joined with an operation's encoded ``path`` (and query), without parsing it again.
+
+    httpx parses a URL string on every request (~30 µs, most of building a request); the
+    base was parsed once, and a generated path needs no parsing. Anything unexpected goes
+    through httpx's parser as before.
+    """
+    target, _, query = path.partition("?")
+    reference = getattr(base, "_uri_reference", None)
+    plain = _PLAIN_PATH.match(target) and _PLAIN_QUERY.match(query) and "/." not in target
+    if reference is None or not plain:
+        return httpx.URL(str(base).rstrip("/") + path)
+    joined = httpx.URL.__new__(httpx.URL)
+    joined._uri_reference = reference._replace(path=reference.path.rstrip("/") + target, query=query or None)
+    return joined
 
 
 # -- the httpx clients --------------------------------------------------------------------
