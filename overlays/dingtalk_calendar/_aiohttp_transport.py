@@ -35,6 +35,7 @@ from ._transports import tls_context
 # only past 64 KiB), so it needs no write watch.
 _UNWATCHED_BODY: Final = 64 * 1024
 _CHUNK: Final = 64 * 1024
+_READ_AT_ONCE: Final = 1024 * 1024
 
 
 class _Connector(aiohttp.TCPConnector):
@@ -159,6 +160,10 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         await pool.acquire(timeouts.get("pool"), request)
         try:
             response = await self._send(pool.converter(self, proxy), request, timeouts.get("write"))
+            if _read_at_once(response):
+                await _read_whole(response, request)
+                pool.release()
+                return response
         except BaseException:
             pool.release()
             raise
@@ -199,6 +204,34 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
                     raise
         finally:
             watched.deadline = None  # an early answer may come while aiohttp still writes the body
+
+
+def _read_at_once(response: httpx.Response) -> bool:
+    """A body of a known, small length (every DingTalk answer) is read before the response is handed back.
+
+    Its connection is then free at once, a failure while reading it is the transport's
+    (typed and retried like any other), and httpx has no stream to walk through.
+    """
+    length = response.headers.get("content-length")
+    return length is not None and length.isdigit() and int(length) <= _READ_AT_ONCE
+
+
+async def _read_whole(response: httpx.Response, request: httpx.Request) -> None:
+    stream = response.stream
+    upstream = getattr(stream, "_aiohttp_response", None)  # httpx-aiohttp's AiohttpResponseStream
+    with _translated(request):
+        try:
+            body = await upstream.read() if isinstance(upstream, aiohttp.ClientResponse) else await _joined(stream)
+        finally:
+            if isinstance(stream, httpx.AsyncByteStream):
+                await stream.aclose()
+    response.stream = httpx.ByteStream(body)
+    response.read()  # decoded as usual (gzip and the like), from the bytes already here
+
+
+async def _joined(stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> bytes:
+    assert isinstance(stream, httpx.AsyncByteStream)
+    return b"".join([chunk async for chunk in stream])
 
 
 class _WriteTimedOut(Exception):
