@@ -160,8 +160,9 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         await pool.acquire(timeouts.get("pool"), request)
         try:
             response = await self._send(pool.converter(self, proxy), request, timeouts.get("write"))
-            if _read_at_once(response):
-                await _read_whole(response, request)
+            upstream = getattr(response.stream, "_aiohttp_response", None)  # httpx-aiohttp's stream
+            if isinstance(upstream, aiohttp.ClientResponse) and _read_at_once(upstream):
+                await _read_whole(response, upstream, request)
                 pool.release()
                 return response
         except BaseException:
@@ -206,32 +207,27 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
             watched.deadline = None  # an early answer may come while aiohttp still writes the body
 
 
-def _read_at_once(response: httpx.Response) -> bool:
+def _read_at_once(upstream: aiohttp.ClientResponse) -> bool:
     """A body of a known, small length (every DingTalk answer) is read before the response is handed back.
 
     Its connection is then free at once, a failure while reading it is the transport's
     (typed and retried like any other), and httpx has no stream to walk through.
     """
-    length = response.headers.get("content-length")
-    return length is not None and length.isdigit() and int(length) <= _READ_AT_ONCE
+    length = upstream.content_length
+    return length is not None and length <= _READ_AT_ONCE
 
 
-async def _read_whole(response: httpx.Response, request: httpx.Request) -> None:
-    stream = response.stream
-    upstream = getattr(stream, "_aiohttp_response", None)  # httpx-aiohttp's AiohttpResponseStream
+async def _read_whole(response: httpx.Response, upstream: aiohttp.ClientResponse, request: httpx.Request) -> None:
     with _translated(request):
         try:
-            body = await upstream.read() if isinstance(upstream, aiohttp.ClientResponse) else await _joined(stream)
+            body = await upstream.read()
         finally:
-            if isinstance(stream, httpx.AsyncByteStream):
-                await stream.aclose()
+            upstream.release()
     response.stream = httpx.ByteStream(body)
-    response.read()  # decoded as usual (gzip and the like), from the bytes already here
-
-
-async def _joined(stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> bytes:
-    assert isinstance(stream, httpx.AsyncByteStream)
-    return b"".join([chunk async for chunk in stream])
+    if upstream.headers.get("content-encoding") is None:
+        response._content = body  # what response.read() would make of it, without its decoders
+    else:
+        response.read()  # gzip and the like, decoded as httpx decodes them
 
 
 class _WriteTimedOut(Exception):
