@@ -334,6 +334,8 @@ class _translated:  # used as a function: ``with _translated(request):``
             return None
         if isinstance(error, aiohttp.ClientError | TimeoutError):
             raise _httpx_error(error, request) from error
+        if isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
+            raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
         return None
 
 
@@ -350,6 +352,8 @@ def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.Transpor
         kind = httpx.ConnectError
     elif isinstance(error, aiohttp.NonHttpUrlClientError | aiohttp.InvalidUrlClientError):
         kind = httpx.UnsupportedProtocol
+    elif isinstance(error, aiohttp.InvalidURL):
+        kind = httpx.LocalProtocolError
     elif isinstance(error, aiohttp.ServerDisconnectedError):
         kind, message = httpx.RemoteProtocolError, "Server disconnected without sending a response."
     elif isinstance(error, aiohttp.ClientOSError):
