@@ -5,10 +5,13 @@ each request and response; aiohttp's pool does not, and is what openai-python an
 anthropic-sdk-python ship as ``DefaultAioHttpClient``. The request and response are
 converted by ``httpx_aiohttp.AiohttpTransport``; this layer closes what it leaves open:
 
-- exceptions: httpx-aiohttp turns a read timeout and a server hang-up into
-  ``ConnectTimeout`` (the retry policy would then repeat a create that DingTalk may have
-  done), lets some aiohttp errors through untranslated, and attaches no request. Here every
-  failure becomes the httpx exception of the phase it happened in.
+- exceptions: httpx-aiohttp turns a server that hung up after the request (and a connection
+  reset) into ``ConnectTimeout`` (the retry policy would then repeat a create that DingTalk
+  may have done), lets some aiohttp errors through untranslated (a refused header is a bare
+  ``ValueError``), and attaches no request. Here every failure becomes the httpx exception
+  of the phase it happened in.
+- stray bytes: aiohttp keeps bytes that arrive on an idle connection and hands them to the
+  next request as its answer; such a connection is closed instead.
 - timeouts: a pool timeout (``PoolTimeout``: requests wait here for one of
   ``limits.max_connections`` slots) and a write timeout (``WriteTimeout``: aiohttp has none),
   besides aiohttp's connect and read timeouts.
