@@ -1,4 +1,5 @@
-"""The async client: the same surface as :class:`CalendarClient`, every method awaitable."""
+# unasync: the source of _client.py (generator/unasync.py); run `make generate` after editing.
+"""The AsyncCalendarClient: the five operations with keyword arguments, typed results and typed errors."""
 
 import os
 import ssl
@@ -22,7 +23,8 @@ from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
-from ._transports import CookielessAsyncClient, SharedTransport, async_transport, call_url
+from ._transport_defaults import default_async_transport
+from ._transports import AsyncCookielessClient, SharedTransport, call_url
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -32,11 +34,11 @@ T = TypeVar("T")
 
 
 class AsyncCalendarClient(BaseClient):
-    """DingTalk's subscribed calendars, async. One connection pool for the client's life.
+    """DingTalk's subscribed calendars. One connection pool for the client's life.
 
     ``credentials`` is a token provider (``InternalAppCredentials``,
     ``EnterpriseAppCredentials``, ``UserCredentials``) or a fixed access token string.
-    Use it as an async context manager, or await :meth:`aclose`.
+    Use it as a context manager (``async with``), or close it: ``await client.aclose()``.
     """
 
     def __init__(
@@ -65,7 +67,7 @@ class AsyncCalendarClient(BaseClient):
             overlays=overlays,
         )
         if transport is None:
-            transport = async_transport(limits=limits, verify=verify)
+            transport = default_async_transport(limits=limits, verify=verify)
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
         retrying = AsyncRetryTransport(self._transport, policy=self._defaults.retry)
         self.tokens = TokenManager(
@@ -78,7 +80,7 @@ class AsyncCalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        self._http = CookielessAsyncClient(
+        self._http = AsyncCookielessClient(
             base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
         )
         self._api.set_async_httpx_client(self._http)

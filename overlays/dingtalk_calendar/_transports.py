@@ -200,7 +200,7 @@ class CookielessClient(httpx.Client):
         pass
 
 
-class CookielessAsyncClient(httpx.AsyncClient):
+class AsyncCookielessClient(httpx.AsyncClient):
     """``httpx.AsyncClient`` without its per-call cookie handling."""
 
     _no_cookies = _NoCookies()
