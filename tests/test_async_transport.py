@@ -446,3 +446,11 @@ async def test_a_streamed_request_body_arrives_whole() -> None:
     async with scripted_server() as server, httpx.AsyncClient(transport=AsyncAiohttpTransport()) as http:
         await http.post(f"{server.url}/streamed", content=pieces())
     assert server.received == [Received("POST", "/streamed", b"one,two")]
+
+
+async def test_any_httpx_transport_still_serves_the_client() -> None:
+    async with (
+        scripted_server(named_after_target) as server,
+        client(server.url, transport=httpx.AsyncHTTPTransport()) as on_httpcore,
+    ):
+        assert (await on_httpcore.get("alice", "cal-1")).name == "cal-1"
