@@ -189,7 +189,7 @@ def test_without_per_attempt_hooks_the_transport_is_not_wrapped(dingtalk_emulato
     with CalendarClient("token", base_url=dingtalk_emulator.url, transport=transport, overlays=[Overlay()]) as client:
         retrying = client._http._transport
         assert isinstance(retrying, RetryTransport)
-        assert retrying.transport is transport
+        assert retrying.transport is client._transport  # the shared pool itself, no hooks between
 
 
 def test_on_call_end_runs_when_a_call_is_cancelled(dingtalk_emulator: Emulator) -> None:

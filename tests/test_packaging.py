@@ -1,6 +1,6 @@
-"""`pip install .` gives one distribution with the three packages, typed, needing only httpx and attrs
-(and h11, which httpx already brings and the async transport uses directly, and typing-extensions,
-which httpx's anyio brings)."""
+"""`pip install .` gives one distribution with the three packages, typed, needing only httpx, attrs and,
+for the async client's transport, httpx-aiohttp and aiohttp (h11 is httpx's business, not ours), and
+typing-extensions for @deprecated (httpx's anyio brings it already)."""
 
 import email
 import os
@@ -38,14 +38,14 @@ def test_the_wheel_carries_the_three_packages_typed(wheel: Path) -> None:
     assert not any(name.startswith(("tests/", "generator/", "bench/")) for name in names)
 
 
-def test_runtime_dependencies_are_httpx_attrs_h11_and_typing_extensions_only(wheel: Path) -> None:
+def test_runtime_dependencies_are_httpx_attrs_aiohttp_and_typing_extensions_only(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         metadata_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         metadata = email.message_from_bytes(archive.read(metadata_name))
     requirements = metadata.get_all("Requires-Dist") or []
     unconditional = sorted(r.split(">")[0].split("<")[0].strip() for r in requirements if "extra ==" not in r)
     # typing-extensions: @deprecated on what the spec deprecates (httpx's anyio needs it already).
-    assert unconditional == ["attrs", "h11", "httpx", "typing-extensions"]
+    assert unconditional == ["aiohttp", "attrs", "httpx", "httpx-aiohttp", "typing-extensions"]
     assert {"emulator", "redis", "otel"} <= set(metadata.get_all("Provides-Extra") or [])
     assert metadata["Requires-Python"] == ">=3.11"
 
