@@ -203,9 +203,11 @@ def test_the_cli_sends_the_headers_it_is_given_with_every_call(capsys: pytest.Ca
 
 
 def test_a_tenants_client_made_with_credentials_keeps_the_default_headers() -> None:
-    with recorded_client("sync", default_headers={"x-team": "acme"}) as (client, server):
-        with client.with_credentials("another-tenants-token") as tenant:
-            tenant.get("alice", "cal-1")
+    with (
+        recorded_client("sync", default_headers={"x-team": "acme"}) as (client, server),
+        client.with_credentials("another-tenants-token") as tenant,
+    ):
+        tenant.get("alice", "cal-1")
     (received,) = server.received
     assert received.headers["x-team"] == "acme"
     assert received.headers[ACCESS_TOKEN_HEADER] == "another-tenants-token"
