@@ -3,7 +3,8 @@
 Every ```python block is written to a file of its own and
 
 - run in a fresh interpreter (``python block.py``), or with pytest when it defines ``test_``
-  functions (the emulator's plugin gives them their fixtures), against a fresh emulator;
+  functions (the emulator's plugin gives them their fixtures), against a fresh emulator,
+  with the repository on the import path as in a clone (so ``generator`` imports);
 - type-checked with ``mypy --strict``, alone, as a user's own module would be.
 
 The environment holds an internal app's credentials and the emulator's URL, plus whichever
@@ -95,6 +96,8 @@ def _variables(emu: Emulator, code: str) -> dict[str, str]:
         }
     )
     env.update({name: make() for name, make in extra.items() if name in named})
+    # As from a clone: the repository's own tools (``generator``) import, as with ``python -c`` there.
+    env["PYTHONPATH"] = str(README.parent)
     return env
 
 
@@ -143,7 +146,8 @@ def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
         str(README.parent / ".mypy_cache" / "readme-blocks"),
         *sorted(str(p) for p in directory.glob("readme_block_*.py")),
     ]
-    done = subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=HUNG, check=False)
+    env = {**os.environ, "MYPYPATH": str(README.parent)}  # as from a clone, like the run above
+    done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True, timeout=HUNG, check=False)
     assert done.returncode in (0, 1), f"mypy did not run: {done.stderr}"
     errors: dict[str, list[str]] = {}
     for line in done.stdout.splitlines():
