@@ -4,12 +4,14 @@ Against servers on 127.0.0.1 that record what they receive (tests/recording_serv
 act as DingTalk (the emulator), on both clients.
 """
 
+import inspect
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from dingtalk_calendar import (
+    AsyncCalendarClient,
     CalendarClient,
     InvalidParameterError,
     NotFoundError,
@@ -211,3 +213,20 @@ def test_a_tenants_client_made_with_credentials_keeps_the_default_headers() -> N
     (received,) = server.received
     assert received.headers["x-team"] == "acme"
     assert received.headers[ACCESS_TOKEN_HEADER] == "another-tenants-token"
+
+
+@pytest.mark.parametrize("client_class", [CalendarClient, AsyncCalendarClient])
+def test_every_operation_method_takes_extra_headers_and_extra_query(client_class: type) -> None:
+    """Whatever operation is added later: a method with per-call options has all of them."""
+    methods = {
+        name: inspect.signature(member).parameters
+        for name, member in inspect.getmembers(client_class, inspect.isfunction)
+        if not name.startswith("_") and "max_retries" in inspect.signature(member).parameters
+    }
+    assert {"create", "get", "update", "subscribe", "unsubscribe"} <= methods.keys()
+    lacking = {
+        name
+        for name, parameters in methods.items()
+        if name != "request" and not {"extra_headers", "extra_query"} <= parameters.keys()
+    }
+    assert not lacking, f"{client_class.__name__} methods without extra_headers/extra_query: {sorted(lacking)}"
