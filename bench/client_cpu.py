@@ -100,3 +100,58 @@ def measure_client_cpu(info: EmulatorInfo, calendar_id: str, *, concurrency: int
         cpu_us={name: median(values) for name, values in samples.items()},
         rounds_us={name: tuple(round(v, 1) for v in values) for name, values in samples.items()},
     )
+
+
+def _profile_ours(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int, top: int) -> str:
+    """cProfile's view of our client's calls, by own time: where the CPU per call goes."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+
+    async def run() -> None:
+        credentials = InternalAppCredentials(info.app_key, info.app_secret)
+        async with AsyncCalendarClient(credentials, base_url=info.url) as client:
+            call = lambda: client.subscribe(s.SUBSCRIBER, calendar_id)  # noqa: E731
+            await run_concurrently(call, concurrency=concurrency, calls=concurrency)
+            profiler.enable()
+            await run_concurrently(call, concurrency=concurrency, calls=calls)
+            profiler.disable()
+
+    asyncio.run(run())
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """This section alone, against an emulator of its own: ``python -m bench.client_cpu``."""
+    import argparse
+
+    from .callers_ours import prepare_calendar
+    from .emulator_process import EmulatorProcess
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--calls", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="cProfile our client instead of measuring")
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args(argv)
+    with EmulatorProcess(qps_limit=None) as emulator:
+        info = emulator.info
+        calendar_id = prepare_calendar(info)
+        if args.profile:
+            print(_profile_ours(info, calendar_id, args.concurrency, args.calls, args.top))
+            return
+        result = measure_client_cpu(
+            info, calendar_id, concurrency=args.concurrency, calls=args.calls, rounds=args.rounds
+        )
+    for name in CLIENTS:
+        ratio = result.cpu_us[name] / result.cpu_us["aiohttp"]
+        print(f"{name:<8} {result.cpu_us[name]:>7.0f} µs  {ratio:.2f}x  rounds {result.rounds_us[name]}")
+
+
+if __name__ == "__main__":
+    main()

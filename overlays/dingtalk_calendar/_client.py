@@ -18,14 +18,16 @@ from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
+from ._requests import build_request
 from ._retry import RetryTransport
 from ._retry_policy import RetryPolicy
+from ._send import send
 from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
 from ._transport_defaults import default_transport
-from ._transports import CookielessClient, SharedTransport, call_url
+from ._transports import CookielessClient, SharedTransport
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -81,11 +83,12 @@ class CalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        self._http = CookielessClient(
-            base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
-        )
+        # _run sends through these two itself (see _send); the httpx client serves the generated one.
+        self._retrying = retrying
+        self._auth = DingTalkAuth(self.tokens)
+        self._http = CookielessClient(base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=self._auth)
         self._api.set_httpx_client(self._http)
-        # httpx would parse each call's URL string again; call_url joins the parsed base instead.
+        # httpx would parse each call's URL string again; build_request joins the parsed base instead.
         self._base_url = self._http.base_url
 
     @classmethod
@@ -227,11 +230,10 @@ class CalendarClient(BaseClient):
     # -- plumbing ------------------------------------------------------------------------
 
     def _run(self, call: "_calls.Call[T]") -> T:
-        kwargs = call.request_kwargs
-        request = self._http.build_request(**{**kwargs, "url": call_url(self._base_url, kwargs["url"])})
+        request = build_request(self._http, self._base_url, call.request_kwargs)
         self._overlays.request(request)
         try:
-            response = self._http.send(request)
+            response = send(self._http, self._retrying, self._auth, request)
         except DingTalkError as error:  # the retry transport's connection and timeout errors
             self._overlays.error(error)
             raise

@@ -1,0 +1,55 @@
+"""One call's ``httpx.Request``, the very request ``httpx.Client.build_request`` would make, built in one pass.
+
+``build_request`` merges the client's headers, cookies and query parameters into new
+objects, then ``Request`` parses the merged headers again and adds its own (Host,
+Content-Length) in a second ``Headers`` object: ~60 µs a call, most of the SDK's own share of
+a request. The generated operations hand over a method, an encoded path, maybe a JSON body,
+headers and extensions; those are laid out here once, in httpx's order, with httpx's JSON
+encoding. Anything else (``content=``, ``params=``, cookies, ...) goes through
+``build_request`` as before. ``tests/test_requests.py`` compares both for every operation.
+"""
+
+import json
+from typing import Any, Final
+
+import httpx
+
+from ._transports import call_url
+
+_FAST_KEYS: Final = frozenset({"method", "url", "json", "headers", "extensions", "timeout"})
+_BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
+
+
+def build_request(client: httpx.Client | httpx.AsyncClient, base: httpx.URL, kwargs: dict[str, Any]) -> httpx.Request:
+    """The request for a generated operation's ``kwargs`` on ``client`` (whose parsed base URL is ``base``)."""
+    url = call_url(base, kwargs["url"])
+    if not _FAST_KEYS.issuperset(kwargs) or client.cookies or client.params:
+        return client.build_request(**{**kwargs, "url": url})
+    method: str = kwargs["method"].upper()
+    headers = client.headers.copy()
+    extra = kwargs.get("headers")
+    if extra:
+        headers.update(extra)
+    if "json" in kwargs:
+        # httpx's own encoding (httpx._content.encode_json), so the bytes are the same.
+        body = json.dumps(kwargs["json"], ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        headers.setdefault("Content-Length", str(len(body)))
+        headers.setdefault("Content-Type", "application/json")
+    else:
+        body = b""
+    # What Request._prepare puts first: the Host, and a zero length for a POST without a body.
+    auto: list[tuple[bytes, bytes]] = []
+    if "Host" not in headers and url.host:
+        auto.append((b"Host", url.netloc))
+    if method in _BODY_METHODS and "Content-Length" not in headers and "Transfer-Encoding" not in headers:
+        auto.append((b"Content-Length", b"0"))
+    if auto:
+        headers = httpx.Headers(auto + headers.raw)
+    timeout = kwargs.get("timeout", httpx.USE_CLIENT_DEFAULT)
+    extensions = dict(kwargs.get("extensions") or {})
+    if "timeout" not in extensions:
+        chosen = client.timeout if timeout is httpx.USE_CLIENT_DEFAULT else httpx.Timeout(timeout)
+        extensions["timeout"] = chosen.as_dict()
+    request = httpx.Request(method, url, headers=headers, stream=httpx.ByteStream(body), extensions=extensions)
+    request.read()  # as Request does with a body it encoded itself: request.content is there
+    return request
