@@ -23,33 +23,45 @@ _BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 def build_request(client: httpx.Client | httpx.AsyncClient, base: httpx.URL, kwargs: dict[str, Any]) -> httpx.Request:
     """The request for a generated operation's ``kwargs`` on ``client`` (whose parsed base URL is ``base``)."""
     url = call_url(base, kwargs["url"])
-    if not _FAST_KEYS.issuperset(kwargs) or client.cookies or client.params:
+    extra: dict[str, str] = kwargs.get("headers") or {}
+    if (
+        not _FAST_KEYS.issuperset(kwargs)
+        or client.cookies
+        or client.params
+        or not all(key.isascii() and value.isascii() for key, value in extra.items())
+    ):
         return client.build_request(**{**kwargs, "url": url})
     method: str = kwargs["method"].upper()
-    headers = client.headers.copy()
-    extra = kwargs.get("headers")
-    if extra:
-        headers.update(extra)
+    raw = client.headers.raw
+    if extra:  # Headers.update: every header of a name given is replaced by the given ones, at the end
+        given = [(key.encode(), value.encode()) for key, value in extra.items()]
+        replaced = {key.lower() for key, _ in given}
+        raw = [header for header in raw if header[0].lower() not in replaced] + given
     if "json" in kwargs:
         # httpx's own encoding (httpx._content.encode_json), so the bytes are the same.
         body = json.dumps(kwargs["json"], ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-        headers.setdefault("Content-Length", str(len(body)))
-        headers.setdefault("Content-Type", "application/json")
+        _set_default(raw, b"Content-Length", str(len(body)).encode())
+        _set_default(raw, b"Content-Type", b"application/json")
     else:
         body = b""
     # What Request._prepare puts first: the Host, and a zero length for a POST without a body.
+    names = {key.lower() for key, _ in raw}
     auto: list[tuple[bytes, bytes]] = []
-    if "Host" not in headers and url.host:
+    if b"host" not in names and url.host:
         auto.append((b"Host", url.netloc))
-    if method in _BODY_METHODS and "Content-Length" not in headers and "Transfer-Encoding" not in headers:
+    if method in _BODY_METHODS and b"content-length" not in names and b"transfer-encoding" not in names:
         auto.append((b"Content-Length", b"0"))
-    if auto:
-        headers = httpx.Headers(auto + headers.raw)
     timeout = kwargs.get("timeout", httpx.USE_CLIENT_DEFAULT)
     extensions = dict(kwargs.get("extensions") or {})
     if "timeout" not in extensions:
         chosen = client.timeout if timeout is httpx.USE_CLIENT_DEFAULT else httpx.Timeout(timeout)
         extensions["timeout"] = chosen.as_dict()
-    request = httpx.Request(method, url, headers=headers, stream=httpx.ByteStream(body), extensions=extensions)
+    request = httpx.Request(method, url, headers=auto + raw, stream=httpx.ByteStream(body), extensions=extensions)
     request.read()  # as Request does with a body it encoded itself: request.content is there
     return request
+
+
+def _set_default(raw: list[tuple[bytes, bytes]], key: bytes, value: bytes) -> None:
+    lowered = key.lower()
+    if all(name.lower() != lowered for name, _ in raw):
+        raw.append((key, value))
