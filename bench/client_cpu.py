@@ -7,6 +7,8 @@ emulator; the clients take turns round by round, and the figure is the median ov
 - ``ours``: ``AsyncCalendarClient`` on its default transport (aiohttp through httpx-aiohttp).
 - ``httpx``: a bare ``httpx.AsyncClient`` on that same transport class, the request written
   by hand: httpx's own share, below which no client on that transport can go.
+- ``transport``: that transport alone, sent a request built once, with its token: what our
+  transport adds to aiohttp.
 - ``aiohttp``: a bare ``aiohttp.ClientSession``, the floor of any client on aiohttp.
 """
 
@@ -27,7 +29,7 @@ from .emulator_process import EmulatorInfo
 from .log import log
 from .timing import median
 
-CLIENTS = ("ours", "httpx", "aiohttp")
+CLIENTS = ("ours", "httpx", "transport", "aiohttp")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,23 @@ async def _httpx(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: 
         return await _cpu_seconds(call, concurrency, calls)
 
 
+async def _transport(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int) -> float:
+    transport = AsyncAiohttpTransport(limits=DEFAULT_LIMITS)
+    headers = {s.ACCESS_TOKEN_HEADER: info.token}
+    async with httpx.AsyncClient(base_url=info.url, headers=headers) as client:
+        request = client.build_request("POST", s.subscribe_path(s.SUBSCRIBER, calendar_id))
+
+    async def call() -> None:
+        response = await transport.handle_async_request(request)
+        await response.aread()
+        assert response.status_code == 200
+
+    try:
+        return await _cpu_seconds(call, concurrency, calls)
+    finally:
+        await transport.aclose()
+
+
 async def _aiohttp(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int) -> float:
     headers = {s.ACCESS_TOKEN_HEADER: info.token}
     url = info.url + s.subscribe_path(s.SUBSCRIBER, calendar_id)
@@ -83,7 +102,7 @@ async def _aiohttp(info: EmulatorInfo, calendar_id: str, concurrency: int, calls
         return await _cpu_seconds(call, concurrency, calls)
 
 
-_RUNNERS = {"ours": _ours, "httpx": _httpx, "aiohttp": _aiohttp}
+_RUNNERS = {"ours": _ours, "httpx": _httpx, "transport": _transport, "aiohttp": _aiohttp}
 
 
 def measure_client_cpu(info: EmulatorInfo, calendar_id: str, *, concurrency: int, calls: int, rounds: int) -> ClientCpu:

@@ -16,6 +16,7 @@ import pytest
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, Scope
 from dingtalk_calendar import _calls as calls
 from dingtalk_calendar._requests import build_request
+from dingtalk_calendar._transports import AsyncCookielessClient, CookielessClient
 from dingtalk_calendar_emulator import Emulator
 from tests.client_support import both, open_client
 
@@ -43,7 +44,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
 
 @pytest.fixture(params=["sync", "async"])
 def httpx_client(request: pytest.FixtureRequest) -> httpx.Client | httpx.AsyncClient:
-    kind = httpx.Client if request.param == "sync" else httpx.AsyncClient
+    kind = CookielessClient if request.param == "sync" else AsyncCookielessClient  # the SDK's own
     return kind(base_url="https://api.dingtalk.invalid/", timeout=httpx.Timeout(7.0), headers={"X-App": "a"})
 
 
@@ -63,7 +64,7 @@ def test_the_request_is_the_one_httpx_would_build(
 
 
 def test_repeated_and_differently_cased_headers_merge_as_httpx_merges_them() -> None:
-    client = httpx.Client(base_url="http://h.invalid", headers=[("X-A", "1"), ("x-a", "2"), ("X-B", "3")])
+    client = CookielessClient(base_url="http://h.invalid", headers=[("X-A", "1"), ("x-a", "2"), ("X-B", "3")])
     kwargs = {"method": "POST", "url": "/p", "headers": {"x-A": "9", "x-c": "4"}, "extensions": {}}
     ours = build_request(client, client.base_url, dict(kwargs))
     assert ours.headers.raw == client.build_request(**kwargs).headers.raw
@@ -74,11 +75,15 @@ def test_repeated_and_differently_cased_headers_merge_as_httpx_merges_them() -> 
     [
         {"params": {"q": "1"}},  # not something a generated operation sends: httpx builds it
         {"headers": {"X-Name": "Zoë"}},  # not ASCII: httpx's own encoding rules apply
+        {"cookies": True},  # a client that keeps cookies: httpx merges them
     ],
-    ids=["params", "non-ascii header"],
+    ids=["params", "non-ascii header", "a cookie jar"],
 )
 def test_anything_unusual_is_left_to_httpx(extra: dict[str, Any]) -> None:
-    client = httpx.Client(base_url="http://h.invalid")
+    if extra.pop("cookies", False):
+        client: httpx.Client = httpx.Client(base_url="http://h.invalid", cookies={"c": "1"})
+    else:
+        client = CookielessClient(base_url="http://h.invalid")
     kwargs = {"method": "GET", "url": "/p", **extra}
     built: list[object] = []
     original = client.build_request

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import httpx
 
-from ._transports import call_url
+from ._transports import NoCookies, call_url
 
 _FAST_KEYS: Final = frozenset({"method", "url", "json", "headers", "extensions", "timeout"})
 _BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
@@ -26,7 +26,7 @@ def build_request(client: httpx.Client | httpx.AsyncClient, base: httpx.URL, kwa
     extra: dict[str, str] = kwargs.get("headers") or {}
     if (
         not _FAST_KEYS.issuperset(kwargs)
-        or client.cookies
+        or not isinstance(client.cookies, NoCookies)  # the SDK's clients keep none: no jar to walk
         or client.params
         or not all(key.isascii() and value.isascii() for key, value in extra.items())
     ):
@@ -57,7 +57,9 @@ def build_request(client: httpx.Client | httpx.AsyncClient, base: httpx.URL, kwa
         chosen = client.timeout if timeout is httpx.USE_CLIENT_DEFAULT else httpx.Timeout(timeout)
         extensions["timeout"] = chosen.as_dict()
     request = httpx.Request(method, url, headers=auto + raw, stream=httpx.ByteStream(body), extensions=extensions)
-    request.read()  # as Request does with a body it encoded itself: request.content is there
+    # What request.read() would leave (as Request does with a body it encoded itself), without
+    # walking the stream for bytes already at hand.
+    request._content = body
     return request
 
 
