@@ -79,6 +79,38 @@ def test_importing_and_building_a_client_leaves_out(imported: list[str], package
     assert _under(imported, package) == []
 
 
+IMPORT_ONLY = """
+from dingtalk_calendar import AsyncCalendarClient, CalendarClient
+"""
+
+# Needed once a client is made, not by the import itself: the generated client classes (attrs
+# classes, ~2 ms to build), the auth, retry and token layers, the default transports.
+NOT_UNTIL_A_CLIENT_IS_MADE = (
+    "dingtalk_calendar_api.client",
+    "dingtalk_calendar._auth",
+    "dingtalk_calendar._retry",
+    "dingtalk_calendar._retry_attempts",
+    "dingtalk_calendar._token_manager",
+    "dingtalk_calendar._token_manager_base",
+    "dingtalk_calendar._transport_defaults",
+)
+
+
+@pytest.fixture(scope="module")
+def imported_only() -> list[str]:
+    return _added_modules(IMPORT_ONLY)
+
+
+@pytest.mark.parametrize("module", NOT_UNTIL_A_CLIENT_IS_MADE)
+def test_the_import_alone_leaves_out_what_a_client_needs_when_made(imported_only: list[str], module: str) -> None:
+    assert "dingtalk_calendar._async_client" in imported_only  # the probe did import the SDK
+    assert module not in imported_only
+
+
+def test_making_a_client_loads_them(imported: list[str]) -> None:
+    assert set(NOT_UNTIL_A_CLIENT_IS_MADE) <= set(imported)
+
+
 def test_a_call_loads_its_own_operation_and_models_only() -> None:
     loaded = _added_modules(ONE_GET_CALL)
     assert "dingtalk_calendar_api.api.calendar.get_subscribed_calendar" in loaded

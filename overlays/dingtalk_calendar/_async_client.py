@@ -12,21 +12,16 @@ import dingtalk_calendar_api
 
 from . import _calls
 from ._async_send import send
-from ._auth import DingTalkAuth
 from ._base_client import BaseClient
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
 from ._requests import build_request
-from ._retry import AsyncRetryTransport
 from ._retry_policy import RetryPolicy
 from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
-from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
-from ._transport_defaults import default_async_transport
-from ._transports import AsyncCookielessClient, SharedTransport
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -68,6 +63,13 @@ class AsyncCalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
+        # Loaded here rather than with the SDK: importing it stays cheap (tests/test_import_cost.py).
+        from ._auth import DingTalkAuth
+        from ._retry import AsyncRetryTransport
+        from ._token_manager import TokenManager
+        from ._transport_defaults import default_async_transport
+        from ._transports import AsyncCookielessClient, SharedTransport
+
         if transport is None:
             transport = default_async_transport(limits=limits, verify=verify)
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)

@@ -11,16 +11,19 @@ as c`` is the cheapest form; ``from a.b import c`` costs twice as much when ``a.
 a package).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
-
-from dingtalk_calendar_api import Client
 
 from ._errors import MalformedResponseError, ValidationError, request_id_of
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._validation import check_body, check_path
+
+if TYPE_CHECKING:
+    from dingtalk_calendar_api import Client
 
 T = TypeVar("T")
 

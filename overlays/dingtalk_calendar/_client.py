@@ -12,22 +12,17 @@ import httpx
 import dingtalk_calendar_api
 
 from . import _calls
-from ._auth import DingTalkAuth
 from ._base_client import BaseClient
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
 from ._requests import build_request
-from ._retry import RetryTransport
 from ._retry_policy import RetryPolicy
 from ._send import send
 from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
-from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
-from ._transport_defaults import default_transport
-from ._transports import CookielessClient, SharedTransport
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -69,6 +64,13 @@ class CalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
+        # Loaded here rather than with the SDK: importing it stays cheap (tests/test_import_cost.py).
+        from ._auth import DingTalkAuth
+        from ._retry import RetryTransport
+        from ._token_manager import TokenManager
+        from ._transport_defaults import default_transport
+        from ._transports import CookielessClient, SharedTransport
+
         if transport is None:
             transport = default_transport(limits=limits, verify=verify)
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
