@@ -1,6 +1,8 @@
 # unasync: the source of _client.py (generator/unasync.py); run `make generate` after editing.
 """The AsyncCalendarClient: the five operations with keyword arguments, typed results and typed errors."""
 
+from __future__ import annotations
+
 import os
 import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -13,19 +15,19 @@ import dingtalk_calendar_api
 from . import _calls
 from ._async_send import send
 from ._base_client import BaseClient
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
-from ._models import Calendar, CreatedCalendar, Result, Scope
-from ._overlay import Overlay
 from ._requests import build_request
-from ._retry_policy import RetryPolicy
-from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
-from ._token_store import TokenStore
-from ._tokens import TokenProvider
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
+    from ._models import Calendar, CreatedCalendar, Result, Scope
+    from ._overlay import Overlay
     from ._rate_limit import AsyncRateLimiter
+    from ._retry_policy import RetryPolicy
+    from ._token_store import TokenStore
+    from ._tokens import TokenProvider
 
 T = TypeVar("T")
 
@@ -190,10 +192,10 @@ class AsyncCalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "AsyncRateLimiter | None" = None,
+        rate_limiter: AsyncRateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import abulk_run
 
@@ -213,10 +215,10 @@ class AsyncCalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "AsyncRateLimiter | None" = None,
+        rate_limiter: AsyncRateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import abulk_run
 
@@ -232,7 +234,7 @@ class AsyncCalendarClient(BaseClient):
 
     # -- plumbing ------------------------------------------------------------------------
 
-    async def _run(self, call: "_calls.Call[T]") -> T:
+    async def _run(self, call: _calls.Call[T]) -> T:
         request = build_request(self._http, self._base_url, call.request_kwargs)
         await self._overlays.arequest(request)
         try:

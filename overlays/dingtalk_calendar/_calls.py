@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from ._errors import MalformedResponseError, ValidationError, request_id_of
-from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._validation import check_body, check_path
 
 if TYPE_CHECKING:
     from dingtalk_calendar_api import Client
+
+    from ._models import Calendar, CreatedCalendar, Result, Scope
 
 T = TypeVar("T")
 
@@ -88,6 +89,8 @@ def create(
     check_body(operation, kwargs["json"], _FIELD_NAMES)  # the very JSON that would be sent
 
     def finish(response: httpx.Response, client: Client) -> CreatedCalendar:
+        from ._models import CreatedCalendar
+
         parsed = _parsed(endpoint, CreateSubscribedCalendarResponse, operation, response, client)
         if not isinstance(parsed.calendar_id, str):
             raise MalformedResponseError(
@@ -110,6 +113,8 @@ def get(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[Cale
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
 
     def finish(response: httpx.Response, client: Client) -> Calendar:
+        from ._models import Calendar
+
         parsed = _parsed(endpoint, GetSubscribedCalendarResponse, operation, response, client)
         return Calendar.from_wire(parsed, request_id_of(response), response)
 
@@ -173,6 +178,8 @@ def _result_finisher(
     from dingtalk_calendar_api.models import ResultResponse
 
     def finish(response: httpx.Response, client: Client) -> Result:
+        from ._models import Result
+
         if empty_is_success and not response.content:
             return Result(True, request_id=request_id_of(response), raw_response=response)
         parsed = _parsed(module, ResultResponse, operation, response, client)

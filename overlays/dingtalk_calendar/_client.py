@@ -2,6 +2,8 @@
 # Edit that file, then run `make generate`.
 """The CalendarClient: the five operations with keyword arguments, typed results and typed errors."""
 
+from __future__ import annotations
+
 import os
 import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -13,20 +15,20 @@ import dingtalk_calendar_api
 
 from . import _calls
 from ._base_client import BaseClient
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
-from ._models import Calendar, CreatedCalendar, Result, Scope
-from ._overlay import Overlay
 from ._requests import build_request
-from ._retry_policy import RetryPolicy
 from ._send import send
-from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
-from ._token_store import TokenStore
-from ._tokens import TokenProvider
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
+    from ._models import Calendar, CreatedCalendar, Result, Scope
+    from ._overlay import Overlay
     from ._rate_limit import RateLimiter
+    from ._retry_policy import RetryPolicy
+    from ._token_store import TokenStore
+    from ._tokens import TokenProvider
 
 T = TypeVar("T")
 
@@ -189,10 +191,10 @@ class CalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "RateLimiter | None" = None,
+        rate_limiter: RateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
 
@@ -212,10 +214,10 @@ class CalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "RateLimiter | None" = None,
+        rate_limiter: RateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
 
@@ -231,7 +233,7 @@ class CalendarClient(BaseClient):
 
     # -- plumbing ------------------------------------------------------------------------
 
-    def _run(self, call: "_calls.Call[T]") -> T:
+    def _run(self, call: _calls.Call[T]) -> T:
         request = build_request(self._http, self._base_url, call.request_kwargs)
         self._overlays.request(request)
         try:
