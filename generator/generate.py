@@ -152,8 +152,23 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
         "global_errors": global_errors,
         "schemas": schemas,
         "operations": operations,
+        "secret_fields": _secret_fields(spec),
         **_enum_members(global_errors, operations),
     }
+
+
+def _secret_fields(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per object schema, the wire names of the fields the spec marks secret (``format: password``)."""
+    marked = []
+    for name, schema in sorted(spec["components"]["schemas"].items()):
+        fields = sorted(
+            prop
+            for prop, sub in schema.get("properties", {}).items()
+            if _resolve(spec, sub).get("format") == "password" or _resolve(spec, sub).get("x-dingtalk-secret")
+        )
+        if fields:
+            marked.append({"schema": name, "fields": fields})
+    return marked
 
 
 def _enum_members(global_errors: list[dict[str, Any]], operations: list[dict[str, Any]]) -> dict[str, Any]:

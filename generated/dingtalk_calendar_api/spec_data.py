@@ -624,3 +624,16 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
     ),
 }
 """Every operation of the spec, by operationId."""
+
+SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = {
+    "AccessTokenResponse": frozenset(("accessToken",)),
+    "GetAccessTokenRequest": frozenset(("appSecret",)),
+    "GetCorpAccessTokenRequest": frozenset(("suiteSecret", "suiteTicket")),
+    "GetUserAccessTokenRequest": frozenset(("clientSecret", "code", "refreshToken")),
+    "UserAccessTokenResponse": frozenset(("accessToken", "refreshToken")),
+}
+"""Wire names of the fields whose values are secret (``format: password`` in the spec), by schema.
+
+Redaction, the logging filter and the CLI's scrubbing are built on this, and on
+``ACCESS_TOKEN_HEADER``; no other list of secret names exists.
+"""

@@ -10,8 +10,9 @@ from typing import Final
 import httpx
 
 from dingtalk_calendar_api.error_codes import ErrorCode
-from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, GLOBAL_ERRORS
+from dingtalk_calendar_api.spec_data import GLOBAL_ERRORS
 
+from ._redact import put_token
 from ._token_manager import TokenManager
 
 logger = logging.getLogger("dingtalk_calendar.auth")
@@ -52,7 +53,7 @@ class DingTalkAuth(httpx.Auth):
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self.tokens.get_token()
-        request.headers[ACCESS_TOKEN_HEADER] = token
+        put_token(request, token)
         response = yield request
         if response.status_code != _INVALID_AUTHENTICATION_STATUS:
             return
@@ -63,12 +64,12 @@ class DingTalkAuth(httpx.Auth):
         if renewed == token:
             return
         self._log_retry()
-        request.headers[ACCESS_TOKEN_HEADER] = renewed
+        put_token(request, renewed)
         yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         token = await self.tokens.aget_token()
-        request.headers[ACCESS_TOKEN_HEADER] = token
+        put_token(request, token)
         response = yield request
         if response.status_code != _INVALID_AUTHENTICATION_STATUS:
             return
@@ -79,7 +80,7 @@ class DingTalkAuth(httpx.Auth):
         if renewed == token:
             return
         self._log_retry()
-        request.headers[ACCESS_TOKEN_HEADER] = renewed
+        put_token(request, renewed)
         yield request
 
     def _log_retry(self) -> None:

@@ -40,7 +40,7 @@ from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
-from ._redact import request_of, scrub_json, scrub_text, secrets_of_request
+from ._redact import request_of, scrub_headers, scrub_json, scrub_text, secrets_of_request
 
 # Gateways in front of DingTalk name the request in a header when the body cannot.
 _REQUEST_ID_HEADERS: Final = ("x-acs-request-id", "x-request-id")
@@ -126,7 +126,7 @@ class APIStatusError(DingTalkError):
         self.body = body
         """The parsed JSON body, with secret fields redacted; None when it was not JSON."""
         self.headers = headers if headers is not None else httpx.Headers()
-        """The response's headers (never the request's, which hold the token)."""
+        """The response's headers (never the request's, which hold the token), secret ones masked."""
         self.detail = detail
         """What was wrong with the answer when its body does not say (an HTML page, ...)."""
         super().__init__(self._summary())
@@ -326,7 +326,7 @@ def error_from_response(
         operation=operation,
         attempts=attempts,
         body=scrub_json(parsed, secrets),
-        headers=response.headers,
+        headers=scrub_headers(response.headers, secrets),
     )
 
 
@@ -351,7 +351,7 @@ def _malformed(
         attempts=attempts,
         body=scrub_json(parsed, secrets) if parsed is not None else None,
         request_id=request_id_of(response),
-        headers=response.headers,
+        headers=scrub_headers(response.headers, secrets),
         detail=_describe_unusable_body(response, content, parsed),
     )
     if content and not _may_hold_tokens(operation):
