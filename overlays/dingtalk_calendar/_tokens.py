@@ -21,6 +21,7 @@ from attrs import field, frozen
 
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.error_codes import ErrorCode
+from dingtalk_calendar_api.spec_data import SCHEMAS
 
 from ._errors import (
     APIConnectionError,
@@ -153,7 +154,20 @@ def _parsed_or_raise(response: httpx.Response, parsed: object, expected: type[_P
     if response.status_code == 200 and isinstance(parsed, expected):
         _check_answer(response, parsed, operation)
         return parsed
+    if response.status_code == 200 and (missing := _missing_fields(response, expected.__name__)):
+        raise _malformed_answer(response, operation, f"{', '.join(missing)} missing")
     raise error_from_response(response, operation=operation)
+
+
+def _missing_fields(response: httpx.Response, schema: str) -> list[str]:
+    """The fields the spec requires of the answer's schema that a JSON object answer lacks."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    if not isinstance(body, dict):
+        return []
+    return [rule.name for rule in SCHEMAS[schema].fields if rule.required and rule.name not in body]
 
 
 def _check_answer(
