@@ -37,6 +37,8 @@ class RecordingServer:
     url: str
     received: list[Received] = field(factory=list)
     answer: Answer = field(factory=Answer)
+    queued: list[Answer] = field(factory=list)
+    """Answers for the next requests, in order, before ``answer`` again."""
 
     def answer_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         self.answer = Answer(status, json.dumps(payload).encode(), headers=headers or {})
@@ -58,7 +60,7 @@ def recording_server() -> Iterator[RecordingServer]:
                     self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length)
                 )
             )
-            answer = server_state.answer
+            answer = server_state.queued.pop(0) if server_state.queued else server_state.answer
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
