@@ -21,6 +21,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     DingTalkError,
     InvalidCredentialsError,
     InvalidParameterError,
@@ -33,6 +34,7 @@ from ._errors import (
     RefreshTokenInvalidError,
     ServerError,
     SubscribeLimitExceededError,
+    TokenStoreError,
     ValidationError,
     error_from_response,
 )
@@ -56,7 +58,7 @@ from ._tokens import (
 if TYPE_CHECKING:
     from ._async_transport import AsyncKeepAliveTransport
     from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
-    from ._env import ConfigurationError, credentials_from_env, settings_from_env
+    from ._env import credentials_from_env, settings_from_env
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
 
 # Loaded on first use (PEP 562): the async transport imports asyncio, which a sync application
@@ -65,7 +67,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AsyncKeepAliveTransport": "._async_transport",
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
-    **dict.fromkeys(["ConfigurationError", "credentials_from_env", "settings_from_env"], "._env"),
+    **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
         ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit"], "._rate_limit"
     ),
@@ -144,6 +146,7 @@ __all__ = [
     "TokenManager",
     "TokenProvider",
     "TokenStore",
+    "TokenStoreError",
     "UserCredentials",
     "ValidationError",
     "abulk_run",

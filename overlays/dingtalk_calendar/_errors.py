@@ -3,7 +3,9 @@
 Catch at the level you care about::
 
     DingTalkError                     anything the SDK raises
+    ├── ConfigurationError            unusable settings: arguments, DINGTALK_* variables, CLI flags (a ValueError)
     ├── ValidationError               bad input found before sending (also a ValueError)
+    ├── TokenStoreError               the shared token store (Redis) failed or did not answer in time
     ├── APIConnectionError            no answer: connection refused, dropped, ...
     │   └── APITimeoutError           ... or too slow
     └── APIStatusError                DingTalk (or a proxy) answered an error
@@ -62,6 +64,22 @@ def _rebuild(cls: type[DingTalkError], args: tuple[Any, ...], state: dict[str, A
     Exception.__init__(error, *args)
     error.__dict__.update(state)
     return error
+
+
+class ConfigurationError(DingTalkError, ValueError):
+    """The settings cannot be used (a client argument, a ``DINGTALK_*`` variable, a CLI flag); nothing was sent.
+
+    The message names the setting and says why, never its value when that is a secret.
+    """
+
+
+class TokenStoreError(DingTalkError):
+    """The shared token store failed or did not answer within its timeout (Redis down or frozen).
+
+    App tokens never show it: the token manager then fetches in this process instead. A
+    user token does, since its rotating refresh token lives in the store. Raised ``from``
+    the store's own exception, which stays in ``__cause__``.
+    """
 
 
 class ValidationError(DingTalkError, ValueError):

@@ -30,7 +30,7 @@ from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 
 from ._locks import holding_thread_lock
-from ._token_store import MemoryTokenStore, TokenStore
+from ._token_store import MemoryTokenStore, SharedStoreView, TokenStore, store_is_essential
 from ._tokens import Token, TokenProvider
 
 if TYPE_CHECKING:
@@ -87,6 +87,8 @@ class TokenManager:
             raise ValueError("refresh_margin, min_ttl and min_fetch_interval cannot be negative")
         self.provider = provider
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
+        # What the fetch paths use: a failing shared store is skipped for app tokens (see _token_store).
+        self._shared = SharedStoreView(self.store, essential=store_is_essential(provider), clock=clock)
         self.cache_key = provider.cache_key
         self._base_url = base_url
         self._transport = transport
@@ -205,13 +207,13 @@ class TokenManager:
         if self._usable(self._current, now, rejected=rejected):
             assert self._current is not None
             return self._current
-        stored = self.store.get(self.cache_key)
+        stored = self._shared.get(self.cache_key)
         if self._usable(stored, now, rejected=rejected):
             assert stored is not None
             return self._adopt(stored, fetched=False, now=now, rejected=rejected)
-        with self.store.lock(self.cache_key):
+        with self._shared.lock(self.cache_key):
             # Another process may have stored a token while we waited for the lock.
-            stored = self.store.get(self.cache_key)
+            stored = self._shared.get(self.cache_key)
             now = self._clock()
             if self._usable(stored, now, rejected=rejected):
                 assert stored is not None
@@ -222,7 +224,7 @@ class TokenManager:
                     token = self.provider.fetch(client, previous=stored, now=now)
             except Exception as error:
                 return self._fallback(error, stored, now, rejected=rejected)
-            self.store.set(self.cache_key, token)
+            self._shared.set(self.cache_key, token)
         return self._adopt(token, fetched=True, now=now, rejected=rejected)
 
     @contextmanager
@@ -259,12 +261,12 @@ class TokenManager:
         if self._usable(self._current, now, rejected=rejected):
             assert self._current is not None
             return self._current
-        stored = await self.store.aget(self.cache_key)
+        stored = await self._shared.aget(self.cache_key)
         if self._usable(stored, now, rejected=rejected):
             assert stored is not None
             return self._adopt(stored, fetched=False, now=now, rejected=rejected)
-        async with self.store.alock(self.cache_key):
-            stored = await self.store.aget(self.cache_key)
+        async with self._shared.alock(self.cache_key):
+            stored = await self._shared.aget(self.cache_key)
             now = self._clock()
             if self._usable(stored, now, rejected=rejected):
                 assert stored is not None
@@ -275,7 +277,7 @@ class TokenManager:
                     token = await self.provider.afetch(client, previous=stored, now=now)
             except Exception as error:
                 return self._fallback(error, stored, now, rejected=rejected)
-            await self.store.aset(self.cache_key, token)
+            await self._shared.aset(self.cache_key, token)
         return self._adopt(token, fetched=True, now=now, rejected=rejected)
 
     @asynccontextmanager
