@@ -1,0 +1,35 @@
+# unasync: the source of _sync_auth.py (generator/unasync.py); run `make generate` after editing.
+"""``DingTalkAuth``'s flow: the managed token on each request, and one renewal when DingTalk refuses it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ._invalid_token import INVALID_AUTHENTICATION_STATUS, is_invalid_authentication, log_resend
+from ._redact import put_token
+
+if TYPE_CHECKING:
+    from ._token_manager import TokenManager
+
+
+async def async_token_flow(
+    tokens: TokenManager, request: httpx.Request
+) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    """Send ``request`` with the current token; on ``InvalidAuthentication``, once more with a new one."""
+    token = await tokens.aget_token()
+    put_token(request, token)
+    response = yield request
+    if response.status_code != INVALID_AUTHENTICATION_STATUS:
+        return
+    await response.aread()  # only a 400's body is read: other answers can still be streamed
+    if not is_invalid_authentication(response):
+        return
+    renewed = await tokens.ainvalidate(token)
+    if renewed == token:
+        return
+    log_resend(tokens.cache_key)
+    put_token(request, renewed)
+    yield request
