@@ -240,7 +240,7 @@ def test_from_env(dingtalk_emulator: Emulator) -> None:
         ({}, "no DingTalk credentials"),
         ({"DINGTALK_APP_KEY": "k"}, "incomplete: set DINGTALK_APP_SECRET"),
         ({"DINGTALK_APP_KEY": "k", "DINGTALK_APP_SECRET": "s", "DINGTALK_ACCESS_TOKEN": "t"}, "several kinds"),
-        ({"DINGTALK_ACCESS_TOKEN": "t", "DINGTALK_TIMEOUT": "soon"}, "DINGTALK_TIMEOUT='soon' is not a float"),
+        ({"DINGTALK_ACCESS_TOKEN": "t", "DINGTALK_TIMEOUT": "soon"}, "DINGTALK_TIMEOUT='soon' is not a number"),
         ({"DINGTALK_CLIENT_ID": "c", "DINGTALK_CLIENT_SECRET": "s"}, "DINGTALK_REFRESH_TOKEN or DINGTALK_AUTH_CODE"),
     ],
 )
