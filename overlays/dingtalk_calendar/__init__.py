@@ -39,6 +39,7 @@ from ._errors import (
     error_from_response,
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from ._logging import RedactingFilter
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
 from ._retry import AsyncRetryTransport, RetryTransport
@@ -133,6 +134,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
+    "RedactingFilter",
     "RedisRateLimit",
     "RedisTokenStore",
     "RefreshTokenInvalidError",
