@@ -17,15 +17,25 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 
 import dingtalk_calendar_api
 from dingtalk_calendar import BadRequestError, CalendarClient, Scope, _logging
 from dingtalk_calendar._auth import DingTalkAuth
+from dingtalk_calendar._env import CREDENTIALS
 from dingtalk_calendar._errors import DingTalkError
-from dingtalk_calendar._logging import LIBRARY_LOGGERS, LOGGER_NAME, RedactingFilter, configure_from_env, redact
-from dingtalk_calendar._redact import SECRET_FIELD_NAMES
+from dingtalk_calendar._logging import (
+    LEVEL_VARIABLE,
+    LIBRARY_LOGGERS,
+    LOGGER_NAME,
+    RedactingFilter,
+    configure_from_env,
+    redact,
+)
+from dingtalk_calendar._redact import SECRET_FIELD_NAMES, scrub_json
 from dingtalk_calendar._token_manager import TokenManager
 from dingtalk_calendar._token_store import MemoryTokenStore, RedisTokenStore
 from dingtalk_calendar._tokens import (
@@ -39,7 +49,7 @@ from dingtalk_calendar._tokens import (
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar
 from dingtalk_calendar_api.models.create_subscribed_calendar_request import CreateSubscribedCalendarRequest
 from dingtalk_calendar_api.models.subscribe_scope import SubscribeScope
-from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
+from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, SCHEMAS, SECRET_FIELDS
 from dingtalk_calendar_emulator import Emulator
 from tests.recording_server import Answer, recording_server
 from tests.redis_server import RedisServer
@@ -214,6 +224,7 @@ def test_the_token_header_of_a_results_request_is_masked_in_its_repr(dingtalk_em
     with CalendarClient(InternalAppCredentials(app.app_key, app.app_secret), base_url=dingtalk_emulator.url) as client:
         created = client.create("alice", name="Team", scope=Scope(organisations=["ding-acme"]))
         token = client.tokens.get_token()
+    assert created.raw_response is not None
     request = created.raw_response.request
     assert request.headers[ACCESS_TOKEN_HEADER] == token  # sent, as DingTalk needs
     assert token not in repr(request.headers)
@@ -308,3 +319,66 @@ def test_dingtalk_log_sets_each_logger_once_and_is_read_once(monkeypatch: pytest
         CalendarClient("a-fixed-token").close()
     assert len(calls) == 1
     _logging.configure_once.cache_clear()
+
+
+# --- one list of secret names, from the spec --------------------------------------------------------
+
+
+def test_the_secret_fields_are_exactly_what_the_spec_marks() -> None:
+    spec = yaml.safe_load((Path(__file__).parent.parent / "openapi.yaml").read_text(encoding="utf-8"))
+    marked = {
+        (schema_name, field)
+        for schema_name, schema in spec["components"]["schemas"].items()
+        for field, rule in schema.get("properties", {}).items()
+        if rule.get("format") == "password" or rule.get("x-dingtalk-secret")
+    }
+    assert {(schema, field) for schema, fields in SECRET_FIELDS.items() for field in fields} == marked
+    # The token endpoints' secrets, each marked: a field the spec forgets would be logged.
+    assert SECRET_FIELDS["GetAccessTokenRequest"] == {"appSecret"}
+    assert SECRET_FIELDS["GetCorpAccessTokenRequest"] == {"suiteSecret", "suiteTicket"}
+    assert SECRET_FIELDS["GetUserAccessTokenRequest"] == {"clientSecret", "code", "refreshToken"}
+    assert SECRET_FIELDS["UserAccessTokenResponse"] == {"accessToken", "refreshToken"}
+
+
+def test_the_credential_table_names_real_spec_fields_and_takes_their_secrecy_from_the_spec() -> None:
+    request_fields = {rule.name for schema in SCHEMAS.values() for rule in schema.fields}
+    for credential in CREDENTIALS:
+        assert credential.field in request_fields, credential
+        assert credential.secret == (credential.field in SECRET_FIELD_NAMES)
+    secret_variables = {c.variable for c in CREDENTIALS if c.secret}
+    assert secret_variables == {
+        "DINGTALK_APP_SECRET",
+        "DINGTALK_SUITE_SECRET",
+        "DINGTALK_SUITE_TICKET",
+        "DINGTALK_CLIENT_SECRET",
+        "DINGTALK_REFRESH_TOKEN",
+        "DINGTALK_AUTH_CODE",
+        "DINGTALK_ACCESS_TOKEN",
+    }
+    # `code` is secret in a user-token request, but DingTalk's error code in an answer: kept there.
+    body = {"code": "invalidParameter", "accessToken": "tok-0123456789", "refresh_token": "r-0123456789"}
+    assert scrub_json(body, ()) == {
+        "code": "invalidParameter",
+        "accessToken": "[redacted]",
+        "refresh_token": "[redacted]",
+    }
+
+
+# --- the README's promises ---------------------------------------------------------------------------
+
+
+def test_the_readmes_logging_table_names_every_logger_dingtalk_log_covers() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Logging", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    named = {name for line in table for name in re.findall(r"`([a-z_.0-9]+)`", line.split("|")[1])}
+    sdk_loggers = {
+        name
+        for name in logging.Logger.manager.loggerDict
+        if name.startswith(LOGGER_NAME + ".") and isinstance(logging.getLogger(name), logging.Logger)
+    }
+    assert sdk_loggers <= named
+    for library in LIBRARY_LOGGERS:
+        assert any(name == library or name.startswith(library + ".") for name in named), library
+    assert f"`{LEVEL_VARIABLE}=debug`" in section
+    assert "RedactingFilter" in section

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import math
 import multiprocessing
 import socket
@@ -10,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,7 +19,7 @@ import redis
 
 from dingtalk_calendar import CalendarClient, ConfigurationError, DingTalkError, RetryPolicy, Scope, TokenStoreError
 from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._token_store import RedisTokenStore, token_from_json, token_to_json
+from dingtalk_calendar._token_store import STORE_RETRY_INTERVAL, RedisTokenStore, token_from_json, token_to_json
 from dingtalk_calendar._tokens import InternalAppCredentials, Token, UserCredentials
 from dingtalk_calendar_emulator import Emulator
 from tests.redis_server import RedisServer
@@ -449,3 +451,14 @@ def test_the_lock_outlives_the_longest_token_request_the_default_policy_allows()
 def test_a_redis_url_that_cannot_work_is_a_configuration_error_at_once(url: str) -> None:
     with pytest.raises(ConfigurationError, match="Redis URL"):
         RedisTokenStore(url)
+
+
+def test_the_readmes_token_store_figures_are_the_code_defaults() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Authentication and token stores", 1)[1].split("\n## ", 1)[0]
+    defaults = inspect.signature(RedisTokenStore).parameters
+    assert f"`timeout` ({defaults['timeout'].default:g} s" in section
+    assert f"`lock_ttl` ({defaults['lock_ttl'].default:g} s)" in section
+    assert f"`lock_timeout` ({defaults['lock_timeout'].default:g} s)" in section
+    assert f"leaves the store alone for {STORE_RETRY_INTERVAL:g} s" in section
+    assert f"`RetryPolicy(max_elapsed={RetryPolicy().max_elapsed:g})`" in section
