@@ -447,7 +447,16 @@ def test_the_lock_outlives_the_longest_token_request_the_default_policy_allows()
     assert store.lock_ttl >= policy.max_elapsed
 
 
-@pytest.mark.parametrize("url", ["not-a-url", "http://127.0.0.1:6379/0", "redis://", "redis://127.0.0.1:port/0"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "not-a-url",
+        "http://127.0.0.1:6379/0",
+        "redis://",
+        "redis://127.0.0.1:port/0",
+        "redis://127.0.0.1:6379/0?socket_timeout=soon",
+    ],
+)
 def test_a_redis_url_that_cannot_work_is_a_configuration_error_at_once(url: str) -> None:
     with pytest.raises(ConfigurationError, match="Redis URL"):
         RedisTokenStore(url)

@@ -372,6 +372,12 @@ def _check_url(url: str) -> None:
         )
     if parts.scheme != "unix" and not parts.hostname:
         raise ConfigurationError("the Redis URL names no host: redis://host:6379/0")
+    from redis.connection import parse_url  # the rest (database, query options) as redis-py reads it
+
+    try:
+        parse_url(url)
+    except ValueError as error:  # its messages name the option, never the password
+        raise ConfigurationError(f"the Redis URL cannot be used: {error}") from None
 
 
 STORE_RETRY_INTERVAL: Final = 30.0

@@ -27,6 +27,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ConfigurationError,
     MalformedResponseError,
     RefreshTokenInvalidError,
     ValidationError,
@@ -321,7 +322,7 @@ class UserCredentials:
         auth_code: str | None = None,
     ) -> None:
         if not refresh_token and not auth_code:
-            raise ValueError("UserCredentials needs a refresh_token or an auth_code")
+            raise ConfigurationError("UserCredentials needs a refresh_token or an auth_code")
         self.client_id = client_id
         self.client_secret = client_secret
         self._initial_refresh_token = refresh_token
