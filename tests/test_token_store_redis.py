@@ -471,3 +471,14 @@ def test_the_readmes_token_store_figures_are_the_code_defaults() -> None:
     assert f"`lock_timeout` ({defaults['lock_timeout'].default:g} s)" in section
     assert f"leaves the store alone for {STORE_RETRY_INTERVAL:g} s" in section
     assert f"`RetryPolicy(max_elapsed={RetryPolicy().max_elapsed:g})`" in section
+
+
+def test_a_store_error_never_shows_the_redis_password(closed_redis_url: str) -> None:
+    url = closed_redis_url.replace("redis://", "redis://:hunter2-password@")
+    with pytest.raises(TokenStoreError) as caught:
+        RedisTokenStore(url).get("k")
+    shown = str(caught.value) + repr(caught.value) + str(caught.value.__cause__)
+    assert "hunter2" not in shown
+    with pytest.raises(ConfigurationError) as bad:
+        RedisTokenStore("redis://:hunter2-password@127.0.0.1:6379/0?socket_timeout=soon")
+    assert "hunter2" not in str(bad.value)
