@@ -375,7 +375,7 @@ def _check_url(url: str) -> None:
     from redis.connection import parse_url  # the rest (database, query options) as redis-py reads it
 
     try:
-        parse_url(url)
+        parse_url(url)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
     except ValueError as error:  # its messages name the option, never the password
         raise ConfigurationError(f"the Redis URL cannot be used: {error}") from None
 
