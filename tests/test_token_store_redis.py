@@ -17,11 +17,20 @@ import httpx
 import pytest
 import redis
 
-from dingtalk_calendar import CalendarClient, ConfigurationError, DingTalkError, RetryPolicy, Scope, TokenStoreError
+from dingtalk_calendar import (
+    CalendarClient,
+    ConfigurationError,
+    DingTalkError,
+    MalformedResponseError,
+    RetryPolicy,
+    Scope,
+    TokenStoreError,
+)
 from dingtalk_calendar._token_manager import TokenManager
 from dingtalk_calendar._token_store import STORE_RETRY_INTERVAL, RedisTokenStore, token_from_json, token_to_json
 from dingtalk_calendar._tokens import InternalAppCredentials, Token, UserCredentials
 from dingtalk_calendar_emulator import Emulator
+from tests.recording_server import recording_server
 from tests.redis_server import RedisServer
 
 
@@ -482,3 +491,17 @@ def test_a_store_error_never_shows_the_redis_password(closed_redis_url: str) -> 
     with pytest.raises(ConfigurationError) as bad:
         RedisTokenStore("redis://:hunter2-password@127.0.0.1:6379/0?socket_timeout=soon")
     assert "hunter2" not in str(bad.value)
+
+
+@pytest.mark.parametrize("answer", [{"accessToken": None, "expireIn": 7200}, {"accessToken": "tok\n", "expireIn": 0}])
+def test_a_bad_token_answer_is_not_shared_through_redis(store: RedisTokenStore, answer: dict[str, object]) -> None:
+    with recording_server() as server:
+        manager = TokenManager(InternalAppCredentials("app", "app-secret-value"), store=store, base_url=server.url)
+        server.answer_json(200, answer)
+        with pytest.raises(MalformedResponseError):
+            manager.get_token()
+        assert store.get(manager.cache_key) is None  # no other process of the fleet sees it
+        server.answer_json(200, {"accessToken": "good-token-0123456789", "expireIn": 7200})
+        assert manager.get_token() == "good-token-0123456789"
+        assert store.get(manager.cache_key) is not None
+        assert len(server.received) == 2

@@ -23,7 +23,8 @@ EPILOG = (
     + """
 environment:
   DINGTALK_BASE_URL, DINGTALK_TIMEOUT, DINGTALK_MAX_RETRIES   defaults of the options above
-  DINGTALK_LOG=debug                                          the SDK's log on stderr (redacted)
+  DINGTALK_REDIS_URL                                          share tokens through Redis (redis://host:6379/0)
+  DINGTALK_LOG=debug                                          SDK and HTTP library logs on stderr (redacted)
 
 examples:
   dingtalk-calendar create alice --name Holidays --org ding-acme
