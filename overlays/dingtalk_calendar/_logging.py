@@ -15,6 +15,7 @@ import functools
 import logging
 import os
 import re
+import threading
 from collections.abc import Mapping
 from typing import Final
 
@@ -95,10 +96,14 @@ def configure_from_env(environ: Mapping[str, str] = os.environ) -> None:
             logger.addHandler(handler)
 
 
+_configured = threading.Lock()
+
+
 @functools.cache
 def configure_once() -> None:
     """:func:`configure_from_env` on the first call in this process only (each client calls it)."""
-    configure_from_env()
+    with _configured:  # two clients built at once by two threads must not add two handlers
+        configure_from_env()
 
 
 def _children(root: str) -> list[logging.Logger]:
