@@ -505,3 +505,20 @@ def test_a_bad_token_answer_is_not_shared_through_redis(store: RedisTokenStore, 
         assert manager.get_token() == "good-token-0123456789"
         assert store.get(manager.cache_key) is not None
         assert len(server.received) == 2
+
+
+def test_a_waiter_that_gets_no_lock_in_time_fetches_the_app_token_itself(
+    redis_url: str, dingtalk_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = dingtalk_emulator.internal_app
+    manager = TokenManager(
+        InternalAppCredentials(app.app_key, app.app_secret),
+        store=RedisTokenStore(redis_url, lock_timeout=0.2, poll_interval=0.01),
+        base_url=dingtalk_emulator.url,
+    )
+    raw = redis.Redis.from_url(redis_url)
+    raw.set(f"dingtalk_calendar:token:{manager.cache_key}:lock", b"a-stuck-holder")
+    raw.close()
+    assert manager.get_token()
+    assert dingtalk_emulator.stats.token_requests == 1
+    assert any("no lock for" in r.getMessage() for r in caplog.records)
