@@ -756,11 +756,9 @@ def test_a_token_with_a_line_break_exits_2_and_is_never_printed(run: Run, emu: E
 
 
 @pytest.fixture
-def closed_redis_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return f"redis://127.0.0.1:{port}/0"
+def closed_redis_url(closed_url: str) -> str:
+    """A Redis that is down: a loopback port nothing listens on."""
+    return closed_url.replace("http://", "redis://") + "/0"
 
 
 def test_an_unreachable_token_store_exits_3_for_a_user_token(run: Run, emu: Emulator, closed_redis_url: str) -> None:

@@ -471,6 +471,11 @@ def test_an_unknown_refresh_token_is_reported_as_such(dingtalk_emulator: Emulato
     with pytest.raises(RefreshTokenInvalidError) as caught:
         manager.get_token()
     assert caught.value.raw_code == "invalidRefreshToken"
+    assert caught.value.attempts == 1  # DingTalk refused it: only that spends it
+    with pytest.raises(RefreshTokenInvalidError) as again:
+        manager.get_token()
+    assert again.value.attempts == 0  # so it is not sent again
+    assert dingtalk_emulator.stats.token_requests == 1
 
 
 def test_an_expired_refresh_token_is_reported_as_such(dingtalk_emulator: Emulator) -> None:
@@ -685,17 +690,3 @@ def test_one_transient_failure_of_the_user_token_endpoint_does_not_spend_the_gra
     stored = manager.store.get(manager.cache_key)
     assert stored is not None
     assert stored.refresh_token
-
-
-def test_only_dingtalks_refusal_spends_a_refresh_token(dingtalk_emulator: Emulator) -> None:
-    personal = dingtalk_emulator.personal_app
-    manager = manager_for(
-        dingtalk_emulator, UserCredentials(personal.client_id, personal.client_secret, refresh_token="refresh-unknown")
-    )
-    with pytest.raises(RefreshTokenInvalidError) as first:
-        manager.get_token()
-    assert first.value.attempts == 1  # DingTalk said so
-    with pytest.raises(RefreshTokenInvalidError) as second:
-        manager.get_token()
-    assert second.value.attempts == 0  # and it is not sent again
-    assert dingtalk_emulator.stats.token_requests == 1
