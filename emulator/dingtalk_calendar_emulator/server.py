@@ -11,7 +11,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final, NamedTuple
 from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
@@ -22,13 +22,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from dingtalk_calendar_api.checks import Violation, check_path_parameters, check_request_body
 from dingtalk_calendar_api.error_codes import ErrorCode
+from dingtalk_calendar_api.operation_ids import OperationId
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, OPERATIONS, Operation
 
-from .calendars import Answer, CalendarService
+from .calendars import Answer, CalendarService, calendar_refusal
 from .errors import ApiError, NotFoundError, global_error
 from .faults import ERROR_STATUSES, Fault, Faults, parse_kind
-from .oauth import OAuthService
+from .oauth import APP_KEY_FIELD, OAuthService, token_refusal
 from .state import CalendarStore
 from .stats import Stats
 from .throttle import QpsLimiter
@@ -86,38 +88,71 @@ class Backend:
 
 
 PathParams = Mapping[str, str]
-Handler = Callable[[Grant | None, PathParams, Any], Answer]
+Handler = Callable[[Backend, Grant | None, PathParams, Any], Answer]
+"""An operation: the backend, the caller's grant (None without a token), path parameters and body in; Answer out."""
+Refusal = Callable[[str, Violation], ApiError]
+"""How an operation answers a broken field rule that the spec documents no error row for."""
 
 
-def _handlers(backend: Backend) -> dict[str, Handler]:
-    """Each operationId's handler: path parameters and body in, Answer out (or ApiError raised)."""
-    calendars, oauth = backend.calendars, backend.oauth
+class Modelled(NamedTuple):
+    """What the emulator does for one operation: its handler, and its answer to an undocumented broken rule."""
 
-    def create(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.create(_required(grant), path["userId"], body)
+    handler: Handler
+    refuse: Refusal
 
-    def get(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.get(_required(grant), path["userId"], path["calendarId"])
 
-    def update(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.update(_required(grant), path["userId"], path["calendarId"], body)
+def _create(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
+    return backend.calendars.create(_required(grant), path["userId"], body)
 
-    def subscribe(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.subscribe(_required(grant), path["userId"], path["calendarId"])
 
-    def unsubscribe(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.unsubscribe(_required(grant), path["userId"], path["calendarId"])
+def _get(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
+    return backend.calendars.get(_required(grant), path["userId"], path["calendarId"])
 
-    return {
-        "createSubscribedCalendar": create,
-        "getSubscribedCalendar": get,
-        "updateSubscribedCalendar": update,
-        "subscribeCalendar": subscribe,
-        "unsubscribeCalendar": unsubscribe,
-        "getAccessToken": lambda grant, path, body: oauth.app_token(body),
-        "getCorpAccessToken": lambda grant, path, body: oauth.corp_token(body),
-        "getUserAccessToken": lambda grant, path, body: oauth.user_token(body),
-    }
+
+def _update(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
+    return backend.calendars.update(_required(grant), path["userId"], path["calendarId"], body)
+
+
+def _subscribe(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
+    return backend.calendars.subscribe(_required(grant), path["userId"], path["calendarId"])
+
+
+def _unsubscribe(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
+    return backend.calendars.unsubscribe(_required(grant), path["userId"], path["calendarId"])
+
+
+MODELLED: Final[Mapping[str, Modelled]] = {
+    OperationId.CREATE_SUBSCRIBED_CALENDAR: Modelled(_create, calendar_refusal),
+    OperationId.GET_SUBSCRIBED_CALENDAR: Modelled(_get, calendar_refusal),
+    OperationId.UPDATE_SUBSCRIBED_CALENDAR: Modelled(_update, calendar_refusal),
+    OperationId.SUBSCRIBE_CALENDAR: Modelled(_subscribe, calendar_refusal),
+    OperationId.UNSUBSCRIBE_CALENDAR: Modelled(_unsubscribe, calendar_refusal),
+    OperationId.GET_ACCESS_TOKEN: Modelled(
+        lambda backend, grant, path, body: backend.oauth.app_token(body), token_refusal
+    ),
+    OperationId.GET_CORP_ACCESS_TOKEN: Modelled(
+        lambda backend, grant, path, body: backend.oauth.corp_token(body), token_refusal
+    ),
+    OperationId.GET_USER_ACCESS_TOKEN: Modelled(
+        lambda backend, grant, path, body: backend.oauth.user_token(body), token_refusal
+    ),
+}
+"""The operations the emulator models; any other operation of the spec answers 501 ``NotImplemented``."""
+
+
+def unmodelled_operations() -> list[str]:
+    """operationIds of the spec that the emulator answers with 501 ``NotImplemented``."""
+    return sorted(set(OPERATIONS) - set(MODELLED))
+
+
+def _not_modelled(operation_id: str) -> Modelled:
+    def handler(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
+        raise ApiError(501, "NotImplemented", f"the emulator does not model {operation_id} yet")
+
+    def refuse(operation_id: str, violation: Violation) -> ApiError:
+        return ApiError(400, ErrorCode.INVALID_PARAMETER.value, f"{violation.path} {violation.reason}")
+
+    return Modelled(handler, refuse)
 
 
 def _required(grant: Grant | None) -> Grant:
@@ -125,17 +160,14 @@ def _required(grant: Grant | None) -> Grant:
     return grant
 
 
-# Token endpoints are throttled per app too; their app is named in the body.
-_TOKEN_APP_FIELD = {"getAccessToken": "appKey", "getCorpAccessToken": "suiteKey", "getUserAccessToken": "clientId"}
-
-
 class OperationEndpoint:
     """One operation of the spec, as a raw ASGI endpoint."""
 
-    def __init__(self, operation: Operation, handler: Handler, backend: Backend) -> None:
+    def __init__(self, operation: Operation, modelled: Modelled, backend: Backend) -> None:
         self.operation = operation
         self.operation_id = operation.operation_id
-        self.handler = handler
+        self.handler = modelled.handler
+        self.refuse = modelled.refuse
         self.backend = backend
         self.permission_error = (
             global_error(
@@ -176,7 +208,8 @@ class OperationEndpoint:
             path_params = scope["path_params"]
             if scope.get(_ENCODED_PATH):
                 path_params = {name: unquote(value) for name, value in path_params.items()}
-            answer = self.handler(grant, path_params, body)
+            self._check(path_params, body)
+            answer = self.handler(self.backend, grant, path_params, body)
         except ApiError as error:
             return error.status, _ErrorBody(error)
         return 200, answer.body
@@ -194,8 +227,21 @@ class OperationEndpoint:
             raise self.permission_error
         return grant
 
+    def _check(self, path_params: PathParams, body: Any) -> None:
+        """The spec's field rules: a broken one answers its documented row, else the operation's own refusal."""
+        violation = check_path_parameters(self.operation_id, path_params)
+        if violation is None and self.operation.body_schema is not None:
+            violation = check_request_body(self.operation_id, body)
+        if violation is None:
+            return
+        row = violation.documented(self.operation_id)
+        if row is not None:
+            raise ApiError(row.status, row.code, row.message or violation.reason)
+        raise self.refuse(self.operation_id, violation)
+
     def _throttle_token_request(self, body: Any) -> None:
-        app_key = body.get(_TOKEN_APP_FIELD[self.operation_id]) if isinstance(body, dict) else None
+        field = APP_KEY_FIELD.get(self.operation_id)
+        app_key = body.get(field) if isinstance(body, dict) and field is not None else None
         if isinstance(app_key, str) and not self.backend.limiter.allow(app_key, self.operation_id):
             raise _throttled()
 
@@ -328,19 +374,24 @@ async def drop_connection(scope: Scope) -> None:
         await asyncio.sleep(0)
 
 
-def _starlette_path(path: str) -> str:
-    for name in ("userId", "calendarId"):
-        path = path.replace("{" + name + "}", "{" + name + ":dingtalk_segment}")
+def _starlette_path(operation: Operation) -> str:
+    path = operation.path
+    for parameter in operation.path_parameters:
+        path = path.replace("{" + parameter.name + "}", "{" + parameter.name + ":dingtalk_segment}")
     return path
 
 
 def build_app(backend: Backend) -> ASGIApp:
-    """The ASGI app: DingTalk's paths from the spec, plus /_emulator/ inspection routes."""
-    handlers = _handlers(backend)
+    """The ASGI app: DingTalk's paths from the spec, plus /_emulator/ inspection routes.
+
+    Every operation of the spec is routed; one the emulator does not model yet answers 501
+    ``NotImplemented`` (after the token and field checks every operation gets).
+    """
+    modelled = MODELLED
     routes: list[BaseRoute] = [
         Route(
-            _starlette_path(op.path),
-            OperationEndpoint(op, handlers[op.operation_id], backend),
+            _starlette_path(op),
+            OperationEndpoint(op, modelled.get(op.operation_id) or _not_modelled(op.operation_id), backend),
             methods=[op.method],
             name=op.operation_id,
         )

@@ -183,7 +183,7 @@ SCENARIOS: dict[tuple[str, str, str | None], Scenario] = {
     ("getCorpAccessToken", "invalidClientIdOrSecret", None): corp_token(suiteSecret="wrong"),
     ("getCorpAccessToken", "invalidSuiteTicket", None): corp_token(stale_ticket="yes"),
     ("getCorpAccessToken", "invalidAuthCorpId", None): corp_token(authCorpId="ding-stranger"),
-    ("getUserAccessToken", "invalidClientIdOrSecret", None): user_token(clientSecret="wrong", grantType="x"),
+    ("getUserAccessToken", "invalidClientIdOrSecret", None): user_token(clientSecret="wrong", grantType="authorization_code"),
     ("getUserAccessToken", "invalidAuthCode", None): user_token(grantType="authorization_code", code="made-up"),
     ("getUserAccessToken", "invalidRefreshToken", None): user_token(grantType="refresh_token", refreshToken="x"),
     # errors of any call
