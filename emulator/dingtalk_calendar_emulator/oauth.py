@@ -30,7 +30,11 @@ INTERNAL_OPERATION = OperationId.GET_ACCESS_TOKEN
 CORP_OPERATION = OperationId.GET_CORP_ACCESS_TOKEN
 USER_OPERATION = OperationId.GET_USER_ACCESS_TOKEN
 
-APP_KEY_FIELD: Final[dict[str, str]] = {INTERNAL_OPERATION: "appKey", CORP_OPERATION: "suiteKey", USER_OPERATION: "clientId"}
+APP_KEY_FIELD: Final[dict[str, str]] = {
+    INTERNAL_OPERATION: "appKey",
+    CORP_OPERATION: "suiteKey",
+    USER_OPERATION: "clientId",
+}
 """The body field naming the app: token requests are throttled per app too, before any check."""
 
 

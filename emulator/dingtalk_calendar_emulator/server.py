@@ -145,16 +145,6 @@ def unmodelled_operations() -> list[str]:
     return sorted(set(OPERATIONS) - set(MODELLED))
 
 
-def _not_modelled(operation_id: str) -> Modelled:
-    def handler(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        raise ApiError(501, "NotImplemented", f"the emulator does not model {operation_id} yet")
-
-    def refuse(operation_id: str, violation: Violation) -> ApiError:
-        return ApiError(400, ErrorCode.INVALID_PARAMETER.value, f"{violation.path} {violation.reason}")
-
-    return Modelled(handler, refuse)
-
-
 def _required(grant: Grant | None) -> Grant:
     assert grant is not None  # operations that need a token are only reached with one
     return grant
@@ -163,11 +153,11 @@ def _required(grant: Grant | None) -> Grant:
 class OperationEndpoint:
     """One operation of the spec, as a raw ASGI endpoint."""
 
-    def __init__(self, operation: Operation, modelled: Modelled, backend: Backend) -> None:
+    def __init__(self, operation: Operation, modelled: Modelled | None, backend: Backend) -> None:
         self.operation = operation
         self.operation_id = operation.operation_id
-        self.handler = modelled.handler
-        self.refuse = modelled.refuse
+        self.modelled = modelled
+        """None for an operation of the spec that the emulator does not model yet."""
         self.backend = backend
         self.permission_error = (
             global_error(
@@ -202,6 +192,8 @@ class OperationEndpoint:
         """Run the pipeline; (status, body) of the answer, body None for an empty one."""
         try:
             grant = self._authorise(scope) if self.operation.requires_token else None
+            if self.modelled is None:
+                raise ApiError(501, "NotImplemented", f"the emulator does not model {self.operation_id} yet")
             body = self._parse(raw) if self.operation.body_schema else None
             if grant is None:
                 self._throttle_token_request(body)
@@ -209,7 +201,7 @@ class OperationEndpoint:
             if scope.get(_ENCODED_PATH):
                 path_params = {name: unquote(value) for name, value in path_params.items()}
             self._check(path_params, body)
-            answer = self.handler(self.backend, grant, path_params, body)
+            answer = self.modelled.handler(self.backend, grant, path_params, body)
         except ApiError as error:
             return error.status, _ErrorBody(error)
         return 200, answer.body
@@ -237,7 +229,8 @@ class OperationEndpoint:
         row = violation.documented(self.operation_id)
         if row is not None:
             raise ApiError(row.status, row.code, row.message or violation.reason)
-        raise self.refuse(self.operation_id, violation)
+        assert self.modelled is not None
+        raise self.modelled.refuse(self.operation_id, violation)
 
     def _throttle_token_request(self, body: Any) -> None:
         field = APP_KEY_FIELD.get(self.operation_id)
@@ -391,7 +384,7 @@ def build_app(backend: Backend) -> ASGIApp:
     routes: list[BaseRoute] = [
         Route(
             _starlette_path(op),
-            OperationEndpoint(op, modelled.get(op.operation_id) or _not_modelled(op.operation_id), backend),
+            OperationEndpoint(op, modelled.get(op.operation_id), backend),
             methods=[op.method],
             name=op.operation_id,
         )
