@@ -37,6 +37,8 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "package_templates"
 PACKAGE = "dingtalk_calendar_api"
 TARGET = ROOT / "generated"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+
+
 def _stock_templates() -> Path:
     import openapi_python_client
 
@@ -64,10 +66,14 @@ def check_forks(overrides: Path = OVERRIDES, stock: Path | None = None) -> None:
         match = _FORK_LINE.match(first)
         name = f"generator/templates/{override.name}"
         if match is None:
-            raise SystemExit(f"{name}: its first line must record the stock template it forks: {fork_line(stock / override.name)}")
+            raise SystemExit(
+                f"{name}: its first line must record the stock template it forks: {fork_line(stock / override.name)}"
+            )
         original = stock / override.name
         if not original.is_file():
-            raise SystemExit(f"{name}: openapi-python-client {installed} has no such template any more: re-merge the fork")
+            raise SystemExit(
+                f"{name}: openapi-python-client {installed} has no such template any more: re-merge the fork"
+            )
         if hashlib.sha256(original.read_bytes()).hexdigest() != match["digest"]:
             raise SystemExit(
                 f"{name} was forked from openapi-python-client {match['version']}'s template, and the installed "
@@ -237,7 +243,9 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
             params = [_resolve(spec, p) for p in shared_params + op.get("parameters", [])]
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
             path_parameters = [
-                _rule(p["name"], p["schema"], True, spec, p.get("x-dingtalk-sdk-name")) for p in params if p["in"] == "path"
+                _rule(p["name"], p["schema"], True, spec, p.get("x-dingtalk-sdk-name"))
+                for p in params
+                if p["in"] == "path"
             ]
             body_schema = _schema_name(body) if body else None
             errors = [_error(e) for e in op.get("x-dingtalk-errors", [])]
@@ -360,7 +368,9 @@ def _run(*args: str | Path) -> None:
 def generate_into(workdir: Path, spec: Path = SPEC) -> Path:
     """Generate the package below ``workdir`` from ``spec``; returns the package's folder."""
     check_forks()
-    context = build_context(load_spec(spec))  # refuses what the templates cannot handle, before the stock generator runs
+    context = build_context(
+        load_spec(spec)
+    )  # refuses what the templates cannot handle, before the stock generator runs
     package_dir = workdir / PACKAGE
     bindir = Path(sys.executable).parent
     _run(
