@@ -11,7 +11,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, Protocol
 from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
@@ -88,8 +88,16 @@ class Backend:
 
 
 PathParams = Mapping[str, str]
-Handler = Callable[[Backend, Grant | None, PathParams, Any], Answer]
-"""An operation: the backend, the caller's grant (None without a token), path parameters and body in; Answer out."""
+
+
+class Handler(Protocol):
+    """An operation: the backend, the caller's grant (None without a token), the body, and the
+    path parameters by their Python names (``user_id``, as the spec's snake_case gives them) in;
+    Answer out (or ApiError raised)."""
+
+    def __call__(self, backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer: ...
+
+
 Refusal = Callable[[str, Violation], ApiError]
 """How an operation answers a broken field rule that the spec documents no error row for."""
 
@@ -101,24 +109,36 @@ class Modelled(NamedTuple):
     refuse: Refusal
 
 
-def _create(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
-    return backend.calendars.create(_required(grant), path["userId"], body)
+def _create(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.create(_required(grant), body=body, **path)
 
 
-def _get(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
-    return backend.calendars.get(_required(grant), path["userId"], path["calendarId"])
+def _get(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.get(_required(grant), **path)
 
 
-def _update(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
-    return backend.calendars.update(_required(grant), path["userId"], path["calendarId"], body)
+def _update(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.update(_required(grant), body=body, **path)
 
 
-def _subscribe(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
-    return backend.calendars.subscribe(_required(grant), path["userId"], path["calendarId"])
+def _subscribe(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.subscribe(_required(grant), **path)
 
 
-def _unsubscribe(backend: Backend, grant: Grant | None, path: PathParams, body: Any) -> Answer:
-    return backend.calendars.unsubscribe(_required(grant), path["userId"], path["calendarId"])
+def _unsubscribe(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.unsubscribe(_required(grant), **path)
+
+
+def _app_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.oauth.app_token(body)
+
+
+def _corp_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.oauth.corp_token(body)
+
+
+def _user_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.oauth.user_token(body)
 
 
 MODELLED: Final[Mapping[str, Modelled]] = {
@@ -127,15 +147,9 @@ MODELLED: Final[Mapping[str, Modelled]] = {
     OperationId.UPDATE_SUBSCRIBED_CALENDAR: Modelled(_update, calendar_refusal),
     OperationId.SUBSCRIBE_CALENDAR: Modelled(_subscribe, calendar_refusal),
     OperationId.UNSUBSCRIBE_CALENDAR: Modelled(_unsubscribe, calendar_refusal),
-    OperationId.GET_ACCESS_TOKEN: Modelled(
-        lambda backend, grant, path, body: backend.oauth.app_token(body), token_refusal
-    ),
-    OperationId.GET_CORP_ACCESS_TOKEN: Modelled(
-        lambda backend, grant, path, body: backend.oauth.corp_token(body), token_refusal
-    ),
-    OperationId.GET_USER_ACCESS_TOKEN: Modelled(
-        lambda backend, grant, path, body: backend.oauth.user_token(body), token_refusal
-    ),
+    OperationId.GET_ACCESS_TOKEN: Modelled(_app_token, token_refusal),
+    OperationId.GET_CORP_ACCESS_TOKEN: Modelled(_corp_token, token_refusal),
+    OperationId.GET_USER_ACCESS_TOKEN: Modelled(_user_token, token_refusal),
 }
 """The operations the emulator models; any other operation of the spec answers 501 ``NotImplemented``."""
 
@@ -201,7 +215,8 @@ class OperationEndpoint:
             if scope.get(_ENCODED_PATH):
                 path_params = {name: unquote(value) for name, value in path_params.items()}
             self._check(path_params, body)
-            answer = self.modelled.handler(self.backend, grant, path_params, body)
+            by_python_name = {rule.python_name: path_params[rule.name] for rule in self.operation.path_parameters}
+            answer = self.modelled.handler(self.backend, grant, body, **by_python_name)
         except ApiError as error:
             return error.status, _ErrorBody(error)
         return 200, answer.body
