@@ -75,3 +75,11 @@ class NotFoundError(ApiError):
 
     def __init__(self) -> None:
         super().__init__(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+
+
+def throttled() -> ApiError:
+    """DingTalk's answer to an app over its per-API QPS quota."""
+    return global_error(
+        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_APPKEY_AND_API,
+        "the app is over its QPS quota for this API; wait about a second and retry",
+    )

@@ -5,7 +5,7 @@ answers written, through the generated models.
 """
 
 import hmac
-from typing import Any, Final
+from typing import Any
 
 from dingtalk_calendar_api.checks import Violation
 from dingtalk_calendar_api.error_codes import ErrorCode
@@ -22,27 +22,24 @@ from dingtalk_calendar_api.types import UNSET, Unset
 from .apps import AppRegistry, EnterpriseApp, InternalApp, PersonalApp
 from .calendars import Answer
 from .directory import Directory
-from .errors import ApiError, credentials_error
+from .errors import ApiError, credentials_error, throttled
 from .stats import Stats
+from .throttle import QpsLimiter
 from .tokens import Grant, TokenStore
 
 INTERNAL_OPERATION = OperationId.GET_ACCESS_TOKEN
 CORP_OPERATION = OperationId.GET_CORP_ACCESS_TOKEN
 USER_OPERATION = OperationId.GET_USER_ACCESS_TOKEN
 
-APP_KEY_FIELD: Final[dict[str, str]] = {
-    INTERNAL_OPERATION: "appKey",
-    CORP_OPERATION: "suiteKey",
-    USER_OPERATION: "clientId",
-}
-"""The body field naming the app: token requests are throttled per app too, before any check."""
-
 
 class OAuthService:
     """getAccessToken, getCorpAccessToken and getUserAccessToken."""
 
-    def __init__(self, apps: AppRegistry, tokens: TokenStore, directory: Directory, stats: Stats) -> None:
+    def __init__(
+        self, apps: AppRegistry, tokens: TokenStore, directory: Directory, stats: Stats, limiter: QpsLimiter
+    ) -> None:
         self.apps = apps
+        self.limiter = limiter
         self.tokens = tokens
         self.directory = directory
         self.stats = stats
@@ -50,6 +47,7 @@ class OAuthService:
     def app_token(self, body: Any) -> Answer:
         """An internal app's token for appKey + appSecret."""
         request = GetAccessTokenRequest.from_dict(_without_nulls(body))
+        self._throttle(request.app_key, INTERNAL_OPERATION)
         self.stats.record_token_app(request.app_key)
         app = self.apps.find(InternalApp, request.app_key)
         if app is None or not _same(app.app_secret, request.app_secret):
@@ -61,6 +59,7 @@ class OAuthService:
     def corp_token(self, body: Any) -> Answer:
         """The token of one organisation that authorised a third-party enterprise app."""
         request = GetCorpAccessTokenRequest.from_dict(_without_nulls(body))
+        self._throttle(request.suite_key, CORP_OPERATION)
         self.stats.record_token_app(request.suite_key)
         app = self.apps.find(EnterpriseApp, request.suite_key)
         if app is None or not _same(app.suite_secret, request.suite_secret):
@@ -80,6 +79,7 @@ class OAuthService:
     def user_token(self, body: Any) -> Answer:
         """A personal app's user token, from an authorization code or a refresh token (which rotates)."""
         request = GetUserAccessTokenRequest.from_dict(_without_nulls(body))
+        self._throttle(request.client_id, USER_OPERATION)
         self.stats.record_token_app(request.client_id)
         app = self.apps.find(PersonalApp, request.client_id)
         if app is None or not _same(app.client_secret, request.client_secret):
@@ -110,6 +110,11 @@ class OAuthService:
             corp_id=corp_ids[0] if corp_ids else UNSET,
         )
         return Answer(answer.to_dict())
+
+    def _throttle(self, app_key: str, operation_id: str) -> None:
+        # Token requests are throttled per app too; their app is named in the body.
+        if not self.limiter.allow(app_key, operation_id):
+            raise throttled()
 
     def _token_answer(self, grant: Grant) -> Answer:
         answer = AccessTokenResponse(access_token=self.tokens.token_for(grant), expire_in=int(self.tokens.token_ttl))

@@ -28,9 +28,9 @@ from dingtalk_calendar_api.operation_ids import OperationId
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, OPERATIONS, Operation
 
 from .calendars import Answer, CalendarService, calendar_refusal
-from .errors import ApiError, NotFoundError, global_error
+from .errors import ApiError, NotFoundError, global_error, throttled
 from .faults import ERROR_STATUSES, Fault, Faults, parse_kind
-from .oauth import APP_KEY_FIELD, OAuthService, token_refusal
+from .oauth import OAuthService, token_refusal
 from .state import CalendarStore
 from .stats import Stats
 from .throttle import QpsLimiter
@@ -209,8 +209,6 @@ class OperationEndpoint:
             if self.modelled is None:
                 raise ApiError(501, "NotImplemented", f"the emulator does not model {self.operation_id} yet")
             body = self._parse(raw) if self.operation.body_schema else None
-            if grant is None:
-                self._throttle_token_request(body)
             path_params = scope["path_params"]
             if scope.get(_ENCODED_PATH):
                 path_params = {name: unquote(value) for name, value in path_params.items()}
@@ -229,7 +227,7 @@ class OperationEndpoint:
         if grant is None:
             raise global_error(ErrorCode.INVALID_AUTHENTICATION, "the access token is invalid or expired")
         if not self.backend.limiter.allow(grant.app.key, self.operation_id):
-            raise _throttled()
+            raise throttled()
         if self.permission_error is not None and self.operation.permission not in grant.app.permissions:
             raise self.permission_error
         return grant
@@ -246,12 +244,6 @@ class OperationEndpoint:
             raise ApiError(row.status, row.code, row.message or violation.reason)
         assert self.modelled is not None
         raise self.modelled.refuse(self.operation_id, violation)
-
-    def _throttle_token_request(self, body: Any) -> None:
-        field = APP_KEY_FIELD.get(self.operation_id)
-        app_key = body.get(field) if isinstance(body, dict) and field is not None else None
-        if isinstance(app_key, str) and not self.backend.limiter.allow(app_key, self.operation_id):
-            raise _throttled()
 
     def _parse(self, raw: bytes | None) -> Any:
         if raw is None:
@@ -274,7 +266,7 @@ class OperationEndpoint:
             await send_json(send, status, _ErrorBody(_SERVER_ERRORS[status]), request_id)
             return
         if kind == "throttle":
-            error = _throttled()
+            error = throttled()
         elif kind == "throttle_api":
             error = global_error(ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_API, "the API is over its QPS quota")
         else:
@@ -291,13 +283,6 @@ class _ErrorBody(dict[str, Any]):
 
     def __init__(self, error: ApiError) -> None:
         super().__init__(error.body(""))
-
-
-def _throttled() -> ApiError:
-    return global_error(
-        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_APPKEY_AND_API,
-        "the app is over its QPS quota for this API; wait about a second and retry",
-    )
 
 
 _SERVER_ERRORS = {
