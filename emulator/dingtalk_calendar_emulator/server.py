@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dingtalk_calendar_api.checks import Violation, check_path_parameters, check_request_body
 from dingtalk_calendar_api.error_codes import ErrorCode
+from dingtalk_calendar_api.models import AccessDeniedDetail, Error
 from dingtalk_calendar_api.operation_ids import OperationId
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, OPERATIONS, Operation
 
@@ -177,7 +178,7 @@ class OperationEndpoint:
             global_error(
                 ErrorCode.FORBIDDEN_ACCESS_DENIED_ACCESS_TOKEN_PERMISSION_DENIED,
                 f"the app lacks the permission {operation.permission} that this API needs",
-                {"accessdenieddetail": {"requiredScopes": [operation.permission]}},
+                Error(accessdenieddetail=AccessDeniedDetail(required_scopes=[operation.permission])).to_dict(),
             )
             if operation.permission
             else None
@@ -279,10 +280,11 @@ class OperationEndpoint:
 
 
 class _ErrorBody(dict[str, Any]):
-    """An error's body, filled in with the request id when sent."""
+    """An error's body, written again with the request id when sent."""
 
     def __init__(self, error: ApiError) -> None:
         super().__init__(error.body(""))
+        self.error = error
 
 
 _SERVER_ERRORS = {
@@ -335,7 +337,7 @@ async def _read_body(receive: Receive) -> bytes | None:
 async def send_json(send: Send, status: int, body: Mapping[str, Any] | None, request_id: str) -> None:
     """Send a JSON answer (an empty one when ``body`` is None) with the request id."""
     if isinstance(body, _ErrorBody):
-        body["requestid"] = request_id
+        body = body.error.body(request_id)
     payload = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     await _send(send, status, [_JSON, (REQUEST_ID_HEADER.encode(), request_id.encode())], payload)
 
