@@ -2,8 +2,9 @@
 operation in the spec is a spec edit and a regeneration: nothing else has to change first.
 
 ``make test`` runs ``make check-generated`` (one generation, compared with generated/)
-before these tests, so they generate only twice more: once from the spec as it is (a second,
-independent run must give the same bytes) and once from a copy with a new operation.
+before these tests, so they generate only once more: from a copy of the spec with a new
+operation, whose output must equal generated/ byte for byte except where the new operation
+shows. The check's own logic (``generate.compare``) is tested on copies of generated/.
 """
 
 import hashlib
@@ -18,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 PACKAGE = "dingtalk_calendar_api"
+COMMITTED = ROOT / "generated"
 sys.path.insert(0, str(ROOT / "generator"))
 
 import generate  # noqa: E402 - generator/ is a folder of scripts, not a package
@@ -40,19 +42,12 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture(scope="module")
-def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of generated/ rebuilt from scratch, as after deleting it and running make generate."""
-    target = tmp_path_factory.mktemp("regenerated")
-    result = run_generator("--target", target)
-    assert result.returncode == 0, result.stderr
+@pytest.fixture
+def regenerated(tmp_path: Path) -> Path:
+    """A copy of generated/, as make check-generated has just proven a fresh generation to be."""
+    target = tmp_path / "generated"
+    shutil.copytree(COMMITTED, target, ignore=shutil.ignore_patterns("__pycache__"))
     return target
-
-
-def test_a_second_generation_is_byte_for_byte_the_committed_one(regenerated: Path) -> None:
-    committed = tree(ROOT / "generated" / PACKAGE)
-    assert committed, "generated/ is empty"
-    assert tree(regenerated / PACKAGE) == committed
 
 
 def test_the_check_passes_on_a_fresh_tree(regenerated: Path, capsys: pytest.CaptureFixture[str]) -> None:
