@@ -57,7 +57,7 @@ class CalendarService:
 
     def create(self, grant: Grant, user_id: str, body: Any) -> Answer:
         """createSubscribedCalendar."""
-        request = CreateSubscribedCalendarRequest.from_dict(_without_nulls(body))
+        request = CreateSubscribedCalendarRequest.from_dict(without_nulls(body))
         if not self._may_act_for(grant, user_id):
             raise documented(CREATE, ErrorReason.PERMISSION_DENIED)
         scope = _scope(request.subscribe_scope)
@@ -82,7 +82,7 @@ class CalendarService:
 
     def update(self, grant: Grant, user_id: str, calendar_id: str, body: Any) -> Answer:
         """updateSubscribedCalendar: change only the fields sent."""
-        request = UpdateSubscribedCalendarRequest.from_dict(_without_nulls(body))
+        request = UpdateSubscribedCalendarRequest.from_dict(without_nulls(body))
         with self.store.locked():
             calendar = self._editable(UPDATE, user_id, calendar_id)
             scope = None if isinstance(request.subscribe_scope, Unset) else _scope(request.subscribe_scope)
@@ -189,10 +189,10 @@ def calendar_refusal(operation_id: str, violation: Violation) -> ApiError:
     return invalid_parameter(operation_id, f"{violation.path} {violation.reason}")
 
 
-def _without_nulls(body: Mapping[str, Any]) -> dict[str, Any]:
+def without_nulls(body: Mapping[str, Any]) -> dict[str, Any]:
     # DingTalk takes a JSON null as a field left out (the checker did too).
     return {
-        key: _without_nulls(value) if isinstance(value, dict) else value
+        key: without_nulls(value) if isinstance(value, dict) else value
         for key, value in body.items()
         if value is not None
     }

@@ -20,7 +20,7 @@ from dingtalk_calendar_api.operation_ids import OperationId
 from dingtalk_calendar_api.types import UNSET, Unset
 
 from .apps import AppRegistry, EnterpriseApp, InternalApp, PersonalApp
-from .calendars import Answer
+from .calendars import Answer, without_nulls
 from .directory import Directory
 from .errors import ApiError, credentials_error, throttled
 from .stats import Stats
@@ -46,7 +46,7 @@ class OAuthService:
 
     def app_token(self, body: Any) -> Answer:
         """An internal app's token for appKey + appSecret."""
-        request = GetAccessTokenRequest.from_dict(_without_nulls(body))
+        request = GetAccessTokenRequest.from_dict(without_nulls(body))
         self._throttle(request.app_key, INTERNAL_OPERATION)
         self.stats.record_token_app(request.app_key)
         app = self.apps.find(InternalApp, request.app_key)
@@ -58,7 +58,7 @@ class OAuthService:
 
     def corp_token(self, body: Any) -> Answer:
         """The token of one organisation that authorised a third-party enterprise app."""
-        request = GetCorpAccessTokenRequest.from_dict(_without_nulls(body))
+        request = GetCorpAccessTokenRequest.from_dict(without_nulls(body))
         self._throttle(request.suite_key, CORP_OPERATION)
         self.stats.record_token_app(request.suite_key)
         app = self.apps.find(EnterpriseApp, request.suite_key)
@@ -78,7 +78,7 @@ class OAuthService:
 
     def user_token(self, body: Any) -> Answer:
         """A personal app's user token, from an authorization code or a refresh token (which rotates)."""
-        request = GetUserAccessTokenRequest.from_dict(_without_nulls(body))
+        request = GetUserAccessTokenRequest.from_dict(without_nulls(body))
         self._throttle(request.client_id, USER_OPERATION)
         self.stats.record_token_app(request.client_id)
         app = self.apps.find(PersonalApp, request.client_id)
@@ -134,10 +134,6 @@ def token_refusal(operation_id: str, violation: Violation) -> ApiError:
     if violation.rule == "type":
         return _invalid(f"{violation.path} must be {violation.expected}")
     return _invalid(f"{violation.path} {violation.reason}")
-
-
-def _without_nulls(body: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in body.items() if value is not None}
 
 
 def _text(value: "str | Unset") -> str:
