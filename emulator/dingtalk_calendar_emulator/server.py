@@ -1,9 +1,11 @@
 """The HTTP face of the emulator: a Starlette app serving openapi.yaml's paths in DingTalk's wire format.
 
-Each operation is a small ASGI endpoint (no per-request Request/Response objects, for
-speed) that runs the same pipeline: count, fault injection, token, QPS quota, app
-permission, then the operation itself. Every answer carries ``x-acs-request-id``; error
-bodies repeat it as ``requestid``.
+Every operation of the spec is routed (paths and path parameters from ``spec_data``), each
+as a small ASGI endpoint (no per-request Request/Response objects, for speed) that runs
+the same pipeline: count, fault injection, token, QPS quota, app permission, the spec's
+field rules (the generated checker), then the operation itself; an operation that
+``MODELLED`` does not name answers 501 ``NotImplemented`` instead. Every answer carries
+``x-acs-request-id``; error bodies repeat it as ``requestid``.
 """
 
 import asyncio
