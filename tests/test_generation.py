@@ -322,3 +322,23 @@ def test_with_a_new_operation_the_emulator_answers_it_501_and_everything_else_st
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "| `archiveSubscribedCalendar` | **none** | **none** | **none** | **no (501)** |" in result.stdout
     assert "test_the_report_says_what_the_emulator_answers[archiveSubscribedCalendar] PASSED" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "rule"),
+    [
+        ({"expireIn": 7200}, "accessToken", "required"),
+        ({"accessToken": 5, "expireIn": 7200}, "accessToken", "type"),
+        ({"accessToken": None, "expireIn": 7200}, "accessToken", "type"),
+        ({"accessToken": "t", "expireIn": "7200"}, "expireIn", "type"),
+        ({"accessToken": "t", "expireIn": True}, "expireIn", "type"),
+    ],
+)
+def test_the_checker_reads_token_answers_too(body: dict[str, object], path: str, rule: str) -> None:
+    # For the token layer: the same checker, on the spec's AccessTokenResponse.
+    from dingtalk_calendar_api.checks import check_response
+
+    violation = check_response("getAccessToken", body)
+    assert violation is not None
+    assert (violation.path, violation.rule) == (path, rule)
+    assert check_response("getAccessToken", {"accessToken": "t", "expireIn": 7200}) is None
