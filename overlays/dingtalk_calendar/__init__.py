@@ -21,6 +21,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     DingTalkError,
     InvalidCredentialsError,
     InvalidParameterError,
@@ -33,17 +34,19 @@ from ._errors import (
     RefreshTokenInvalidError,
     ServerError,
     SubscribeLimitExceededError,
+    TokenStoreError,
     ValidationError,
     error_from_response,
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from ._logging import RedactingFilter
 from ._overlay import Overlay
 
 if TYPE_CHECKING:
     from ._aiohttp_transport import AsyncAiohttpTransport
     from ._auth import DingTalkAuth
     from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
-    from ._env import ConfigurationError, credentials_from_env, settings_from_env
+    from ._env import credentials_from_env, settings_from_env
     from ._models import Calendar, CreatedCalendar, Result, Scope
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
     from ._retry import AsyncRetryTransport, RetryTransport
@@ -86,7 +89,7 @@ _LAZY = {
         "._tokens",
     ),
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
-    **dict.fromkeys(["ConfigurationError", "credentials_from_env", "settings_from_env"], "._env"),
+    **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
         ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit"], "._rate_limit"
     ),
@@ -152,6 +155,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
+    "RedactingFilter",
     "RedisRateLimit",
     "RedisTokenStore",
     "RefreshTokenInvalidError",
@@ -165,6 +169,7 @@ __all__ = [
     "TokenManager",
     "TokenProvider",
     "TokenStore",
+    "TokenStoreError",
     "UserCredentials",
     "ValidationError",
     "abulk_run",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 import httpx
 
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from ._logging import configure_from_env
+from ._logging import configure_once
 from ._overlay import Overlay, Overlays
 
 if TYPE_CHECKING:  # attrs classes, loaded when the first client is made: importing the SDK stays cheap
@@ -52,7 +52,7 @@ class BaseClient:
         from ._settings import CallDefaults
         from ._token_store import MemoryTokenStore
 
-        configure_from_env()
+        configure_once()
         self.base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
         self._provider = as_provider(credentials)
         self._token_store = token_store if token_store is not None else MemoryTokenStore()
