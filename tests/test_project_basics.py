@@ -125,13 +125,14 @@ def test_the_changelog_derives_what_a_spec_change_means_for_users() -> None:
     paths = changed["paths"]
     get_path = next(p for p, item in paths.items() if item.get("get", {}).get("operationId") == "getSubscribedCalendar")
     paths[get_path]["get"]["deprecated"] = True
-    paths["/v1.0/calendar/users/{userId}/somethingNew"] = {
-        "post": {**copy.deepcopy(paths[get_path]["get"]), "operationId": "makeSomethingNew", "deprecated": False}
+    paths["/v1.0/calendar/users/{userId}/somethingNew/{calendarId}"] = {
+        "parameters": copy.deepcopy(paths[get_path].get("parameters", [])),
+        "post": {**copy.deepcopy(paths[get_path]["get"]), "operationId": "makeSomethingNew", "deprecated": False},
     }
     schema = changed["components"]["schemas"]["CreateSubscribedCalendarRequest"]["properties"]["name"]
     schema["maxLength"] = 256
     lines = changes(before, summary(changed))
-    assert "New operation `makeSomethingNew` (`POST /v1.0/calendar/users/{userId}/somethingNew`)." in lines
+    assert "New operation `makeSomethingNew` (`POST /v1.0/calendar/users/{userId}/somethingNew/{calendarId}`)." in lines
     assert any(line.startswith("`getSubscribedCalendar` is deprecated: calling it warns") for line in lines)
     assert "`CreateSubscribedCalendarRequest.name`: max length 128 → 256." in lines
     assert changes(before, before) == ["No change to the operations, errors or field rules."]

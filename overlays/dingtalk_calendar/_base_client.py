@@ -1,19 +1,22 @@
 """What the sync and async clients share: configuration, credentials, overlays, per-call options."""
 
+from __future__ import annotations
+
 import copy
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import httpx
 
-from ._logging import configure_from_env
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._logging import configure_once
 from ._overlay import Overlay, Overlays
-from ._retry_policy import RetryPolicy
-from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, CallDefaults, as_timeout, checked_headers
-from ._token_store import MemoryTokenStore, TokenStore
-from ._tokens import FixedToken, TokenProvider
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # attrs classes, loaded when the first client is made: importing the SDK stays cheap
+    from ._retry_policy import RetryPolicy
+    from ._settings import CallDefaults
+    from ._token_store import TokenStore
+    from ._tokens import TokenProvider
     from ._transports import SharedTransport
 
 _O = TypeVar("_O", bound=Overlay)
@@ -21,13 +24,16 @@ _O = TypeVar("_O", bound=Overlay)
 
 def as_provider(credentials: TokenProvider | str) -> TokenProvider:
     """A plain string is a fixed access token the caller refreshes itself."""
+    from ._tokens import FixedToken
+
     return FixedToken(credentials) if isinstance(credentials, str) else credentials
 
 
 class BaseClient:
     """Configuration shared by :class:`CalendarClient` and :class:`AsyncCalendarClient`."""
 
-    _transport: "SharedTransport"
+    _transport: SharedTransport
+    _defaults: CallDefaults
     """The client's lease on its connection pool (see ``with_credentials``)."""
 
     def __init__(
@@ -43,7 +49,11 @@ class BaseClient:
         overlays: Iterable[Overlay],
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
-        configure_from_env()
+        from ._retry_policy import RetryPolicy
+        from ._settings import CallDefaults, checked_headers
+        from ._token_store import MemoryTokenStore
+
+        configure_once()
         # Sent with every call (not to the token endpoints); never the token header.
         self.default_headers = checked_headers(default_headers, field="default_headers")
         self.base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
@@ -125,6 +135,8 @@ class BaseClient:
             if extra_headers is None and extra_query is None:
                 return {}
             return self._defaults.options(None, None, extra_headers, extra_query)
+        from ._settings import as_timeout
+
         return self._defaults.options(
             as_timeout(timeout) if timeout is not None else self._defaults.timeout,
             max_retries if max_retries is not None else self._defaults.retry.max_retries,

@@ -2,6 +2,8 @@
 # Edit that file, then run `make generate`.
 """The CalendarClient: the five operations with keyword arguments, typed results and typed errors."""
 
+from __future__ import annotations
+
 import os
 import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -11,26 +13,23 @@ import httpx
 
 import dingtalk_calendar_api
 
-from . import _calls, _deprecation, _raw
-from ._auth import DingTalkAuth
+from . import _calls, _deprecation
 from ._base_client import BaseClient
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
-from ._models import Calendar, CreatedCalendar, Result, Scope
-from ._overlay import Overlay
-from ._raw import RawResult
-from ._retry import RetryTransport
-from ._retry_policy import RetryPolicy
-from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
-from ._token_manager import TokenManager
-from ._token_store import TokenStore
-from ._tokens import TokenProvider
-from ._transport_defaults import default_transport
-from ._transports import CookielessClient, SharedTransport, call_url
+from ._requests import build_request
+from ._send import send
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
+    from ._models import Calendar, CreatedCalendar, Result, Scope
+    from ._overlay import Overlay
     from ._rate_limit import RateLimiter
+    from ._raw import RawResult
+    from ._retry_policy import RetryPolicy
+    from ._token_store import TokenStore
+    from ._tokens import TokenProvider
 
 T = TypeVar("T")
 
@@ -70,6 +69,13 @@ class CalendarClient(BaseClient):
             overlays=overlays,
             default_headers=default_headers,
         )
+        # Loaded here rather than with the SDK: importing it stays cheap (tests/test_import_cost.py).
+        from ._auth import DingTalkAuth
+        from ._retry import RetryTransport
+        from ._token_manager import TokenManager
+        from ._transport_defaults import default_transport
+        from ._transports import CookielessClient, SharedTransport
+
         if transport is None:
             transport = default_transport(limits=limits, verify=verify)
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
@@ -87,15 +93,18 @@ class CalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
+        # _run sends through these two itself (see _send); the httpx client serves the generated one.
+        self._retrying = retrying
+        self._auth = DingTalkAuth(self.tokens)
         self._http = CookielessClient(
             base_url=self.base_url,
             timeout=self.timeout,
             transport=retrying,
-            auth=DingTalkAuth(self.tokens),
+            auth=self._auth,
             headers=self.default_headers,
         )
         self._api.set_httpx_client(self._http)
-        # httpx would parse each call's URL string again; call_url joins the parsed base instead.
+        # httpx would parse each call's URL string again; build_request joins the parsed base instead.
         self._base_url = self._http.base_url
 
     @classmethod
@@ -224,6 +233,8 @@ class CalendarClient(BaseClient):
         Returns the parsed JSON and the raw answer; a non-2xx answer raises the typed error.
         Path segments are sent as given: percent-encode ids yourself (``quote(id, safe="")``).
         """
+        from . import _raw  # loaded by the first raw call: importing the SDK stays cheap
+
         options = self._options(timeout, max_retries, headers, params)
         return self._run(_raw.call(method, path, json=json, options=options))
 
@@ -235,10 +246,10 @@ class CalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "RateLimiter | None" = None,
+        rate_limiter: RateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
 
@@ -258,10 +269,10 @@ class CalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "RateLimiter | None" = None,
+        rate_limiter: RateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
 
@@ -277,15 +288,14 @@ class CalendarClient(BaseClient):
 
     # -- plumbing ------------------------------------------------------------------------
 
-    def _run(self, call: "_calls.Call[T]") -> T:
-        kwargs = call.request_kwargs
+    def _run(self, call: _calls.Call[T]) -> T:
         if call.operation in _deprecation.WATCHED:
-            _deprecation.warn(call.operation, kwargs.get("json"), stacklevel=3)
-        request = self._http.build_request(**{**kwargs, "url": call_url(self._base_url, kwargs["url"])})
+            _deprecation.warn(call.operation, call.request_kwargs.get("json"), stacklevel=3)
+        request = build_request(self._http, self._base_url, call.request_kwargs)
         with self._overlays.call(request):
             self._overlays.request(request)
             try:
-                response = self._http.send(request)
+                response = send(self._http, self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 self._overlays.error(error)
                 raise

@@ -35,10 +35,9 @@ from contextlib import (
     nullcontext,
 )
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, TypeVar
 
 import httpx
-from attrs import define, field, frozen
 
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 
@@ -52,8 +51,8 @@ if TYPE_CHECKING:
 _O = TypeVar("_O", bound="Overlay")
 
 
-@frozen
-class TokenRequest:
+# Plain classes, not attrs: this module loads with the SDK, and importing it stays cheap.
+class TokenRequest(NamedTuple):
     """One sending of a token request made for a call (never its body or the token)."""
 
     operation: str | None
@@ -64,23 +63,36 @@ class TokenRequest:
     """The httpx exception's class name when no answer came."""
 
 
-@define
 class Attempt:
     """One sending of a call's request, as ``on_attempt`` and ``on_attempt_end`` see it."""
 
-    request: httpx.Request
-    operation: str | None
-    """The spec's operationId; None for a ``client.request`` to a path the spec does not know."""
-    number: int
-    """1 for the first sending, 2 for the next (a retry, or the re-send with a refreshed token), ..."""
-    waited: float = 0.0
-    """Seconds the retry policy waited before this attempt (0.0 when there was no wait)."""
-    token_requests: tuple[TokenRequest, ...] = ()
-    """Token requests made for this call since the previous attempt (a first fetch, a refresh)."""
-    response: httpx.Response | None = None
-    """After the attempt: the answer (status and headers; its body is read later)."""
-    error: Exception | None = None
-    """After the attempt: why no answer came (an ``httpx.TransportError``)."""
+    __slots__ = ("error", "number", "operation", "request", "response", "token_requests", "waited")
+
+    def __init__(
+        self,
+        request: httpx.Request,
+        operation: str | None,
+        number: int,
+        *,
+        waited: float = 0.0,
+        token_requests: tuple[TokenRequest, ...] = (),
+    ) -> None:
+        self.request = request
+        self.operation = operation
+        """The spec's operationId; None for a ``client.request`` to a path the spec does not know."""
+        self.number = number
+        """1 for the first sending, 2 for the next (a retry, or the re-send with a refreshed token), ..."""
+        self.waited = waited
+        """Seconds the retry policy waited before this attempt (0.0 when there was no wait)."""
+        self.token_requests = token_requests
+        """Token requests made for this call since the previous attempt (a first fetch, a refresh)."""
+        self.response: httpx.Response | None = None
+        """After the attempt: the answer (status and headers; its body is read later)."""
+        self.error: Exception | None = None
+        """After the attempt: why no answer came (an ``httpx.TransportError``)."""
+
+    def __repr__(self) -> str:
+        return f"Attempt(operation={self.operation!r}, number={self.number}, waited={self.waited})"
 
     @property
     def resend_count(self) -> int:
@@ -130,14 +142,16 @@ def _overriding(items: tuple[Overlay, ...], hook: str) -> tuple[Overlay, ...]:
     return tuple(o for o in items if getattr(type(o), hook) is not getattr(Overlay, hook))
 
 
-@define
 class _CallState:
     """One call in flight, for the transport under the retries and the retry layer's waits."""
 
-    request: httpx.Request
-    attempts: int = 0
-    waited: float = 0.0
-    token_requests: list[TokenRequest] = field(factory=list)
+    __slots__ = ("attempts", "request", "token_requests", "waited")
+
+    def __init__(self, request: httpx.Request) -> None:
+        self.request = request
+        self.attempts = 0
+        self.waited = 0.0
+        self.token_requests: list[TokenRequest] = []
 
 
 # The call being sent in this thread or task: how a token request or a retry wait, which

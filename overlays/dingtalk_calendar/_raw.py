@@ -87,7 +87,7 @@ def call(method: str, path: str, *, json: object, options: Mapping[str, Any]) ->
     path = _checked_path(path)
     operation = operation_for(method, path)
     if operation is not None and isinstance(json, Mapping):
-        check_body(operation, json, {})  # the spec's limits, on the very JSON that would be sent
+        check_body(operation, json)  # the spec's limits, on the very JSON that would be sent
     kwargs: dict[str, Any] = {"method": method, "url": path, **options}
     if json is not None:
         try:

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from dingtalk_calendar_api import Client
+import dingtalk_calendar_api
 
 from ._token_manager_base import TokenManagerBase, logger
 from ._tokens import Token
+
+if TYPE_CHECKING:
+    from dingtalk_calendar_api import Client
 
 
 class TokenAccess(TokenManagerBase):
@@ -43,13 +47,13 @@ class TokenAccess(TokenManagerBase):
         if self._usable(self._current, now, rejected=rejected):
             assert self._current is not None
             return self._current
-        stored = self.store.get(self.cache_key)
+        stored = self._shared.get(self.cache_key)
         if self._usable(stored, now, rejected=rejected):
             assert stored is not None
             return self._adopt(stored, fetched=False, now=now, rejected=rejected)
-        with self.store.lock(self.cache_key):
+        with self._shared.lock(self.cache_key):
             # Another process may have stored a token while we waited for the lock.
-            stored = self.store.get(self.cache_key)
+            stored = self._shared.get(self.cache_key)
             now = self._clock()
             if self._usable(stored, now, rejected=rejected):
                 assert stored is not None
@@ -60,13 +64,15 @@ class TokenAccess(TokenManagerBase):
                     token = self.provider.fetch(client, previous=stored, now=now)
             except Exception as error:
                 return self._fallback(error, stored, now, rejected=rejected)
-            self.store.set(self.cache_key, token)
+            self._shared.set(self.cache_key, token)
         return self._adopt(token, fetched=True, now=now, rejected=rejected)
 
     @contextmanager
     def _token_client(self) -> Iterator[Client]:
         # A client per fetch (one every two hours or so): nothing stays open between fetches.
-        client = Client(base_url=self._base_url, timeout=self._timeout, httpx_args=self._args(self._transport))
+        client = dingtalk_calendar_api.Client(
+            base_url=self._base_url, timeout=self._timeout, httpx_args=self._args(self._transport)
+        )
         try:
             yield client
         finally:
