@@ -1,7 +1,15 @@
-"""What the five calendar operations do: checks in DingTalk's order, errors as documented.
+"""What the six calendar operations do: checks in DingTalk's order, errors as documented.
 
 Field rules (required fields, lengths, "at least one of") come from the spec's
-``spec_data.SCHEMAS``; messages from its documented errors.
+``spec_data.SCHEMAS``; messages from its documented errors, in English or, where the
+China site's pages give them in Chinese, in Chinese (``language="zh"``).
+
+Who may create (or re-scope) a calendar: the create page
+(``zh/create-subscription-calendar.md``, notes on ``openConversationIds`` and ``corpIds``)
+says the creator must be in one of the scope's groups or organisations, so a creator
+named only in ``subscribeScope.unionIds`` is refused with "current user must in range".
+The same page says a third-party personal app need not send groups: its user, who may
+belong to no organisation, may stand in the scope by unionId alone.
 """
 
 import re
@@ -25,6 +33,7 @@ GET = "getSubscribedCalendar"
 UPDATE = "updateSubscribedCalendar"
 SUBSCRIBE = "subscribeCalendar"
 UNSUBSCRIBE = "unsubscribeCalendar"
+DELETE = "deleteSubscribedCalendar"
 
 _SCOPE_RULES = SCHEMAS["SubscribeScope"]
 # Which documented message a broken field gets; other fields get a forwarded detail.
@@ -36,6 +45,7 @@ _BLANK_CALENDAR_ID = {
     UPDATE: ErrorReason.CALENDAR_ID_CANNOT_BE_BLANK,
     SUBSCRIBE: ErrorReason.CALENDARID_CANNOT_BE_BLANK,
     UNSUBSCRIBE: ErrorReason.CALENDARID_CANNOT_BE_BLANK,
+    DELETE: ErrorReason.CALENDARID_CANNOT_BE_BLANK,
 }
 
 
@@ -50,12 +60,19 @@ RESULT_TRUE = Answer({"result": True})
 
 
 class CalendarService:
-    """The five operations over one CalendarStore and Directory."""
+    """The six operations over one CalendarStore and Directory.
 
-    def __init__(self, store: CalendarStore, directory: Directory, subscribe_limit: int | None) -> None:
+    ``language`` is the language of the messages the China site's pages give in Chinese
+    ("en" or "zh"); the docs do not say which one DingTalk sends.
+    """
+
+    def __init__(
+        self, store: CalendarStore, directory: Directory, subscribe_limit: int | None, language: str = "en"
+    ) -> None:
         self.store = store
         self.directory = directory
         self.subscribe_limit = subscribe_limit
+        self.language = language
 
     def create(self, grant: Grant, user_id: str, body: Any) -> Answer:
         """createSubscribedCalendar."""
@@ -64,7 +81,7 @@ class CalendarService:
         if not self._may_act_for(grant, user_id):
             raise documented(CREATE, ErrorReason.PERMISSION_DENIED)
         scope = fields["subscribeScope"]
-        if not self._in_scope(user_id, scope):
+        if not self._creator_in_range(grant, user_id, scope):
             raise documented(CREATE, ErrorReason.CURRENT_USER_MUST_IN_RANGE)
         calendar = Calendar(
             calendar_id=self.store.new_calendar_id(),
@@ -91,7 +108,7 @@ class CalendarService:
         with self.store.locked():
             calendar = self._editable(UPDATE, user_id, calendar_id)
             scope = fields.get("subscribeScope")
-            if scope is not None and not self._in_scope(user_id, scope):
+            if scope is not None and not self._creator_in_range(grant, user_id, scope):
                 raise documented(UPDATE, ErrorReason.CURRENT_USER_MUST_IN_RANGE)
             changes: dict[str, Any] = {}
             if "name" in fields:
@@ -110,7 +127,7 @@ class CalendarService:
         with self.store.locked():
             calendar = self._subscribable(SUBSCRIBE, user_id, calendar_id)
             if not self._in_scope(user_id, calendar.scope):
-                raise documented(SUBSCRIBE, ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE)
+                raise documented(SUBSCRIBE, ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE, self.language)
             subscribed = self.store.subscriptions_of(user_id)
             if calendar_id not in subscribed:
                 limit = self.subscribe_limit
@@ -128,8 +145,26 @@ class CalendarService:
             calendar = self._subscribable(UNSUBSCRIBE, user_id, calendar_id)
             subscribed = calendar_id in self.store.subscriptions_of(user_id)
             if not subscribed and not self._in_scope(user_id, calendar.scope):
-                raise documented(UNSUBSCRIBE, ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE)
+                raise documented(UNSUBSCRIBE, ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE, self.language)
             self.store.unsubscribe(user_id, calendar_id)
+        return RESULT_TRUE
+
+    def delete(self, grant: Grant, user_id: str, calendar_id: str) -> Answer:
+        """deleteSubscribedCalendar: only the creator (not a manager); every subscription goes with it.
+
+        A second delete finds no calendar and gets the forwarded invalidParameter that
+        every operation answers for an unknown id (``zh/delete-subscription-calendar.md``
+        documents no code of its own for it).
+        """
+        _check_user_id(DELETE, user_id)
+        _check_calendar_id(DELETE, calendar_id)
+        with self.store.locked():
+            calendar = self.store.get(calendar_id)
+            if calendar is None:
+                raise _unknown_calendar(DELETE, calendar_id)
+            if user_id != calendar.author:
+                raise documented(DELETE, ErrorReason.PERMISSION_DENIED)
+            self.store.delete(calendar_id)
         return RESULT_TRUE
 
     def _editable(self, operation_id: str, user_id: str, calendar_id: str) -> Calendar:
@@ -155,6 +190,12 @@ class CalendarService:
 
     def _in_scope(self, user_id: str, scope: Scope) -> bool:
         return self.directory.in_scope(user_id, scope.union_ids, scope.open_conversation_ids, scope.corp_ids)
+
+    def _creator_in_range(self, grant: Grant, user_id: str, scope: Scope) -> bool:
+        """Whether the creator belongs to a group or organisation of ``scope`` (see the module docstring)."""
+        if isinstance(grant.app, PersonalApp):
+            return self._in_scope(user_id, scope)
+        return self.directory.in_scope(user_id, (), scope.open_conversation_ids, scope.corp_ids)
 
     def _may_act_for(self, grant: Grant, user_id: str) -> bool:
         """Whether the token may create calendars for ``user_id``.

@@ -24,11 +24,15 @@ USER_OPERATION = "getUserAccessToken"
 class OAuthService:
     """getAccessToken, getCorpAccessToken and getUserAccessToken."""
 
-    def __init__(self, apps: AppRegistry, tokens: TokenStore, directory: Directory, stats: Stats) -> None:
+    def __init__(
+        self, apps: AppRegistry, tokens: TokenStore, directory: Directory, stats: Stats, language: str = "en"
+    ) -> None:
         self.apps = apps
         self.tokens = tokens
         self.directory = directory
         self.stats = stats
+        self.language = language
+        """"zh": the Chinese messages of the token pages, where they give one."""
 
     def app_token(self, body: Any) -> Answer:
         """An internal app's token for appKey + appSecret."""
@@ -37,26 +41,39 @@ class OAuthService:
         app = self.apps.find(InternalApp, fields["appKey"])
         if app is None or not _same(app.app_secret, fields["appSecret"]):
             raise credentials_error(
-                INTERNAL_OPERATION, ErrorCode.INVALID_CLIENT_ID_OR_SECRET, "appKey or appSecret is invalid"
+                INTERNAL_OPERATION,
+                ErrorCode.INVALID_CLIENT_ID_OR_SECRET,
+                "appKey or appSecret is invalid",
+                self.language,
             )
         return self._token_answer(Grant(app))
 
     def corp_token(self, body: Any) -> Answer:
-        """The token of one organisation that authorised a third-party enterprise app."""
+        """The token of one organisation that authorised a third-party enterprise app: a new one every time.
+
+        Codes as ``zh/obtain-the-access-token-of-the-authorized-enterprise-1.md`` lists them:
+        ``invalidSuiteKey`` (its page names no code for a wrong suite secret; this one is
+        the nearest), ``invalidSuiteTicket``, ``invalidAuthInfo``.
+        """
         fields = _check_body(CORP_OPERATION, body)
         self.stats.record_token_app(fields["suiteKey"])
         app = self.apps.find(EnterpriseApp, fields["suiteKey"])
         if app is None or not _same(app.suite_secret, fields["suiteSecret"]):
             raise credentials_error(
-                CORP_OPERATION, ErrorCode.INVALID_CLIENT_ID_OR_SECRET, "suiteKey or suiteSecret is invalid"
+                CORP_OPERATION, ErrorCode.INVALID_SUITE_KEY, "suiteKey or suiteSecret is invalid", self.language
             )
         if not _same(app.suite_ticket, fields["suiteTicket"]):
-            raise credentials_error(CORP_OPERATION, ErrorCode.INVALID_SUITE_TICKET, "suiteTicket is invalid or stale")
+            raise credentials_error(
+                CORP_OPERATION, ErrorCode.INVALID_SUITE_TICKET, "suiteTicket is invalid or stale", self.language
+            )
         corp_id = fields["authCorpId"]
         authorised = self.directory.corps.keys() if app.authorised_corp_ids is None else app.authorised_corp_ids
         if corp_id not in authorised:
             raise credentials_error(
-                CORP_OPERATION, ErrorCode.INVALID_AUTH_CORP_ID, f"the corp {corp_id} has not authorised this suite"
+                CORP_OPERATION,
+                ErrorCode.INVALID_AUTH_INFO,
+                f"the corp {corp_id} has not enabled this app",
+                self.language,
             )
         return self._token_answer(Grant(app, corp_id=corp_id))
 

@@ -27,11 +27,11 @@ from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, OPERATIONS, Ope
 
 from .calendars import Answer, CalendarService
 from .errors import ApiError, NotFoundError, global_error
-from .faults import ERROR_STATUSES, Fault, Faults, parse_kind
+from .faults import ERROR_STATUSES, GLOBAL_ERROR_KINDS, Fault, Faults, parse_kind
 from .oauth import OAuthService
 from .state import CalendarStore
 from .stats import Stats
-from .throttle import QpsLimiter
+from .throttle import Throttle, per_second_error
 from .tokens import Grant, TokenStore
 
 REQUEST_ID_HEADER = "x-acs-request-id"
@@ -70,7 +70,7 @@ class Backend:
         oauth: OAuthService,
         tokens: TokenStore,
         store: CalendarStore,
-        limiter: QpsLimiter,
+        limiter: Throttle,
         faults: Faults,
         stats: Stats,
         control: Mapping[str, Callable[[Any], Any]] | None = None,
@@ -108,12 +108,16 @@ def _handlers(backend: Backend) -> dict[str, Handler]:
     def unsubscribe(grant: Grant | None, path: PathParams, body: Any) -> Answer:
         return calendars.unsubscribe(_required(grant), path["userId"], path["calendarId"])
 
+    def delete(grant: Grant | None, path: PathParams, body: Any) -> Answer:
+        return calendars.delete(_required(grant), path["userId"], path["calendarId"])
+
     return {
         "createSubscribedCalendar": create,
         "getSubscribedCalendar": get,
         "updateSubscribedCalendar": update,
         "subscribeCalendar": subscribe,
         "unsubscribeCalendar": unsubscribe,
+        "deleteSubscribedCalendar": delete,
         "getAccessToken": lambda grant, path, body: oauth.app_token(body),
         "getCorpAccessToken": lambda grant, path, body: oauth.corp_token(body),
         "getUserAccessToken": lambda grant, path, body: oauth.user_token(body),
@@ -188,15 +192,16 @@ class OperationEndpoint:
         grant = self.backend.tokens.authenticate(token)
         if grant is None:
             raise global_error(ErrorCode.INVALID_AUTHENTICATION, "the access token is invalid or expired")
-        if not self.backend.limiter.allow(grant.app.key, self.operation_id):
-            raise _throttled()
+        throttled = self.backend.limiter.check(grant, self.operation_id)
+        if throttled is not None:
+            raise throttled
         if self.permission_error is not None and self.operation.permission not in grant.app.permissions:
             raise self.permission_error
         return grant
 
     def _throttle_token_request(self, body: Any) -> None:
         app_key = body.get(_TOKEN_APP_FIELD[self.operation_id]) if isinstance(body, dict) else None
-        if isinstance(app_key, str) and not self.backend.limiter.allow(app_key, self.operation_id):
+        if isinstance(app_key, str) and not self.backend.limiter.per_second.allow(app_key, self.operation_id):
             raise _throttled()
 
     def _parse(self, raw: bytes | None) -> Any:
@@ -221,8 +226,12 @@ class OperationEndpoint:
             return
         if kind == "throttle":
             error = _throttled()
-        elif kind == "throttle_api":
-            error = global_error(ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_API, "the API is over its QPS quota")
+        elif kind in GLOBAL_ERROR_KINDS:
+            error = global_error(GLOBAL_ERROR_KINDS[kind])
+        elif kind == "ip_ban":
+            self.backend.stats.record_status(self.operation_id, 403)
+            await _send(send, 403, [_HTML, (REQUEST_ID_HEADER.encode(), request_id.encode())], _IP_BAN_PAGE)
+            return
         else:
             status, headers, body = _BROKEN_BODIES[kind]
             self.backend.stats.record_status(self.operation_id, status)
@@ -240,10 +249,17 @@ class _ErrorBody(dict[str, Any]):
 
 
 def _throttled() -> ApiError:
-    return global_error(
-        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_APPKEY_AND_API,
-        "the app is over its QPS quota for this API; wait about a second and retry",
-    )
+    return per_second_error()
+
+
+# zh/how-to-process-api-throttling-on-the-dingtalk-server.md: an egress IP over 10,000
+# calls in 20 seconds is banned for five minutes and answered with an HTML page, not an
+# error code; the page shows its gist. It names no HTTP status: the emulator sends 403.
+_IP_BAN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Access denied</title></head><body>"
+    b'<script>var punish = {"status":1111,"wait":5,"source":"x5","punish":"deny","uuid":"emulator"};</script>'
+    b"<p>Too many requests from your IP address; try again in 5 minutes.</p></body></html>"
+)
 
 
 _SERVER_ERRORS = {

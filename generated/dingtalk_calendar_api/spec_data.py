@@ -21,6 +21,8 @@ class DocumentedError(NamedTuple):
     code: str
     message: str | None
     description: str
+    message_zh: str | None = None
+    """The message as the China site's page gives it, where it is in Chinese."""
     unverified: bool = False
     """True where DingTalk's public material does not name the code (see the spec)."""
 
@@ -76,58 +78,117 @@ GLOBAL_ERRORS: Final[tuple[DocumentedError, ...]] = (
         status=400,
         code="InvalidAuthentication",
         message=None,
-        description="The access token is missing, malformed or expired. Fetch a new one and repeat the call.",
+        description="The access token is missing, malformed or expired. Fetch a new one and repeat the call. Source zh/server-api-error-codes-1.md.",
+        message_zh="不合法的access_token",
     ),
     DocumentedError(
         status=403,
         code="Forbidden.AccessDenied.QpsLimitForAppkeyAndApi",
         message=None,
-        description="The app called this API more often than its per-second quota (about 20) allows. Wait about a second and retry.",
+        description="The app called this API more often than its per-second quota (20 on a standard organisation) allows. Wait about a second and retry. Source zh/how-to-process-api-throttling-on-the-dingtalk-server.md and zh/server-api-error-codes-1.md.",
+        message_zh="您的企业应用调用钉钉开放平台当前接口的所有请求都被暂时禁用了",
     ),
     DocumentedError(
         status=403,
         code="Forbidden.AccessDenied.QpsLimitForApi",
         message=None,
-        description="The API as a whole is over its per-second quota. Wait about a second and retry.",
+        description="All apps of all organisations together called this API more often than its per-second quota allows. Wait about a second and retry. Source zh/how-to-process-api-throttling-on-the-dingtalk-server.md and zh/server-api-error-codes-1.md.",
+        message_zh="您的服务器调用钉钉开放平台当前接口的所有请求都被暂时禁用了",
+    ),
+    DocumentedError(
+        status=403,
+        code="Forbidden.AccessDenied.QpsLimitForSuitekeyAndOrgAndApi",
+        message=None,
+        description="A third-party suite called this API for one customer organisation more often than its per-second quota allows; other organisations are not affected. Wait about a second and retry. Source zh/server-api-error-codes-1.md.",
+        message_zh="您的ISV应用调用钉钉开放平台当前接口的所有请求都被暂时禁用了",
+    ),
+    DocumentedError(
+        status=403,
+        code="Forbidden.AccessDenied.QpmLimitForAppkeyAndApi",
+        message=None,
+        description="The app called this API more often than its per-minute quota allows. A one-second wait is too short; wait for the next minute. Source zh/server-api-error-codes-1.md.",
+        message_zh="您的企业应用调用钉钉开放平台当前接口的所有请求都被暂时禁用了",
+    ),
+    DocumentedError(
+        status=403,
+        code="Forbidden.AccessDenied.QpmLimitForSuitekeyAndOrgAndApi",
+        message=None,
+        description="A third-party suite called this API for one customer organisation more often than its per-minute quota allows. Wait for the next minute. Source zh/server-api-error-codes-1.md.",
+        message_zh="您的ISV应用调用钉钉开放平台当前接口的所有请求都被暂时禁用了",
+    ),
+    DocumentedError(
+        status=403,
+        code="Forbidden.AccessDenied.ApiCountLimitForOrg",
+        message=None,
+        description="The organisation used up its monthly call quota (5,000 calls a month on a standard organisation, token, identity and address-book calls not counted); retrying is pointless until the quota resets or the organisation upgrades. The page names the code, not its HTTP status, taken as 403 like the other Forbidden.AccessDenied codes. Source zh/how-to-process-api-throttling-on-the-dingtalk-server.md.",
+    ),
+    DocumentedError(
+        status=403,
+        code="Forbidden.AccessDenied.IpNotInWhiteList",
+        message=None,
+        description="The request came from an IP address outside the app's allowlist of server egress IPs; retrying from the same address is pointless. Source zh/server-api-error-codes-1.md.",
+        message_zh="访问ip不在白名单之中",
+    ),
+    DocumentedError(
+        status=429,
+        code="system.busy",
+        message="system busy, request too frequest",
+        description="DingTalk is throttling requests in general. Wait and retry. Source zh/server-api-error-codes-1.md.",
+    ),
+    DocumentedError(
+        status=429,
+        code="systemBusy",
+        message=None,
+        description="DingTalk is busy and throttled the request. Wait and retry. Source zh/server-api-error-codes-1.md.",
+        message_zh="请求太频繁",
     ),
     DocumentedError(
         status=403,
         code="Forbidden.AccessDenied.AccessTokenPermissionDenied",
         message=None,
-        description="The app lacks the permission (scope) this API needs; the body's `accessdenieddetail.requiredScopes` names it.",
+        description="The app lacks the permission (scope) this API needs; the body's `accessdenieddetail.requiredScopes` names it. Source zh/server-api-error-codes-1.md.",
+        message_zh="没有调用该接口的权限",
     ),
     DocumentedError(
         status=400,
         code="invalidClientIdOrSecret",
         message=None,
-        description="The app key, suite key or client id does not match its secret.",
+        description="The app key or client id does not match its secret. Source zh/obtain-the-access-token-of-an-internal-app.md and zh/server-api-error-codes-1.md.",
+        message_zh="无效的clientId或者clientSecret",
+    ),
+    DocumentedError(
+        status=400,
+        code="invalidSuiteKey",
+        message=None,
+        description="The suite key of a third-party enterprise app is invalid. Source zh/obtain-the-access-token-of-the-authorized-enterprise-1.md and zh/server-api-error-codes-1.md.",
+        message_zh="suitekey不合法",
+    ),
+    DocumentedError(
+        status=400,
+        code="invalidSuiteTicket",
+        message=None,
+        description="The suite ticket of a third-party enterprise app is unknown or stale (DingTalk pushes a new one about every five hours). Source zh/obtain-the-access-token-of-the-authorized-enterprise-1.md.",
+        message_zh="suiteTicket无效",
+    ),
+    DocumentedError(
+        status=400,
+        code="invalidAuthInfo",
+        message=None,
+        description="The organisation named by `authCorpId` has not enabled the third-party app, so it has no token. Source zh/obtain-the-access-token-of-the-authorized-enterprise-1.md and zh/server-api-error-codes-1.md.",
+        message_zh="授权关系不存在",
     ),
     DocumentedError(
         status=400,
         code="invalidAuthCode",
         message=None,
-        description="The authorization code of a personal app's user is unknown, used or expired.",
+        description="The authorization code of a personal app's user is unknown, used or expired. The user-token page lists no error codes; this name is the project's own.",
         unverified=True,
     ),
     DocumentedError(
         status=400,
         code="invalidRefreshToken",
         message=None,
-        description="The user refresh token is unknown, already rotated or expired (it lives about 30 days).",
-        unverified=True,
-    ),
-    DocumentedError(
-        status=400,
-        code="invalidSuiteTicket",
-        message=None,
-        description="The suite ticket of a third-party enterprise app is unknown or stale.",
-        unverified=True,
-    ),
-    DocumentedError(
-        status=400,
-        code="invalidAuthCorpId",
-        message=None,
-        description="The organisation named by `authCorpId` has not authorised the third-party app.",
+        description="The user refresh token is unknown, already rotated or expired (it lives 30 days). The user-token page lists no error codes; this name is the project's own.",
         unverified=True,
     ),
 )
@@ -344,6 +405,44 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
             ),
         ),
     ),
+    "deleteSubscribedCalendar": Operation(
+        operation_id="deleteSubscribedCalendar",
+        python_name="delete_subscribed_calendar",
+        tag="calendar",
+        method="DELETE",
+        path="/v1.0/calendar/users/{userId}/subscribedCalendars/{calendarId}",
+        summary="Delete a subscribed calendar",
+        idempotent=True,
+        requires_token=True,
+        permission="Calendar.Calendar.Write",
+        path_parameters=(
+            FieldRule(name="userId", python_name="user_id", required=True, type="string", min_length=1, pattern="\\S"),
+            FieldRule(
+                name="calendarId", python_name="calendar_id", required=True, type="string", min_length=1, pattern="\\S"
+            ),
+        ),
+        body_schema=None,
+        errors=(
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="forwardErrorMessage",
+                description="A parameter is invalid, or the calendar no longer exists; the message carries DingTalk's own detail.",
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="calendarId cannot be blank",
+                description="The calendar id is missing or blank.",
+            ),
+            DocumentedError(
+                status=403,
+                code="permissionDenied",
+                message="permission denied",
+                description="The user is not the calendar's creator.",
+            ),
+        ),
+    ),
     "getAccessToken": Operation(
         operation_id="getAccessToken",
         python_name="get_access_token",
@@ -362,6 +461,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidClientIdOrSecret",
                 message=None,
                 description="The app key does not match the app secret.",
+                message_zh="无效的clientId或者clientSecret",
             ),
         ),
     ),
@@ -380,18 +480,24 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         errors=(
             DocumentedError(
                 status=400,
-                code="invalidClientIdOrSecret",
+                code="invalidSuiteKey",
                 message=None,
-                description="The suite key does not match the suite secret.",
-            ),
-            DocumentedError(
-                status=400, code="invalidSuiteTicket", message=None, description="The suite ticket is unknown or stale."
+                description="The suite key is invalid. The page names no code for a wrong suite secret; the emulator answers this one.",
+                message_zh="suitekey不合法",
             ),
             DocumentedError(
                 status=400,
-                code="invalidAuthCorpId",
+                code="invalidSuiteTicket",
                 message=None,
-                description="The organisation has not authorised the suite.",
+                description="The suite ticket is unknown or stale.",
+                message_zh="suiteTicket无效",
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidAuthInfo",
+                message=None,
+                description="The organisation has not enabled the third-party app, so it has no token.",
+                message_zh="授权关系不存在",
             ),
         ),
     ),
@@ -488,7 +594,8 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 status=400,
                 code="permissionDenied",
                 message="The user is not within the subscription scope",
-                description="The user is outside the calendar's subscription scope.",
+                description="The user is outside the calendar's subscription scope. The English page gives the message in English, the China site's page in Chinese.",
+                message_zh="用户不在订阅范围",
             ),
             DocumentedError(
                 status=400,
@@ -538,7 +645,8 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 status=400,
                 code="permissionDenied",
                 message="The user is not within the subscription scope",
-                description="The user is outside the calendar's subscription scope.",
+                description="The user is outside the calendar's subscription scope. The English page gives the message in English, the China site's page in Chinese.",
+                message_zh="用户不在订阅范围",
             ),
             DocumentedError(
                 status=400,

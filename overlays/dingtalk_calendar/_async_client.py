@@ -175,6 +175,17 @@ class AsyncCalendarClient(BaseClient):
         """Unsubscribe ``user_id`` from the calendar."""
         return await self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
 
+    async def delete(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Result:
+        """Delete the calendar; ``user_id`` must be its creator. Everyone subscribed is unsubscribed."""
+        return await self._run(_calls.delete(user_id, calendar_id, options=self._options(timeout, max_retries)))
+
     # -- bulk ----------------------------------------------------------------------------
 
     async def bulk_subscribe(

@@ -1,4 +1,4 @@
-"""The sync client: the five operations with keyword arguments, typed results and typed errors."""
+"""The sync client: the six operations with keyword arguments, typed results and typed errors."""
 
 import os
 import ssl
@@ -170,6 +170,17 @@ class CalendarClient(BaseClient):
     ) -> Result:
         """Unsubscribe ``user_id`` from the calendar."""
         return self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+
+    def delete(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Result:
+        """Delete the calendar; ``user_id`` must be its creator. Everyone subscribed is unsubscribed."""
+        return self._run(_calls.delete(user_id, calendar_id, options=self._options(timeout, max_retries)))
 
     # -- bulk ----------------------------------------------------------------------------
 

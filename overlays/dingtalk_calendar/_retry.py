@@ -16,6 +16,7 @@ What is retried, per operation (the spec's ``x-dingtalk-idempotent``):
 | operation | idempotent | connect failed | throttled | 5xx | no answer after sending | other errors |
 |---|---|---|---|---|---|---|
 | `createSubscribedCalendar` | no | retried | retried | **not retried** | **not retried** | not retried |
+| `deleteSubscribedCalendar` | yes | retried | retried | retried | retried | not retried |
 | `getAccessToken` | yes | retried | retried | retried | retried | not retried |
 | `getCorpAccessToken` | yes | retried | retried | retried | retried | not retried |
 | `getSubscribedCalendar` | yes | retried | retried | retried | retried | not retried |
@@ -26,8 +27,13 @@ What is retried, per operation (the spec's ``x-dingtalk-idempotent``):
 
 - connect failed: ``httpx.ConnectError``, ``ConnectTimeout``, ``PoolTimeout``, ``ProxyError``:
   the request never left.
-- throttled: HTTP 403 with ``Forbidden.AccessDenied.QpsLimitForAppkeyAndApi`` or
-  ``Forbidden.AccessDenied.QpsLimitForApi``, or HTTP 429: DingTalk refused to act.
+- throttled: HTTP 403 with a per-second code (``Forbidden.AccessDenied.QpsLimitForAppkeyAndApi``,
+  ``QpsLimitForApi``, ``QpsLimitForSuitekeyAndOrgAndApi``), or HTTP 429 (``system.busy``,
+  ``systemBusy``): DingTalk refused to act; retried after about a second. A per-minute
+  code (``QpmLimitForAppkeyAndApi``, ``QpmLimitForSuitekeyAndOrgAndApi``) waits a minute
+  (``per_minute_wait``), so within the default ``max_elapsed`` it is not retried. Never
+  retried: the monthly quota (``ApiCountLimitForOrg``), the IP allowlist
+  (``IpNotInWhiteList``) and the HTML page of a per-IP ban of minutes.
 - 5xx: any HTTP 500-599 answer, JSON or not.
 - no answer after sending: ``ReadTimeout``, ``WriteTimeout``, ``RemoteProtocolError``,
   ``ReadError``, ``WriteError`` (the connection dropped or the server went silent).
@@ -49,7 +55,6 @@ final answer, and ``.attempts`` on the ``APIConnectionError``/``APITimeoutError`
 decision to stop at DEBUG; never a header or a body.
 """
 
-import json
 import logging
 import random
 import time
@@ -65,6 +70,7 @@ from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSIO
 from ._retry_policy import (
     AttemptFailure,
     RetryDecision,
+    answer_code,
     RetryPolicy,
     classify_exception,
     classify_response,
@@ -75,8 +81,8 @@ from ._retry_policy import (
 
 logger = logging.getLogger("dingtalk_calendar.retry")
 
-# Only a 403 may carry one of DingTalk's throttling codes; a 429 says so by its status.
-_STATUSES_TO_READ: Final = frozenset({403})
+# A 403 may carry one of DingTalk's throttling codes; a 429 may be the page of an IP ban.
+_STATUSES_TO_READ: Final = frozenset({403, 429})
 
 
 class _Attempts:
@@ -197,12 +203,7 @@ def _buffered(response: httpx.Response, raw: bytes) -> tuple[httpx.Response, str
 
 
 def _error_code(content: bytes) -> str | None:
-    try:
-        body = json.loads(content)
-    except ValueError:  # not JSON: no code to read
-        return None
-    code = body.get("code") if isinstance(body, dict) else None
-    return code if isinstance(code, str) else None
+    return answer_code(content)
 
 
 class RetryTransport(httpx.BaseTransport):
