@@ -1,4 +1,6 @@
-"""DingTalk's quotas: per second, per minute and per month (``zh/how-to-process-api-throttling-on-the-dingtalk-server.md``).
+"""DingTalk's quotas per second, per minute and per month.
+
+As ``zh/how-to-process-api-throttling-on-the-dingtalk-server.md`` describes them.
 
 ``Throttle`` applies them to one call in the order a client meets them, each with the
 code of ``zh/server-api-error-codes-1.md``: an internal or personal app is counted per

@@ -70,8 +70,8 @@ from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSIO
 from ._retry_policy import (
     AttemptFailure,
     RetryDecision,
-    answer_code,
     RetryPolicy,
+    answer_code,
     classify_exception,
     classify_response,
     decide,
