@@ -172,6 +172,9 @@ def _enum_members(global_errors: list[dict[str, Any]], operations: list[dict[str
                 if e["message_zh"]:
                     # The China site's pages give some messages in Chinese: the same reason.
                     aliases[e["message_zh"]] = e["message"]
+    for e in global_errors:
+        if e["message"]:
+            reasons.setdefault(e["message"], {"value": e["message"], "doc": f"{e['description']} Code {e['code']}."})
     for code, where in answered_by.items():
         codes.setdefault(code, {"value": code, "doc": "Documented for " + ", ".join(sorted(where)) + "."})
     members: dict[str, Any] = {}

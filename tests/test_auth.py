@@ -49,7 +49,9 @@ def auth_for(emu: Emulator, clock: ManualClock) -> DingTalkAuth:
 
 
 def calendar_request(name: str = "Team") -> CreateSubscribedCalendarRequest:
-    return CreateSubscribedCalendarRequest(name=name, subscribe_scope=SubscribeScope(union_ids=["alice"]))
+    return CreateSubscribedCalendarRequest(
+        name=name, subscribe_scope=SubscribeScope(union_ids=["alice"], corp_ids=["ding-acme"])
+    )
 
 
 def create(client: dingtalk_calendar_api.Client) -> Response[CreateSubscribedCalendarResponse | Error]:

@@ -99,6 +99,8 @@ class ErrorReason(StrEnum):
     """The caller may not create this calendar. Code permissionDenied."""
     SUBSCRIBE_RANGE_CANNOT_BE_NULL = "subscribe range cannot be null"
     """The subscription scope is missing or names nobody. Code invalidParameter."""
+    SYSTEM_BUSY_REQUEST_TOO_FREQUEST = "system busy, request too frequest"
+    """DingTalk is throttling requests in general. Wait and retry. Source zh/server-api-error-codes-1.md. Code system.busy."""
 
     @classmethod
     def _missing_(cls, value: object) -> "ErrorReason | None":
