@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from ._async_transport import AsyncKeepAliveTransport
     from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
     from ._env import ConfigurationError, credentials_from_env, settings_from_env
-    from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
+    from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
 
 # Loaded on first use (PEP 562): the async transport imports asyncio, which a sync application
 # should not pay for, and bulk jobs, rate limiters and environment settings are for some
@@ -72,7 +72,8 @@ _LAZY = {
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
     **dict.fromkeys(["ConfigurationError", "credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
-        ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit"], "._rate_limit"
+        ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit", "budget_key"],
+        "._rate_limit",
     ),
 }
 
@@ -157,6 +158,7 @@ __all__ = [
     "UserCredentials",
     "ValidationError",
     "abulk_run",
+    "budget_key",
     "bulk_run",
     "credentials_from_env",
     "error_from_response",
