@@ -57,7 +57,7 @@ def default_apps() -> list[App]:
 
 
 class Emulator:
-    """A local DingTalk: the five calendar operations and three token endpoints over real HTTP.
+    """A local DingTalk: the six calendar operations and three token endpoints over real HTTP.
 
     Use it as a context manager (or ``start()``/``stop()``)::
 

@@ -97,7 +97,7 @@ class AsyncCalendarClient(BaseClient):
     def _margin(self) -> dict[str, Any]:
         return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
 
-    # -- the five operations -------------------------------------------------------------
+    # -- the six operations --------------------------------------------------------------
 
     async def create(
         self,

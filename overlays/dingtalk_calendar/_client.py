@@ -93,7 +93,7 @@ class CalendarClient(BaseClient):
     def _margin(self) -> dict[str, Any]:
         return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
 
-    # -- the five operations -------------------------------------------------------------
+    # -- the six operations --------------------------------------------------------------
 
     def create(
         self,
