@@ -5,6 +5,7 @@ or status that the spec changes changes here too; a lookup of something the spec
 not document fails loudly instead of inventing a second error table.
 """
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,7 +65,8 @@ def global_error(code: ErrorCode, message: str | None = None, extra: Mapping[str
     if error is None:
         raise LookupError(f"openapi.yaml lists no global error {code.value!r}")
     if message is None:
-        message = error.message or error.message_zh or error.description
+        # The page's message; where it gives none, the first words of the spec's description.
+        message = error.message or error.message_zh or re.split(r"[;(.]", error.description)[0].strip()
     return ApiError(error.status, error.code, message, extra)
 
 

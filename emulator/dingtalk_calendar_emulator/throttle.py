@@ -107,7 +107,7 @@ class Throttle:
             return global_error(code)
         organisation = _organisation_of(grant)
         if organisation is not None and not self.monthly.allow(organisation):
-            return global_error(ErrorCode.FORBIDDEN_ACCESS_DENIED_API_COUNT_LIMIT_FOR_ORG, "api count limit for org")
+            return global_error(ErrorCode.FORBIDDEN_ACCESS_DENIED_API_COUNT_LIMIT_FOR_ORG)
         return None
 
 
