@@ -169,6 +169,21 @@ def test_subscribe_and_unsubscribe(run: Run, emu: Emulator, calendar: str) -> No
     assert emu.state.subscribers(calendar) == ()
 
 
+def test_delete_by_the_creator_only(run: Run, emu: Emulator, calendar: str) -> None:
+    run("subscribe", "bob", calendar)
+    code, _, err = run("delete", "bob", calendar)
+    assert code == 1  # bob is not the creator: DingTalk's permissionDenied
+    assert "permissionDenied" in err
+    code, out, _ = run("delete", "alice", calendar)
+    assert code == 0
+    assert out.startswith(f"deleted calendar {calendar} (request id ")
+    assert calendar not in emu.state.calendars
+    assert emu.state.subscribers(calendar) == ()
+    code, out, _ = run("--json", "delete", "alice", calendar)
+    assert code == 1
+    assert _json(out)["error"]["code"] == "invalidParameter"
+
+
 def test_quiet_success_prints_nothing(run: Run, calendar: str) -> None:
     assert run("--quiet", "subscribe", "bob", calendar) == (0, "", "")
 
