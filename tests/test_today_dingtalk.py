@@ -129,3 +129,16 @@ def test_a_429_ban_page_is_not_retried_and_says_how_long() -> None:
         assert error.ends_bulk_job
 
     asyncio.run(run())
+
+
+def test_system_busy_is_throttling_at_429_and_a_server_error_at_500() -> None:
+    from dingtalk_calendar import ServerError, SystemBusyError
+
+    request = httpx.Request("POST", "https://api.dingtalk.com/x")
+    for status, cls, failure in (
+        (429, SystemBusyError, AttemptFailure.THROTTLED),
+        (500, ServerError, AttemptFailure.SERVER_ERROR),  # may have acted: a create is not sent again
+    ):
+        body = {"code": "system.busy", "message": "系统繁忙", "requestid": "R"}
+        assert type(error_from_response(httpx.Response(status, json=body, request=request))) is cls
+        assert classify_response(status, "system.busy") is failure

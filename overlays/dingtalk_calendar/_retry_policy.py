@@ -138,7 +138,9 @@ def classify_response(status_code: int, code: str | None) -> AttemptFailure | No
         return AttemptFailure.FINAL  # a ban of minutes: a retry within the call only meets it again
     if code in PER_MINUTE_THROTTLING_CODES:
         return AttemptFailure.THROTTLED_PER_MINUTE
-    if status_code == 429 or code in THROTTLING_CODES:
+    # The error-code page also lists system.busy with HTTP 500 ("internal error"): a server
+    # error that may have acted, not a refusal.
+    if status_code == 429 or (code in THROTTLING_CODES and status_code < 500):
         return AttemptFailure.THROTTLED
     if status_code >= 500:
         return AttemptFailure.SERVER_ERROR
