@@ -20,6 +20,7 @@ from dingtalk_calendar import (
     InternalAppCredentials,
     IpNotAllowedError,
     PerMinuteRateLimitError,
+    Progress,
     QuotaExceededError,
     RateLimitError,
     RetryPolicy,
@@ -236,3 +237,25 @@ def test_an_async_bulk_job_stops_too(emu: Emulator) -> None:
     assert isinstance(result.stopped_by, QuotaExceededError)
     assert result.not_attempted == ("carol", "alice")
     assert "monthly API quota" in result.summary()
+
+
+def test_in_a_bulk_job_throttled_users_are_retried_and_a_per_minute_refusal_is_that_users_failure(
+    emu: Emulator,
+) -> None:
+    app = emu.internal_app
+    credentials = InternalAppCredentials(app.app_key, app.app_secret)
+    with CalendarClient(credentials, base_url=emu.url, retry_policy=QUICK) as client:
+        calendar_id = client.create("alice", name="Team", scope=Scope(organisations=["ding-acme"])).calendar_id
+        emu.faults.next("throttle", count=2, operation="subscribeCalendar")  # bob's first two attempts
+
+        def after(progress: Progress) -> None:
+            if progress.user_id == "bob":  # then carol's one attempt: per minute, not retried
+                emu.faults.next("qpm", operation="subscribeCalendar")
+
+        result = client.bulk_subscribe(calendar_id, ["bob", "carol", "alice"], concurrency=1, on_progress=after)
+    assert result.done == ("bob", "alice")
+    (failure,) = result.failed
+    assert failure.user_id == "carol"
+    assert type(failure.error) is PerMinuteRateLimitError
+    assert failure.code == "Forbidden.AccessDenied.QpmLimitForAppkeyAndApi"
+    assert result.stopped_by is None  # a per-minute quota passes; the job goes on
