@@ -111,6 +111,9 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(DingTalkError):
     """DingTalk, or something in front of it, answered with an error."""
 
+    advice: ClassVar[str | None] = None
+    """What the error means and what to do, added to the message where the class knows."""
+
     def __init__(
         self,
         *,
@@ -143,9 +146,6 @@ class APIStatusError(DingTalkError):
         self.detail = detail
         """What was wrong with the answer when its body does not say (an HTML page, ...)."""
         super().__init__(self._summary())
-
-    advice: ClassVar[str | None] = None
-    """What the error means and what to do, added to the message where the class knows."""
 
     def _summary(self) -> str:
         head = [f"HTTP {self.status_code}"] if self.attempts else []
