@@ -259,3 +259,16 @@ def test_in_a_bulk_job_throttled_users_are_retried_and_a_per_minute_refusal_is_t
     assert type(failure.error) is PerMinuteRateLimitError
     assert failure.code == "Forbidden.AccessDenied.QpmLimitForAppkeyAndApi"
     assert result.stopped_by is None  # a per-minute quota passes; the job goes on
+
+
+def test_reset_forgets_what_the_quotas_counted(emu: Emulator) -> None:
+    emu.monthly_quota = 1
+    token = emu.issue_token()
+    with CalendarClient(token, base_url=emu.url) as client:
+        client.create("alice", name="Team", scope=Scope(organisations=["ding-acme"]))
+        with pytest.raises(QuotaExceededError):
+            client.create("alice", name="Again", scope=Scope(organisations=["ding-acme"]))
+        emu.reset()
+    with CalendarClient(emu.issue_token(), base_url=emu.url) as client:
+        assert client.create("alice", name="Next month", scope=Scope(organisations=["ding-acme"])).calendar_id
+    assert emu.monthly_quota == 1  # the setting stays

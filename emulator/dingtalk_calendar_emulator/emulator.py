@@ -360,8 +360,9 @@ class Emulator:
         return self._store.snapshot()
 
     def reset(self) -> None:
-        """Forget calendars, subscriptions, tokens, statistics and faults; keep apps and settings."""
+        """Forget calendars, subscriptions, tokens, statistics, faults and quota counts; keep apps and settings."""
         self._store.clear()
+        self._limiter.clear()
         self.tokens.revoke()
         self.stats.reset()
         self.faults.clear()

@@ -57,6 +57,11 @@ class QpsLimiter:
             stamps.append(now)
             return True
 
+    def clear(self) -> None:
+        """Forget every request counted so far."""
+        with self._lock:
+            self._accepted.clear()
+
 
 class MonthlyQuota:
     """At most ``limit`` calls per organisation in each emulated month; None turns it off."""
@@ -80,6 +85,11 @@ class MonthlyQuota:
             self._used[key] = used + 1
             return True
 
+    def clear(self) -> None:
+        """Forget every call counted so far."""
+        with self._lock:
+            self._used.clear()
+
 
 class Throttle:
     """Every quota of one emulator: ``qps_limit`` and ``qpm_limit`` per app (or suite and
@@ -91,6 +101,11 @@ class Throttle:
         self.per_second = QpsLimiter(clock, qps_limit)
         self.per_minute = QpsLimiter(clock, qpm_limit, MINUTE_SECONDS)
         self.monthly = MonthlyQuota(clock, monthly_quota)
+
+    def clear(self) -> None:
+        """Forget what every quota counted (the limits stay)."""
+        for quota in (self.per_second, self.per_minute, self.monthly):
+            quota.clear()
 
     def check(self, grant: Grant, operation_id: str) -> ApiError | None:
         """The error of the first quota this call of ``grant`` exceeds (the call is counted), or None."""
