@@ -142,3 +142,10 @@ def test_system_busy_is_throttling_at_429_and_a_server_error_at_500() -> None:
         body = {"code": "system.busy", "message": "系统繁忙", "requestid": "R"}
         assert type(error_from_response(httpx.Response(status, json=body, request=request))) is cls
         assert classify_response(status, "system.busy") is failure
+
+
+def test_the_emulator_speaks_english_or_chinese_only() -> None:
+    from dingtalk_calendar_emulator import EmulatorError
+
+    with pytest.raises(EmulatorError, match="language"):
+        Emulator(language="fr")
