@@ -127,7 +127,7 @@ class Emulator:
         self._store = CalendarStore()
         self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
         self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
-        self._oauth = OAuthService(self.apps, self.tokens, self.directory, self.stats, language)
+        self._oauth = OAuthService(self.apps, self.tokens, self.directory, self.stats, self._limiter, language)
         backend = Backend(
             calendars=self._calendars,
             oauth=self._oauth,
