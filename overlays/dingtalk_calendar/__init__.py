@@ -23,17 +23,22 @@ from ._errors import (
     BadRequestError,
     ConfigurationError,
     DingTalkError,
+    EgressIpBannedError,
     InvalidCredentialsError,
     InvalidParameterError,
+    IpNotAllowedError,
     MalformedRateLimitError,
     MalformedResponseError,
     MalformedServerError,
     NotFoundError,
+    PerMinuteRateLimitError,
     PermissionDeniedError,
+    QuotaExceededError,
     RateLimitError,
     RefreshTokenInvalidError,
     ServerError,
     SubscribeLimitExceededError,
+    SystemBusyError,
     TokenStoreError,
     ValidationError,
     error_from_response,
@@ -50,7 +55,7 @@ if TYPE_CHECKING:
     from ._env import credentials_from_env, settings_from_env
     from ._models import Calendar, CreatedCalendar, Result, Scope
     from ._otel import OpenTelemetryOverlay
-    from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
+    from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
     from ._raw import RawResult
     from ._retry import AsyncRetryTransport, RetryTransport, retry_table
     from ._retry_policy import NO_RETRIES, RetryPolicy
@@ -97,7 +102,8 @@ _LAZY = {
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
     **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
-        ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit"], "._rate_limit"
+        ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit", "budget_key"],
+        "._rate_limit",
     ),
 }
 
@@ -143,6 +149,7 @@ __all__ = [
     "CreatedCalendar",
     "DingTalkAuth",
     "DingTalkError",
+    "EgressIpBannedError",
     "EnterpriseAppCredentials",
     "ErrorCode",
     "ErrorReason",
@@ -151,6 +158,7 @@ __all__ = [
     "InternalAppCredentials",
     "InvalidCredentialsError",
     "InvalidParameterError",
+    "IpNotAllowedError",
     "MalformedRateLimitError",
     "MalformedResponseError",
     "MalformedServerError",
@@ -158,8 +166,10 @@ __all__ = [
     "NotFoundError",
     "OpenTelemetryOverlay",
     "Overlay",
+    "PerMinuteRateLimitError",
     "PermissionDeniedError",
     "Progress",
+    "QuotaExceededError",
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
@@ -174,6 +184,7 @@ __all__ = [
     "Scope",
     "ServerError",
     "SubscribeLimitExceededError",
+    "SystemBusyError",
     "Token",
     "TokenManager",
     "TokenProvider",
@@ -184,6 +195,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "abulk_run",
+    "budget_key",
     "bulk_run",
     "credentials_from_env",
     "error_from_response",

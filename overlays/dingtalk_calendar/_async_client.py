@@ -116,7 +116,7 @@ class AsyncCalendarClient(BaseClient):
     def _margin(self) -> dict[str, Any]:
         return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
 
-    # -- the five operations -------------------------------------------------------------
+    # -- the six operations --------------------------------------------------------------
 
     async def create(
         self,
@@ -236,6 +236,20 @@ class AsyncCalendarClient(BaseClient):
 
         options = self._options(timeout, max_retries, headers, params)
         return await self._run(_raw.call(method, path, json=json, options=options))
+
+    async def delete(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result:
+        """Delete the calendar; ``user_id`` must be its creator. Everyone subscribed is unsubscribed."""
+        options = self._options(timeout, max_retries, extra_headers, extra_query)
+        return await self._run(_calls.delete(user_id, calendar_id, options=options))
 
     # -- bulk ----------------------------------------------------------------------------
 

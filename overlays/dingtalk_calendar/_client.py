@@ -117,7 +117,7 @@ class CalendarClient(BaseClient):
     def _margin(self) -> dict[str, Any]:
         return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
 
-    # -- the five operations -------------------------------------------------------------
+    # -- the six operations --------------------------------------------------------------
 
     def create(
         self,
@@ -237,6 +237,20 @@ class CalendarClient(BaseClient):
 
         options = self._options(timeout, max_retries, headers, params)
         return self._run(_raw.call(method, path, json=json, options=options))
+
+    def delete(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result:
+        """Delete the calendar; ``user_id`` must be its creator. Everyone subscribed is unsubscribed."""
+        options = self._options(timeout, max_retries, extra_headers, extra_query)
+        return self._run(_calls.delete(user_id, calendar_id, options=options))
 
     # -- bulk ----------------------------------------------------------------------------
 
