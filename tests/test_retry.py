@@ -9,14 +9,17 @@ import gzip
 import json
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import Any
 
 import attrs
 import httpx
 import pytest
 
 import dingtalk_calendar._retry as retry_module
+from dingtalk_calendar import AsyncCalendarClient, CalendarClient
 from dingtalk_calendar._errors import APIConnectionError, APITimeoutError, RateLimitError, ServerError
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -34,6 +37,7 @@ from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar, get_subscribed_calendar
 from dingtalk_calendar_api.spec_data import OPERATIONS
 from dingtalk_calendar_emulator import Emulator
+from tests.client_support import Blocking, both
 from tests.retry_support import (
     BASE_URL,
     QUICK,
@@ -47,6 +51,7 @@ from tests.retry_support import (
     quick_transport,
     unused_port,
 )
+from tests.trickle_server import trickle_server
 
 # -- backoff ---------------------------------------------------------------------------
 
@@ -734,3 +739,53 @@ async def test_async_timeouts_up_to_the_limit(dingtalk_emulator: Emulator) -> No
 def test_async_transport_waits_with_asyncio_sleep_by_default() -> None:
     # time.sleep inside the event loop would stall every other task during a backoff.
     assert AsyncRetryTransport()._sleep is asyncio.sleep
+
+
+# -- the time limit bounds the whole call, the body included -------------------------------
+
+TRICKLE_POLICY = RetryPolicy(max_retries=2, max_elapsed=0.5, initial_backoff=0.01, jitter=0.0)
+"""A limit far below what the trickling answer would take (it never ends) and under the read timeout."""
+
+
+@both
+@pytest.mark.timeout(60)  # before the fix the call never ended: fail rather than hang
+def test_an_answer_that_trickles_is_cut_off_at_the_time_limit(kind: str) -> None:
+    with (
+        trickle_server("body") as server,
+        open_trickle_client(kind, server.url) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.get("alice", "c1")
+    assert caught.value.operation == "getSubscribedCalendar"
+    assert caught.value.attempts == 1
+    assert "the answer was still arriving; time limit (0.5 s) reached" in str(caught.value)
+    assert server.requests == 1  # the time was up: not sent again
+    assert server.bytes_sent >= 1  # it did trickle: the body's read was under way
+
+
+@pytest.mark.timeout(60)
+def test_async_headers_that_trickle_are_cut_off_at_the_time_limit() -> None:
+    # The sync client cannot interrupt the headers' read (see _deadline); the async one can.
+    with (
+        trickle_server("headers") as server,
+        open_trickle_client("async", server.url) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.get("alice", "c1")
+    assert "no answer yet; time limit (0.5 s) reached" in str(caught.value)
+    assert server.requests == 1
+
+
+@contextmanager
+def open_trickle_client(kind: str, url: str) -> Iterator[Any]:
+    options: dict[str, Any] = {"base_url": url, "timeout": 2.0, "retry_policy": TRICKLE_POLICY}
+    if kind == "sync":
+        with CalendarClient(TOKEN, **options) as client:
+            yield client
+        return
+    with asyncio.Runner() as runner:
+        async_client = AsyncCalendarClient(TOKEN, **options)
+        try:
+            yield Blocking(async_client, runner)
+        finally:
+            runner.run(async_client.aclose())

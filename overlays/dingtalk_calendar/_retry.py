@@ -60,6 +60,7 @@ import httpx
 
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
+from ._deadline import Deadline
 from ._errors import APIConnectionError, APITimeoutError
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._retry_policy import (
@@ -97,10 +98,9 @@ class _Attempts:
         self.operation = operation if isinstance(operation, str) else None
         self.idempotent = is_idempotent(self.operation, request.method)
         self.count = 0
-        self._clock = clock
         self._wall_clock = wall_clock
         self._random_value = random_value
-        self._started = clock()
+        self.deadline = Deadline(self.policy.max_elapsed, clock)  # bounds the body too: see _deadline
         self._extensions = request.extensions
 
     @property
@@ -111,14 +111,18 @@ class _Attempts:
         """Count an attempt and give it no more time than the policy has left."""
         self.count += 1
         timeout = self._extensions.get("timeout")
-        if self.policy.max_elapsed is not None and isinstance(timeout, Mapping):
-            left = max(self.policy.max_elapsed - self._elapsed(), 0.0)
+        left = self.deadline.left()
+        if left is not None and isinstance(timeout, Mapping):
             capped = {name: left if value is None else min(value, left) for name, value in timeout.items()}
             self.request.extensions = {**self._extensions, "timeout": capped}
 
     def finish(self, response: httpx.Response) -> httpx.Response:
         response.extensions[ATTEMPTS_EXTENSION] = self.count
         return response
+
+    def timed_out(self, reason: str) -> APITimeoutError:
+        """The error for a request whose time limit ran out while ``reason``."""
+        return APITimeoutError(reason, operation=self.operation, attempts=self.count)
 
     def restore(self) -> None:
         """Give the request back its own extensions (the auth layer may send it again)."""
@@ -169,7 +173,7 @@ class _Attempts:
         return decision
 
     def _elapsed(self) -> float:
-        return self._clock() - self._started
+        return self.deadline.elapsed()
 
 
 def _policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:
@@ -237,7 +241,7 @@ class RetryTransport(httpx.BaseTransport):
             while True:
                 attempts.start()
                 try:
-                    response, code = self._send(request)
+                    response, code = self._send(request, attempts)
                 except httpx.TransportError as error:
                     wait = attempts.wait_after_error(error)
                 else:
@@ -250,8 +254,9 @@ class RetryTransport(httpx.BaseTransport):
         finally:
             attempts.restore()
 
-    def _send(self, request: httpx.Request) -> tuple[httpx.Response, str | None]:
+    def _send(self, request: httpx.Request, attempts: _Attempts) -> tuple[httpx.Response, str | None]:
         response = self.transport.handle_request(request)
+        attempts.deadline.bound(response, attempts.timed_out)
         if response.status_code not in _STATUSES_TO_READ:
             return response, None
         if response.is_stream_consumed:  # an inner transport read it already (a mock, a cache)
@@ -298,7 +303,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             while True:
                 attempts.start()
                 try:
-                    response, code = await self._send(request)
+                    response, code = await attempts.deadline.run_async(
+                        self._send(request, attempts), attempts.timed_out, "no answer yet"
+                    )
                 except httpx.TransportError as error:
                     wait = attempts.wait_after_error(error)
                 else:
@@ -311,8 +318,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         finally:
             attempts.restore()
 
-    async def _send(self, request: httpx.Request) -> tuple[httpx.Response, str | None]:
+    async def _send(self, request: httpx.Request, attempts: _Attempts) -> tuple[httpx.Response, str | None]:
         response = await self.transport.handle_async_request(request)
+        attempts.deadline.bound(response, attempts.timed_out)
         if response.status_code not in _STATUSES_TO_READ:
             return response, None
         if response.is_stream_consumed:  # an inner transport read it already (a mock, a cache)

@@ -1,0 +1,112 @@
+"""One time limit for a whole request: every attempt, every wait, and reading the answer's body.
+
+httpx's timeouts bound each network operation, not a request: a server that sends one byte
+every 0.3 s never trips a 2 s read timeout, and the body is read after the transport has
+returned. So the retry transport gives each request a :class:`Deadline` (its policy's
+``max_elapsed``): each attempt's timeouts are cut to the time left, no wait runs past it,
+and the answer's body is read through a stream that stops once the time is up, raising
+``APITimeoutError``.
+
+How close to the limit a call ends: the async stream cancels the read under way at the
+limit; the sync one cannot interrupt a blocked read, so it stops at the first chunk that
+arrives after the limit, and a server that goes silent is bounded by the read timeout,
+itself cut to the time left when the attempt began.
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TypeVar
+
+import httpx
+
+from ._errors import APITimeoutError
+
+T = TypeVar("T")
+
+ErrorFactory = Callable[[str], APITimeoutError]
+"""Builds the error to raise, given what was under way when the time ran out."""
+
+
+class Deadline:
+    """``limit`` seconds from now on ``clock`` (monotonic); no limit when ``limit`` is None."""
+
+    __slots__ = ("_clock", "_started", "limit")
+
+    def __init__(self, limit: float | None, clock: Callable[[], float]) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._started = clock()
+
+    def elapsed(self) -> float:
+        return self._clock() - self._started
+
+    def left(self) -> float | None:
+        """Seconds left (0 once passed), or None without a limit."""
+        return None if self.limit is None else max(self.limit - self.elapsed(), 0.0)
+
+    @property
+    def expired(self) -> bool:
+        return self.limit is not None and self.elapsed() >= self.limit
+
+    def reason(self, doing: str) -> str:
+        return f"{doing}; time limit ({self.limit:g} s) reached"
+
+    def bound(self, response: httpx.Response, error: ErrorFactory) -> None:
+        """Make reading ``response``'s body stop at the limit (raising ``error(...)``)."""
+        if self.limit is None or response.is_stream_consumed:
+            return  # nothing to bound, or an inner transport (a mock, a cache) read it already
+        stream = response.stream
+        if isinstance(stream, httpx.AsyncByteStream):
+            response.stream = _AsyncBoundedStream(stream, self, error)
+        elif isinstance(stream, httpx.SyncByteStream):
+            response.stream = _BoundedStream(stream, self, error)
+
+    async def run_async(self, awaitable: Awaitable[T], error: ErrorFactory, doing: str) -> T:
+        """Await ``awaitable``, cancelled at the limit (raising ``error(doing)``)."""
+        left = self.left()
+        if left is None:
+            return await awaitable
+        import asyncio  # here, not at import: a sync application never loads it
+
+        try:
+            async with asyncio.timeout(left) as scope:
+                return await awaitable
+        except TimeoutError:
+            if scope.expired():
+                raise error(self.reason(doing)) from None
+            raise
+
+
+class _BoundedStream(httpx.SyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream, deadline: Deadline, error: ErrorFactory) -> None:
+        self._stream = stream
+        self._deadline = deadline
+        self._error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            # A blocked read cannot be interrupted here; the chunk that ends it is checked.
+            if self._deadline.expired:
+                raise self._error(self._deadline.reason("the answer was still arriving"))
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncBoundedStream(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.AsyncByteStream, deadline: Deadline, error: ErrorFactory) -> None:
+        self._stream = stream
+        self._deadline = deadline
+        self._error = error
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = aiter(self._stream)
+        while True:
+            try:
+                chunk = await self._deadline.run_async(anext(chunks), self._error, "the answer was still arriving")
+            except StopAsyncIteration:
+                return
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
