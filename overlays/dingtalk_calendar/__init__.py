@@ -55,7 +55,18 @@ from ._tokens import (
 
 if TYPE_CHECKING:
     from ._async_transport import AsyncKeepAliveTransport
-    from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
+    from ._bulk import (
+        BulkJobError,
+        BulkJobInterrupted,
+        BulkResult,
+        Failure,
+        Progress,
+        ResultFalseError,
+        StopSignal,
+        UnexpectedError,
+        abulk_run,
+        bulk_run,
+    )
     from ._env import ConfigurationError, credentials_from_env, settings_from_env
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
 
@@ -64,7 +75,23 @@ if TYPE_CHECKING:
 # applications only. Type checkers see the ordinary imports above.
 _LAZY = {
     "AsyncKeepAliveTransport": "._async_transport",
-    **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
+    **dict.fromkeys(
+        [
+            "BulkJobError",
+            "BulkJobInterrupted",
+            "BulkJobError",
+            "BulkJobInterrupted",
+            "BulkResult",
+            "Failure",
+            "Progress",
+            "ResultFalseError",
+            "StopSignal",
+            "UnexpectedError",
+            "abulk_run",
+            "bulk_run",
+        ],
+        "._bulk",
+    ),
     **dict.fromkeys(["ConfigurationError", "credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
         ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit"], "._rate_limit"
@@ -105,6 +132,8 @@ __all__ = [
     "AsyncRetryTransport",
     "AuthenticationError",
     "BadRequestError",
+    "BulkJobError",
+    "BulkJobInterrupted",
     "BulkResult",
     "Calendar",
     "CalendarClient",
@@ -135,15 +164,18 @@ __all__ = [
     "RedisTokenStore",
     "RefreshTokenInvalidError",
     "Result",
+    "ResultFalseError",
     "RetryPolicy",
     "RetryTransport",
     "Scope",
     "ServerError",
+    "StopSignal",
     "SubscribeLimitExceededError",
     "Token",
     "TokenManager",
     "TokenProvider",
     "TokenStore",
+    "UnexpectedError",
     "UserCredentials",
     "ValidationError",
     "abulk_run",

@@ -24,7 +24,7 @@ from ._token_store import TokenStore
 from ._tokens import TokenProvider
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
-    from ._bulk import BulkResult, Progress
+    from ._bulk import BulkResult, Progress, StopSignal
     from ._rate_limit import AsyncRateLimiter
 
 T = TypeVar("T")
@@ -186,6 +186,7 @@ class AsyncCalendarClient(BaseClient):
         rate_limiter: "AsyncRateLimiter | None" = None,
         already_done: Iterable[str] = (),
         on_progress: "Callable[[Progress], object] | None" = None,
+        stop: "StopSignal | None" = None,
     ) -> "BulkResult":
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import abulk_run
@@ -198,6 +199,7 @@ class AsyncCalendarClient(BaseClient):
             rate_limiter=rate_limiter,
             already_done=already_done,
             on_progress=on_progress,
+            stop=stop,
         )
 
     async def bulk_unsubscribe(
@@ -209,6 +211,7 @@ class AsyncCalendarClient(BaseClient):
         rate_limiter: "AsyncRateLimiter | None" = None,
         already_done: Iterable[str] = (),
         on_progress: "Callable[[Progress], object] | None" = None,
+        stop: "StopSignal | None" = None,
     ) -> "BulkResult":
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import abulk_run
@@ -221,6 +224,7 @@ class AsyncCalendarClient(BaseClient):
             rate_limiter=rate_limiter,
             already_done=already_done,
             on_progress=on_progress,
+            stop=stop,
         )
 
     # -- plumbing ------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ._token_store import TokenStore
 from ._tokens import TokenProvider
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
-    from ._bulk import BulkResult, Progress
+    from ._bulk import BulkResult, Progress, StopSignal
     from ._rate_limit import RateLimiter
 
 T = TypeVar("T")
@@ -182,6 +182,7 @@ class CalendarClient(BaseClient):
         rate_limiter: "RateLimiter | None" = None,
         already_done: Iterable[str] = (),
         on_progress: "Callable[[Progress], object] | None" = None,
+        stop: "StopSignal | None" = None,
     ) -> "BulkResult":
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
@@ -194,6 +195,7 @@ class CalendarClient(BaseClient):
             rate_limiter=rate_limiter,
             already_done=already_done,
             on_progress=on_progress,
+            stop=stop,
         )
 
     def bulk_unsubscribe(
@@ -205,6 +207,7 @@ class CalendarClient(BaseClient):
         rate_limiter: "RateLimiter | None" = None,
         already_done: Iterable[str] = (),
         on_progress: "Callable[[Progress], object] | None" = None,
+        stop: "StopSignal | None" = None,
     ) -> "BulkResult":
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
@@ -217,6 +220,7 @@ class CalendarClient(BaseClient):
             rate_limiter=rate_limiter,
             already_done=already_done,
             on_progress=on_progress,
+            stop=stop,
         )
 
     # -- plumbing ------------------------------------------------------------------------

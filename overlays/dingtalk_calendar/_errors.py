@@ -32,7 +32,7 @@ import json
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import httpx
 
@@ -50,6 +50,9 @@ _PREVIEW_LENGTH: Final = 200
 
 class DingTalkError(Exception):
     """Base of every exception the SDK raises."""
+
+    ends_bulk_job: ClassVar[bool] = False
+    """True when going on is pointless for every user: a bulk job stops at this error."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only constructors defeat Exception's default pickling; rebuild from state
@@ -172,6 +175,8 @@ class SubscribeLimitExceededError(BadRequestError):
 class AuthenticationError(APIStatusError):
     """The token or the credentials were refused (``InvalidAuthentication``: HTTP 400)."""
 
+    ends_bulk_job = True
+
 
 class InvalidCredentialsError(AuthenticationError):
     """A token endpoint refused the app's credentials (key/secret, suite ticket, auth code, corp)."""
@@ -200,6 +205,8 @@ class PermissionDeniedError(APIStatusError):
 
 class AccessTokenPermissionDeniedError(PermissionDeniedError):
     """The app lacks a permission (scope) the API needs; grant it in the developer console."""
+
+    ends_bulk_job = True
 
     @property
     def required_scopes(self) -> tuple[str, ...]:
