@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from dingtalk_calendar import (
+    DEFAULT_BULK_RATE,
     AsyncCalendarClient,
     BulkJobError,
     BulkJobInterrupted,
@@ -168,13 +169,49 @@ def test_async_bulk_unsubscribe(emu: Emulator) -> None:
     assert set(emu.state.subscribers(calendar)) == set(USERS[30:])
 
 
-def test_the_default_rate_stays_under_the_emulators_quota(directory_file: Path) -> None:
-    # With DingTalk's quota of 20 a second, the default limiter (19/s) is never throttled.
+class ManualClock:
+    """Time that moves only when told to; never backwards."""
+
+    def __init__(self) -> None:
+        self._now = 1000.0
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._now
+
+    def move_to(self, moment: float) -> None:
+        with self._lock:
+            self._now = max(self._now, moment)
+
+
+class VirtualTimeRateLimit(RateLimit):
+    """The default limiter, whose waits move a manual clock instead of sleeping."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        super().__init__(clock=clock.now)  # DingTalk's default rate
+        self._time = clock
+
+    def acquire(self) -> None:
+        self._time.move_to(self._time.now() + self._reserve())
+
+
+def test_the_default_rate_stays_under_the_emulators_quota(
+    directory_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With DingTalk's quota of 20 a second, the default limiter (19/s) is never throttled. The
+    # emulator's quota window and the limiter share one manual clock, so the test does not
+    # depend on how fast this machine sends the calls.
+    clock = ManualClock()
     with Emulator(directory=Directory.load(directory_file), qps_limit=20) as emu, make_client(emu) as client:
+        monkeypatch.setattr(emu.clock, "now", clock.now)
         calendar = client.create("owner", name="Paced", scope=Scope(organisations=["ding-big"])).calendar_id
-        result = client.bulk_subscribe(calendar, USERS[:30], concurrency=8)
+        result = client.bulk_subscribe(calendar, USERS[:45], concurrency=1, rate_limiter=VirtualTimeRateLimit(clock))
         assert result.ok
         assert emu.stats.statuses("subscribeCalendar").get(403, 0) == 0
+        assert clock.now() == pytest.approx(1000.0 + 44 / DEFAULT_BULK_RATE)  # the calls were paced, not sent at once
+        # The same calls unpaced are throttled (and, the clock standing still, stay so): the test can fail.
+        client.bulk_subscribe(calendar, USERS[:45], concurrency=1, rate_limiter=FAST)
+        assert emu.stats.statuses("subscribeCalendar").get(403, 0) > 0
 
 
 def test_memory_rate_limit_spaces_calls_evenly() -> None:
@@ -190,14 +227,16 @@ def test_redis_rate_limit_is_shared_by_every_limiter_on_one_key() -> None:
     server = RedisServer()
     server.start()
     try:
-        first = RedisRateLimit(server.url, "dingtalk:test:subscribe", rate=50)
-        second = RedisRateLimit(server.url, "dingtalk:test:subscribe", rate=50)
-        other = RedisRateLimit(server.url, "dingtalk:test:other", rate=50)
-        # Taken at once, alternately from two limiters: one shared queue, 20 ms apart (allow Redis's clock to move).
+        # One slot every 100 s: a reservation's wait says which slot it got, whatever time the
+        # calls themselves take (the first call of each limiter also opens a connection).
+        first = RedisRateLimit(server.url, "dingtalk:test:subscribe", rate=0.01)
+        second = RedisRateLimit(server.url, "dingtalk:test:subscribe", rate=0.01)
+        other = RedisRateLimit(server.url, "dingtalk:test:other", rate=0.01)
         waits = [limiter._reserve() for _ in range(5) for limiter in (first, second)]
-        assert waits[0] == pytest.approx(0.0, abs=0.005)
-        assert [later - earlier for earlier, later in itertools.pairwise(waits)] == pytest.approx([0.02] * 9, abs=0.005)
-        assert other._reserve() == pytest.approx(0.0, abs=0.005)  # another key, another budget
+        # Taken alternately from two limiters: one shared queue of slots 0, 100, 200, ... s away.
+        assert [round(wait / 100) for wait in waits] == list(range(10))
+        assert all(earlier < later for earlier, later in itertools.pairwise(waits))
+        assert round(other._reserve() / 100) == 0  # another key, another budget
 
         async def async_side() -> None:
             limiter = RedisRateLimit(server.url, "dingtalk:test:async", rate=1000)

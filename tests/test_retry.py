@@ -611,17 +611,22 @@ def test_http_a_5xx_on_create_is_not_sent_again(setup: Setup) -> None:
     assert setup.emu.stats.requests(CREATE) == 1
 
 
+# A slow answer is far slower than the timeout (so the timeout wins however busy the machine),
+# and a timeout that an ordinary answer must beat is generous.
+SLOW = "latency:60"
+
+
 def test_http_a_timeout_is_retried_for_a_read(dingtalk_emulator: Emulator) -> None:
-    made = Setup(dingtalk_emulator, timeout=0.2)
+    made = Setup(dingtalk_emulator, timeout=2.0)
     calendar_id = made.calendar()
-    dingtalk_emulator.faults.next("latency:1.0", operation=GET)
+    dingtalk_emulator.faults.next(SLOW, operation=GET)
     assert made.get(calendar_id) == 200
     assert made.attempts() == 2
 
 
 def test_http_a_timed_out_create_is_not_sent_again(dingtalk_emulator: Emulator) -> None:
-    made = Setup(dingtalk_emulator, timeout=0.2)
-    dingtalk_emulator.faults.next("latency:1.0", operation=CREATE)
+    made = Setup(dingtalk_emulator, timeout=0.2)  # only the slow answer meets it
+    dingtalk_emulator.faults.next(SLOW, operation=CREATE)
     with pytest.raises(APITimeoutError) as caught:
         made.create()
     assert caught.value.attempts == 1
@@ -630,8 +635,8 @@ def test_http_a_timed_out_create_is_not_sent_again(dingtalk_emulator: Emulator) 
 
 
 def test_http_timeouts_up_to_the_limit(dingtalk_emulator: Emulator) -> None:
-    made = Setup(dingtalk_emulator, timeout=0.2)
-    dingtalk_emulator.faults.next("latency:1.0", count=3, operation=GET)
+    made = Setup(dingtalk_emulator, timeout=0.2)  # only slow answers meet it
+    dingtalk_emulator.faults.next(SLOW, count=3, operation=GET)
     with pytest.raises(APITimeoutError) as caught:
         made.get()
     assert caught.value.attempts == 3
@@ -727,8 +732,8 @@ async def test_async_an_ambiguous_create_is_not_sent_again(dingtalk_emulator: Em
 
 
 async def test_async_timeouts_up_to_the_limit(dingtalk_emulator: Emulator) -> None:
-    client, _, fake = async_setup(dingtalk_emulator, timeout=0.2)
-    dingtalk_emulator.faults.next("latency:1.0", count=3, operation=GET)
+    client, _, fake = async_setup(dingtalk_emulator, timeout=0.2)  # only slow answers meet it
+    dingtalk_emulator.faults.next(SLOW, count=3, operation=GET)
     async with client:
         with pytest.raises(APITimeoutError) as caught:
             await get_subscribed_calendar.asyncio_detailed("alice", "c1", client=client)
