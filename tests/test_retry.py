@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 import dingtalk_calendar._retry as retry_module
-from dingtalk_calendar import AsyncCalendarClient, CalendarClient
+from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials
 from dingtalk_calendar._errors import APIConnectionError, APITimeoutError, RateLimitError, ServerError
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -783,15 +783,41 @@ def test_async_headers_that_trickle_are_cut_off_at_the_time_limit() -> None:
     assert server.requests == 1
 
 
+TOKEN_ANSWER = b'{"accessToken": "tok-0123456789abcdef", "expireIn": 7200}'
+RESULT_ANSWER = b'{"result": true}'.ljust(len(TOKEN_ANSWER))
+
+
+@both
+@pytest.mark.timeout(60)
+def test_the_token_fetch_and_the_call_share_one_time_limit(kind: str) -> None:
+    # Each answer alone takes about 1 s, under the 1.5 s limit; the token fetch and the call
+    # together take about 2 s. Before, each request had a limit of its own and the call succeeded.
+    def answers(target: str) -> bytes:
+        return TOKEN_ANSWER if target.startswith("/v1.0/oauth2/") else RESULT_ANSWER
+
+    policy = attrs.evolve(TRICKLE_POLICY, max_elapsed=1.5)
+    with (
+        trickle_server("body", every=1.0 / len(TOKEN_ANSWER), body=answers) as server,
+        open_trickle_client(kind, server.url, InternalAppCredentials("key", "secret"), policy) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.subscribe("alice", "c1")
+    assert caught.value.operation == "subscribeCalendar"
+    assert "time limit (1.5 s) reached" in str(caught.value)
+    assert server.requests == 2  # the token's, then the call's: neither sent again
+
+
 @contextmanager
-def open_trickle_client(kind: str, url: str) -> Iterator[Any]:
-    options: dict[str, Any] = {"base_url": url, "timeout": 2.0, "retry_policy": TRICKLE_POLICY}
+def open_trickle_client(
+    kind: str, url: str, credentials: Any = TOKEN, policy: RetryPolicy = TRICKLE_POLICY
+) -> Iterator[Any]:
+    options: dict[str, Any] = {"base_url": url, "timeout": 2.0, "retry_policy": policy}
     if kind == "sync":
-        with CalendarClient(TOKEN, **options) as client:
+        with CalendarClient(credentials, **options) as client:
             yield client
         return
     with asyncio.Runner() as runner:
-        async_client = AsyncCalendarClient(TOKEN, **options)
+        async_client = AsyncCalendarClient(credentials, **options)
         try:
             yield Blocking(async_client, runner)
         finally:

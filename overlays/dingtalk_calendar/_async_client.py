@@ -12,6 +12,7 @@ import dingtalk_calendar_api
 from . import _calls
 from ._auth import DingTalkAuth
 from ._base_client import BaseClient
+from ._deadline import call_deadline
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
@@ -234,7 +235,8 @@ class AsyncCalendarClient(BaseClient):
         request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
         await self._overlays.arequest(request)
         try:
-            response = await self._http.send(request)
+            with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
+                response = await self._http.send(request)
         except DingTalkError as error:  # the retry transport's connection and timeout errors
             await self._overlays.aerror(error)
             raise

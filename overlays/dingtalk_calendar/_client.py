@@ -12,6 +12,7 @@ import dingtalk_calendar_api
 from . import _calls
 from ._auth import DingTalkAuth
 from ._base_client import BaseClient
+from ._deadline import call_deadline
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._models import Calendar, CreatedCalendar, Result, Scope
@@ -230,7 +231,8 @@ class CalendarClient(BaseClient):
         request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
         self._overlays.request(request)
         try:
-            response = self._http.send(request)
+            with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
+                response = self._http.send(request)
         except DingTalkError as error:  # the retry transport's connection and timeout errors
             self._overlays.error(error)
             raise

@@ -7,13 +7,20 @@ returned. So the retry transport gives each request a :class:`Deadline` (its pol
 and the answer's body is read through a stream that stops once the time is up, raising
 ``APITimeoutError``.
 
+The clients run each call inside :func:`call_deadline`, so that every request one call
+makes (the token fetch it may need, the resend after DingTalk refused a token) shares one
+limit rather than getting a fresh one each.
+
 How close to the limit a call ends: the async stream cancels the read under way at the
 limit; the sync one cannot interrupt a blocked read, so it stops at the first chunk that
 arrives after the limit, and a server that goes silent is bounded by the read timeout,
 itself cut to the time left when the attempt began.
 """
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 import httpx
@@ -27,28 +34,47 @@ ErrorFactory = Callable[[str], APITimeoutError]
 
 
 class Deadline:
-    """``limit`` seconds from now on ``clock`` (monotonic); no limit when ``limit`` is None."""
+    """``limit`` seconds from now on ``clock`` (monotonic); no limit when ``limit`` is None.
 
-    __slots__ = ("_clock", "_started", "limit")
+    ``outer`` is a limit it may not outlast either (the whole call's, see :func:`call_deadline`).
+    """
 
-    def __init__(self, limit: float | None, clock: Callable[[], float]) -> None:
+    __slots__ = ("_clock", "_outer", "_started", "limit")
+
+    def __init__(self, limit: float | None, clock: Callable[[], float], *, outer: "Deadline | None" = None) -> None:
         self.limit = limit
         self._clock = clock
         self._started = clock()
+        self._outer = outer
+
+    @classmethod
+    def for_request(cls, limit: float | None, clock: Callable[[], float]) -> "Deadline":
+        """A request's limit, within the call's when one is running."""
+        return cls(limit, clock, outer=_call_deadline.get())
 
     def elapsed(self) -> float:
-        return self._clock() - self._started
+        """Seconds spent, as its own limit counts them: the outer limit running out first counts as reaching it."""
+        left = self.left()
+        if self.limit is None or left is None:
+            return self._clock() - self._started
+        return self.limit - left
 
     def left(self) -> float | None:
         """Seconds left (0 once passed), or None without a limit."""
-        return None if self.limit is None else max(self.limit - self.elapsed(), 0.0)
+        own = None if self.limit is None else max(self.limit - (self._clock() - self._started), 0.0)
+        outer = None if self._outer is None else self._outer.left()
+        if own is None or outer is None:
+            return outer if own is None else own
+        return min(own, outer)
 
     @property
     def expired(self) -> bool:
-        return self.limit is not None and self.elapsed() >= self.limit
+        left = self.left()
+        return left is not None and left <= 0.0
 
     def reason(self, doing: str) -> str:
-        return f"{doing}; time limit ({self.limit:g} s) reached"
+        limit = self.limit if self.limit is not None or self._outer is None else self._outer.limit
+        return f"{doing}; time limit ({limit:g} s) reached"
 
     def bound(self, response: httpx.Response, error: ErrorFactory) -> None:
         """Make reading ``response``'s body stop at the limit (raising ``error(...)``)."""
@@ -74,6 +100,26 @@ class Deadline:
             if scope.expired():
                 raise error(self.reason(doing)) from None
             raise
+
+
+_call_deadline: ContextVar[Deadline | None] = ContextVar("dingtalk_calendar_call_deadline", default=None)
+
+
+@contextmanager
+def call_deadline(limit: float | None) -> Iterator[None]:
+    """Within the block, every request made shares one limit of ``limit`` seconds.
+
+    A block inside another keeps the outer limit. Context variables carry it, so it follows
+    the call through the auth flow in its thread or task and no further.
+    """
+    if limit is None or _call_deadline.get() is not None:
+        yield
+        return
+    token = _call_deadline.set(Deadline(limit, time.monotonic))
+    try:
+        yield
+    finally:
+        _call_deadline.reset(token)
 
 
 class _BoundedStream(httpx.SyncByteStream):

@@ -100,7 +100,7 @@ class _Attempts:
         self.count = 0
         self._wall_clock = wall_clock
         self._random_value = random_value
-        self.deadline = Deadline(self.policy.max_elapsed, clock)  # bounds the body too: see _deadline
+        self.deadline = Deadline.for_request(self.policy.max_elapsed, clock)  # bounds the body too: see _deadline
         self._extensions = request.extensions
 
     @property
