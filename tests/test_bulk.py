@@ -467,3 +467,35 @@ def test_cli_a_blank_calendar_id_is_a_usage_error_and_nothing_is_sent(
     assert "calendar_id" in err
     assert emu.stats.requests("subscribeCalendar") == 0
     assert journal.read_text() == ""
+
+
+# -- the README's promises: concurrency and the default rate ---------------------------------
+
+
+def test_calls_go_out_concurrency_at_a_time() -> None:
+    concurrency = 4
+    # Every call waits until `concurrency` are under way: it passes only if that many run at
+    # once (the timeout only turns a hang into a failure), and the count shows no more do.
+    together = threading.Barrier(concurrency, timeout=60)
+    lock = threading.Lock()
+    in_flight = most_in_flight = 0
+
+    def call(user_id: str, calendar_id: str) -> Result:
+        nonlocal in_flight, most_in_flight
+        with lock:
+            in_flight += 1
+            most_in_flight = max(most_in_flight, in_flight)
+        together.wait()
+        with lock:
+            in_flight -= 1
+        return Result(True)
+
+    users = [f"u{n}" for n in range(3 * concurrency)]
+    result = bulk_run(call, "cal", users, concurrency=concurrency, rate_limiter=FAST)
+    assert result.ok
+    assert most_in_flight == concurrency
+
+
+def test_the_default_rate_is_the_readmes() -> None:
+    # "19 calls a second by default; DingTalk allows about 20 per app and API"
+    assert RateLimit().rate == DEFAULT_BULK_RATE == 19

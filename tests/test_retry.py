@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -809,9 +810,12 @@ def test_the_token_fetch_and_the_call_share_one_time_limit(kind: str) -> None:
 
 @contextmanager
 def open_trickle_client(
-    kind: str, url: str, credentials: Any = TOKEN, policy: RetryPolicy = TRICKLE_POLICY
+    kind: str, url: str, credentials: Any = TOKEN, policy: RetryPolicy | None = TRICKLE_POLICY
 ) -> Iterator[Any]:
-    options: dict[str, Any] = {"base_url": url, "timeout": 2.0, "retry_policy": policy}
+    """A client of either kind; ``policy`` None leaves the defaults (timeout included) alone."""
+    options: dict[str, Any] = {"base_url": url}
+    if policy is not None:
+        options.update(timeout=2.0, retry_policy=policy)
     if kind == "sync":
         with CalendarClient(credentials, **options) as client:
             yield client
@@ -822,3 +826,29 @@ def open_trickle_client(
             yield Blocking(async_client, runner)
         finally:
             runner.run(async_client.aclose())
+
+
+# -- the README's promises on retries and time limits ----------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_readmes_retry_policy_table_is_the_policys_defaults() -> None:
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("`RetryPolicy` (frozen):") :].split("\n\n")[1]
+    promised: dict[str, float] = {}
+    for row in table.splitlines()[2:]:
+        names, defaults = (cell.strip() for cell in row.strip("|").split("|")[:2])
+        for name, default in zip(names.split(", "), defaults.split(", "), strict=True):
+            promised[name.strip("`")] = float(default.removesuffix(" s"))
+    defaults = RetryPolicy()
+    assert promised == {name: getattr(defaults, name) for name in promised}
+    assert set(promised) == {f.name for f in attrs.fields(RetryPolicy)}  # every setting is in the table
+
+
+@both
+def test_the_default_timeouts_and_retries_are_the_readmes(kind: str) -> None:
+    # "Default timeouts: 5 s to connect, 15 s to read, write or wait for a pooled connection."
+    with open_trickle_client(kind, BASE_URL, policy=None) as client:
+        assert client.timeout == httpx.Timeout(15.0, connect=5.0)
+        assert client.retry_policy == RetryPolicy(max_retries=2)
