@@ -86,8 +86,13 @@ class Deadline:
         elif isinstance(stream, httpx.SyncByteStream):
             response.stream = _BoundedStream(stream, self, error)
 
-    async def run_async(self, awaitable: Awaitable[T], error: ErrorFactory, doing: str) -> T:
-        """Await ``awaitable``, cancelled at the limit (raising ``error(doing)``)."""
+    def within(self, value: T, error: ErrorFactory, doing: str) -> T:
+        """The sync twin of :meth:`awithin`: a blocked sync call cannot be cut off, only bounded
+        by its timeouts (cut to the time left), so its value is taken as it comes."""
+        return value
+
+    async def awithin(self, awaitable: Awaitable[T], error: ErrorFactory, doing: str) -> T:
+        """Await ``awaitable``, cancelled at the limit (raising ``error(...)``)."""
         left = self.left()
         if left is None:
             return await awaitable
@@ -149,7 +154,7 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
         chunks = aiter(self._stream)
         while True:
             try:
-                chunk = await self._deadline.run_async(anext(chunks), self._error, "the answer was still arriving")
+                chunk = await self._deadline.awithin(anext(chunks), self._error, "the answer was still arriving")
             except StopAsyncIteration:
                 return
             yield chunk
