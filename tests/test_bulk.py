@@ -14,7 +14,9 @@ import pytest
 
 from dingtalk_calendar import (
     DEFAULT_BULK_RATE,
+    AccessTokenPermissionDeniedError,
     AsyncCalendarClient,
+    AuthenticationError,
     BulkJobError,
     BulkJobInterrupted,
     BulkResult,
@@ -24,13 +26,18 @@ from dingtalk_calendar import (
     InvalidCredentialsError,
     Progress,
     RateLimit,
+    RateLimitError,
     RedisRateLimit,
+    RefreshTokenInvalidError,
     Result,
     ResultFalseError,
     Scope,
+    ServerError,
+    UnexpectedError,
     ValidationError,
     bulk_run,
 )
+from dingtalk_calendar._bulk import SAME_ERROR_LIMIT
 from dingtalk_calendar.cli import main
 from dingtalk_calendar_emulator import Directory, Emulator
 from tests.client_support import FAST_RETRIES, Blocking, both, open_client
@@ -499,3 +506,21 @@ def test_calls_go_out_concurrency_at_a_time() -> None:
 def test_the_default_rate_is_the_readmes() -> None:
     # "19 calls a second by default; DingTalk allows about 20 per app and API"
     assert RateLimit().rate == DEFAULT_BULK_RATE == 19
+
+
+def test_a_bug_that_fails_every_user_alike_stops_the_job() -> None:
+    def broken(user_id: str, calendar_id: str) -> Result:
+        raise RuntimeError("a bug")
+
+    users = [f"u{n}" for n in range(10)]
+    result = bulk_run(broken, "cal", users, concurrency=1, rate_limiter=FAST)
+    assert [f.user_id for f in result.failed] == users[:SAME_ERROR_LIMIT]
+    assert all(isinstance(f.error.__cause__, RuntimeError) for f in result.failed)
+    assert isinstance(result.stopped_by, UnexpectedError)
+    assert result.not_attempted == tuple(users[SAME_ERROR_LIMIT:])
+
+
+def test_the_errors_that_end_a_bulk_job_are_the_readmes() -> None:
+    ending = [AuthenticationError, InvalidCredentialsError, RefreshTokenInvalidError, AccessTokenPermissionDeniedError]
+    assert [cls.ends_bulk_job for cls in ending] == [True] * len(ending)
+    assert [cls.ends_bulk_job for cls in (RateLimitError, ServerError, ValidationError)] == [False] * 3
