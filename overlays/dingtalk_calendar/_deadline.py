@@ -11,10 +11,11 @@ The clients run each call inside :func:`call_deadline`, so that every request on
 makes (the token fetch it may need, the resend after DingTalk refused a token) shares one
 limit rather than getting a fresh one each.
 
-How close to the limit a call ends: the async stream cancels the read under way at the
-limit; the sync one cannot interrupt a blocked read, so it stops at the first chunk that
-arrives after the limit, and a server that goes silent is bounded by the read timeout,
-itself cut to the time left when the attempt began.
+How close to the limit a call ends: the async transport cancels the read under way at the
+limit, in the head or the body. The sync one cannot interrupt a blocked read, so it stops
+at the first chunk of the body that arrives after the limit, and a server that goes silent
+is bounded by the read timeout, itself cut to the time left when the attempt began; a head
+that trickles is bounded only by that read timeout per byte and h11's 16 KiB limit on it.
 """
 
 import time
