@@ -394,14 +394,25 @@ def test_a_failing_progress_callback_ends_the_job_with_its_result(emu: Emulator)
 
 
 def test_ctrl_c_during_a_sync_job_raises_with_its_result(emu: Emulator) -> None:
+    interrupted = threading.Event()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        interrupted.set()
+        raise KeyboardInterrupt
+
     def ctrl_c(progress: Progress) -> None:
         if progress.settled == 2:
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            interrupted.wait(60)  # the job cannot finish before the main thread has been interrupted
 
-    with make_client(emu) as client:
-        calendar = client.create("owner", name="Ctrl-C", scope=Scope(organisations=["ding-big"])).calendar_id
-        with pytest.raises(BulkJobInterrupted) as caught:
-            client.bulk_subscribe(calendar, USERS[:30], concurrency=1, rate_limiter=FAST, on_progress=ctrl_c)
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        with make_client(emu) as client:
+            calendar = client.create("owner", name="Ctrl-C", scope=Scope(organisations=["ding-big"])).calendar_id
+            with pytest.raises(BulkJobInterrupted) as caught:
+                client.bulk_subscribe(calendar, USERS[:30], concurrency=1, rate_limiter=FAST, on_progress=ctrl_c)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     result = caught.value.result
     assert_partition(result, USERS[:30])
     assert len(result.done) >= 2  # the worker may settle one more before it sees the interrupt
