@@ -808,6 +808,34 @@ def test_the_token_fetch_and_the_call_share_one_time_limit(kind: str) -> None:
     assert server.requests == 2  # the token's, then the call's: neither sent again
 
 
+@both
+@pytest.mark.timeout(60)
+def test_the_resend_after_a_refused_token_shares_the_calls_time_limit(kind: str) -> None:
+    # The first answer (about 1 s) refuses the token; a new one comes at once; the resend's
+    # answer takes about 1 s more: past the call's 1.5 s. Each alone would be under it.
+    tokens = iter(range(1, 10))
+    calls = iter(range(1, 10))
+    refused = json.dumps({"code": "InvalidAuthentication", "message": "token is invalid"}).encode()
+
+    def answers(target: str) -> bytes | tuple[int, bytes]:
+        if target.startswith("/v1.0/oauth2/"):
+            return TOKEN_ANSWER.replace(b"0123456789", str(next(tokens)).encode() * 10)
+        return (400, refused.ljust(len(TOKEN_ANSWER))) if next(calls) == 1 else RESULT_ANSWER
+
+    def pace(target: str) -> float:
+        return 0.0 if target.startswith("/v1.0/oauth2/") else 1.0 / len(TOKEN_ANSWER)
+
+    policy = attrs.evolve(TRICKLE_POLICY, max_elapsed=1.5)
+    with (
+        trickle_server("body", every=pace, body=answers) as server,
+        open_trickle_client(kind, server.url, InternalAppCredentials("key", "secret"), policy) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.subscribe("alice", "c1")
+    assert "time limit (1.5 s) reached" in str(caught.value)
+    assert server.requests == 4  # token, call, new token, the call once more
+
+
 @contextmanager
 def open_trickle_client(
     kind: str, url: str, credentials: Any = TOKEN, policy: RetryPolicy | None = TRICKLE_POLICY

@@ -4,8 +4,9 @@ For the time limit's tests: httpx's read timeout restarts with every byte, so on
 on the whole call ends such an answer. ``phase="body"`` sends the status line and headers
 at once and then trickles the body; ``phase="headers"`` trickles the status line itself.
 ``body(target)`` is the JSON to answer a request for ``target`` with, or None (the default)
-for a body that never ends. The server stops sending when the client hangs up or the block
-ends.
+for a body that never ends, or a ``(status, JSON)`` pair; ``every`` (seconds between two
+bytes) may depend on the target too. The server stops sending when the client hangs up or
+the block ends.
 """
 
 import socket
@@ -28,8 +29,8 @@ class TrickleServer:
 @contextmanager
 def trickle_server(
     phase: Literal["body", "headers"] = "body",
-    every: float = 0.05,
-    body: Callable[[str], bytes | None] = lambda target: None,
+    every: float | Callable[[str], float] = 0.05,
+    body: Callable[[str], bytes | tuple[int, bytes] | None] = lambda target: None,
 ) -> Iterator[TrickleServer]:
     stop = threading.Event()
     listener = socket.create_server(("127.0.0.1", 0))
@@ -37,9 +38,11 @@ def trickle_server(
 
     def answer(connection: socket.socket, target: str) -> bool:
         """Send one answer; False once the client hung up or the server stops."""
-        content = body(target)
+        answer = body(target)
+        status, content = answer if isinstance(answer, tuple) else (200, answer)
+        pace = every(target) if callable(every) else every
         length = ENDLESS if content is None else len(content)
-        head = f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\n\r\n".encode()
+        head = f"HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {length}\r\n\r\n".encode()
         trickled = _bytes_of(content)
         if phase == "body":
             connection.sendall(head)
@@ -47,7 +50,7 @@ def trickle_server(
             trickled = _chain(head, trickled)
         try:
             for byte in trickled:
-                if stop.wait(every):  # the trickle's pace, not an ordering of events
+                if stop.wait(pace):  # the trickle's pace, not an ordering of events
                     return False
                 connection.sendall(byte)
                 state.bytes_sent += 1
