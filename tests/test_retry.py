@@ -21,6 +21,7 @@ import pytest
 
 import dingtalk_calendar._retry as retry_module
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials
+from dingtalk_calendar._deadline import Deadline
 from dingtalk_calendar._errors import APIConnectionError, APITimeoutError, RateLimitError, ServerError
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -880,3 +881,19 @@ def test_the_default_timeouts_and_retries_are_the_readmes(kind: str) -> None:
     with open_trickle_client(kind, BASE_URL, policy=None) as client:
         assert client.timeout == httpx.Timeout(15.0, connect=5.0)
         assert client.retry_policy == RetryPolicy(max_retries=2)
+
+
+def test_a_requests_deadline_is_the_earlier_of_its_own_and_its_calls() -> None:
+    now = [0.0]
+    call = Deadline(5.0, lambda: now[0])
+    now[0] = 3.0
+    request = Deadline(10.0, lambda: now[0], outer=call)
+    assert request.left() == 2.0
+    assert request.elapsed() == 8.0  # as the request's own 10 s count it: 2 s are left
+    assert request.reason("reading") == "reading; time limit (5 s) reached"  # the call's ran out first
+    now[0] = 5.0
+    assert request.expired
+    assert Deadline(1.0, lambda: now[0], outer=call).reason("x") == "x; time limit (1 s) reached"
+    unlimited = Deadline(None, lambda: now[0])
+    assert unlimited.left() is None
+    assert not unlimited.expired

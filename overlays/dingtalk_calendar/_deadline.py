@@ -1,4 +1,4 @@
-"""One time limit for a whole request: every attempt, every wait, and reading the answer's body.
+"""One time limit for a whole call: every attempt, every wait, and reading the answer's body.
 
 httpx's timeouts bound each network operation, not a request: a server that sends one byte
 every 0.3 s never trips a 2 s read timeout, and the body is read after the transport has
@@ -62,11 +62,16 @@ class Deadline:
 
     def left(self) -> float | None:
         """Seconds left (0 once passed), or None without a limit."""
-        own = None if self.limit is None else max(self.limit - (self._clock() - self._started), 0.0)
-        outer = None if self._outer is None else self._outer.left()
+        own, outer = self._own_left(), self._outer_left()
         if own is None or outer is None:
             return outer if own is None else own
         return min(own, outer)
+
+    def _own_left(self) -> float | None:
+        return None if self.limit is None else max(self.limit - (self._clock() - self._started), 0.0)
+
+    def _outer_left(self) -> float | None:
+        return None if self._outer is None else self._outer.left()
 
     @property
     def expired(self) -> bool:
@@ -74,12 +79,15 @@ class Deadline:
         return left is not None and left <= 0.0
 
     def reason(self, doing: str) -> str:
-        limit = self.limit if self.limit is not None or self._outer is None else self._outer.limit
+        """What to say once the time is up: the limit that ran out, own or outer."""
+        own, outer = self._own_left(), self._outer_left()
+        outer_ran_out = self._outer is not None and outer is not None and (own is None or outer < own)
+        limit = self._outer.limit if outer_ran_out and self._outer is not None else self.limit
         return f"{doing}; time limit ({limit:g} s) reached"
 
     def bound(self, response: httpx.Response, error: ErrorFactory) -> None:
         """Make reading ``response``'s body stop at the limit (raising ``error(...)``)."""
-        if self.limit is None or response.is_stream_consumed:
+        if self.left() is None or response.is_stream_consumed:
             return  # nothing to bound, or an inner transport (a mock, a cache) read it already
         stream = response.stream
         if isinstance(stream, httpx.AsyncByteStream):
