@@ -888,12 +888,13 @@ def test_a_requests_deadline_is_the_earlier_of_its_own_and_its_calls() -> None:
     call = Deadline(5.0, lambda: now[0])
     now[0] = 3.0
     request = Deadline(10.0, lambda: now[0], outer=call)
+    short = Deadline(1.0, lambda: now[0], outer=call)
+    assert short.reason("x") == "x; time limit (1 s) reached"  # its own runs out first
     assert request.left() == 2.0
     assert request.elapsed() == 8.0  # as the request's own 10 s count it: 2 s are left
     assert request.reason("reading") == "reading; time limit (5 s) reached"  # the call's ran out first
     now[0] = 5.0
     assert request.expired
-    assert Deadline(1.0, lambda: now[0], outer=call).reason("x") == "x; time limit (1 s) reached"
     unlimited = Deadline(None, lambda: now[0])
     assert unlimited.left() is None
     assert not unlimited.expired
