@@ -54,7 +54,7 @@ from ._tokens import (
 )
 
 if TYPE_CHECKING:
-    from ._async_transport import AsyncKeepAliveTransport
+    from ._aiohttp_transport import AsyncAiohttpTransport
     from ._bulk import (
         BulkJobError,
         BulkJobInterrupted,
@@ -74,11 +74,9 @@ if TYPE_CHECKING:
 # should not pay for, and bulk jobs, rate limiters and environment settings are for some
 # applications only. Type checkers see the ordinary imports above.
 _LAZY = {
-    "AsyncKeepAliveTransport": "._async_transport",
+    "AsyncAiohttpTransport": "._aiohttp_transport",
     **dict.fromkeys(
         [
-            "BulkJobError",
-            "BulkJobInterrupted",
             "BulkJobError",
             "BulkJobInterrupted",
             "BulkResult",
@@ -126,8 +124,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AccessTokenPermissionDeniedError",
+    "AsyncAiohttpTransport",
     "AsyncCalendarClient",
-    "AsyncKeepAliveTransport",
     "AsyncRateLimiter",
     "AsyncRetryTransport",
     "AuthenticationError",
