@@ -781,7 +781,7 @@ def test_async_headers_that_trickle_are_cut_off_at_the_time_limit() -> None:
         pytest.raises(APITimeoutError) as caught,
     ):
         client.get("alice", "c1")
-    assert "no answer yet; time limit (1 s) reached (1 attempt)" in str(caught.value)
+    assert "the answer had not all arrived; time limit (1 s) reached (1 attempt)" in str(caught.value)
     assert server.requests == 1
 
 

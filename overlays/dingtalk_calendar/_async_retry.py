@@ -44,7 +44,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 attempts.start()
                 try:
                     response, code = await attempts.deadline.awithin(
-                        self._send(request, attempts), attempts.timed_out, "no answer yet"
+                        self._send(request, attempts), attempts.timed_out, "the answer had not all arrived"
                     )
                 except httpx.TransportError as error:
                     wait = attempts.wait_after_error(error)

@@ -45,7 +45,7 @@ class RetryTransport(httpx.BaseTransport):
                 attempts.start()
                 try:
                     response, code = attempts.deadline.within(
-                        self._send(request, attempts), attempts.timed_out, "no answer yet"
+                        self._send(request, attempts), attempts.timed_out, "the answer had not all arrived"
                     )
                 except httpx.TransportError as error:
                     wait = attempts.wait_after_error(error)
