@@ -806,7 +806,9 @@ def test_the_token_fetch_and_the_call_share_one_time_limit(kind: str) -> None:
         client.subscribe("alice", "c1")
     assert caught.value.operation == "subscribeCalendar"
     assert "time limit (1.5 s) reached" in str(caught.value)
-    assert server.requests == 2  # the token's, then the call's: neither sent again
+    # The token's, then the call's (only the token's on a machine so busy that its answer
+    # alone outlasts the limit); neither sent again.
+    assert server.requests in {1, 2}
 
 
 @both
@@ -834,7 +836,9 @@ def test_the_resend_after_a_refused_token_shares_the_calls_time_limit(kind: str)
     ):
         client.subscribe("alice", "c1")
     assert "time limit (1.5 s) reached" in str(caught.value)
-    assert server.requests == 4  # token, call, new token, the call once more
+    # Token, call, new token, the call once more (fewer on a machine so busy that an answer
+    # alone outlasts the limit); none sent again.
+    assert server.requests in {2, 3, 4}
 
 
 @contextmanager
