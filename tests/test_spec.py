@@ -182,7 +182,7 @@ def test_operation_matches_the_docs(spec: dict[str, Any], operation_id: str) -> 
 
 
 @pytest.mark.parametrize("operation_id", sorted(DOCS))
-def test_every_documented_error_is_data_and_prose(spec: dict[str, Any], operation_id: str) -> None:
+def test_every_documented_error_is_data_once(spec: dict[str, Any], operation_id: str) -> None:
     _, _, op, _ = operations(spec)[operation_id]
     rows = op["x-dingtalk-errors"]
     assert {(e["status"], e["code"], e["message"]) for e in rows} == DOCS[operation_id]["errors"]
@@ -192,9 +192,8 @@ def test_every_documented_error_is_data_and_prose(spec: dict[str, Any], operatio
         assert (
             resolve(spec, response["content"]["application/json"]["schema"]) is spec["components"]["schemas"]["Error"]
         )
-        for e in rows:
-            if e["status"] == status:
-                assert f'`{e["code"]}` "{e["message"]}"' in response["description"]
+        for e in rows:  # the rows are the data; the prose does not repeat them
+            assert str(e["message"]) not in response["description"]
 
 
 @pytest.mark.parametrize("schema_name", ["CreateSubscribedCalendarRequest", "UpdateSubscribedCalendarRequest"])
@@ -222,7 +221,7 @@ def test_one_shared_error_body(spec: dict[str, Any]) -> None:
     assert detail["properties"]["requiredScopes"]["type"] == "array"
 
 
-ERROR_ROW_KEYS = {"status", "code", "message", "description", "unverified"}
+ERROR_ROW_KEYS = {"status", "code", "message", "description", "unverified", "field", "rule"}
 
 
 def test_error_rows_hold_only_known_keys(spec: dict[str, Any]) -> None:
