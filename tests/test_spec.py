@@ -93,6 +93,20 @@ DOCS: dict[str, dict[str, Any]] = {
             (400, "invalidParameter", "calendar type invalid"),
         },
     },
+    # zh/delete-subscription-calendar.md (the China site only)
+    "deleteSubscribedCalendar": {
+        "method": "delete",
+        "path": "/v1.0/calendar/users/{userId}/subscribedCalendars/{calendarId}",
+        "path_params": ["userId", "calendarId"],
+        "required": None,
+        "optional": None,
+        "response": {"result"},
+        "errors": {
+            (400, "invalidParameter", "forwardErrorMessage"),
+            (400, "invalidParameter", "calendarId cannot be blank"),
+            (403, "permissionDenied", "permission denied"),
+        },
+    },
 }
 SCOPE_FIELDS = {"unionIds", "openConversationIds", "corpIds"}
 
@@ -221,7 +235,7 @@ def test_one_shared_error_body(spec: dict[str, Any]) -> None:
     assert detail["properties"]["requiredScopes"]["type"] == "array"
 
 
-ERROR_ROW_KEYS = {"status", "code", "message", "description", "unverified", "field", "rule"}
+ERROR_ROW_KEYS = {"status", "code", "message", "message_zh", "description", "unverified", "field", "rule"}
 
 
 def test_error_rows_hold_only_known_keys(spec: dict[str, Any]) -> None:

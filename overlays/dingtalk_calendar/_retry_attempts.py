@@ -4,7 +4,6 @@ The transports themselves are ``_async_retry.AsyncRetryTransport`` (written by h
 ``_sync_retry.RetryTransport`` (generated from it); ``_retry`` documents them.
 """
 
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,6 +18,7 @@ from ._retry_policy import (
     AttemptFailure,
     RetryDecision,
     RetryPolicy,
+    answer_code,
     classify_exception,
     classify_response,
     decide,
@@ -28,8 +28,8 @@ from ._retry_policy import (
 
 logger = logging.getLogger("dingtalk_calendar.retry")
 
-# Only a 403 may carry one of DingTalk's throttling codes; a 429 says so by its status.
-STATUSES_TO_READ: Final = frozenset({403})
+# A 403 may carry one of DingTalk's throttling codes; a 429 may be the page of an IP ban.
+STATUSES_TO_READ: Final = frozenset({403, 429})
 
 
 class Attempts:
@@ -64,7 +64,11 @@ class Attempts:
         self.count += 1
         timeout = self._extensions.get("timeout")
         left = self.deadline.left()
-        if left is not None and isinstance(timeout, Mapping):
+        if (
+            left is not None
+            and isinstance(timeout, Mapping)
+            and any(value is None or value > left for value in timeout.values())  # else nothing to cut
+        ):
             capped = {name: left if value is None else min(value, left) for name, value in timeout.items()}
             self.request.extensions = {**self._extensions, "timeout": capped}
 
@@ -153,12 +157,7 @@ def buffered(response: httpx.Response, raw: bytes) -> tuple[httpx.Response, str 
 
 
 def error_code(content: bytes) -> str | None:
-    try:
-        body = json.loads(content)
-    except ValueError:  # not JSON: no code to read
-        return None
-    code = body.get("code") if isinstance(body, dict) else None
-    return code if isinstance(code, str) else None
+    return answer_code(content)  # the body's code, or the mark of an IP-ban page
 
 
 def default_sleep() -> Callable[[float], None]:
