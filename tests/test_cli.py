@@ -610,7 +610,7 @@ def test_ctrl_c_stops_a_bulk_job_with_130_and_resume_finishes_it(
     argv = ["bulk-subscribe", calendar, str(users), "--journal", str(journal), "--concurrency", "2"]
 
     job = subprocess.Popen(
-        [sys.executable, "-m", "dingtalk_calendar.cli", *argv, "--rate", "8"],
+        [sys.executable, "-m", "dingtalk_calendar.cli", *argv, "--rate", "2"],  # 12 s to finish: time to interrupt it
         env={**_base_env(), **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

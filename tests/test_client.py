@@ -130,7 +130,8 @@ def test_documented_errors_raise_their_class_with_code_and_reason(kind: str, din
 def test_per_call_timeout_and_retries(kind: str, dingtalk_emulator: Emulator) -> None:
     with open_client(kind, dingtalk_emulator) as client:
         made = client.create("alice", name="Slow", scope=ACME)
-        dingtalk_emulator.faults.next("latency:1.0", operation="getSubscribedCalendar")
+        # An answer far slower than the call's timeout: the timeout wins however busy the machine.
+        dingtalk_emulator.faults.next("latency:60", operation="getSubscribedCalendar")
         with pytest.raises(APITimeoutError) as slow:
             client.get("alice", made.calendar_id, timeout=0.2, max_retries=0)
         assert slow.value.attempts == 1
@@ -150,8 +151,10 @@ def test_with_options_changes_defaults_and_shares_the_pool(dingtalk_emulator: Em
         assert impatient.timeout == httpx.Timeout(0.2)
         assert impatient.retry_policy.max_retries == 0
         assert client.retry_policy.max_retries == 2  # the original is unchanged
-        made = impatient.create("alice", name="Shared", scope=ACME)
-        dingtalk_emulator.faults.next("latency:1.0", operation="getSubscribedCalendar")
+        # Only the slow call goes through the impatient client: a 0.2 s timeout on an ordinary
+        # answer would fail on a busy machine.
+        made = client.create("alice", name="Shared", scope=ACME)
+        dingtalk_emulator.faults.next("latency:60", operation="getSubscribedCalendar")
         with pytest.raises(APITimeoutError):
             impatient.get("alice", made.calendar_id)
         assert client.get("alice", made.calendar_id).name == "Shared"

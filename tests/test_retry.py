@@ -9,14 +9,18 @@ import gzip
 import json
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import attrs
 import httpx
 import pytest
 
+from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials
+from dingtalk_calendar._deadline import Deadline
 from dingtalk_calendar._errors import APIConnectionError, APITimeoutError, RateLimitError, ServerError
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -34,6 +38,7 @@ from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar, get_subscribed_calendar
 from dingtalk_calendar_api.spec_data import OPERATIONS
 from dingtalk_calendar_emulator import Emulator
+from tests.client_support import Blocking, both
 from tests.retry_support import (
     BASE_URL,
     QUICK,
@@ -47,6 +52,7 @@ from tests.retry_support import (
     quick_transport,
     unused_port,
 )
+from tests.trickle_server import trickle_server
 
 # -- backoff ---------------------------------------------------------------------------
 
@@ -606,17 +612,22 @@ def test_http_a_5xx_on_create_is_not_sent_again(setup: Setup) -> None:
     assert setup.emu.stats.requests(CREATE) == 1
 
 
+# A slow answer is far slower than the timeout (so the timeout wins however busy the machine),
+# and a timeout that an ordinary answer must beat is generous.
+SLOW = "latency:60"
+
+
 def test_http_a_timeout_is_retried_for_a_read(dingtalk_emulator: Emulator) -> None:
-    made = Setup(dingtalk_emulator, timeout=0.2)
+    made = Setup(dingtalk_emulator, timeout=2.0)
     calendar_id = made.calendar()
-    dingtalk_emulator.faults.next("latency:1.0", operation=GET)
+    dingtalk_emulator.faults.next(SLOW, operation=GET)
     assert made.get(calendar_id) == 200
     assert made.attempts() == 2
 
 
 def test_http_a_timed_out_create_is_not_sent_again(dingtalk_emulator: Emulator) -> None:
-    made = Setup(dingtalk_emulator, timeout=0.2)
-    dingtalk_emulator.faults.next("latency:1.0", operation=CREATE)
+    made = Setup(dingtalk_emulator, timeout=0.2)  # only the slow answer meets it
+    dingtalk_emulator.faults.next(SLOW, operation=CREATE)
     with pytest.raises(APITimeoutError) as caught:
         made.create()
     assert caught.value.attempts == 1
@@ -625,8 +636,8 @@ def test_http_a_timed_out_create_is_not_sent_again(dingtalk_emulator: Emulator) 
 
 
 def test_http_timeouts_up_to_the_limit(dingtalk_emulator: Emulator) -> None:
-    made = Setup(dingtalk_emulator, timeout=0.2)
-    dingtalk_emulator.faults.next("latency:1.0", count=3, operation=GET)
+    made = Setup(dingtalk_emulator, timeout=0.2)  # only slow answers meet it
+    dingtalk_emulator.faults.next(SLOW, count=3, operation=GET)
     with pytest.raises(APITimeoutError) as caught:
         made.get()
     assert caught.value.attempts == 3
@@ -722,8 +733,8 @@ async def test_async_an_ambiguous_create_is_not_sent_again(dingtalk_emulator: Em
 
 
 async def test_async_timeouts_up_to_the_limit(dingtalk_emulator: Emulator) -> None:
-    client, _, fake = async_setup(dingtalk_emulator, timeout=0.2)
-    dingtalk_emulator.faults.next("latency:1.0", count=3, operation=GET)
+    client, _, fake = async_setup(dingtalk_emulator, timeout=0.2)  # only slow answers meet it
+    dingtalk_emulator.faults.next(SLOW, count=3, operation=GET)
     async with client:
         with pytest.raises(APITimeoutError) as caught:
             await get_subscribed_calendar.asyncio_detailed("alice", "c1", client=client)
@@ -734,3 +745,159 @@ async def test_async_timeouts_up_to_the_limit(dingtalk_emulator: Emulator) -> No
 def test_async_transport_waits_with_asyncio_sleep_by_default() -> None:
     # time.sleep inside the event loop would stall every other task during a backoff.
     assert AsyncRetryTransport()._sleep is asyncio.sleep
+
+
+# -- the time limit bounds the whole call, the body included -------------------------------
+
+TRICKLE_POLICY = RetryPolicy(max_retries=2, max_elapsed=1.0, initial_backoff=0.01, jitter=0.0)
+"""A limit under the read timeout, which a byte every 0.05 s never trips; the answer never ends."""
+
+
+@both
+@pytest.mark.timeout(60)  # before the fix the call never ended: fail rather than hang
+def test_an_answer_that_trickles_is_cut_off_at_the_time_limit(kind: str) -> None:
+    with (
+        trickle_server("body") as server,
+        open_trickle_client(kind, server.url) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.get("alice", "c1")
+    assert caught.value.operation == "getSubscribedCalendar"
+    assert caught.value.attempts == 1
+    # Normally while reading the body; on a machine too busy to read the head within the
+    # limit, the head's read (cut to the time left) times out instead: the same limit.
+    assert "; time limit (1 s) reached (1 attempt)" in str(caught.value)
+    assert server.requests == 1  # the time was up: not sent again
+    assert server.bytes_sent >= 1  # it did trickle
+
+
+@pytest.mark.timeout(60)
+def test_async_headers_that_trickle_are_cut_off_at_the_time_limit() -> None:
+    # The sync client cannot interrupt the headers' read (see _deadline); the async one can.
+    with (
+        trickle_server("headers") as server,
+        open_trickle_client("async", server.url) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.get("alice", "c1")
+    assert "the answer had not all arrived; time limit (1 s) reached (1 attempt)" in str(caught.value)
+    assert server.requests == 1
+
+
+TOKEN_ANSWER = b'{"accessToken": "tok-0123456789abcdef", "expireIn": 7200}'
+RESULT_ANSWER = b'{"result": true}'.ljust(len(TOKEN_ANSWER))
+
+
+@both
+@pytest.mark.timeout(60)
+def test_the_token_fetch_and_the_call_share_one_time_limit(kind: str) -> None:
+    # Each answer alone takes about 1 s, under the 1.5 s limit; the token fetch and the call
+    # together take about 2 s. Before, each request had a limit of its own and the call succeeded.
+    def answers(target: str) -> bytes:
+        return TOKEN_ANSWER if target.startswith("/v1.0/oauth2/") else RESULT_ANSWER
+
+    policy = attrs.evolve(TRICKLE_POLICY, max_elapsed=1.5)
+    with (
+        trickle_server("body", every=1.0 / len(TOKEN_ANSWER), body=answers) as server,
+        open_trickle_client(kind, server.url, InternalAppCredentials("key", "secret"), policy) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.subscribe("alice", "c1")
+    assert caught.value.operation == "subscribeCalendar"
+    assert "time limit (1.5 s) reached" in str(caught.value)
+    # The token's, then the call's (only the token's on a machine so busy that its answer
+    # alone outlasts the limit); neither sent again.
+    assert server.requests in {1, 2}
+
+
+@both
+@pytest.mark.timeout(60)
+def test_the_resend_after_a_refused_token_shares_the_calls_time_limit(kind: str) -> None:
+    # The first answer (about 1 s) refuses the token; a new one comes at once; the resend's
+    # answer takes about 1 s more: past the call's 1.5 s. Each alone would be under it.
+    tokens = iter(range(1, 10))
+    calls = iter(range(1, 10))
+    refused = json.dumps({"code": "InvalidAuthentication", "message": "token is invalid"}).encode()
+
+    def answers(target: str) -> bytes | tuple[int, bytes]:
+        if target.startswith("/v1.0/oauth2/"):
+            return TOKEN_ANSWER.replace(b"0123456789", str(next(tokens)).encode() * 10)
+        return (400, refused.ljust(len(TOKEN_ANSWER))) if next(calls) == 1 else RESULT_ANSWER
+
+    def pace(target: str) -> float:
+        return 0.0 if target.startswith("/v1.0/oauth2/") else 1.0 / len(TOKEN_ANSWER)
+
+    policy = attrs.evolve(TRICKLE_POLICY, max_elapsed=1.5)
+    with (
+        trickle_server("body", every=pace, body=answers) as server,
+        open_trickle_client(kind, server.url, InternalAppCredentials("key", "secret"), policy) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.subscribe("alice", "c1")
+    assert "time limit (1.5 s) reached" in str(caught.value)
+    # Token, call, new token, the call once more (fewer on a machine so busy that an answer
+    # alone outlasts the limit); none sent again.
+    assert server.requests in {2, 3, 4}
+
+
+@contextmanager
+def open_trickle_client(
+    kind: str, url: str, credentials: Any = TOKEN, policy: RetryPolicy | None = TRICKLE_POLICY
+) -> Iterator[Any]:
+    """A client of either kind; ``policy`` None leaves the defaults (timeout included) alone."""
+    options: dict[str, Any] = {"base_url": url}
+    if policy is not None:
+        options.update(timeout=2.0, retry_policy=policy)
+    if kind == "sync":
+        with CalendarClient(credentials, **options) as client:
+            yield client
+        return
+    with asyncio.Runner() as runner:
+        async_client = AsyncCalendarClient(credentials, **options)
+        try:
+            yield Blocking(async_client, runner)
+        finally:
+            runner.run(async_client.aclose())
+
+
+# -- the README's promises on retries and time limits ----------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_readmes_retry_policy_table_is_the_policys_defaults() -> None:
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("`RetryPolicy` (frozen):") :].split("\n\n")[1]
+    promised: dict[str, float] = {}
+    for row in table.splitlines()[2:]:
+        names, defaults = (cell.strip() for cell in row.strip("|").split("|")[:2])
+        for name, default in zip(names.split(", "), defaults.split(", "), strict=True):
+            promised[name.strip("`")] = float(default.removesuffix(" s"))
+    defaults = RetryPolicy()
+    assert promised == {name: getattr(defaults, name) for name in promised}
+    assert set(promised) == {f.name for f in attrs.fields(RetryPolicy)}  # every setting is in the table
+
+
+@both
+def test_the_default_timeouts_and_retries_are_the_readmes(kind: str) -> None:
+    # "Default timeouts: 5 s to connect, 15 s to read, write or wait for a pooled connection."
+    with open_trickle_client(kind, BASE_URL, policy=None) as client:
+        assert client.timeout == httpx.Timeout(15.0, connect=5.0)
+        assert client.retry_policy == RetryPolicy(max_retries=2)
+
+
+def test_a_requests_deadline_is_the_earlier_of_its_own_and_its_calls() -> None:
+    now = [0.0]
+    call = Deadline(5.0, lambda: now[0])
+    now[0] = 3.0
+    request = Deadline(10.0, lambda: now[0], outer=call)
+    short = Deadline(1.0, lambda: now[0], outer=call)
+    assert short.reason("x") == "x; time limit (1 s) reached"  # its own runs out first
+    assert request.left() == 2.0
+    assert request.elapsed() == 8.0  # as the request's own 10 s count it: 2 s are left
+    assert request.reason("reading") == "reading; time limit (5 s) reached"  # the call's ran out first
+    now[0] = 5.0
+    assert request.expired
+    unlimited = Deadline(None, lambda: now[0])
+    assert unlimited.left() is None
+    assert not unlimited.expired

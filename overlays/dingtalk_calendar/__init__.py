@@ -51,7 +51,18 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._aiohttp_transport import AsyncAiohttpTransport
     from ._auth import DingTalkAuth
-    from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
+    from ._bulk import (
+        BulkJobError,
+        BulkJobInterrupted,
+        BulkResult,
+        Failure,
+        Progress,
+        ResultFalseError,
+        StopSignal,
+        UnexpectedError,
+        abulk_run,
+        bulk_run,
+    )
     from ._env import credentials_from_env, settings_from_env
     from ._models import Calendar, CreatedCalendar, Result, Scope
     from ._otel import OpenTelemetryOverlay
@@ -99,7 +110,21 @@ _LAZY = {
         ],
         "._tokens",
     ),
-    **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
+    **dict.fromkeys(
+        [
+            "BulkJobError",
+            "BulkJobInterrupted",
+            "BulkResult",
+            "Failure",
+            "Progress",
+            "ResultFalseError",
+            "StopSignal",
+            "UnexpectedError",
+            "abulk_run",
+            "bulk_run",
+        ],
+        "._bulk",
+    ),
     **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
         ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit", "budget_key"],
@@ -142,6 +167,8 @@ __all__ = [
     "Attempt",
     "AuthenticationError",
     "BadRequestError",
+    "BulkJobError",
+    "BulkJobInterrupted",
     "BulkResult",
     "Calendar",
     "CalendarClient",
@@ -179,10 +206,12 @@ __all__ = [
     "RedisTokenStore",
     "RefreshTokenInvalidError",
     "Result",
+    "ResultFalseError",
     "RetryPolicy",
     "RetryTransport",
     "Scope",
     "ServerError",
+    "StopSignal",
     "SubscribeLimitExceededError",
     "SystemBusyError",
     "Token",
@@ -191,6 +220,7 @@ __all__ = [
     "TokenRequest",
     "TokenStore",
     "TokenStoreError",
+    "UnexpectedError",
     "UserCredentials",
     "ValidationError",
     "__version__",

@@ -15,13 +15,14 @@ import dingtalk_calendar_api
 from . import _calls, _deprecation
 from ._async_send import send
 from ._base_client import BaseClient
+from ._deadline import call_deadline
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._requests import build_request
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
-    from ._bulk import BulkResult, Progress
+    from ._bulk import BulkResult, Progress, StopSignal
     from ._models import Calendar, CreatedCalendar, Result, Scope
     from ._overlay import Overlay
     from ._rate_limit import AsyncRateLimiter
@@ -262,6 +263,7 @@ class AsyncCalendarClient(BaseClient):
         rate_limiter: AsyncRateLimiter | None = None,
         already_done: Iterable[str] = (),
         on_progress: Callable[[Progress], object] | None = None,
+        stop: StopSignal | None = None,
     ) -> BulkResult:
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import abulk_run
@@ -274,6 +276,7 @@ class AsyncCalendarClient(BaseClient):
             rate_limiter=rate_limiter,
             already_done=already_done,
             on_progress=on_progress,
+            stop=stop,
         )
 
     async def bulk_unsubscribe(
@@ -285,6 +288,7 @@ class AsyncCalendarClient(BaseClient):
         rate_limiter: AsyncRateLimiter | None = None,
         already_done: Iterable[str] = (),
         on_progress: Callable[[Progress], object] | None = None,
+        stop: StopSignal | None = None,
     ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import abulk_run
@@ -297,6 +301,7 @@ class AsyncCalendarClient(BaseClient):
             rate_limiter=rate_limiter,
             already_done=already_done,
             on_progress=on_progress,
+            stop=stop,
         )
 
     # -- plumbing ------------------------------------------------------------------------
@@ -308,7 +313,8 @@ class AsyncCalendarClient(BaseClient):
         async with self._overlays.acall(request):
             await self._overlays.arequest(request)
             try:
-                response = await send(self._http, self._retrying, self._auth, request)
+                with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
+                    response = await send(self._http, self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 await self._overlays.aerror(error)
                 raise

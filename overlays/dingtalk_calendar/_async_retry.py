@@ -43,7 +43,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             while True:
                 attempts.start()
                 try:
-                    response, code = await self._send(request)
+                    response, code = await attempts.deadline.awithin(
+                        self._send(request, attempts), attempts.timed_out, "the answer had not all arrived"
+                    )
                 except httpx.TransportError as error:
                     wait = attempts.wait_after_error(error)
                 else:
@@ -56,8 +58,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         finally:
             attempts.restore()
 
-    async def _send(self, request: httpx.Request) -> tuple[httpx.Response, str | None]:
+    async def _send(self, request: httpx.Request, attempts: Attempts) -> tuple[httpx.Response, str | None]:
         response = await self.transport.handle_async_request(request)
+        attempts.deadline.bound(response, attempts.timed_out)
         if response.status_code not in STATUSES_TO_READ:
             return response, None
         if response.is_stream_consumed:  # an inner transport read it already (a mock, a cache)

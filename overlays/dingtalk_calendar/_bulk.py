@@ -3,15 +3,25 @@
 Every distinct user id given ends in exactly one of four lists of the :class:`BulkResult`
 (a repeat of an id earlier in the input is listed in ``duplicates`` and not called again):
 
-- ``done``: the call succeeded now;
+- ``done``: the call succeeded now (an answer of ``{"result": false}`` is not success: the
+  user is failed with a :class:`ResultFalseError`);
 - ``already_done``: named in ``already_done`` (a previous run's ``done``): no call is made;
 - ``failed``: the call failed for this user (outside the scope, over the subscribe limit,
-  still throttled or unreachable after the retries), with the error;
+  still throttled or unreachable after the retries, an id that cannot be sent), with the
+  error; an exception that is not a ``DingTalkError`` (a bug) fails the user with an
+  :class:`UnexpectedError` whose ``__cause__`` it is, and the job goes on;
 - ``not_attempted``: the job stopped before reaching it, because an error said every other
-  call would fail too (bad credentials, a missing app permission, a calendar that is not a
-  subscribed calendar, or the same ``invalidParameter`` answer for the first
-  ``SAME_ERROR_LIMIT`` users with no success yet, as for an unknown calendar, whose message
-  DingTalk does not document); ``stopped_by`` holds that error.
+  call would fail too (an error class with ``ends_bulk_job``: bad credentials, a missing
+  app permission; a calendar that is not a subscribed calendar; or the same error for the
+  first ``SAME_ERROR_LIMIT`` users with no success yet, as for an unknown calendar, whose
+  message DingTalk does not document), and ``stopped_by`` holds that error; or because the
+  ``stop`` signal was set (``cancelled``).
+
+A calendar id the client refuses before sending (blank) refuses the whole job: its
+``ValidationError`` is raised and nothing is sent. Whatever else goes wrong, what was done is
+not lost: the progress callback raising ends the job with a :class:`BulkJobError`, and
+Ctrl-C while a sync job runs with a :class:`BulkJobInterrupted` (a ``KeyboardInterrupt``),
+each carrying the ``result`` so far, once the calls under way have finished.
 
 Calls go out ``concurrency`` at a time, paced by a rate limiter (default: just under DingTalk's
 per-app quota); throttling answers are retried by the client's retry policy. A progress
@@ -22,24 +32,24 @@ with ``already_done``.
 import threading
 from collections.abc import Awaitable, Callable, Iterable
 from inspect import isawaitable
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
 
 from attrs import field, frozen
 
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
-from ._errors import (
-    AccessTokenPermissionDeniedError,
-    AuthenticationError,
-    DingTalkError,
-    InvalidParameterError,
-)
+from ._errors import DingTalkError, InvalidParameterError, ValidationError
+from ._extensions import OPERATION_EXTENSION
+from ._models import Result
 from ._rate_limit import AsyncRateLimiter, RateLimit, RateLimiter
 
 Outcome = Literal["done", "already_done", "failed", "not_attempted"]
 
 SAME_ERROR_LIMIT: Final = 3
-"""Users failing alike with ``invalidParameter``, before any success, that stop the job."""
+"""Users failing alike (``invalidParameter``, or unexpectedly), before any success, that stop the job."""
+
+# The Python name the clients' ValidationError gives the calendar's id: about the job, not a user.
+_CALENDAR_FIELD: Final = "calendar_id"
 
 # Errors about the calendar (the spec's rows tagged ``field: calendarId``) or the app, not the
 # user: every further call would fail alike.
@@ -53,11 +63,54 @@ _CALENDAR_ID_MESSAGES: Final = frozenset(
 
 
 def stops_the_job(error: DingTalkError) -> bool:
-    if error.ends_bulk_job:  # the monthly quota, the IP allowlist, a ban of this IP: nothing else gets through
-        return True
-    if isinstance(error, AuthenticationError | AccessTokenPermissionDeniedError):
+    if type(error).ends_bulk_job:
         return True
     return isinstance(error, InvalidParameterError) and error.reason in _CALENDAR_ID_MESSAGES
+
+
+class StopSignal(Protocol):
+    """What ``stop=`` takes: a ``threading.Event``, an ``asyncio.Event``, or anything with ``is_set()``."""
+
+    def is_set(self) -> bool: ...
+
+
+class ResultFalseError(DingTalkError):
+    """DingTalk answered the call with a 2xx and ``"result": false``: it did not do it."""
+
+    raw_code = None
+
+    def __init__(self, *, operation: str | None = None, request_id: str | None = None) -> None:
+        self.operation = operation
+        self.request_id = request_id
+        prefix = f"{operation}: " if operation else ""
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(f"{prefix}DingTalk answered result: false{suffix}")
+
+
+class UnexpectedError(DingTalkError):
+    """A call raised an exception that is not a ``DingTalkError``; it is the ``__cause__``."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(f"unexpected {type(error).__name__}: {error}")
+
+
+class BulkJobError(DingTalkError):
+    """A bulk job ended early because the progress callback raised (the ``__cause__``).
+
+    ``result`` accounts for every user: the calls made, and the rest not attempted.
+    """
+
+    def __init__(self, result: "BulkResult") -> None:
+        self.result = result
+        super().__init__(f"the bulk job stopped: the progress callback raised; {result.summary()}")
+
+
+class BulkJobInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sync bulk job: it stopped once the calls under way had finished; see ``result``."""
+
+    def __init__(self, result: "BulkResult") -> None:
+        self.result = result
+        super().__init__(f"interrupted: {result.summary()}")
 
 
 @frozen
@@ -101,6 +154,8 @@ class BulkResult:
     stopped_by: DingTalkError | None = field(default=None, eq=False)
     duplicates: tuple[str, ...] = ()
     """Ids given more than once, each repeat once; the first occurrence is in one of the lists."""
+    cancelled: bool = False
+    """True when the ``stop`` signal ended the job early."""
 
     @property
     def ok(self) -> bool:
@@ -119,13 +174,17 @@ class BulkResult:
         )
         if self.duplicates:
             line += f" ({len(self.duplicates)} repeated ids skipped)"
-        return line + (f"; stopped by: {self.stopped_by}" if self.stopped_by else "")
+        if self.stopped_by:
+            return line + f"; stopped by: {self.stopped_by}"
+        return line + ("; cancelled" if self.cancelled else "")
 
 
 class _Ledger:
     """The outcome of every user, recorded once each, safe across threads."""
 
-    def __init__(self, calendar_id: str, user_ids: Iterable[str], already_done: Iterable[str]) -> None:
+    def __init__(
+        self, calendar_id: str, user_ids: Iterable[str], already_done: Iterable[str], stop: StopSignal | None
+    ) -> None:
         self.calendar_id = calendar_id
         self._lock = threading.Lock()
         previous = set(already_done)
@@ -145,15 +204,35 @@ class _Ledger:
         self.done: list[str] = []
         self.failed: list[Failure] = []
         self.stopped_by: DingTalkError | None = None
+        self.refused: ValidationError | None = None
+        """The calendar id's ValidationError: the whole job is refused."""
+        self.callback_error: Exception | None = None
+        self.halted = False
+        """Set when the caller was interrupted: take no more users."""
+        self._stop = stop
+        self.cancelled = False
         self._settled_ids: set[str] = set()
         self._same_errors: dict[str, int] = {}
 
     @property
     def stopped(self) -> bool:
-        return self.stopped_by is not None
+        """True once no further user should be called; notices the stop signal."""
+        if self._stop is not None and not self.cancelled and self._stop.is_set():
+            self.cancelled = True
+        return (
+            self.stopped_by is not None
+            or self.refused is not None
+            or self.callback_error is not None
+            or self.halted
+            or self.cancelled
+        )
 
-    def settle(self, user_id: str, error: DingTalkError | None) -> Progress:
+    def settle(self, user_id: str, error: DingTalkError | None) -> Progress | None:
+        """Record ``user_id``'s outcome; the Progress to report, or None for a refused job."""
         with self._lock:
+            if isinstance(error, ValidationError) and error.field == _CALENDAR_FIELD:
+                self.refused = self.refused or error  # nothing was sent: the user stays untouched
+                return None
             if error is None:
                 self.done.append(user_id)
             else:
@@ -165,12 +244,16 @@ class _Ledger:
         return Progress(user_id, "done" if error is None else "failed", settled, self.total, error)
 
     def _failing_alike(self, error: DingTalkError) -> bool:
-        # Only while nothing has succeeded: then the answer is about the calendar, not the users.
-        if self.done or not isinstance(error, InvalidParameterError):
+        # Only while nothing has succeeded: then the answer is about the calendar (or a bug), not the users.
+        if self.done or not isinstance(error, InvalidParameterError | UnexpectedError):
             return False
-        key = f"{error.raw_code}:{error.message}"
+        key = f"{type(error).__name__}:{getattr(error, 'raw_code', None)}:{getattr(error, 'message', error)}"
         self._same_errors[key] = self._same_errors.get(key, 0) + 1
         return self._same_errors[key] >= SAME_ERROR_LIMIT
+
+    def callback_failed(self, error: Exception) -> None:
+        with self._lock:
+            self.callback_error = self.callback_error or error
 
     def initial_progress(self) -> list[Progress]:
         return [Progress(u, "already_done", i + 1, self.total) for i, u in enumerate(self.already_done)]
@@ -186,7 +269,34 @@ class _Ledger:
                 not_attempted=not_attempted,
                 stopped_by=self.stopped_by,
                 duplicates=tuple(self.duplicates),
+                cancelled=self.cancelled and self.stopped_by is None,
             )
+
+    def final_result(self) -> BulkResult:
+        """The result, or the exception that carries it (see the module's documentation)."""
+        if self.refused is not None:
+            raise self.refused
+        result = self.result()
+        if self.callback_error is not None:
+            raise BulkJobError(result) from self.callback_error
+        return result
+
+
+def _outcome(returned: object) -> DingTalkError | None:
+    """None for success; a ``{"result": false}`` answer is not one."""
+    if isinstance(returned, Result) and not returned.result:
+        response = returned.raw_response
+        operation = response.request.extensions.get(OPERATION_EXTENSION) if response is not None else None
+        return ResultFalseError(
+            operation=operation if isinstance(operation, str) else None, request_id=returned.request_id
+        )
+    return None
+
+
+def _unexpected(error: Exception) -> UnexpectedError:
+    wrapped = UnexpectedError(error)
+    wrapped.__cause__ = error
+    return wrapped
 
 
 def bulk_run(
@@ -198,15 +308,19 @@ def bulk_run(
     rate_limiter: RateLimiter | None = None,
     already_done: Iterable[str] = (),
     on_progress: Callable[[Progress], object] | None = None,
+    stop: StopSignal | None = None,
 ) -> BulkResult:
-    """Run ``call(user_id, calendar_id)`` for each user, in threads; see the module's documentation."""
+    """Run ``call(user_id, calendar_id)`` for each user, in threads; see the module's documentation.
+
+    ``stop``: set it (a ``threading.Event``) to end the job after the calls under way; the
+    result then says ``cancelled`` and lists the rest as not attempted.
+    """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    ledger = _Ledger(calendar_id, user_ids, already_done)
+    ledger = _Ledger(calendar_id, user_ids, already_done, stop)
     limiter = rate_limiter if rate_limiter is not None else RateLimit()
-    report = on_progress or (lambda progress: None)
     for progress in ledger.initial_progress():
-        report(progress)
+        _report(on_progress, progress, ledger)
     queue = iter(ledger.todo)
     queue_lock = threading.Lock()
 
@@ -220,18 +334,37 @@ def bulk_run(
             if ledger.stopped:
                 return  # the user stays "not attempted"
             try:
-                call(user_id, calendar_id)
-            except DingTalkError as error:
-                report(ledger.settle(user_id, error))
-            else:
-                report(ledger.settle(user_id, None))
+                error = _outcome(call(user_id, calendar_id))
+            except DingTalkError as failure:
+                error = failure
+            except Exception as bug:  # one user's bug must not lose the job's result
+                error = _unexpected(bug)
+            progress = ledger.settle(user_id, error)
+            if progress is not None:
+                _report(on_progress, progress, ledger)
 
     from concurrent.futures import ThreadPoolExecutor  # here, not at import: only a bulk job needs it
 
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dingtalk-bulk") as pool:
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dingtalk-bulk")
+    try:
         for future in [pool.submit(worker) for _ in range(min(concurrency, len(ledger.todo)))]:
-            future.result()  # re-raises what is not a DingTalkError (a bug, an interrupt)
-    return ledger.result()
+            future.result()  # re-raises what a worker let through (a BaseException)
+    except KeyboardInterrupt:
+        ledger.halted = True  # the workers finish the calls under way, then stop
+        pool.shutdown(wait=True)
+        raise BulkJobInterrupted(ledger.result()) from None
+    finally:
+        pool.shutdown(wait=True)
+    return ledger.final_result()
+
+
+def _report(on_progress: Callable[[Progress], object] | None, progress: Progress, ledger: _Ledger) -> None:
+    if on_progress is None:
+        return
+    try:
+        on_progress(progress)
+    except Exception as error:  # raised by final_result, with the result
+        ledger.callback_failed(error)
 
 
 async def abulk_run(
@@ -243,18 +376,26 @@ async def abulk_run(
     rate_limiter: AsyncRateLimiter | None = None,
     already_done: Iterable[str] = (),
     on_progress: Callable[[Progress], object] | None = None,
+    stop: StopSignal | None = None,
 ) -> BulkResult:
-    """The async twin of :func:`bulk_run`, in tasks; ``on_progress`` may be a coroutine function."""
+    """The async twin of :func:`bulk_run`, in tasks; ``on_progress`` may be a coroutine function.
+
+    ``stop`` may be an ``asyncio.Event`` (or a ``threading.Event``, set from another thread).
+    """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    ledger = _Ledger(calendar_id, user_ids, already_done)
+    ledger = _Ledger(calendar_id, user_ids, already_done, stop)
     limiter = rate_limiter if rate_limiter is not None else RateLimit()
 
     async def report(progress: Progress) -> None:
-        if on_progress is not None:
+        if on_progress is None:
+            return
+        try:
             outcome = on_progress(progress)
             if isawaitable(outcome):
                 await outcome
+        except Exception as error:  # raised by final_result, with the result
+            ledger.callback_failed(error)
 
     for progress in ledger.initial_progress():
         await report(progress)
@@ -267,15 +408,18 @@ async def abulk_run(
             if ledger.stopped:
                 return
             try:
-                await call(user_id, calendar_id)
-            except DingTalkError as error:
-                await report(ledger.settle(user_id, error))
-            else:
-                await report(ledger.settle(user_id, None))
+                error = _outcome(await call(user_id, calendar_id))
+            except DingTalkError as failure:
+                error = failure
+            except Exception as bug:  # one user's bug must not lose the job's result
+                error = _unexpected(bug)
+            progress = ledger.settle(user_id, error)
+            if progress is not None:
+                await report(progress)
 
     import asyncio  # here, not at import: a sync application never loads it
 
     async with asyncio.TaskGroup() as group:
         for _ in range(min(concurrency, len(ledger.todo))):
             group.create_task(worker())
-    return ledger.result()
+    return ledger.final_result()

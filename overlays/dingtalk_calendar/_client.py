@@ -15,6 +15,7 @@ import dingtalk_calendar_api
 
 from . import _calls, _deprecation
 from ._base_client import BaseClient
+from ._deadline import call_deadline
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
@@ -22,7 +23,7 @@ from ._requests import build_request
 from ._send import send
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
-    from ._bulk import BulkResult, Progress
+    from ._bulk import BulkResult, Progress, StopSignal
     from ._models import Calendar, CreatedCalendar, Result, Scope
     from ._overlay import Overlay
     from ._rate_limit import RateLimiter
@@ -263,6 +264,7 @@ class CalendarClient(BaseClient):
         rate_limiter: RateLimiter | None = None,
         already_done: Iterable[str] = (),
         on_progress: Callable[[Progress], object] | None = None,
+        stop: StopSignal | None = None,
     ) -> BulkResult:
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
@@ -275,6 +277,7 @@ class CalendarClient(BaseClient):
             rate_limiter=rate_limiter,
             already_done=already_done,
             on_progress=on_progress,
+            stop=stop,
         )
 
     def bulk_unsubscribe(
@@ -286,6 +289,7 @@ class CalendarClient(BaseClient):
         rate_limiter: RateLimiter | None = None,
         already_done: Iterable[str] = (),
         on_progress: Callable[[Progress], object] | None = None,
+        stop: StopSignal | None = None,
     ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
@@ -298,6 +302,7 @@ class CalendarClient(BaseClient):
             rate_limiter=rate_limiter,
             already_done=already_done,
             on_progress=on_progress,
+            stop=stop,
         )
 
     # -- plumbing ------------------------------------------------------------------------
@@ -309,7 +314,8 @@ class CalendarClient(BaseClient):
         with self._overlays.call(request):
             self._overlays.request(request)
             try:
-                response = send(self._http, self._retrying, self._auth, request)
+                with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
+                    response = send(self._http, self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 self._overlays.error(error)
                 raise

@@ -210,6 +210,8 @@ class SubscribeLimitExceededError(BadRequestError):
 class AuthenticationError(APIStatusError):
     """The token or the credentials were refused (``InvalidAuthentication``: HTTP 400)."""
 
+    ends_bulk_job = True
+
 
 class InvalidCredentialsError(AuthenticationError):
     """A token endpoint refused the app's credentials (key/secret, suite ticket, auth code, corp)."""
@@ -238,6 +240,8 @@ class PermissionDeniedError(APIStatusError):
 
 class AccessTokenPermissionDeniedError(PermissionDeniedError):
     """The app lacks a permission (scope) the API needs; grant it in the developer console."""
+
+    ends_bulk_job = True
 
     @property
     def required_scopes(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from typing import Final
 
 import httpx
 
+from ._deadline import Deadline
 from ._errors import APIConnectionError, APITimeoutError
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._retry_policy import (
@@ -49,10 +50,9 @@ class Attempts:
         self.operation = operation if isinstance(operation, str) else None
         self.idempotent = is_idempotent(self.operation, request.method)
         self.count = 0
-        self._clock = clock
         self._wall_clock = wall_clock
         self._random_value = random_value
-        self._started = clock()
+        self.deadline = Deadline.for_request(self.policy.max_elapsed, clock)  # bounds the body too: see _deadline
         self._extensions = request.extensions
 
     @property
@@ -63,15 +63,22 @@ class Attempts:
         """Count an attempt and give it no more time than the policy has left."""
         self.count += 1
         timeout = self._extensions.get("timeout")
-        if self.policy.max_elapsed is not None and isinstance(timeout, Mapping):
-            left = max(self.policy.max_elapsed - self._elapsed(), 0.0)
-            if any(value is None or value > left for value in timeout.values()):  # else nothing to cut
-                capped = {name: left if value is None else min(value, left) for name, value in timeout.items()}
-                self.request.extensions = {**self._extensions, "timeout": capped}
+        left = self.deadline.left()
+        if (
+            left is not None
+            and isinstance(timeout, Mapping)
+            and any(value is None or value > left for value in timeout.values())  # else nothing to cut
+        ):
+            capped = {name: left if value is None else min(value, left) for name, value in timeout.items()}
+            self.request.extensions = {**self._extensions, "timeout": capped}
 
     def finish(self, response: httpx.Response) -> httpx.Response:
         response.extensions[ATTEMPTS_EXTENSION] = self.count
         return response
+
+    def timed_out(self, reason: str) -> APITimeoutError:
+        """The error for a request whose time limit ran out while ``reason``."""
+        return APITimeoutError(reason, operation=self.operation, attempts=self.count)
 
     def restore(self) -> None:
         """Give the request back its own extensions (the auth layer may send it again)."""
@@ -122,7 +129,7 @@ class Attempts:
         return decision
 
     def _elapsed(self) -> float:
-        return self._clock() - self._started
+        return self.deadline.elapsed()
 
 
 def policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:

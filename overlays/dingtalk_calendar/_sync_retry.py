@@ -44,7 +44,9 @@ class RetryTransport(httpx.BaseTransport):
             while True:
                 attempts.start()
                 try:
-                    response, code = self._send(request)
+                    response, code = attempts.deadline.within(
+                        self._send(request, attempts), attempts.timed_out, "the answer had not all arrived"
+                    )
                 except httpx.TransportError as error:
                     wait = attempts.wait_after_error(error)
                 else:
@@ -57,8 +59,9 @@ class RetryTransport(httpx.BaseTransport):
         finally:
             attempts.restore()
 
-    def _send(self, request: httpx.Request) -> tuple[httpx.Response, str | None]:
+    def _send(self, request: httpx.Request, attempts: Attempts) -> tuple[httpx.Response, str | None]:
         response = self.transport.handle_request(request)
+        attempts.deadline.bound(response, attempts.timed_out)
         if response.status_code not in STATUSES_TO_READ:
             return response, None
         if response.is_stream_consumed:  # an inner transport read it already (a mock, a cache)

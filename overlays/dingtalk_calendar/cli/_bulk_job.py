@@ -1,9 +1,8 @@
 """A bulk job run from the command line: progress and journal on every settled user, a clean stop on Ctrl-C.
 
-``bulk_run`` offers no way to cancel a job, and a KeyboardInterrupt in the main thread would
-wait for its worker threads to work through every remaining user. So, for the job's
-duration, Ctrl-C only sets an event; each worker checks it before its next call and stops
-(the call under way finishes and is journaled); a second Ctrl-C quits at once.
+For the job's duration, Ctrl-C only sets the job's ``stop`` event; each worker checks it
+before its next call and stops (the call under way finishes and is journaled); a second
+Ctrl-C quits at once.
 """
 
 import os
@@ -22,7 +21,6 @@ from .._bulk import BulkResult, Progress, bulk_run
 from .._client import CalendarClient
 from .._models import Result
 from .._rate_limit import RateLimit
-from ._errors import JobInterrupted
 from ._exit_codes import ExitCode
 
 Operation = Literal["subscribe", "unsubscribe"]
@@ -63,28 +61,24 @@ def run_bulk_job(
     tally = _Tally()
     operation: Callable[[str, str], Result] = client.subscribe if job.operation == "subscribe" else client.unsubscribe
 
-    def call_unless_stopped(user_id: str, calendar_id: str) -> Result:
-        if stop.is_set():
-            raise JobInterrupted  # not a DingTalkError: bulk_run ends this worker, the user stays untouched
-        return operation(user_id, calendar_id)
-
     def report(progress: Progress) -> None:
         tally.count(progress)
         on_progress(progress)
 
     with _ctrl_c_sets(stop):
-        try:
-            return bulk_run(
-                call_unless_stopped,
-                job.calendar_id,
-                job.user_ids,
-                concurrency=job.concurrency,
-                rate_limiter=RateLimit(job.rate),
-                already_done=job.already_done,
-                on_progress=report,
-            )
-        except JobInterrupted:
-            raise BulkJobInterrupted(_interrupted_message(job, tally.outcomes)) from None
+        result = bulk_run(
+            operation,
+            job.calendar_id,
+            job.user_ids,
+            concurrency=job.concurrency,
+            rate_limiter=RateLimit(job.rate),
+            already_done=job.already_done,
+            on_progress=report,
+            stop=stop,
+        )
+    if result.cancelled:
+        raise BulkJobInterrupted(_interrupted_message(job, tally.outcomes))
+    return result
 
 
 def _interrupted_message(job: BulkJob, outcomes: Counter[str]) -> str:

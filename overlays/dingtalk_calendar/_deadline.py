@@ -1,0 +1,172 @@
+"""One time limit for a whole call: every attempt, every wait, and reading the answer's body.
+
+httpx's timeouts bound each network operation, not a request: a server that sends one byte
+every 0.3 s never trips a 2 s read timeout, and the body is read after the transport has
+returned. So the retry transport gives each request a :class:`Deadline` (its policy's
+``max_elapsed``): each attempt's timeouts are cut to the time left, no wait runs past it,
+and the answer's body is read through a stream that stops once the time is up, raising
+``APITimeoutError``.
+
+The clients run each call inside :func:`call_deadline`, so that every request one call
+makes (the token fetch it may need, the resend after DingTalk refused a token) shares one
+limit rather than getting a fresh one each.
+
+How close to the limit a call ends: the async transport cancels the read under way at the
+limit, in the head or the body. The sync one cannot interrupt a blocked read, so it stops
+at the first chunk of the body that arrives after the limit, and a server that goes silent
+is bounded by the read timeout, itself cut to the time left when the attempt began; a head
+that trickles is bounded only by that read timeout per byte and h11's 16 KiB limit on it.
+"""
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
+import httpx
+
+from ._errors import APITimeoutError
+
+T = TypeVar("T")
+
+ErrorFactory = Callable[[str], APITimeoutError]
+"""Builds the error to raise, given what was under way when the time ran out."""
+
+
+class Deadline:
+    """``limit`` seconds from now on ``clock`` (monotonic); no limit when ``limit`` is None.
+
+    ``outer`` is a limit it may not outlast either (the whole call's, see :func:`call_deadline`).
+    """
+
+    __slots__ = ("_clock", "_outer", "_started", "limit")
+
+    def __init__(self, limit: float | None, clock: Callable[[], float], *, outer: "Deadline | None" = None) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._started = clock()
+        self._outer = outer
+
+    @classmethod
+    def for_request(cls, limit: float | None, clock: Callable[[], float]) -> "Deadline":
+        """A request's limit, within the call's when one is running."""
+        return cls(limit, clock, outer=_call_deadline.get())
+
+    def elapsed(self) -> float:
+        """Seconds spent, as its own limit counts them: the outer limit running out first counts as reaching it."""
+        left = self.left()
+        if self.limit is None or left is None:
+            return self._clock() - self._started
+        return self.limit - left
+
+    def left(self) -> float | None:
+        """Seconds left (0 once passed), or None without a limit."""
+        own, outer = self._own_left(), self._outer_left()
+        if own is None or outer is None:
+            return outer if own is None else own
+        return min(own, outer)
+
+    def _own_left(self) -> float | None:
+        return None if self.limit is None else max(self.limit - (self._clock() - self._started), 0.0)
+
+    def _outer_left(self) -> float | None:
+        return None if self._outer is None else self._outer.left()
+
+    @property
+    def expired(self) -> bool:
+        left = self.left()
+        return left is not None and left <= 0.0
+
+    def reason(self, doing: str) -> str:
+        """What to say once the time is up: the limit that ran out, own or outer."""
+        own, outer = self._own_left(), self._outer_left()
+        outer_ran_out = self._outer is not None and outer is not None and (own is None or outer < own)
+        limit = self._outer.limit if outer_ran_out and self._outer is not None else self.limit
+        return f"{doing}; time limit ({limit:g} s) reached"
+
+    def bound(self, response: httpx.Response, error: ErrorFactory) -> None:
+        """Make reading ``response``'s body stop at the limit (raising ``error(...)``)."""
+        if self.left() is None or response.is_stream_consumed:
+            return  # nothing to bound, or an inner transport (a mock, a cache) read it already
+        stream = response.stream
+        if isinstance(stream, httpx.AsyncByteStream):
+            response.stream = _AsyncBoundedStream(stream, self, error)
+        elif isinstance(stream, httpx.SyncByteStream):
+            response.stream = _BoundedStream(stream, self, error)
+
+    def within(self, value: T, error: ErrorFactory, doing: str) -> T:
+        """The sync twin of :meth:`awithin`: a blocked sync call cannot be cut off, only bounded
+        by its timeouts (cut to the time left), so its value is taken as it comes."""
+        return value
+
+    async def awithin(self, awaitable: Awaitable[T], error: ErrorFactory, doing: str) -> T:
+        """Await ``awaitable``, cancelled at the limit (raising ``error(...)``)."""
+        left = self.left()
+        if left is None:
+            return await awaitable
+        import asyncio  # here, not at import: a sync application never loads it
+
+        try:
+            async with asyncio.timeout(left) as scope:
+                return await awaitable
+        except TimeoutError:
+            if scope.expired():
+                raise error(self.reason(doing)) from None
+            raise
+
+
+_call_deadline: ContextVar[Deadline | None] = ContextVar("dingtalk_calendar_call_deadline", default=None)
+
+
+@contextmanager
+def call_deadline(limit: float | None) -> Iterator[None]:
+    """Within the block, every request made shares one limit of ``limit`` seconds.
+
+    A block inside another keeps the outer limit. Context variables carry it, so it follows
+    the call through the auth flow in its thread or task and no further.
+    """
+    if limit is None or _call_deadline.get() is not None:
+        yield
+        return
+    token = _call_deadline.set(Deadline(limit, time.monotonic))
+    try:
+        yield
+    finally:
+        _call_deadline.reset(token)
+
+
+class _BoundedStream(httpx.SyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream, deadline: Deadline, error: ErrorFactory) -> None:
+        self._stream = stream
+        self._deadline = deadline
+        self._error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            # A blocked read cannot be interrupted here; the chunk that ends it is checked.
+            if self._deadline.expired:
+                raise self._error(self._deadline.reason("the answer was still arriving"))
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncBoundedStream(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.AsyncByteStream, deadline: Deadline, error: ErrorFactory) -> None:
+        self._stream = stream
+        self._deadline = deadline
+        self._error = error
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = aiter(self._stream)
+        while True:
+            try:
+                chunk = await self._deadline.awithin(anext(chunks), self._error, "the answer was still arriving")
+            except StopAsyncIteration:
+                return
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
