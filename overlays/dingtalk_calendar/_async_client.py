@@ -255,8 +255,7 @@ class AsyncCalendarClient(BaseClient):
         await self._overlays.arequest(request)
         try:
             with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
-                response = await self._http.send(request)
-            response = await send(self._http, self._retrying, self._auth, request)
+                response = await send(self._http, self._retrying, self._auth, request)
         except DingTalkError as error:  # the retry transport's connection and timeout errors
             await self._overlays.aerror(error)
             raise

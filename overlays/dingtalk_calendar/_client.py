@@ -254,8 +254,7 @@ class CalendarClient(BaseClient):
         self._overlays.request(request)
         try:
             with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
-                response = self._http.send(request)
-            response = send(self._http, self._retrying, self._auth, request)
+                response = send(self._http, self._retrying, self._auth, request)
         except DingTalkError as error:  # the retry transport's connection and timeout errors
             self._overlays.error(error)
             raise
