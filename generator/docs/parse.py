@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from generator.docs.facts import (
@@ -61,7 +62,7 @@ APP_TYPES = {
     "第三方企业应用": "third-party-enterprise",
     "third-party personal app": "third-party-personal",
     "第三方个人应用": "third-party-personal",
-    "企业内部应用（委托产品服务商）": "internal-by-service-provider",
+    "企业内部应用\uff08委托产品服务商\uff09": "internal-by-service-provider",
     "internal app (developed by a service provider)": "internal-by-service-provider",
 }
 _BASIC_LABELS = {
@@ -147,7 +148,7 @@ def parse_page(name: str, raw: str, vocabulary: Vocabulary = Vocabulary()) -> Pa
 def _first_line(body: str) -> str:
     for line in body.splitlines():
         stripped = unmarkdown(line.lstrip("#> ").strip())
-        if stripped and not stripped.startswith("|") and stripped.lower() not in SECTIONS | {"skip to main content"}:
+        if stripped and not stripped.startswith("|") and stripped.lower() not in {*SECTIONS, "skip to main content"}:
             return stripped
     return ""
 
@@ -297,7 +298,7 @@ def _split_flat_field(name: str, section: str, line: str, has_required: bool) ->
                     continue
                 cells["required"] = flag.group(1)
                 rest = rest[flag.end() :]
-            if rest and not re.match(r"[A-Z0-9\u4e00-\u9fff(（\"'“-]", rest):
+            if rest and not re.match(r"[A-Z0-9\u4e00-\u9fff(\uff08\"'\u201c-]", rest):
                 continue
             cells["description"] = rest
             return cells
@@ -347,10 +348,7 @@ def _split_flat_error(name: str, line: str, vocabulary: Vocabulary) -> tuple[str
         )
     rest = rest[len(code) :]
     known = [m for m in vocabulary.messages if rest.startswith(m) and _starts_cell(rest[len(m) :])]
-    if known:
-        message = max(known, key=len)
-    else:
-        message = _cut_sentence(rest)
+    message = max(known, key=len) if known else _cut_sentence(rest)
     return status.group(1), code, message, rest[len(message) :]
 
 
@@ -377,7 +375,7 @@ def _limits(body: tuple[Field, ...], errors: tuple[ErrorRow, ...]) -> tuple[Limi
         for pattern in _LIMITS:
             match = pattern.search(field.description)
             if match:
-                kind = "maxItems" if field.type.startswith("array") else "maxLength"
+                kind: Literal["maxLength", "maxItems"] = "maxItems" if field.type.startswith("array") else "maxLength"
                 limits.append(Limit(field.name, kind, int(match.group(1).replace(",", "")), match.group(0)))
                 break
     names = {field.name.lower(): field.name for field in body}

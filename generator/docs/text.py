@@ -72,8 +72,18 @@ COLUMNS = {
 }
 # The English headings as a flattened header line runs them together, longest first.
 _FLAT_COLUMNS = sorted(
-    ["Name", "Type", "Required", "Description", "HttpCode", "Error code", "Error message", "Example value", "Field"]
-    + ["Value"],
+    [
+        "Name",
+        "Type",
+        "Required",
+        "Description",
+        "HttpCode",
+        "Error code",
+        "Error message",
+        "Example value",
+        "Field",
+        "Value",
+    ],
     key=len,
     reverse=True,
 )

@@ -1,0 +1,85 @@
+"""The facts parsed from the spec's pages, kept as JSON so a clone without the pages can check the spec.
+
+The snapshot holds facts, not DingTalk's text: descriptions are dropped, and of the global
+error-code table only the rows the comparison reads (codes the spec names, throttling and
+quota codes) are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from generator.docs.compare import is_throttle_or_quota
+from generator.docs.facts import (
+    ApiPage,
+    ErrorCodePage,
+    ErrorRow,
+    Field,
+    Limit,
+    Page,
+    PageVersion,
+    SkippedPage,
+    ThrottlingPage,
+)
+from generator.docs.spec_facts import SpecFacts
+
+
+def _lean(page: Page, spec: SpecFacts) -> Page:
+    if isinstance(page, ApiPage):
+
+        def fields(rows: tuple[Field, ...]) -> tuple[Field, ...]:
+            return tuple(replace(f, description="") for f in rows)
+
+        return replace(
+            page,
+            headers=fields(page.headers),
+            path_params=fields(page.path_params),
+            query_params=fields(page.query_params),
+            body=fields(page.body),
+            response=fields(page.response),
+            errors=tuple(replace(e, description="") for e in page.errors),
+        )
+    if isinstance(page, ErrorCodePage):
+        codes = spec.codes()
+        kept = tuple(
+            replace(e, description="")
+            for e in page.errors
+            if e.code in codes or is_throttle_or_quota(e.code, e.statuses)
+        )
+        return replace(page, errors=kept)
+    return page
+
+
+def dump(pages: list[Page], spec: SpecFacts, path: Path) -> None:
+    # Names relative to the docs folder, so the snapshot does not depend on where it lies.
+    data = [
+        asdict(replace(_lean(page, spec), name=page.name.split("dingtalk-docs/", 1)[-1]))
+        for page in pages
+        if not isinstance(page, SkippedPage)
+    ]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _page(data: dict[str, Any]) -> Page:
+    version = PageVersion(**data.pop("version"))
+    kind = data.pop("kind")
+    if kind == "api":
+        for key in ("headers", "path_params", "query_params", "body", "response"):
+            data[key] = tuple(Field(**f) for f in data[key])
+        data["errors"] = tuple(ErrorRow(**{**e, "statuses": tuple(e["statuses"])}) for e in data["errors"])
+        data["limits"] = tuple(Limit(**limit) for limit in data["limits"])
+        data["app_types"] = tuple(data["app_types"])
+        return ApiPage(version=version, **data)
+    if kind == "error-codes":
+        data["errors"] = tuple(ErrorRow(**{**e, "statuses": tuple(e["statuses"])}) for e in data["errors"])
+        return ErrorCodePage(version=version, **data)
+    if kind == "throttling":
+        return ThrottlingPage(version=version, **{**data, "codes": tuple(data["codes"])})
+    raise ValueError(f"unknown page kind in the snapshot: {kind!r}")
+
+
+def load(path: Path) -> list[Page]:
+    return [_page(dict(entry)) for entry in json.loads(path.read_text(encoding="utf-8"))]

@@ -1,0 +1,92 @@
+"""Where pages come from: files, folders, http(s) URLs, or the pages the spec names.
+
+``make docs-check`` reads the pages the spec names (``x-dingtalk-docs``) from the saved docs
+folder when there is one (CI keeps DingTalk's pages beside the clone, in
+``../shared/dingtalk-docs/``), and fetches their URLs otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from generator.docs.facts import PageError
+from generator.docs.spec_facts import SpecFacts
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DOCS_DIR = ROOT.parent / "shared" / "dingtalk-docs"
+PAGE_SUFFIXES = (".md", ".txt", ".markdown")
+FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+@dataclass(frozen=True)
+class RawPage:
+    name: str  # the file path or URL, as the findings name it
+    text: str
+
+
+def docs_dir(explicit: str | None = None) -> Path:
+    return Path(explicit or os.environ.get("DINGTALK_DOCS_DIR") or DEFAULT_DOCS_DIR)
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def fetch(url: str, client: httpx.Client) -> RawPage:
+    try:
+        response = client.get(url)
+    except httpx.HTTPError as error:
+        raise PageError(url, f"cannot be fetched: {type(error).__name__}: {error}") from error
+    if response.status_code != 200:
+        raise PageError(url, f"cannot be fetched: HTTP {response.status_code}")
+    return RawPage(url, response.text)
+
+
+def read_file(path: Path, name: str | None = None) -> RawPage:
+    label = name or str(path)
+    try:
+        return RawPage(label, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise PageError(label, f"cannot be read: {error}") from error
+
+
+def expand(location: str) -> list[str]:
+    """A folder as the pages in it (sorted); anything else as itself."""
+    if is_url(location):
+        return [location]
+    path = Path(location)
+    if path.is_dir():
+        return [str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in PAGE_SUFFIXES]
+    return [location]
+
+
+def read_locations(locations: Iterable[str]) -> Iterator[RawPage | PageError]:
+    with httpx.Client(timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
+        for location in locations:
+            for item in expand(location):
+                try:
+                    yield fetch(item, client) if is_url(item) else read_file(Path(item))
+                except PageError as error:
+                    yield error
+
+
+def spec_locations(spec: SpecFacts, folder: Path) -> list[str]:
+    """Each page the spec names: its saved copy when the docs folder has it, else its URL."""
+    locations: list[str] = []
+    sources = [s for op in spec.operations for s in op.sources] + list(spec.sources)
+    for source in sources:
+        saved = folder / source.file if source.file else None
+        if saved is not None and folder.is_dir() and saved.is_file():
+            location = str(saved)
+        elif source.url:
+            location = source.url
+        else:
+            location = str(saved) if saved else "?"
+        if location not in locations:
+            locations.append(location)
+    return locations
