@@ -132,7 +132,7 @@ def parse_page(name: str, raw: str, vocabulary: Vocabulary = Vocabulary()) -> Pa
     if "url" in basic or "method" in basic:
         return _api_page(name, text, basic, language, version, title, vocabulary)
     error_tables = [t for ts in text.sections.values() for t in ts if "code" in t.columns and "status" in t.columns]
-    if error_tables and sum(len(t.rows) for t in error_tables) >= 20:
+    if error_tables:
         errors, legacy = _error_rows(name, error_tables, vocabulary, allow_legacy=True)
         return ErrorCodePage(name, language, _format(error_tables), version, title, errors, legacy)
     codes = tuple(dict.fromkeys(_GATEWAY_CODE.findall(text.body)))
@@ -347,13 +347,16 @@ def _split_flat_error(name: str, line: str, vocabulary: Vocabulary) -> tuple[str
             "(no known code starts it; read the page with markdown tables, or add the code to the spec)",
         )
     rest = rest[len(code) :]
-    known = [m for m in vocabulary.messages if rest.startswith(m) and _starts_cell(rest[len(m) :])]
+    known = [m for m in vocabulary.messages if rest.startswith(m) and _starts_cell(m, rest[len(m) :])]
     message = max(known, key=len) if known else _cut_sentence(rest)
     return status.group(1), code, message, rest[len(message) :]
 
 
-def _starts_cell(rest: str) -> bool:
-    return not rest or bool(re.match(r"[A-Z\u4e00-\u9fff]", rest))
+def _starts_cell(message: str, rest: str) -> bool:
+    # A description starts with a capital, a Chinese character, or restates the message's
+    # first word ("calendarId cannot be blank" + "calendarId cannot be empty").
+    first = rest.split(" ", 1)[0]
+    return not rest or bool(re.match(r"[A-Z\u4e00-\u9fff]", rest)) or first == message.split(" ", 1)[0]
 
 
 def _cut_sentence(rest: str) -> str:
