@@ -1,8 +1,9 @@
 """The facts parsed from the spec's pages, kept as JSON so a clone without the pages can check the spec.
 
 The snapshot holds facts, not DingTalk's text: descriptions are dropped, and of the global
-error-code table only the rows the comparison reads (codes the spec names, throttling and
-quota codes) are kept.
+error-code table only the rows the comparison may read are kept: codes the API pages and the
+throttling page name, the spec's global errors, and every gateway (``Forbidden.*``),
+throttling and quota code. Adding an operation to the spec does not change it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from generator.docs.facts import (
 from generator.docs.spec_facts import SpecFacts
 
 
-def _lean(page: Page, spec: SpecFacts) -> Page:
+def _lean(page: Page, keep: set[str]) -> Page:
     if isinstance(page, ApiPage):
 
         def fields(rows: tuple[Field, ...]) -> tuple[Field, ...]:
@@ -43,11 +44,10 @@ def _lean(page: Page, spec: SpecFacts) -> Page:
             errors=tuple(replace(e, description="") for e in page.errors),
         )
     if isinstance(page, ErrorCodePage):
-        codes = spec.codes()
         kept = tuple(
             replace(e, description="")
             for e in page.errors
-            if e.code in codes or is_throttle_or_quota(e.code, e.statuses)
+            if e.code in keep or e.code.startswith("Forbidden.") or is_throttle_or_quota(e.code, e.statuses)
         )
         return replace(page, errors=kept)
     return page
@@ -55,8 +55,14 @@ def _lean(page: Page, spec: SpecFacts) -> Page:
 
 def dump(pages: list[Page], spec: SpecFacts, path: Path) -> None:
     # Names relative to the docs folder, so the snapshot does not depend on where it lies.
+    keep = {e.code for e in spec.global_errors}
+    for page in pages:
+        if isinstance(page, ApiPage):
+            keep.update(e.code for e in page.errors)
+        elif isinstance(page, ThrottlingPage):
+            keep.update(page.codes)
     data = [
-        asdict(replace(_lean(page, spec), name=page.name.split("dingtalk-docs/", 1)[-1]))
+        asdict(replace(_lean(page, keep), name=page.name.split("dingtalk-docs/", 1)[-1]))
         for page in pages
         if not isinstance(page, SkippedPage)
     ]
