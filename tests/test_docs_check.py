@@ -304,9 +304,11 @@ def test_make_docs_check_fetches_the_named_urls_without_the_docs_folder(
 # DingTalk's own pages, changed by hand in a tmp copy ----------------------------------
 
 
-def changed(tmp_path: Path, name: str, old: str, new: str) -> tuple[set[tuple[str, str, str, str]], str]:
+def changed(
+    tmp_path: Path, name: str, old: str, new: str, folder: Path = DEFAULT_DOCS_DIR
+) -> tuple[set[tuple[str, str, str, str]], str]:
     """The findings a hand change to a page adds, beside its new version; and the copy's path."""
-    original = DEFAULT_DOCS_DIR / name
+    original = folder / name
     copy = tmp_path / Path(name).name
     text = original.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is not on {name} any more"
@@ -403,6 +405,57 @@ def test_a_new_operation_is_one_finding(tmp_path: Path, name: str, old: str, new
     _, report, _ = run(str(copy))
     assert [(f["fact"], f["spec"]) for f in report["findings"]] == [("operation", "absent")]
     assert report["findings"][0]["operation"].startswith(("POST /v1.0/calendar/users/{userId}/archives", "PATCH /"))
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        pytest.param(
+            "en-flattened-create.txt", "Maximum length: 1,024 characters", "Maximum length: 512 characters",
+            {(CREATE, "limit description.maxLength", "1024", "512 (Maximum length: 512)")}, id="en-flat-limit",
+        ),
+        pytest.param(
+            "zh-markdown-update.md", "不超过128。", "不超过256。",
+            {(UPDATE, "limit name.maxLength", "128", "256 (不超过256)")}, id="zh-limit",
+        ),
+        pytest.param(
+            "en-flattened-create.txt", "managersArray of StringNo", "managersArray of StringYes",
+            {(CREATE, "request field managers", "array of string, optional", "array of string, required")},
+            id="en-flat-required",
+        ),
+        pytest.param(
+            "zh-markdown-update.md", "| corpIds | Array of String | 否 |", "| corpIds | Array of String | 是 |",
+            {(UPDATE, "request field subscribeScope.corpIds", "array of string, optional",
+              "array of string, required")},
+            id="zh-nested-required",
+        ),
+        pytest.param(
+            "en-markdown-get.txt", "| Not allowed |", "| Not allowed |\n| 400 | calendarGone | calendar gone | Gone |",
+            {(GET, 'error calendarGone "calendar gone"', "absent", "400")}, id="en-markdown-error-added",
+        ),
+        pytest.param(
+            "en-markdown-get.txt", "| 403 | permissionDenied |", "| 400 | permissionDenied |",
+            {(GET, 'error permissionDenied "permission denied"', "403", "400")}, id="en-markdown-status",
+        ),
+        pytest.param(
+            "zh-markdown-update.md", "| 400 | invalidParameter | calendar id cannot be blank |",
+            "| 404 | invalidParameter | calendar id cannot be blank |",
+            {(UPDATE, 'error invalidParameter "calendar id cannot be blank"', "400", "404")}, id="zh-status",
+        ),
+        pytest.param(
+            "en-flattened-create.txt", "corpIdsArray of StringNoOrganisations.",
+            "corpIdsArray of StringNoOrganisations.\nlabelsArray of StringNoTags.",
+            {(CREATE, "request field subscribeScope.labels", "absent", "array of string, optional")},
+            id="en-flat-field-added",
+        ),
+    ],
+)  # fmt: skip
+def test_a_hand_change_to_a_sample_gives_exactly_its_findings(
+    tmp_path: Path, name: str, old: str, new: str, expected: set[tuple[str, str, str, str]]
+) -> None:
+    # The same as the tests on DingTalk's own pages below, on a clone without them.
+    added, _ = changed(tmp_path, name, old, new, folder=SAMPLES)
+    assert added == expected
 
 
 @needs_docs
