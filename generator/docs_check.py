@@ -1,7 +1,8 @@
 """Say, fact by fact, where openapi.yaml disagrees with DingTalk's doc pages.
 
     python -m generator.docs_check [--json] [--spec openapi.yaml] PAGE_OR_DIR_OR_URL...
-    python -m generator.docs_check            the pages the spec names (make docs-check)
+    python -m generator.docs_check            the pages the spec names, and the rest of the saved
+                                              docs folder if there is one (make docs-check)
     python -m generator.docs_check --record   ... and write the versions read into the spec
 
 Pages are files, folders of them, or http(s) URLs, each matched to its operation by HTTP
@@ -23,7 +24,7 @@ from generator.docs import snapshot
 from generator.docs.check import Report, check
 from generator.docs.facts import Finding, Page
 from generator.docs.record import record
-from generator.docs.sources import ROOT, docs_dir, read_locations, spec_locations
+from generator.docs.sources import ROOT, default_locations, docs_dir, read_locations
 from generator.docs.spec_facts import spec_facts
 from generator.generate import load_spec
 
@@ -86,7 +87,7 @@ def print_text(report: Report, out: TextIO, err: TextIO) -> None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.docs_check", description=__doc__.split("\n\n")[0])
-    parser.add_argument("pages", nargs="*", metavar="PAGE_OR_DIR_OR_URL", help="default: the pages the spec names")
+    parser.add_argument("pages", nargs="*", metavar="PAGE_OR_DIR_OR_URL", help="default: the spec's pages")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--spec", default=str(ROOT / "openapi.yaml"), help="the spec (default: openapi.yaml)")
     parser.add_argument(
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
 
     spec_path = Path(args.spec)
     spec = load_spec(spec_path)
-    locations = args.pages or spec_locations(spec_facts(spec), docs_dir(args.docs_dir))
+    locations = args.pages or default_locations(spec_facts(spec), docs_dir(args.docs_dir))
     report = check(spec, read_locations(locations))
     if args.json:
         json.dump(as_json(report), out, ensure_ascii=False, indent=2)

@@ -2,7 +2,8 @@
 
 ``make docs-check`` reads the pages the spec names (``x-dingtalk-docs``) from the saved docs
 folder when there is one (CI keeps DingTalk's pages beside the clone, in
-``../shared/dingtalk-docs/``), and fetches their URLs otherwise.
+``../shared/dingtalk-docs/``), and fetches their URLs otherwise. With the folder it also reads
+every other page saved there: a page of an operation the spec lacks names no entry yet.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ def read_locations(locations: Iterable[str]) -> Iterator[RawPage | PageError]:
                     yield error
 
 
+def default_locations(spec: SpecFacts, folder: Path) -> list[str]:
+    """What ``make docs-check`` reads: the spec's pages, and the rest of the docs folder."""
+    locations = spec_locations(spec, folder)
+    if folder.is_dir():
+        seen = {Path(location).resolve() for location in locations if not is_url(location)}
+        for location in expand(str(folder)):
+            if Path(location).resolve() not in seen:
+                locations.append(min(location, os.path.relpath(location), key=len))
+    return locations
+
+
 def spec_locations(spec: SpecFacts, folder: Path) -> list[str]:
     """Each page the spec names: its saved copy when the docs folder has it, else its URL."""
     locations: list[str] = []
@@ -82,7 +94,7 @@ def spec_locations(spec: SpecFacts, folder: Path) -> list[str]:
     for source in sources:
         saved = folder / source.file if source.file else None
         if saved is not None and folder.is_dir() and saved.is_file():
-            location = str(saved)
+            location = min(str(saved), os.path.relpath(saved), key=len)  # ../shared/dingtalk-docs/...
         elif source.url:
             location = source.url
         else:
