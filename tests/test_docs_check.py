@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from generator.docs.facts import ApiPage, ErrorCodePage, PageError, SkippedPage, ThrottlingPage
+from generator.docs.html import html_to_markdown
 from generator.docs.parse import Vocabulary, parse_page
 from generator.docs.sources import DEFAULT_DOCS_DIR
 from generator.docs_check import main
@@ -170,6 +171,7 @@ def test_samples_report_exactly_their_differences() -> None:
     assert code == 1, err
     assert {p["page"].rsplit("/", 1)[-1]: p["kind"] for p in report["pages"]} == {
         "en-flattened-create.txt": "api",
+        "en-html-get.html": "api",
         "en-markdown-get.txt": "api",
         "zh-error-codes.md": "error-codes",
         "zh-event.md": "skipped",
@@ -265,6 +267,21 @@ def page_server(tmp_path: Path) -> Iterator[Callable[[Path], str]]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+def test_a_served_html_page_reads_as_its_markdown_twin(page_server: Callable[[Path], str]) -> None:
+    # A live site serves HTML: the same facts as the sample written in markdown.
+    _, report, _ = run(page_server(SAMPLES / "en-html-get.html"), str(SAMPLES / "en-markdown-get.txt"))
+    assert [p["operation"] for p in report["pages"]] == ["getSubscribedCalendar", "getSubscribedCalendar"]
+    assert report["pages"][0]["title"].startswith("Query a subscribed calendar")
+    assert {f["fact"] for f in report["findings"]} == {"page version"}
+    html = parse_page("html", html_to_markdown((SAMPLES / "en-html-get.html").read_text(encoding="utf-8")))
+    markdown = parse_page("markdown", sample("en-markdown-get.txt"))
+    assert isinstance(html, ApiPage)
+    assert isinstance(markdown, ApiPage)
+    facts = ("method", "path", "app_types", "permission", "headers", "path_params", "response", "errors")
+    assert [getattr(html, f) for f in facts] == [getattr(markdown, f) for f in facts]
+    assert html.example_path == "/v1.0/calendar/users/u1/subscribedCalendars/c1"
 
 
 def test_pages_are_fetched_by_url(page_server: Callable[[Path], str]) -> None:

@@ -16,11 +16,12 @@ from pathlib import Path
 import httpx
 
 from generator.docs.facts import PageError
+from generator.docs.html import html_to_markdown, looks_like_html
 from generator.docs.spec_facts import SpecFacts
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DOCS_DIR = ROOT.parent / "shared" / "dingtalk-docs"
-PAGE_SUFFIXES = (".md", ".txt", ".markdown")
+PAGE_SUFFIXES = (".md", ".txt", ".markdown", ".html", ".htm")
 FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
@@ -45,13 +46,18 @@ def fetch(url: str, client: httpx.Client) -> RawPage:
         raise PageError(url, f"cannot be fetched: {type(error).__name__}: {error}") from error
     if response.status_code != 200:
         raise PageError(url, f"cannot be fetched: HTTP {response.status_code}")
-    return RawPage(url, response.text)
+    return _page(url, response.text)
+
+
+def _page(name: str, text: str) -> RawPage:
+    # A live site serves HTML; its hash is then the hash of the converted text.
+    return RawPage(name, html_to_markdown(text) if looks_like_html(text) else text)
 
 
 def read_file(path: Path, name: str | None = None) -> RawPage:
     label = name or str(path)
     try:
-        return RawPage(label, path.read_text(encoding="utf-8"))
+        return _page(label, path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise PageError(label, f"cannot be read: {error}") from error
 
