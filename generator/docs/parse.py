@@ -128,7 +128,7 @@ def parse_page(name: str, raw: str, vocabulary: Vocabulary = Vocabulary()) -> Pa
         source_url=text.front_matter.get("source_url"),
     )
     title = text.front_matter.get("title") or _first_line(text.body)
-    basic = _basic_info(name, text)
+    basic = _basic_info(text)
     if "url" in basic or "method" in basic:
         return _api_page(name, text, basic, language, version, title, vocabulary)
     error_tables = [t for ts in text.sections.values() for t in ts if "code" in t.columns and "status" in t.columns]
@@ -160,7 +160,7 @@ def _format(tables: Iterable[Table]) -> TableFormat:
     return "flattened" if True in kinds else "markdown"
 
 
-def _basic_info(name: str, text: PageText) -> dict[str, str]:
+def _basic_info(text: PageText) -> dict[str, str]:
     found: dict[str, str] = {}
     for tables in text.sections.values():
         for table in tables:
