@@ -1,4 +1,5 @@
-"""The async client: the same surface as :class:`CalendarClient`, every method awaitable."""
+# unasync: the source of _client.py (generator/unasync.py); run `make generate` after editing.
+"""The AsyncCalendarClient: the five operations with keyword arguments, typed results and typed errors."""
 
 import os
 import ssl
@@ -22,6 +23,7 @@ from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
+from ._transport_defaults import default_async_transport
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -31,11 +33,11 @@ T = TypeVar("T")
 
 
 class AsyncCalendarClient(BaseClient):
-    """DingTalk's subscribed calendars, async. One connection pool for the client's life.
+    """DingTalk's subscribed calendars. One connection pool for the client's life.
 
     ``credentials`` is a token provider (``InternalAppCredentials``,
     ``EnterpriseAppCredentials``, ``UserCredentials``) or a fixed access token string.
-    Use it as an async context manager, or await :meth:`aclose`.
+    Use it as a context manager (``async with``), or close it: ``await client.aclose()``.
     """
 
     def __init__(
@@ -64,10 +66,7 @@ class AsyncCalendarClient(BaseClient):
             overlays=overlays,
         )
         if transport is None:
-            # Imported here: a sync application never loads asyncio through this package.
-            from ._async_transport import AsyncKeepAliveTransport
-
-            transport = AsyncKeepAliveTransport(limits=limits, verify=verify)
+            transport = default_async_transport(limits=limits, verify=verify)
         retrying = AsyncRetryTransport(transport, policy=self._defaults.retry)
         self.tokens = TokenManager(
             self._provider,

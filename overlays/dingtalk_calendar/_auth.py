@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import AsyncGenerator, Generator
-from typing import Final
 
 import httpx
 
-from dingtalk_calendar_api.error_codes import ErrorCode
-from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, GLOBAL_ERRORS
-
+from ._async_auth import async_token_flow
+from ._invalid_token import is_invalid_authentication
+from ._sync_auth import token_flow
 from ._token_manager import TokenManager
 
-logger = logging.getLogger("dingtalk_calendar.auth")
-
-# The status DingTalk answers a bad or expired token with (400, not 401), as the spec says.
-_INVALID_AUTHENTICATION_STATUS: Final = next(
-    error.status for error in GLOBAL_ERRORS if error.code == ErrorCode.INVALID_AUTHENTICATION
-)
-
-
-def is_invalid_authentication(response: httpx.Response) -> bool:
-    """Whether DingTalk refused the request's token (``InvalidAuthentication``). The body must be read."""
-    if response.status_code != _INVALID_AUTHENTICATION_STATUS:
-        return False
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return False
-    return isinstance(body, dict) and body.get("code") == ErrorCode.INVALID_AUTHENTICATION
+__all__ = ["DingTalkAuth", "is_invalid_authentication"]
 
 
 class DingTalkAuth(httpx.Auth):
@@ -42,6 +23,7 @@ class DingTalkAuth(httpx.Auth):
     caller to raise; the request is never sent a third time.
 
     Only 400 answers have their body read here, so other responses can still be streamed.
+    The flow is written once, in ``_async_auth.py``; ``_sync_auth.py`` is generated from it.
     """
 
     def __init__(self, tokens: TokenManager) -> None:
@@ -51,39 +33,7 @@ class DingTalkAuth(httpx.Auth):
         return f"DingTalkAuth({self.tokens!r})"
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self.tokens.get_token()
-        request.headers[ACCESS_TOKEN_HEADER] = token
-        response = yield request
-        if response.status_code != _INVALID_AUTHENTICATION_STATUS:
-            return
-        response.read()
-        if not is_invalid_authentication(response):
-            return
-        renewed = self.tokens.invalidate(token)
-        if renewed == token:
-            return
-        self._log_retry()
-        request.headers[ACCESS_TOKEN_HEADER] = renewed
-        yield request
+        return token_flow(self.tokens, request)
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        token = await self.tokens.aget_token()
-        request.headers[ACCESS_TOKEN_HEADER] = token
-        response = yield request
-        if response.status_code != _INVALID_AUTHENTICATION_STATUS:
-            return
-        await response.aread()
-        if not is_invalid_authentication(response):
-            return
-        renewed = await self.tokens.ainvalidate(token)
-        if renewed == token:
-            return
-        self._log_retry()
-        request.headers[ACCESS_TOKEN_HEADER] = renewed
-        yield request
-
-    def _log_retry(self) -> None:
-        logger.info(
-            "DingTalk refused the access token for %s (InvalidAuthentication); sending once more with a new one",
-            self.tokens.cache_key,
-        )
+    def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        return async_token_flow(self.tokens, request)

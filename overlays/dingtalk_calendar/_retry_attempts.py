@@ -1,0 +1,169 @@
+"""What both retry transports share: one request's attempts, and reading a refusal's code.
+
+The transports themselves are ``_async_retry.AsyncRetryTransport`` (written by hand) and
+``_sync_retry.RetryTransport`` (generated from it); ``_retry`` documents them.
+"""
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Final
+
+import httpx
+
+from ._errors import APIConnectionError, APITimeoutError
+from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from ._retry_policy import (
+    AttemptFailure,
+    RetryDecision,
+    RetryPolicy,
+    classify_exception,
+    classify_response,
+    decide,
+    is_idempotent,
+    parse_retry_after,
+)
+
+logger = logging.getLogger("dingtalk_calendar.retry")
+
+# Only a 403 may carry one of DingTalk's throttling codes; a 429 says so by its status.
+STATUSES_TO_READ: Final = frozenset({403})
+
+
+class Attempts:
+    """One request's attempts so far, and the decisions both transports share."""
+
+    def __init__(
+        self,
+        request: httpx.Request,
+        default_policy: RetryPolicy,
+        *,
+        clock: Callable[[], float],
+        wall_clock: Callable[[], float],
+        random_value: Callable[[], float],
+    ) -> None:
+        self.request = request
+        self.policy = policy_for(request, default_policy)
+        operation = request.extensions.get(OPERATION_EXTENSION)
+        self.operation = operation if isinstance(operation, str) else None
+        self.idempotent = is_idempotent(self.operation, request.method)
+        self.count = 0
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._random_value = random_value
+        self._started = clock()
+        self._extensions = request.extensions
+
+    @property
+    def label(self) -> str:
+        return self.operation or f"{self.request.method} {self.request.url.path}"
+
+    def start(self) -> None:
+        """Count an attempt and give it no more time than the policy has left."""
+        self.count += 1
+        timeout = self._extensions.get("timeout")
+        if self.policy.max_elapsed is not None and isinstance(timeout, Mapping):
+            left = max(self.policy.max_elapsed - self._elapsed(), 0.0)
+            capped = {name: left if value is None else min(value, left) for name, value in timeout.items()}
+            self.request.extensions = {**self._extensions, "timeout": capped}
+
+    def finish(self, response: httpx.Response) -> httpx.Response:
+        response.extensions[ATTEMPTS_EXTENSION] = self.count
+        return response
+
+    def restore(self) -> None:
+        """Give the request back its own extensions (the auth layer may send it again)."""
+        self.request.extensions = self._extensions
+
+    def wait_after_error(self, error: httpx.TransportError) -> float:
+        """Seconds to wait before the next attempt; raises our error when there is none."""
+        failure = classify_exception(error)
+        cause = f"{failure.value} ({type(error).__name__}: {error})" if str(error) else failure.value
+        decision = self._decide(failure, cause, retry_after=None)
+        if decision.retry:
+            return decision.wait
+        cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+        raise cls(f"{cause}; {decision.reason}", operation=self.operation, attempts=self.count) from error
+
+    def wait_after_response(self, response: httpx.Response, code: str | None) -> float | None:
+        """Seconds to wait before the next attempt, or None to hand this answer back."""
+        failure = classify_response(response.status_code, code)
+        if failure is None:
+            return None
+        cause = f"{failure.value} (HTTP {response.status_code}{f' {code}' if code else ''})"
+        retry_after = parse_retry_after(response.headers.get("retry-after"), now=self._wall_clock())
+        decision = self._decide(failure, cause, retry_after=retry_after)
+        return decision.wait if decision.retry else None
+
+    def _decide(self, failure: AttemptFailure, cause: str, *, retry_after: float | None) -> RetryDecision:
+        decision = decide(
+            self.policy,
+            failure,
+            idempotent=self.idempotent,
+            attempts=self.count,
+            elapsed=self._elapsed(),
+            retry_after=retry_after,
+            random_value=self._random_value(),
+        )
+        if decision.retry:
+            logger.info(
+                "%s: attempt %d %s; retrying in %.2f s (retry %d of %d)",
+                self.label,
+                self.count,
+                cause,
+                decision.wait,
+                self.count,
+                self.policy.max_retries,
+            )
+        elif failure is not AttemptFailure.FINAL:
+            logger.debug("%s: attempt %d %s; %s", self.label, self.count, cause, decision.reason)
+        return decision
+
+    def _elapsed(self) -> float:
+        return self._clock() - self._started
+
+
+def policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:
+    policy = request.extensions.get(RETRY_EXTENSION)
+    if policy is None:
+        return default
+    if not isinstance(policy, RetryPolicy):
+        raise TypeError(f"extensions[{RETRY_EXTENSION!r}] must be a RetryPolicy, not {type(policy).__name__}")
+    return policy
+
+
+def buffered(response: httpx.Response, raw: bytes) -> tuple[httpx.Response, str | None]:
+    """A fresh, unread copy of an answer whose body we had to read, and its error code."""
+    copy = httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),  # still encoded: the client decodes it as usual
+        extensions=response.extensions,
+    )
+    try:
+        decoded = httpx.Response(200, headers=response.headers, content=raw).content  # undoes gzip and the like
+    except httpx.DecodingError:
+        return copy, None
+    return copy, error_code(decoded)
+
+
+def error_code(content: bytes) -> str | None:
+    try:
+        body = json.loads(content)
+    except ValueError:  # not JSON: no code to read
+        return None
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def default_sleep() -> Callable[[float], None]:
+    """How the sync transport waits between attempts."""
+    return time.sleep
+
+
+def default_async_sleep() -> Callable[[float], Awaitable[None]]:
+    """How the async transport waits: never ``time.sleep``, which would stall the event loop."""
+    import asyncio  # here, not at import: a sync application never loads it
+
+    return asyncio.sleep
