@@ -111,6 +111,52 @@ def test_chinese_markdown_page_with_front_matter() -> None:
     assert len(page.errors) == 7
 
 
+def test_chinese_page_with_flattened_tables() -> None:
+    # What a browser's copy of a China-site page gives: the markdown page's tables, flattened.
+    flattened = [
+        "# 更新订阅日历",
+        "字段值",
+        "HTTP URLhttps://api.example.test/v1.0/calendar/users/{userId}/subscribedCalendars/{calendarId}",
+        "HTTP MethodPUT",
+        "支持的应用类型appType-企业内部应用appType-第三方个人应用",
+        "权限要求permission-Calendar.Calendar.Write-写日历",
+        "",
+        "请求体",
+        "",
+        "名称类型是否必填描述",
+        "nameString否名称。最大长度128。",
+        "subscribeScopeObject是订阅范围。",
+        "corpIdsArray of String否组织。",
+        "",
+        "错误码",
+        "",
+        "HttpCode错误码错误信息说明",
+        "400invalidParametercalendar name cannot be blank日历名不能为空",
+        "400permissionDenied用户不在订阅范围用户不在订阅范围",
+    ]
+    page = parse_page("zh-flat", "\n".join(flattened) + "\n", CODES)
+    assert isinstance(page, ApiPage)
+    assert (page.language, page.table_format, page.method) == ("zh", "flattened", "PUT")
+    assert page.app_types == ("internal", "third-party-personal")
+    assert [(f.name, f.type, f.required, f.after_object) for f in page.body] == [
+        ("name", "string", False, None),
+        ("subscribeScope", "object", True, None),
+        ("corpIds", "array of string", False, "subscribeScope"),
+    ]
+    assert [(lim.field, lim.value) for lim in page.limits] == [("name", 128)]
+    assert [(e.code, e.message, e.description) for e in page.errors] == [
+        ("invalidParameter", "calendar name cannot be blank", "日历名不能为空"),
+        # Two Chinese cells run together with nothing between them: no way to tell where the
+        # message ends, so the row keeps it whole and the comparison reports it as it reads...
+        ("permissionDenied", "用户不在订阅范围用户不在订阅范围", ""),
+    ]
+    # ... unless the message is known (the spec gives it in Chinese, or another page does).
+    known = Vocabulary(CODES.codes, frozenset({"用户不在订阅范围"}))
+    page = parse_page("zh-flat", "\n".join(flattened) + "\n", known)
+    assert isinstance(page, ApiPage)
+    assert (page.errors[-1].message, page.errors[-1].description) == ("用户不在订阅范围", "用户不在订阅范围")
+
+
 def test_global_pages_and_skipped_pages() -> None:
     errors = parse_page("errors", sample("zh-error-codes.md"))
     assert isinstance(errors, ErrorCodePage)

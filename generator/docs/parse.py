@@ -74,8 +74,8 @@ _BASIC_LABELS = {
     "permissions required": "permission",
     "权限要求": "permission",
 }
-_FLAT_LABELS = sorted(["HTTP URL", "HTTP Method", "Supported app types", "Required permissions"], key=len, reverse=True)
-_FLAT_LABELS += ["Permissions required"]
+_FLAT_LABELS = ["HTTP URL", "HTTP Method", "Supported app types", "Required permissions", "Permissions required"]
+_FLAT_LABELS += ["支持的应用类型", "权限要求"]
 
 # Limits in prose: "Maximum length: 1,024 characters", "最大长度1024字符", "不超过128".
 _LIMITS = [
@@ -293,7 +293,7 @@ def _split_flat_field(name: str, section: str, line: str, has_required: bool) ->
             rest = tail[len(doc_type) :]
             cells = {"name": head, "type": doc_type}
             if has_required:
-                flag = re.match(r"(Yes|No)", rest)
+                flag = re.match(r"(Yes|No|是|否)", rest)
                 if not flag:
                     continue
                 cells["required"] = flag.group(1)

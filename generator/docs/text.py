@@ -70,7 +70,7 @@ COLUMNS = {
     "value": "value",
     "值": "value",
 }
-# The English headings as a flattened header line runs them together, longest first.
+# The headings as a flattened header line runs them together (both sites), longest first.
 _FLAT_COLUMNS = sorted(
     [
         "Name",
@@ -83,6 +83,16 @@ _FLAT_COLUMNS = sorted(
         "Example value",
         "Field",
         "Value",
+        "名称",
+        "类型",
+        "是否必填",
+        "描述",
+        "示例值",
+        "错误码",
+        "错误信息",
+        "说明",
+        "字段",
+        "值",
     ],
     key=len,
     reverse=True,
