@@ -44,11 +44,11 @@ def _lean(page: Page, keep: set[str]) -> Page:
             errors=tuple(replace(e, description="") for e in page.errors),
         )
     if isinstance(page, ErrorCodePage):
-        kept = tuple(
-            replace(e, description="")
-            for e in page.errors
-            if e.code in keep or e.code.startswith("Forbidden.") or is_throttle_or_quota(e.code, e.statuses)
-        )
+        # Every row of a gateway, throttling or quota code: system.busy is 429 and 400 and 500.
+        gateway = {
+            e.code for e in page.errors if e.code.startswith("Forbidden.") or is_throttle_or_quota(e.code, e.statuses)
+        }
+        kept = tuple(replace(e, description="") for e in page.errors if e.code in keep | gateway)
         return replace(page, errors=kept)
     return page
 
