@@ -1,8 +1,9 @@
 """openapi.yaml against the facts of DingTalk's doc pages, as the drift check parses them.
 
-No hand-typed copy of the docs: the facts come from the pages the spec names
-(``x-dingtalk-docs``), kept in ``tests/docs_pages/facts-snapshot.json`` so that a clone without
-DingTalk's saved pages checks the spec too; where ``../shared/dingtalk-docs/`` is present, a
+No hand-typed copy of the docs: the facts come from the pages ``make docs-check`` reads (those
+the spec names in ``x-dingtalk-docs``, and the others saved beside them), kept in
+``tests/docs_pages/facts-snapshot.json`` so that a clone without DingTalk's saved pages checks
+the spec too; where ``../shared/dingtalk-docs/`` is present, a
 test proves the snapshot is what those pages say today. The drift check itself is tested in
 test_docs_check.py.
 """
@@ -17,7 +18,7 @@ from openapi_spec_validator import validate
 from generator.docs import snapshot
 from generator.docs.check import Report, check, compare_pages
 from generator.docs.facts import Finding
-from generator.docs.sources import DEFAULT_DOCS_DIR, read_locations, spec_locations
+from generator.docs.sources import DEFAULT_DOCS_DIR, default_locations, read_locations
 from generator.docs.spec_facts import spec_facts
 from generator.generate import load_spec
 
@@ -106,7 +107,7 @@ def test_spec_agrees_with_todays_pages(report: Report) -> None:
 
 @pytest.mark.skipif(not DEFAULT_DOCS_DIR.is_dir(), reason=f"DingTalk's saved pages are not here ({DEFAULT_DOCS_DIR})")
 def test_the_snapshot_is_what_the_saved_pages_say(spec: dict[str, Any], tmp_path: Path) -> None:
-    fresh = check(spec, read_locations(spec_locations(spec_facts(spec), DEFAULT_DOCS_DIR)))
+    fresh = check(spec, read_locations(default_locations(spec_facts(spec), DEFAULT_DOCS_DIR)))
     assert fresh.errors == []
     snapshot.dump(fresh.pages, spec_facts(spec), tmp_path / "facts.json")
     assert (tmp_path / "facts.json").read_text(encoding="utf-8") == SNAPSHOT.read_text(encoding="utf-8"), (
