@@ -99,8 +99,7 @@ def _set_deviations_apart(facts: SpecFacts, pages: list[Page], report: Report, f
     # A deviation that no longer matches anything on a page it applies to is stale.
     checked: dict[str, set[str]] = {}
     for page in pages:
-        owner = report.operations.get(page.name, GLOBAL if page.kind in ("error-codes", "throttling") else "")
-        checked.setdefault(owner, set()).add(page.language)
+        checked.setdefault(_owner(report, page), set()).add(page.language)
     for owner, deviations in [*by_operation.items(), (GLOBAL, facts.deviations)]:
         languages = checked.get(owner, set())
         for index, deviation in enumerate(deviations):
@@ -113,4 +112,5 @@ def _set_deviations_apart(facts: SpecFacts, pages: list[Page], report: Report, f
 
 
 def _owner(report: Report, page: Page) -> str:
+    """Whose deviations apply to a page: its operation's, or the top level's for the global pages."""
     return report.operations.get(page.name, GLOBAL if page.kind in ("error-codes", "throttling") else "")
