@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import yaml
+
 from generator.docs import snapshot
 from generator.docs.check import Report, check
 from generator.docs.facts import Finding, Page
@@ -99,7 +101,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
     args = parser.parse_args(argv)
 
     spec_path = Path(args.spec)
-    spec = load_spec(spec_path)
+    try:
+        spec = load_spec(spec_path)
+    except (OSError, yaml.YAMLError) as problem:
+        print(f"error: cannot read the spec {spec_path}: {problem}", file=err)
+        return 2
     locations = args.pages or default_locations(spec_facts(spec), docs_dir(args.docs_dir))
     report = check(spec, read_locations(locations))
     if args.json:

@@ -250,6 +250,26 @@ def test_exit_0_when_the_spec_agrees_and_record_writes_the_versions(tmp_path: Pa
     assert report["pages"][0]["operation"] == "getSubscribedCalendar"
 
 
+def test_record_says_when_the_spec_has_no_entry_to_write(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    text = SPEC.read_text(encoding="utf-8")
+    entry = next(line for line in text.splitlines() if "file: 2-get-subscribed-calendar.txt" in line)
+    spec.write_text(text.replace(entry + "\n", ""), encoding="utf-8")
+    page = str(SAMPLES / "en-markdown-get.txt")
+    _, report, _ = run("--spec", str(spec), page)
+    assert [(f["fact"], f["spec"]) for f in report["findings"]] == [("page version", "not recorded")]
+    err = io.StringIO()
+    main(["--spec", str(spec), "--record", page], out=io.StringIO(), err=err)
+    assert "getSubscribedCalendar: no en entry in x-dingtalk-docs" in err.getvalue()
+    assert spec.read_text(encoding="utf-8") == text.replace(entry + "\n", "")
+
+
+def test_a_spec_that_cannot_be_read_is_exit_2(tmp_path: Path) -> None:
+    err = io.StringIO()
+    assert main(["--spec", str(tmp_path / "missing.yaml"), str(SAMPLES)], out=io.StringIO(), err=err) == 2
+    assert "cannot read the spec" in err.getvalue()
+
+
 def test_exit_2_names_the_page_and_why() -> None:
     code, report, err = run(str(BROKEN / "en-broken.txt"), str(SAMPLES / "en-markdown-get.txt"))
     assert code == 2

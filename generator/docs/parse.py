@@ -47,6 +47,8 @@ DOC_TYPES = {
     "Long": "integer",
     "Integer": "integer",
     "Int": "integer",
+    "Short": "integer",
+    "Map": "object",
     "Double": "number",
     "Float": "number",
     "Number": "number",

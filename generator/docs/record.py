@@ -41,11 +41,14 @@ def record(spec_path: Path, facts: SpecFacts, report: Report) -> list[str]:
     changed: list[str] = []
     for page in report.pages:
         source = _source_for(facts, report, page)
-        if source is None or source.url is None:
-            continue
         owner = report.operations.get(page.name, GLOBAL)
+        if source is None or source.url is None:
+            if page.name in report.operations:
+                changed.append(f"{owner}: no {page.language} entry in x-dingtalk-docs for {page.name}: add one first")
+            continue
+        entry = re.compile(rf"\burl: {re.escape(source.url)}\s*[,}}]")
         for number, line in enumerate(lines):
-            if f"url: {source.url}" not in line or not line.rstrip().endswith("}"):
+            if not entry.search(line) or not line.rstrip().endswith("}"):
                 continue
             updated = _set(line, "doc_id", page.version.doc_id)
             updated = _set(updated, "updated_at", page.version.updated_at)

@@ -126,6 +126,7 @@ class PageText:
 def unmarkdown(cell: str) -> str:
     """A cell's text without markdown emphasis, escapes, links or code marks."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", cell)
+    text = re.sub(r"<br\s*/?>", " ", text, flags=re.I)
     text = text.replace("**", "").replace("`", "")
     text = re.sub(r"\\([\\_*|\[\]()#`~<>-])", r"\1", text)
     return " ".join(text.split())
