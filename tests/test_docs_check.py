@@ -403,6 +403,8 @@ def changed(
     _, before, _ = run(str(original))
     _, after, _ = run(str(copy))
     added = findings(after) - findings(before)
+    gone = {f for f in findings(before) - findings(after) if f[1] != "page version"}
+    assert gone == set()  # a change adds its findings and takes none away
     versions = {f for f in added if f[1] == "page version"}
     assert len(versions) == 1  # a changed page is a new version, whatever else it changes
     return added - versions, str(copy)
