@@ -26,7 +26,7 @@ from generator.docs import snapshot
 from generator.docs.check import Report, check
 from generator.docs.facts import Finding, Page
 from generator.docs.record import record
-from generator.docs.sources import ROOT, default_locations, docs_dir, read_locations
+from generator.docs.sources import ROOT, default_locations, docs_dir, named_locations, read_locations
 from generator.docs.spec_facts import spec_facts
 from generator.generate import load_spec
 
@@ -106,8 +106,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
     except (OSError, yaml.YAMLError) as problem:
         print(f"error: cannot read the spec {spec_path}: {problem}", file=err)
         return 2
-    locations = args.pages or default_locations(spec_facts(spec), docs_dir(args.docs_dir))
-    report = check(spec, read_locations(locations))
+    folder = docs_dir(args.docs_dir)
+    locations = args.pages or default_locations(spec_facts(spec), folder)
+    report = check(spec, read_locations(locations), None if args.pages else named_locations(spec_facts(spec), folder))
     if args.json:
         json.dump(as_json(report), out, ensure_ascii=False, indent=2)
         print(file=out)

@@ -363,6 +363,29 @@ def test_pages_are_fetched_by_url(page_server: Callable[[Path], str]) -> None:
     assert report["errors"][0]["reason"] == "cannot be fetched: HTTP 404"
 
 
+def test_a_named_page_must_be_the_page_it_says(tmp_path: Path, page_server: Callable[[Path], str]) -> None:
+    # Without the docs folder the spec's URLs are fetched: here, from 127.0.0.1, and two are wrong.
+    shell = tmp_path / "shell.html"
+    shell.write_text('<!DOCTYPE html><html><body><div id="root"></div><script src="app.js"></script></body></html>')
+    served = {"create-subscription-calendar": page_server(SAMPLES / "en-markdown-get.txt")}
+    served["query-a-single-subscription-calendar"] = page_server(shell)
+    text = SPEC.read_text(encoding="utf-8")
+    for slug, url in served.items():
+        text = text.replace(f"url: https://help.dingtalk.io/open/development/{slug},", f"url: {url},")
+    base = served["create-subscription-calendar"].rsplit("/", 1)[0]
+    text = text.replace("url: https://", f"url: {base}/absent/")  # the rest: not found, never the internet
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(text, encoding="utf-8")
+    code, report, _ = run("--spec", str(spec), "--docs-dir", str(tmp_path / "no-such-folder"))
+    assert code == 2
+    assert (CREATE, "page source", f"a page of {CREATE}", f"a page of {GET}") in findings(report)
+    reasons = {e["page"]: e["reason"] for e in report["errors"]}
+    assert reasons[served["query-a-single-subscription-calendar"]].startswith(
+        f"is named in x-dingtalk-docs by {GET} but holds no API reference"
+    )
+    assert {r for p, r in reasons.items() if "/absent/" in p} == {"cannot be fetched: HTTP 404"}
+
+
 @needs_docs
 def test_make_docs_check_fetches_the_named_urls_without_the_docs_folder(
     tmp_path: Path, page_server: Callable[[Path], str]

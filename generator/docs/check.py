@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.docs.compare import GLOBAL, compare_page, match_operation
-from generator.docs.facts import ApiPage, Finding, Page, PageError
+from generator.docs.facts import ApiPage, Finding, Page, PageError, SkippedPage
 from generator.docs.parse import Vocabulary, parse_page
 from generator.docs.sources import RawPage
 from generator.docs.spec_facts import Deviation, SpecFacts, spec_facts
@@ -56,6 +56,23 @@ def parse_all(raws: Iterable[RawPage | PageError], vocabulary: Vocabulary) -> tu
     return [parsed[i] for i in sorted(parsed)], [failed[i] for i in sorted(failed)]
 
 
+def _named_page(report: Report, page: Page, owner: str | None) -> list[Finding]:
+    """A page the spec names must be the page it says: a page of that operation, or that global page."""
+    if owner is None:
+        return []
+    if isinstance(page, SkippedPage):
+        # A page that lost its content (moved, or drawn by a script a plain fetch does not run).
+        reason = f"is named in x-dingtalk-docs by {owner} but holds no API reference ({page.reason})"
+        report.errors.append(PageError(page.name, reason))
+        return []
+    holds = report.operations.get(page.name) or page.kind
+    if isinstance(page, ApiPage) and page.name not in report.operations:
+        holds = f"{page.method} {page.path}"
+    if holds == owner:
+        return []
+    return [Finding(owner, "page source", f"a page of {owner}", f"a page of {holds}", page.name, page.language)]
+
+
 def _acknowledges(deviation: Deviation, finding: Finding) -> bool:
     return (
         deviation.fact == finding.fact
@@ -64,12 +81,20 @@ def _acknowledges(deviation: Deviation, finding: Finding) -> bool:
     )
 
 
-def check(spec: Mapping[str, Any], raws: Iterable[RawPage | PageError]) -> Report:
+def check(
+    spec: Mapping[str, Any], raws: Iterable[RawPage | PageError], named: Mapping[str, str] | None = None
+) -> Report:
+    """Parse and compare; ``named`` maps the pages the spec names to whose pages they are."""
     pages, errors = parse_all(raws, spec_facts(spec).vocabulary())
-    return compare_pages(spec, pages, errors)
+    return compare_pages(spec, pages, errors, named)
 
 
-def compare_pages(spec: Mapping[str, Any], pages: list[Page], errors: Iterable[PageError] = ()) -> Report:
+def compare_pages(
+    spec: Mapping[str, Any],
+    pages: list[Page],
+    errors: Iterable[PageError] = (),
+    named: Mapping[str, str] | None = None,
+) -> Report:
     """The report on pages already parsed (or loaded from a facts snapshot)."""
     facts = spec_facts(spec)
     report = Report(pages=pages, errors=list(errors))
@@ -80,6 +105,7 @@ def compare_pages(spec: Mapping[str, Any], pages: list[Page], errors: Iterable[P
             if op is not None:
                 report.operations[page.name] = op.operation_id
         findings += compare_page(facts, page)
+        findings += _named_page(report, page, (named or {}).get(page.name))
     _set_deviations_apart(facts, pages, report, findings)
     return report
 

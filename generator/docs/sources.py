@@ -95,9 +95,15 @@ def default_locations(spec: SpecFacts, folder: Path) -> list[str]:
 
 def spec_locations(spec: SpecFacts, folder: Path) -> list[str]:
     """Each page the spec names: its saved copy when the docs folder has it, else its URL."""
-    locations: list[str] = []
-    sources = [s for op in spec.operations for s in op.sources] + list(spec.sources)
-    for source in sources:
+    return list(named_locations(spec, folder))
+
+
+def named_locations(spec: SpecFacts, folder: Path) -> dict[str, str]:
+    """Each page the spec names, with whose page it is: an operationId, or the global page's kind."""
+    locations: dict[str, str] = {}
+    sources = [(op.operation_id, s) for op in spec.operations for s in op.sources]
+    sources += [(s.kind or "?", s) for s in spec.sources]
+    for owner, source in sources:
         saved = folder / source.file if source.file else None
         if saved is not None and folder.is_dir() and saved.is_file():
             location = min(str(saved), os.path.relpath(saved), key=len)  # ../shared/dingtalk-docs/...
@@ -105,6 +111,5 @@ def spec_locations(spec: SpecFacts, folder: Path) -> list[str]:
             location = source.url
         else:
             location = str(saved) if saved else "?"
-        if location not in locations:
-            locations.append(location)
+        locations.setdefault(location, owner)
     return locations
