@@ -270,6 +270,20 @@ def test_a_spec_that_cannot_be_read_is_exit_2(tmp_path: Path) -> None:
     assert "cannot read the spec" in err.getvalue()
 
 
+def test_facts_neither_side_states_agree(tmp_path: Path) -> None:
+    # The get operation's permission and app types gone from the spec, and from the page.
+    before, get_op = SPEC.read_text(encoding="utf-8").split("operationId: getSubscribedCalendar", 1)
+    get_op = get_op.replace("      x-dingtalk-permission: Calendar.Calendar.Read\n", "", 1)
+    get_op = get_op.replace("      x-dingtalk-app-types: [internal, third-party-enterprise, third-party-personal]\n", "", 1)
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(before + "operationId: getSubscribedCalendar" + get_op, encoding="utf-8")
+    page = tmp_path / "get.txt"
+    lines = sample("en-markdown-get.txt").splitlines(keepends=True)
+    page.write_text("".join(line for line in lines if "appType-" not in line and "permission-" not in line))
+    _, report, _ = run("--spec", str(spec), str(page))
+    assert {f["fact"] for f in report["findings"]} == {"page version"}
+
+
 def test_exit_2_names_the_page_and_why() -> None:
     code, report, err = run(str(BROKEN / "en-broken.txt"), str(SAMPLES / "en-markdown-get.txt"))
     assert code == 2

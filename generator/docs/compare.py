@@ -91,15 +91,15 @@ def compare_api_page(spec: SpecFacts, page: ApiPage) -> list[Finding]:
     found += _compare_limits(op, page)
     found += _compare_fields(op, page, "response field", op.response, page.response, with_required=False)
     found += _compare_errors(op, page)
-    differ("app types", _names(sorted(op.app_types)) if op.app_types is not None else "not stated",
-           _names(sorted(page.app_types)) or "not stated")  # fmt: skip
+    differ("app types", _names(sorted(op.app_types or ()), empty="not stated"),
+           _names(sorted(page.app_types), empty="not stated"))  # fmt: skip
     differ("permission", op.permission or "none", page.permission or "none")
     found += _version_finding(op.operation_id, page, op.sources)
     return found
 
 
-def _names(names: Iterable[str]) -> str:
-    return ", ".join(names) or "none"
+def _names(names: Iterable[str], empty: str = "none") -> str:
+    return ", ".join(names) or empty
 
 
 def _token_header(headers: Sequence[Field]) -> str:
