@@ -12,6 +12,7 @@ from .bulk import measure_bulk
 from .callers_ours import prepare_calendar
 from .chart import write_chart
 from .clean_venv import clean_install_of_ours
+from .client_cpu import measure_client_cpu
 from .emulator_process import EmulatorInfo, EmulatorProcess
 from .import_time import HTTPX_IMPORT, OFFICIAL_IMPORT, OURS_IMPORT, measure_imports
 from .installed_size import measure_size
@@ -23,7 +24,8 @@ from .paths import DOCS_FILE, OUR_VENV_PYTHON, RESULTS_DIR
 from .per_call import measure_per_call
 from .results import BenchResults
 from .server_ceiling import measure_ceiling
-from .targets import judge
+from .targets import TARGET_CONCURRENCY, judge
+from .tenants import measure_tenants
 from .throughput import measure_throughput
 
 _STANDING_NOTES = (
@@ -55,6 +57,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--tls-rounds", type=int, default=3, help="async over HTTPS: rounds (3)")
     p.add_argument("--no-tls", dest="tls", action="store_false", help="skip the async measurement over HTTPS")
+    p.add_argument("--cpu-calls", type=int, default=3000, help="client CPU: calls per client and round (3000)")
+    p.add_argument("--cpu-rounds", type=int, default=5, help="client CPU: rounds (5)")
+    p.add_argument("--tenants", type=int, default=1000, help="tenants: extra clients built per way (1000)")
     p.add_argument("--ceiling-seconds", type=float, default=3.0, help="server ceiling: seconds per load shape (3)")
     p.add_argument("--import-runs", type=int, default=15, help="import time: fresh interpreters per package (15)")
     p.add_argument("--bulk-users", type=int, default=10_000, help="bulk subscribe: users, 0 to skip (10000)")
@@ -137,6 +142,13 @@ def _against_one_server(results: BenchResults, args: argparse.Namespace, officia
             official=server.official,
             with_httpx_default=True,
         )
+        results.client_cpu = measure_client_cpu(
+            server.info,
+            server.calendar_id,
+            concurrency=TARGET_CONCURRENCY,
+            calls=args.cpu_calls,
+            rounds=args.cpu_rounds,
+        )
         results.ceiling = measure_ceiling(
             server.info, server.calendar_id, server_pid=server.pid, seconds=args.ceiling_seconds
         )
@@ -182,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     _against_one_server(results, args, official)
     if args.tls:
         _against_a_tls_server(results, args, official)
+    results.tenants = measure_tenants(args.tenants)
     if args.bulk_users > 0:
         results.bulk = measure_bulk(args.bulk_users)
     results.targets = judge(results)

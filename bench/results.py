@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 
 from .bulk import BulkOutcome
+from .client_cpu import ClientCpu
 from .import_time import ImportTime
 from .installed_size import InstalledSize
 from .machine import Machine
 from .per_call import PerCallResult
 from .server_ceiling import CeilingPoint
+from .tenants import TenantCost
 from .throughput import ThroughputPoint
 
 
@@ -33,6 +35,8 @@ class BenchResults:
     size_ours: InstalledSize | None = None
     size_official: InstalledSize | None = None
     bulk: BulkOutcome | None = None
+    client_cpu: ClientCpu | None = None
+    tenants: list[TenantCost] = field(default_factory=list)
     ceiling: list[CeilingPoint] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

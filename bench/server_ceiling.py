@@ -60,14 +60,15 @@ def _measure(shape: LoadShape, info: EmulatorInfo, calendar_id: str, server_pid:
     cpu_before = cpu_seconds(server_pid)
     time.sleep(seconds)
     cpu_after = cpu_seconds(server_pid)
-    calls = 0
+    rate = 0.0
     for worker in workers:
-        out, _ = worker.communicate(timeout=60)
+        out, _ = worker.communicate(timeout=600)
         if worker.returncode != 0:
             raise RuntimeError(f"load worker {shape.label} failed with {worker.returncode}")
-        calls += int(json.loads(out)["calls"])
+        reported = json.loads(out)
+        rate += int(reported["calls"]) / float(reported["seconds"])  # each over the time it measured
     busy = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / seconds
-    return CeilingPoint(shape.label, shape.kind, shape.processes, shape.concurrency, calls / seconds, busy)
+    return CeilingPoint(shape.label, shape.kind, shape.processes, shape.concurrency, rate, busy)
 
 
 def measure_ceiling(info: EmulatorInfo, calendar_id: str, *, server_pid: int, seconds: float) -> list[CeilingPoint]:

@@ -7,7 +7,7 @@ server's CPU use is sampled around each measurement, to show whether it was the 
 Measured against a plain-HTTP emulator and against one serving HTTPS, as DingTalk does:
 a client that opens a new connection per call pays a TLS handshake each time only there.
 With ``with_httpx_default`` our client is also measured on httpx's own async transport
-(httpcore) instead of its default ``AsyncKeepAliveTransport``, to show what that choice gives.
+(httpcore) instead of its default ``AsyncAiohttpTransport``, to show what that choice gives.
 """
 
 import asyncio

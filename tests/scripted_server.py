@@ -7,6 +7,7 @@ connections it accepts and how many were open at once, so reuse and limits can b
 """
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class Received:
     method: str
     target: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Reply:
     data: bytes | None = field(default_factory=response)
     delay: float = 0.0
     close_after: bool = False
+    later: Callable[[asyncio.StreamWriter], Awaitable[None]] | None = None
+    """Awaited once the answer is sent, with the connection's writer: to speak out of turn."""
 
 
 Script = Callable[[Received], Reply | Awaitable[Reply]]
@@ -57,6 +61,13 @@ class ScriptedServer:
     open_now: int = 0
     most_open_at_once: int = 0
     connections_closed_by_client: int = 0
+    connections_ended: int = 0
+    connection_ended: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def until_connections_ended(self, count: int) -> None:
+        """Wait until ``count`` connections have been closed (by either side) and their FIN sent."""
+        async with self.connection_ended:
+            await self.connection_ended.wait_for(lambda: self.connections_ended >= count)
 
 
 @asynccontextmanager
@@ -72,10 +83,19 @@ async def scripted_server(script: Script = lambda _: Reply()) -> AsyncIterator[S
         state.most_open_at_once = max(state.most_open_at_once, state.open_now)
         try:
             await _serve_connection(reader, writer, state, script)
+        except ConnectionError:
+            pass  # the client hung up mid-answer: what some tests do on purpose
+        except asyncio.CancelledError:
+            pass  # the test's event loop ended with the connection still open
         finally:
             state.open_now -= 1
             writers.discard(writer)
             writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+            async with state.connection_ended:
+                state.connections_ended += 1
+                state.connection_ended.notify_all()
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -106,6 +126,8 @@ async def _serve_connection(
         if reply.data is not None:
             writer.write(reply.data)
             await writer.drain()
+        if reply.later is not None:
+            await reply.later(writer)
         if reply.close_after or reply.data is None:
             return
 
@@ -113,7 +135,7 @@ async def _serve_connection(
 async def _read_request(reader: asyncio.StreamReader) -> Received | None:
     """One request, parsed by h11 (a fresh parser per request keeps the script free to misbehave)."""
     parser = h11.Connection(h11.SERVER)
-    method, target, body = "", "", b""
+    method, target, body, headers = "", "", b"", {}
     while True:
         event = parser.next_event()
         if event is h11.NEED_DATA:
@@ -123,9 +145,10 @@ async def _read_request(reader: asyncio.StreamReader) -> Received | None:
             parser.receive_data(data)
         elif isinstance(event, h11.Request):
             method, target = event.method.decode(), event.target.decode()
+            headers = {name.decode(): value.decode() for name, value in event.headers}
         elif isinstance(event, h11.Data):
             body += event.data
         elif isinstance(event, h11.EndOfMessage):
-            return Received(method, target, body)
+            return Received(method, target, body, headers)
         elif isinstance(event, h11.ConnectionClosed):
             return None

@@ -5,10 +5,16 @@ run completes and writes files of the expected shape, and that the bulk job lost
 """
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
+
 from bench.main import main
-from bench.scenario import OPERATIONS
+from bench.scenario import ACCESS_TOKEN_HEADER, AUTHOR, CORP, OPERATIONS, create_path
+from dingtalk_calendar_emulator import Emulator
 
 BULK_USERS = 20
 
@@ -19,7 +25,7 @@ def test_a_tiny_run_writes_results_of_the_expected_shape(tmp_path: Path) -> None
     argv += ["--calls", "3", "--rounds", "2", "--warmup", "1", "--throughput-calls", "10", "--throughput-rounds", "1"]
     argv += ["--tls-calls", "10", "--tls-official-calls", "5", "--tls-rounds", "1"]
     argv += ["--concurrency", "1", "4", "--ceiling-seconds", "0.3", "--import-runs", "1"]
-    argv += ["--bulk-users", str(BULK_USERS)]
+    argv += ["--cpu-calls", "20", "--cpu-rounds", "1", "--tenants", "5", "--bulk-users", str(BULK_USERS)]
 
     assert main(argv) == 0
 
@@ -40,14 +46,47 @@ def test_a_tiny_run_writes_results_of_the_expected_shape(tmp_path: Path) -> None
     assert results["import_ours"]["median_ms"] > 0
     assert results["import_official"] is None
     assert len(results["ceiling"]) == 4
+    # every load process makes at least one call and divides by the time it measured: a rate
+    # above 0 however slowly a busy machine starts the processes
     assert all(p["requests_per_s"] > 0 for p in results["ceiling"])
+    cpu = results["client_cpu"]
+    assert (cpu["concurrency"], cpu["calls"], cpu["rounds"]) == (100, 20, 1)
+    assert set(cpu["cpu_us"]) == {"ours", "httpx", "aiohttp"}
+    assert sorted((t["kind"], t["way"]) for t in results["tenants"]) == sorted(
+        (kind, way) for kind in ("sync", "async") for way in ("with_credentials", "independent")
+    )
+    assert all(t["tenants"] == 5 and t["kb_per_tenant"] > 0 for t in results["tenants"])
     bulk = results["bulk"]
     assert (bulk["users"], bulk["done"], bulk["subscribed_on_server"]) == (BULK_USERS, BULK_USERS, BULK_USERS)
     assert (bulk["lost"], bulk["duplicated"], bulk["failed"], bulk["not_attempted"]) == (0, 0, 0, 0)
-    assert [t["met"] is None for t in results["targets"]] == [False, True, True, False]
+    # measured without the official SDK or a clean venv: per-call, client CPU, tenants and bulk only
+    assert [t["met"] is None for t in results["targets"]] == [False, True, True, False, True, True, False, False]
 
     report = (out / "results.md").read_text()
-    for heading in ("## Targets", "## Per-call cost", "## Async throughput", "## Import time", "## Bulk subscribe"):
+    headings = ("## Targets", "## Per-call cost", "## Async throughput", "## Client CPU", "## Many tenants")
+    for heading in (*headings, "## Import time", "## Bulk subscribe"):
         assert heading in report
     assert "## The server's own ceiling" in report
     assert "make bench" in docs.read_text()
+
+
+def test_a_load_process_started_after_its_window_still_measures_a_rate() -> None:
+    # What a busy machine does to the server ceiling: a process that starts after its
+    # window closed. It still makes a call per task and reports the time it measured.
+    with Emulator() as emulator:
+        token = emulator.issue_token(emulator.internal_app)
+        created = httpx.post(
+            emulator.url + create_path(AUTHOR),
+            headers={ACCESS_TOKEN_HEADER: token},
+            json={"name": "Ceiling", "subscribeScope": {"corpIds": [CORP]}},
+        )
+        calendar_id = created.json()["calendarId"]
+        for kind, concurrency in (("httpx-sync", 1), ("httpx-async", 3), ("raw", 3)):
+            argv = ["--kind", kind, "--url", emulator.url, "--token", token, "--calendar-id", calendar_id]
+            argv += ["--concurrency", str(concurrency), "--start-at", repr(time.time() - 60), "--seconds", "0"]
+            run = subprocess.run(
+                [sys.executable, "-m", "bench.load_worker", *argv], capture_output=True, text=True, check=True
+            )
+            reported = json.loads(run.stdout)
+            assert reported["calls"] >= concurrency
+            assert reported["seconds"] > 0

@@ -1,5 +1,5 @@
-"""`pip install .` gives one distribution with the three packages, typed, needing only httpx and attrs
-(and h11, which httpx already brings and the async transport uses directly)."""
+"""`pip install .` gives one distribution with the three packages, typed, needing only httpx, attrs and,
+for the async client's transport, httpx-aiohttp and aiohttp (h11 is httpx's business, not ours)."""
 
 import email
 import os
@@ -37,13 +37,13 @@ def test_the_wheel_carries_the_three_packages_typed(wheel: Path) -> None:
     assert not any(name.startswith(("tests/", "generator/", "bench/")) for name in names)
 
 
-def test_runtime_dependencies_are_httpx_attrs_and_h11_only(wheel: Path) -> None:
+def test_runtime_dependencies_are_httpx_attrs_and_aiohttp_only(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         metadata_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         metadata = email.message_from_bytes(archive.read(metadata_name))
     requirements = metadata.get_all("Requires-Dist") or []
     unconditional = sorted(r.split(">")[0].split("<")[0].strip() for r in requirements if "extra ==" not in r)
-    assert unconditional == ["attrs", "h11", "httpx"]
+    assert unconditional == ["aiohttp", "attrs", "httpx", "httpx-aiohttp"]
     assert {"emulator", "redis"} <= set(metadata.get_all("Provides-Extra") or [])
     assert metadata["Requires-Python"] == ">=3.11"
 

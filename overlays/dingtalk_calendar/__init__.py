@@ -54,7 +54,7 @@ from ._tokens import (
 )
 
 if TYPE_CHECKING:
-    from ._async_transport import AsyncKeepAliveTransport
+    from ._aiohttp_transport import AsyncAiohttpTransport
     from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
     from ._env import ConfigurationError, credentials_from_env, settings_from_env
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 # should not pay for, and bulk jobs, rate limiters and environment settings are for some
 # applications only. Type checkers see the ordinary imports above.
 _LAZY = {
-    "AsyncKeepAliveTransport": "._async_transport",
+    "AsyncAiohttpTransport": "._aiohttp_transport",
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
     **dict.fromkeys(["ConfigurationError", "credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
@@ -99,8 +99,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AccessTokenPermissionDeniedError",
+    "AsyncAiohttpTransport",
     "AsyncCalendarClient",
-    "AsyncKeepAliveTransport",
     "AsyncRateLimiter",
     "AsyncRetryTransport",
     "AuthenticationError",

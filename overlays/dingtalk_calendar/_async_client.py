@@ -24,6 +24,7 @@ from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
 from ._transport_defaults import default_async_transport
+from ._transports import AsyncCookielessClient, SharedTransport, call_url
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -67,7 +68,8 @@ class AsyncCalendarClient(BaseClient):
         )
         if transport is None:
             transport = default_async_transport(limits=limits, verify=verify)
-        retrying = AsyncRetryTransport(transport, policy=self._defaults.retry)
+        self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
+        retrying = AsyncRetryTransport(self._transport, policy=self._defaults.retry)
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,
@@ -78,13 +80,12 @@ class AsyncCalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        self._http = httpx.AsyncClient(
+        self._http = AsyncCookielessClient(
             base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
         )
         self._api.set_async_httpx_client(self._http)
-        # httpx parses a relative URL and merges it with base_url again on every request; the
-        # normalised base joined to the path once per call gives the same URL for half the work.
-        self._url_prefix = str(self._http.base_url).rstrip("/")
+        # httpx would parse each call's URL string again; call_url joins the parsed base instead.
+        self._base_url = self._http.base_url
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Self:
@@ -226,7 +227,7 @@ class AsyncCalendarClient(BaseClient):
 
     async def _run(self, call: "_calls.Call[T]") -> T:
         kwargs = call.request_kwargs
-        request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
+        request = self._http.build_request(**{**kwargs, "url": call_url(self._base_url, kwargs["url"])})
         await self._overlays.arequest(request)
         try:
             response = await self._http.send(request)

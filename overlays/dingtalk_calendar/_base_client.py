@@ -2,7 +2,7 @@
 
 import copy
 from collections.abc import Iterable
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import httpx
 
@@ -12,6 +12,9 @@ from ._retry_policy import RetryPolicy
 from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, CallDefaults, as_timeout
 from ._token_store import MemoryTokenStore, TokenStore
 from ._tokens import FixedToken, TokenProvider
+
+if TYPE_CHECKING:
+    from ._transports import SharedTransport
 
 _O = TypeVar("_O", bound=Overlay)
 
@@ -23,6 +26,9 @@ def as_provider(credentials: TokenProvider | str) -> TokenProvider:
 
 class BaseClient:
     """Configuration shared by :class:`CalendarClient` and :class:`AsyncCalendarClient`."""
+
+    _transport: "SharedTransport"
+    """The client's lease on its connection pool (see ``with_credentials``)."""
 
     def __init__(
         self,
@@ -64,6 +70,32 @@ class BaseClient:
         """
         clone = copy.copy(self)
         clone._defaults = self._defaults.with_overrides(timeout, max_retries)
+        return clone
+
+    def with_credentials(
+        self,
+        credentials: TokenProvider | str,
+        *,
+        token_store: TokenStore | None = None,
+        overlays: Iterable[Overlay] = (),
+    ) -> Self:
+        """A client for another tenant on this one's connection pool and TLS context.
+
+        It has its own credentials, tokens, token store (a new ``MemoryTokenStore`` unless one
+        is given) and overlays, and this client's base URL, timeout, retries and refresh
+        margin. Close every client; the pool closes with the last of them.
+        """
+        make = cast(Any, type(self))
+        clone: Self = make(
+            credentials,
+            base_url=self.base_url,
+            timeout=self._client_defaults.timeout,
+            retry_policy=self._client_defaults.retry,
+            token_store=token_store,
+            refresh_margin=self._refresh_margin,
+            overlays=overlays,
+            transport=self._transport.lease(),
+        )
         return clone
 
     def overlay(self, kind: type[_O]) -> _O:

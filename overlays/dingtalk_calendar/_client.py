@@ -25,6 +25,7 @@ from ._token_manager import TokenManager
 from ._token_store import TokenStore
 from ._tokens import TokenProvider
 from ._transport_defaults import default_transport
+from ._transports import CookielessClient, SharedTransport, call_url
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
@@ -68,7 +69,8 @@ class CalendarClient(BaseClient):
         )
         if transport is None:
             transport = default_transport(limits=limits, verify=verify)
-        retrying = RetryTransport(transport, policy=self._defaults.retry)
+        self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
+        retrying = RetryTransport(self._transport, policy=self._defaults.retry)
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,
@@ -79,13 +81,12 @@ class CalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        self._http = httpx.Client(
+        self._http = CookielessClient(
             base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
         )
         self._api.set_httpx_client(self._http)
-        # httpx parses a relative URL and merges it with base_url again on every request; the
-        # normalised base joined to the path once per call gives the same URL for half the work.
-        self._url_prefix = str(self._http.base_url).rstrip("/")
+        # httpx would parse each call's URL string again; call_url joins the parsed base instead.
+        self._base_url = self._http.base_url
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Self:
@@ -227,7 +228,7 @@ class CalendarClient(BaseClient):
 
     def _run(self, call: "_calls.Call[T]") -> T:
         kwargs = call.request_kwargs
-        request = self._http.build_request(**{**kwargs, "url": self._url_prefix + kwargs["url"]})
+        request = self._http.build_request(**{**kwargs, "url": call_url(self._base_url, kwargs["url"])})
         self._overlays.request(request)
         try:
             response = self._http.send(request)

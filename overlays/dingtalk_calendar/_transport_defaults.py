@@ -1,4 +1,4 @@
-"""The transport each client does its I/O with when it is given none."""
+"""The transport each client does its I/O with when it is given none (built in :mod:`._transports`)."""
 
 import ssl
 
@@ -6,11 +6,12 @@ import httpx
 
 
 def default_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> httpx.BaseTransport:
-    return httpx.HTTPTransport(limits=limits, verify=verify)
+    from ._transports import sync_transport
+
+    return sync_transport(limits=limits, verify=verify)
 
 
 def default_async_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> httpx.AsyncBaseTransport:
-    # Imported here: a sync application never loads asyncio through this package.
-    from ._async_transport import AsyncKeepAliveTransport
+    from ._transports import async_transport  # aiohttp is imported on the async path only
 
-    return AsyncKeepAliveTransport(limits=limits, verify=verify)
+    return async_transport(limits=limits, verify=verify)

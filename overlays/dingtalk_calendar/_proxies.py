@@ -1,0 +1,122 @@
+"""Which proxy a request goes through, read from the environment as httpx reads it (``trust_env=True``).
+
+httpx does this only for a client built without a transport, and the SDK's clients are always
+given one (the retrying layer), so the rules are applied here instead: ``HTTP_PROXY``,
+``HTTPS_PROXY`` and ``ALL_PROXY`` (either case, through ``urllib.request.getproxies``) name
+the proxy per scheme; ``NO_PROXY`` lists hosts reached directly (``*`` for all of them,
+``example.com`` for it and its subdomains, ``.example.com`` for the subdomains only, an IP
+address, ``localhost``, or a ``scheme://host[:port]`` pattern). The most specific rule wins.
+"""
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Final
+from urllib.request import getproxies
+
+import httpx
+
+_ANY_HOST: Final = ""
+
+
+class _Rule:
+    """One ``scheme://host:port`` pattern and the proxy (None: none) for the URLs it matches."""
+
+    __slots__ = ("host", "host_pattern", "port", "proxy", "scheme")
+
+    def __init__(self, pattern: str, proxy: httpx.Proxy | None) -> None:
+        scheme, _, rest = pattern.partition("://")
+        url = httpx.URL(f"http://{rest}") if rest else None
+        self.scheme = "" if scheme == "all" else scheme
+        self.host = url.host if url is not None and url.host != "*" else _ANY_HOST
+        self.port = url.port if url is not None else None
+        self.proxy = proxy
+        self.host_pattern = _host_pattern(self.host)
+
+    @property
+    def specificity(self) -> tuple[int, int, int]:
+        """Rules with a port first, then longer hosts, then a named scheme."""
+        return (0 if self.port is not None else 1, -len(self.host), -len(self.scheme))
+
+    def matches(self, url: httpx.URL) -> bool:
+        if self.scheme and self.scheme != url.scheme:
+            return False
+        if self.host_pattern is not None and not self.host_pattern.match(url.host):
+            return False
+        return self.port is None or self.port == url.port
+
+
+def _host_pattern(host: str) -> re.Pattern[str] | None:
+    if not host:
+        return None
+    if host.startswith("*."):  # the subdomains only
+        return re.compile(rf"^.+\.{re.escape(host[2:])}$")
+    if host.startswith("*"):  # the domain and its subdomains
+        return re.compile(rf"^(.+\.)?{re.escape(host[1:])}$")
+    return re.compile(rf"^{re.escape(host)}$")
+
+
+class ProxyRoutes:
+    """The proxy for each URL; ``None`` when every request goes directly."""
+
+    def __init__(self, rules: list[_Rule]) -> None:
+        self._rules = sorted(rules, key=lambda rule: rule.specificity)
+        self.proxies = tuple(dict.fromkeys(rule.proxy for rule in self._rules if rule.proxy is not None))
+        self._by_origin: dict[tuple[str, str, int | None], httpx.Proxy | None] = {}
+
+    def proxy_for(self, url: httpx.URL) -> httpx.Proxy | None:
+        origin = (url.scheme, url.host, url.port)
+        try:
+            return self._by_origin[origin]  # the SDK talks to one host: decided once
+        except KeyError:
+            pass
+        proxy = next((rule.proxy for rule in self._rules if rule.matches(url)), None)
+        if len(self._by_origin) < 64:
+            self._by_origin[origin] = proxy
+        return proxy
+
+
+def environment_routes(environ: Mapping[str, str] | None = None) -> ProxyRoutes | None:
+    """The routes the proxy variables ask for (``environ``: for tests; default the process's), or None."""
+    info = getproxies() if environ is None else _proxies_in(environ)
+    rules: list[_Rule] = []
+    for scheme in ("http", "https", "all"):
+        if info.get(scheme):
+            address = info[scheme]
+            rules.append(_Rule(f"{scheme}://", httpx.Proxy(address if "://" in address else f"http://{address}")))
+    for host in (entry.strip() for entry in info.get("no", "").split(",")):
+        if host == "*":
+            return None
+        if host:
+            rules.append(_Rule(_direct_pattern(host), None))
+    return ProxyRoutes(rules) if any(rule.proxy is not None for rule in rules) else None
+
+
+def _direct_pattern(host: str) -> str:
+    if "://" in host:
+        return host
+    if _is_ip(host, 4) or host.lower() == "localhost":
+        return f"all://{host}"
+    if _is_ip(host, 6):
+        return f"all://[{host}]"
+    return f"all://*{host}"
+
+
+def _is_ip(host: str, version: int) -> bool:
+    try:
+        address = ipaddress.ip_address(host.split("/")[0])
+    except ValueError:
+        return False
+    return address.version == version
+
+
+def _proxies_in(environ: Mapping[str, str]) -> dict[str, str]:
+    """``urllib.request.getproxies_environment`` for a given mapping: lowercase names win."""
+    found: dict[str, str] = {}
+    for name, value in environ.items():
+        if value and name.lower().endswith("_proxy") and name.isupper():
+            found[name[:-6].lower()] = value
+    for name, value in environ.items():
+        if value and name.endswith("_proxy") and name.islower():
+            found[name[:-6]] = value
+    return found

@@ -1,0 +1,214 @@
+"""How the clients reach the network: their default transports, one TLS context, proxies, pools shared by tenants.
+
+- TLS: ``verify=True`` makes one ``ssl.SSLContext`` for the whole process (loading the trusted
+  certificates costs tens of ms and most of a megabyte), shared by every client and connection.
+- Proxies: the environment's ``HTTPS_PROXY``/``NO_PROXY`` and the like, as httpx reads them
+  (see :mod:`._proxies`), on both clients.
+- Sharing: a client's transport is held through a :class:`SharedTransport` lease; a client made
+  with ``with_credentials`` takes another lease on the same pool, and the pool closes with the
+  last lease.
+- Per call: the httpx clients skip cookies (DingTalk sets none the SDK would send back).
+"""
+
+import re
+import ssl
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ._proxies import ProxyRoutes, environment_routes
+
+_default_context: ssl.SSLContext | None = None
+_default_context_lock = threading.Lock()
+
+
+def tls_context(verify: ssl.SSLContext | bool) -> ssl.SSLContext:
+    """The SSL context for ``verify``; ``True`` gives the process's one default context."""
+    global _default_context
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if verify is not True:
+        return httpx.create_ssl_context(verify=verify)
+    with _default_context_lock:
+        if _default_context is None:
+            _default_context = httpx.create_ssl_context(verify=True)
+        return _default_context
+
+
+# -- sync ---------------------------------------------------------------------------------
+
+
+def sync_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> httpx.BaseTransport:
+    """httpx's own transport, through the environment's proxy where it names one."""
+    context = tls_context(verify)
+    direct = httpx.HTTPTransport(limits=limits, verify=context)
+    routes = environment_routes()
+    if routes is None:
+        return direct
+    proxied = {proxy: httpx.HTTPTransport(limits=limits, verify=context, proxy=proxy) for proxy in routes.proxies}
+    return _SyncRouter(routes, direct, proxied)
+
+
+class _SyncRouter(httpx.BaseTransport):
+    def __init__(
+        self, routes: ProxyRoutes, direct: httpx.BaseTransport, proxied: Mapping[httpx.Proxy, httpx.BaseTransport]
+    ) -> None:
+        self._routes = routes
+        self._direct = direct
+        self._proxied = proxied
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        proxy = self._routes.proxy_for(request.url)
+        transport = self._direct if proxy is None else self._proxied[proxy]
+        return transport.handle_request(request)
+
+    def close(self) -> None:
+        self._direct.close()
+        for transport in self._proxied.values():
+            transport.close()
+
+
+# -- async --------------------------------------------------------------------------------
+
+
+def async_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> httpx.AsyncBaseTransport:
+    """aiohttp's pool (see :mod:`._aiohttp_transport`), one for direct and proxied requests alike."""
+    from ._aiohttp_transport import AsyncAiohttpTransport  # imports aiohttp: only on the async path
+
+    transport = AsyncAiohttpTransport(limits=limits, verify=tls_context(verify))
+    routes = environment_routes()
+    return transport if routes is None else _AsyncRouter(routes, transport)
+
+
+class _AsyncRouter(httpx.AsyncBaseTransport):
+    def __init__(self, routes: ProxyRoutes, transport: Any) -> None:
+        self._routes = routes
+        self._transport = transport  # an AsyncAiohttpTransport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response: httpx.Response = await self._transport.send_via(request, self._routes.proxy_for(request.url))
+        return response
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+
+# -- sharing ------------------------------------------------------------------------------
+
+
+class _Leases:
+    def __init__(self) -> None:
+        self.open = 0
+        self.lock = threading.Lock()
+
+
+class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """A lease on a transport several clients share; closing the last lease closes the transport.
+
+    It serves a sync or an async transport, whichever it was given.
+    """
+
+    def __init__(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport, leases: _Leases | None = None):
+        self.transport = transport
+        self._leases = leases if leases is not None else _Leases()
+        with self._leases.lock:
+            self._leases.open += 1
+        self._closed = False
+
+    def lease(self) -> "SharedTransport":
+        """Another lease on the same transport, for another client."""
+        if self._closed:
+            raise RuntimeError("this client is closed: its connection pool can no longer be shared")
+        return SharedTransport(self.transport, self._leases)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(self.transport, httpx.BaseTransport)
+        return self.transport.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(self.transport, httpx.AsyncBaseTransport)
+        return await self.transport.handle_async_request(request)
+
+    def _last(self) -> bool:
+        with self._leases.lock:
+            if self._closed:
+                return False
+            self._closed = True
+            self._leases.open -= 1
+            return self._leases.open == 0
+
+    def close(self) -> None:
+        if self._last():
+            assert isinstance(self.transport, httpx.BaseTransport)
+            self.transport.close()
+
+    async def aclose(self) -> None:
+        if self._last():
+            assert isinstance(self.transport, httpx.AsyncBaseTransport)
+            await self.transport.aclose()
+
+
+# -- URLs -------------------------------------------------------------------------------
+
+# What a generated operation's path is made of: already percent-encoded, ASCII, nothing that
+# httpx's parser would change (no spaces, no fragment, no dot segments: ``path_segment``
+# encodes those).
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9\-_~!$&'()*+,;=:@%/.]*$")
+_PLAIN_QUERY = re.compile(r"^[A-Za-z0-9\-_~!$&'()*+,;=:@%/?.]*$")
+
+
+def call_url(base: httpx.URL, path: str) -> httpx.URL:
+    """``base`` joined with an operation's encoded ``path`` (and query), without parsing it again.
+
+    httpx parses a URL string on every request (~30 µs, most of building a request); the
+    base was parsed once, and a generated path needs no parsing. Anything unexpected goes
+    through httpx's parser as before.
+    """
+    target, _, query = path.partition("?")
+    reference = getattr(base, "_uri_reference", None)
+    plain = _PLAIN_PATH.match(target) and _PLAIN_QUERY.match(query) and "/." not in target
+    if reference is None or not plain:
+        return httpx.URL(str(base).rstrip("/") + path)
+    joined = httpx.URL.__new__(httpx.URL)
+    joined._uri_reference = reference._replace(path=reference.path.rstrip("/") + target, query=query or None)
+    return joined
+
+
+# -- the httpx clients --------------------------------------------------------------------
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing: reading Set-Cookie on every answer costs ~28 µs a call."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class CookielessClient(httpx.Client):
+    """``httpx.Client`` without its per-call cookie handling."""
+
+    _no_cookies = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        pass
+
+
+class AsyncCookielessClient(httpx.AsyncClient):
+    """``httpx.AsyncClient`` without its per-call cookie handling."""
+
+    _no_cookies = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        pass
