@@ -24,15 +24,18 @@ install-redis:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null
 
-## generate: rewrite generated/ from openapi.yaml, and the SDK's sync twins from their async sources
+## generate: rewrite generated/ from openapi.yaml, the SDK's sync twins from their async sources,
+## then the README's tables that code can tell
 generate: $(STAMP)
 	$(BIN)/python generator/generate.py
 	$(BIN)/python generator/unasync.py
+	$(BIN)/python generator/readme_tables.py
 
 ## check-generated: fail, with a diff, when generated/ is not what openapi.yaml produces (or a sync twin not its async source's rewrite)
 check-generated: $(STAMP)
 	$(BIN)/python generator/generate.py --check
 	$(BIN)/python generator/unasync.py --check
+	$(BIN)/python generator/readme_tables.py --check
 
 ## docs-check: the spec against the DingTalk pages it names (saved in ../shared/dingtalk-docs, else fetched)
 docs-check: $(STAMP)

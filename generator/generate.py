@@ -3,6 +3,7 @@
     python generator/generate.py            rewrite generated/ from openapi.yaml
     python generator/generate.py --check    regenerate elsewhere; fail with a diff on any difference
     ... --target DIR                        work on DIR instead of generated/ (for tests)
+    ... --spec FILE                         read FILE instead of openapi.yaml (for tests)
 
 Three steps, all deterministic: openapi-python-client renders the client, the models and one
 module per operation (with our templates from generator/templates where its own fall short);
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
+import importlib.metadata
 import re
 import shutil
 import subprocess
@@ -34,6 +37,49 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "package_templates"
 PACKAGE = "dingtalk_calendar_api"
 TARGET = ROOT / "generated"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _stock_templates() -> Path:
+    import openapi_python_client
+
+    return Path(openapi_python_client.__file__).parent / "templates"
+
+
+# Each override in generator/templates/ starts with this line, naming the stock template it
+# was forked from: openapi-python-client's changelog says custom templates may break on any
+# release, so a changed stock template must be merged into the fork by a person.
+_FORK_LINE = re.compile(r"^\{#- fork of openapi-python-client (?P<version>\S+) sha256:(?P<digest>[0-9a-f]{64}) -#\}$")
+
+
+def fork_line(stock: Path) -> str:
+    """The first line an override of the stock template ``stock`` must carry."""
+    version = importlib.metadata.version("openapi-python-client")
+    return f"{{#- fork of openapi-python-client {version} sha256:{hashlib.sha256(stock.read_bytes()).hexdigest()} -#}}"
+
+
+def check_forks(overrides: Path = OVERRIDES, stock: Path | None = None) -> None:
+    """Refuse to generate when a stock template has changed since our override was forked from it."""
+    stock = stock or _stock_templates()
+    installed = importlib.metadata.version("openapi-python-client")
+    for override in sorted(overrides.glob("*.jinja")):
+        first = override.read_text(encoding="utf-8").split("\n", 1)[0]
+        match = _FORK_LINE.match(first)
+        name = f"generator/templates/{override.name}"
+        if match is None:
+            raise SystemExit(
+                f"{name}: its first line must record the stock template it forks: {fork_line(stock / override.name)}"
+            )
+        original = stock / override.name
+        if not original.is_file():
+            raise SystemExit(
+                f"{name}: openapi-python-client {installed} has no such template any more: re-merge the fork"
+            )
+        if hashlib.sha256(original.read_bytes()).hexdigest() != match["digest"]:
+            raise SystemExit(
+                f"{name} was forked from openapi-python-client {match['version']}'s template, and the installed "
+                f"{installed}'s differs: re-merge its changes into the fork, then make the first line read\n"
+                f"{fork_line(original)}"
+            )
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -79,8 +125,21 @@ def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _rule(name: str, raw: dict[str, Any], required: bool, spec: dict[str, Any]) -> dict[str, Any]:
+RULES = ("required", "type", "unicode", "minLength", "pattern", "maxLength", "enum", "atLeastOneOf")
+"""The rules the generated checker (package_templates/checks.py.jinja) applies, in its order.
+
+``unicode`` is every string's: text that cannot be encoded as UTF-8 (a lone surrogate) can
+be neither put in a URL nor sent as JSON. ``atLeastOneOf`` is ``x-dingtalk-at-least-one-of``.
+"""
+
+
+def _schema_name(raw: dict[str, Any]) -> str | None:
+    return raw["$ref"].rsplit("/", 1)[-1] if "$ref" in raw else None
+
+
+def _rule(name: str, raw: dict[str, Any], required: bool, spec: dict[str, Any], sdk_name: str | None) -> dict[str, Any]:
     schema = _resolve(spec, raw)
+    items = _resolve(spec, schema["items"]) if "items" in schema else {}
     return {
         "name": name,
         "python_name": snake_case(name),
@@ -89,18 +148,76 @@ def _rule(name: str, raw: dict[str, Any], required: bool, spec: dict[str, Any]) 
         "min_length": schema.get("minLength"),
         "max_length": schema.get("maxLength"),
         "pattern": schema.get("pattern"),
-        "schema": raw["$ref"].rsplit("/", 1)[-1] if "$ref" in raw else None,
+        "schema": _schema_name(raw),
+        "items_type": items.get("type") if items else None,
+        "enum": tuple(schema["enum"]) if "enum" in schema else None,
+        "sdk_name": sdk_name,
     }
 
 
 def _error(raw: dict[str, Any]) -> dict[str, Any]:
+    rules = raw.get("rule", ())
     return {
         "status": int(raw["status"]),
         "code": raw["code"],
         "message": raw.get("message"),
         "description": raw["description"],
         "unverified": bool(raw.get("unverified", False)),
+        "field": raw.get("field"),
+        "rules": (rules,) if isinstance(rules, str) else tuple(rules),
     }
+
+
+class UnsupportedSpecError(SystemExit):
+    """The spec uses something our endpoint template would silently drop."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(
+            f"openapi.yaml: {where} uses {what}, which generator/templates/endpoint_module.py.jinja "
+            "does not handle (it would be dropped without a word): extend the template first"
+        )
+
+
+def _refuse_what_the_fork_drops(where: str, op: dict[str, Any]) -> None:
+    content = op.get("requestBody", {}).get("content", {})
+    if len(content) > 1:
+        raise UnsupportedSpecError(where, f"several request bodies ({', '.join(sorted(content))})")
+    for media_type in content:
+        if media_type != "application/json":
+            raise UnsupportedSpecError(where, f"a {media_type} request body (only application/json is handled)")
+    if "default" in op.get("responses", {}):
+        raise UnsupportedSpecError(where, "a 'default' response")
+
+
+def _field_paths(spec: dict[str, Any], schema_name: str | None, prefix: str = "") -> set[str]:
+    if schema_name is None:
+        return set()
+    paths: set[str] = set()
+    for prop, raw in spec["components"]["schemas"][schema_name].get("properties", {}).items():
+        paths.add(prefix + prop)
+        paths |= _field_paths(spec, _schema_name(raw), f"{prefix}{prop}.")
+    return paths
+
+
+def _check_error_tags(where: str, errors: list[dict[str, Any]], fields: set[str]) -> None:
+    for e in errors:
+        if e["rules"] and e["field"] is None:
+            raise SystemExit(f"openapi.yaml: {where}: the error {e['message'] or e['code']!r} has a rule but no field")
+        if e["field"] is not None and e["field"] not in fields:
+            known = ", ".join(sorted(fields)) or "none"
+            raise SystemExit(f"openapi.yaml: {where}: error field {e['field']!r} is not a field of it (known: {known})")
+        for rule in e["rules"]:
+            if rule not in RULES:
+                raise SystemExit(f"openapi.yaml: {where}: error rule {rule!r} is not one of {', '.join(RULES)}")
+
+
+def _response_schema(op: dict[str, Any]) -> str | None:
+    for status in ("200", "201"):
+        content = op.get("responses", {}).get(status, {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema")
+        if schema is not None:
+            return _schema_name(schema)
+    return None
 
 
 def build_context(spec: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +226,8 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
     for name, schema in sorted(spec["components"]["schemas"].items()):
         required = set(schema.get("required", []))
         properties = schema.get("properties", {})
-        fields = [_rule(prop, sub, prop in required, spec) for prop, sub in properties.items()]
+        sdk_names = schema.get("x-dingtalk-sdk-names", {})
+        fields = [_rule(prop, sub, prop in required, spec, sdk_names.get(prop)) for prop, sub in properties.items()]
         at_least_one_of = schema.get("x-dingtalk-at-least-one-of", [])
         schemas.append({"name": name, "fields": fields, "at_least_one_of": at_least_one_of})
 
@@ -120,8 +238,18 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
             if method not in item:
                 continue
             op = item[method]
+            where = f"{method.upper()} {path}"
+            _refuse_what_the_fork_drops(where, op)
             params = [_resolve(spec, p) for p in shared_params + op.get("parameters", [])]
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            path_parameters = [
+                _rule(p["name"], p["schema"], True, spec, p.get("x-dingtalk-sdk-name"))
+                for p in params
+                if p["in"] == "path"
+            ]
+            body_schema = _schema_name(body) if body else None
+            errors = [_error(e) for e in op.get("x-dingtalk-errors", [])]
+            _check_error_tags(where, errors, {p["name"] for p in path_parameters} | _field_paths(spec, body_schema))
             operations.append(
                 {
                     "operation_id": op["operationId"],
@@ -133,9 +261,10 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "idempotent": bool(op.get("x-dingtalk-idempotent", method in ("get", "put", "delete"))),
                     "requires_token": op.get("security", spec.get("security", [])) != [],
                     "permission": op.get("x-dingtalk-permission"),
-                    "path_parameters": [_rule(p["name"], p["schema"], True, spec) for p in params if p["in"] == "path"],
-                    "body_schema": body["$ref"].rsplit("/", 1)[-1] if body and "$ref" in body else None,
-                    "errors": [_error(e) for e in op.get("x-dingtalk-errors", [])],
+                    "path_parameters": path_parameters,
+                    "body_schema": body_schema,
+                    "response_schema": _response_schema(op),
+                    "errors": errors,
                 }
             )
     operations.sort(key=lambda o: o["operation_id"])
@@ -147,13 +276,33 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
     global_errors = [_error(e) for e in spec.get("x-dingtalk-global-errors", [])]
     scheme = next(iter(spec["components"]["securitySchemes"].values()))
     return {
+        "rules": list(RULES),
+        "operation_id_members": [
+            {"name": constant_name(op["operation_id"], split_camel=True), "value": op["operation_id"]}
+            for op in operations
+        ],
         "access_token_header": scheme["name"],
         "default_base_url": spec["servers"][0]["url"],
         "global_errors": global_errors,
         "schemas": schemas,
         "operations": operations,
+        "secret_fields": _secret_fields(spec),
         **_enum_members(global_errors, operations),
     }
+
+
+def _secret_fields(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per object schema, the wire names of the fields the spec marks secret (``format: password``)."""
+    marked = []
+    for name, schema in sorted(spec["components"]["schemas"].items()):
+        fields = sorted(
+            prop
+            for prop, sub in schema.get("properties", {}).items()
+            if _resolve(spec, sub).get("format") == "password" or _resolve(spec, sub).get("x-dingtalk-secret")
+        )
+        if fields:
+            marked.append({"schema": name, "fields": fields})
+    return marked
 
 
 def _enum_members(global_errors: list[dict[str, Any]], operations: list[dict[str, Any]]) -> dict[str, Any]:
@@ -188,6 +337,10 @@ def _pyrepr(value: Any) -> str:
 
 def _error_literal(e: dict[str, Any]) -> str:
     extra = ", unverified=True" if e["unverified"] else ""
+    if e["field"] is not None:
+        extra += f", field={e['field']!r}"
+    if e["rules"]:
+        extra += f", rules={e['rules']!r}"
     return (
         f"DocumentedError(status={e['status']!r}, code={e['code']!r}, message={e['message']!r}, "
         f"description={e['description']!r}{extra})"
@@ -196,7 +349,8 @@ def _error_literal(e: dict[str, Any]) -> str:
 
 def _rule_literal(f: dict[str, Any]) -> str:
     args = [f"{k}={f[k]!r}" for k in ("name", "python_name", "required", "type")]
-    args += [f"{k}={f[k]!r}" for k in ("min_length", "max_length", "pattern", "schema") if f[k] is not None]
+    optional = ("min_length", "max_length", "pattern", "schema", "items_type", "enum", "sdk_name")
+    args += [f"{k}={f[k]!r}" for k in optional if f[k] is not None]
     return f"FieldRule({', '.join(args)})"
 
 
@@ -226,15 +380,19 @@ def _run(*args: str | Path) -> None:
         raise SystemExit(f"{' '.join(map(str, args))} failed:\n{result.stdout}{result.stderr}")
 
 
-def generate_into(workdir: Path) -> Path:
-    """Generate the package below ``workdir``; returns the package's folder."""
+def generate_into(workdir: Path, spec: Path = SPEC) -> Path:
+    """Generate the package below ``workdir`` from ``spec``; returns the package's folder."""
+    check_forks()
+    context = build_context(
+        load_spec(spec)
+    )  # refuses what the templates cannot handle, before the stock generator runs
     package_dir = workdir / PACKAGE
     bindir = Path(sys.executable).parent
     _run(
         bindir / "openapi-python-client",
         "generate",
         "--path",
-        SPEC,
+        spec,
         "--config",
         CONFIG,
         "--custom-template-path",
@@ -245,7 +403,7 @@ def generate_into(workdir: Path) -> Path:
         package_dir,
         "--overwrite",
     )
-    render_package_templates(package_dir, build_context(load_spec()))
+    render_package_templates(package_dir, context)
     ruff_config = ROOT / "pyproject.toml"
     _run(sys.executable, "-m", "ruff", "check", "--config", ruff_config, "--fix-only", "--quiet", package_dir)
     _run(sys.executable, "-m", "ruff", "format", "--config", ruff_config, "--quiet", package_dir)
@@ -260,10 +418,15 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def check(target: Path = TARGET) -> int:
+def check(target: Path = TARGET, spec: Path = SPEC) -> int:
     """0 when ``target`` holds what the spec produces; else print a diff and return 1."""
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = _tree(generate_into(Path(tmp)))
+        fresh = _tree(generate_into(Path(tmp), spec))
+    return compare(fresh, target)
+
+
+def compare(fresh: dict[str, bytes], target: Path) -> int:
+    """0 when the package in ``target`` is ``fresh``; else print a diff and return 1."""
     current = _tree(target / PACKAGE) if (target / PACKAGE).is_dir() else {}
     diff: list[str] = []
     for name in sorted(fresh.keys() | current.keys()):
@@ -279,9 +442,9 @@ def check(target: Path = TARGET) -> int:
     return 0
 
 
-def generate(target: Path = TARGET) -> None:
+def generate(target: Path = TARGET, spec: Path = SPEC) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        package_dir = generate_into(Path(tmp))
+        package_dir = generate_into(Path(tmp), spec)
         target.mkdir(exist_ok=True)
         shutil.rmtree(target / PACKAGE, ignore_errors=True)
         shutil.copytree(package_dir, target / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
@@ -291,10 +454,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail with a diff when generated/ is out of date")
     parser.add_argument("--target", type=Path, default=TARGET, help="the folder that holds the package")
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI file to read")
     args = parser.parse_args()
     if args.check:
-        return check(args.target)
-    generate(args.target)
+        return check(args.target, args.spec)
+    generate(args.target, args.spec)
     return 0
 
 

@@ -29,6 +29,7 @@ class Answer:
     status: int = 200
     body: bytes = b"{}"
     content_type: str = "application/json"
+    headers: dict[str, str] = field(factory=dict)
 
 
 @define
@@ -36,9 +37,11 @@ class RecordingServer:
     url: str
     received: list[Received] = field(factory=list)
     answer: Answer = field(factory=Answer)
+    queued: list[Answer] = field(factory=list)
+    """Answers for the next requests, in order, before ``answer`` again."""
 
-    def answer_json(self, status: int, payload: Any) -> None:
-        self.answer = Answer(status, json.dumps(payload).encode())
+    def answer_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        self.answer = Answer(status, json.dumps(payload).encode(), headers=headers or {})
 
     def answer_raw(self, status: int, body: bytes, content_type: str = "text/html") -> None:
         self.answer = Answer(status, body, content_type)
@@ -57,10 +60,12 @@ def recording_server() -> Iterator[RecordingServer]:
                     self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length)
                 )
             )
-            answer = server_state.answer
+            answer = server_state.queued.pop(0) if server_state.queued else server_state.answer
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(answer.body)
 

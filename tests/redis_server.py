@@ -7,7 +7,9 @@ than skip, so a green run always means the Redis store was exercised.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -98,11 +100,22 @@ class RedisServer:
         finally:
             client.close()
 
+    def freeze(self) -> None:
+        """Stop the server with SIGSTOP: connections are still accepted by the kernel, never answered."""
+        assert self._process is not None
+        os.kill(self._process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """Let a frozen server run again (SIGCONT)."""
+        assert self._process is not None
+        os.kill(self._process.pid, signal.SIGCONT)
+
     def _stop_process(self) -> str:
         process, self._process = self._process, None
         if process is None:
             return ""
         if process.poll() is None:
+            os.kill(process.pid, signal.SIGCONT)  # a frozen server would never act on SIGTERM
             process.terminate()
             try:
                 process.wait(timeout=10)

@@ -48,6 +48,21 @@ def auth_for(emu: Emulator, clock: ManualClock) -> DingTalkAuth:
     )
 
 
+def dead_on_arrival(emu: Emulator, use_async: bool) -> dict[str, object]:
+    """httpx arguments that revoke every token just before each API request: a server refusing them all.
+
+    (An ``expireIn`` of 0 would do it too, but the SDK refuses such an answer as malformed.)
+    """
+
+    def revoke(_: httpx.Request) -> None:
+        emu.revoke_tokens()
+
+    async def arevoke(_: httpx.Request) -> None:
+        emu.revoke_tokens()
+
+    return {"event_hooks": {"request": [arevoke if use_async else revoke]}}
+
+
 def calendar_request(name: str = "Team") -> CreateSubscribedCalendarRequest:
     return CreateSubscribedCalendarRequest(name=name, subscribe_scope=SubscribeScope(union_ids=["alice"]))
 
@@ -140,10 +155,12 @@ async def test_a_refused_token_is_renewed_from_async_code_too(dingtalk_emulator:
 async def test_a_second_refusal_is_returned_not_looped(
     dingtalk_emulator_factory: Callable[..., Emulator], use_async: bool
 ) -> None:
-    emu = dingtalk_emulator_factory(token_ttl=0)  # every token is dead on arrival
+    emu = dingtalk_emulator_factory()
     clock = ManualClock()
     auth = auth_for(emu, clock)
-    with dingtalk_calendar_api.Client(base_url=emu.url, auth=auth) as client:
+    with dingtalk_calendar_api.Client(
+        base_url=emu.url, auth=auth, httpx_args=dead_on_arrival(emu, use_async)
+    ) as client:
         response = await acreate(client) if use_async else create(client)
     assert_invalid_authentication(response)
     assert emu.stats.token_requests == 2  # the first token, and one replacement
@@ -153,10 +170,10 @@ async def test_a_second_refusal_is_returned_not_looped(
 def test_a_server_that_refuses_every_token_costs_one_token_request_per_interval(
     dingtalk_emulator_factory: Callable[..., Emulator],
 ) -> None:
-    emu = dingtalk_emulator_factory(token_ttl=0)
+    emu = dingtalk_emulator_factory()
     clock = ManualClock()
     auth = auth_for(emu, clock)
-    with dingtalk_calendar_api.Client(base_url=emu.url, auth=auth) as client:
+    with dingtalk_calendar_api.Client(base_url=emu.url, auth=auth, httpx_args=dead_on_arrival(emu, False)) as client:
         for _ in range(5):
             assert_invalid_authentication(create(client))
         # The first call fetched a token and one replacement; the next four, within

@@ -709,3 +709,111 @@ def test_the_readmes_cli_examples_run(run: Run, tmp_path: Path, monkeypatch: pyt
         assert code == (int(expected[1]) if expected else 0), f"{line}\n{out}{err}"
         if capture:
             variables[capture[1]] = out.strip()
+
+
+# --- configuration mistakes, the token store, the README's exit-code table --------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "flags", "message"),
+    [
+        ({"DINGTALK_MAX_RETRIES": "-3"}, [], "DINGTALK_MAX_RETRIES='-3': must be 0 or more"),
+        ({"DINGTALK_MAX_RETRIES": "many"}, [], "DINGTALK_MAX_RETRIES='many' is not a whole number"),
+        ({"DINGTALK_TIMEOUT": "0"}, [], "DINGTALK_TIMEOUT='0': must be more than 0"),
+        ({"DINGTALK_TIMEOUT": "nan"}, [], "DINGTALK_TIMEOUT='nan': must be more than 0"),
+        ({"DINGTALK_REDIS_URL": "not-a-url"}, [], "DINGTALK_REDIS_URL: the Redis URL must start with redis://"),
+        ({"DINGTALK_BASE_URL": "not-a-url"}, [], "DINGTALK_BASE_URL must be an http:// or https:// URL"),
+        ({}, ["--base-url", "not-a-url"], "--base-url must be an http:// or https:// URL"),
+        ({}, ["--base-url", "ftp://127.0.0.1/"], "--base-url must be an http:// or https:// URL"),
+    ],
+)
+def test_a_configuration_mistake_exits_2_with_a_plain_message(
+    run: Run, emu: Emulator, env: dict[str, str], settings: dict[str, str], flags: list[str], message: str
+) -> None:
+    for json_flag in ([], ["--json"]):
+        code, out, err = run(*json_flag, "get", "alice", "cal-1", *flags, environ={**env, **settings})
+        assert code == 2, err
+        assert err == f"error: {message}\n" or err.startswith(f"error: {message}")
+        assert "unexpected" not in err
+        assert err.count("\n") == 1
+        if json_flag:
+            assert _json(out)["error"]["type"] == "ConfigurationError"
+    assert emu.stats.requests() == 0
+
+
+def test_a_token_with_a_line_break_exits_2_and_is_never_printed(run: Run, emu: Emulator) -> None:
+    token = "fixed-token-5c1e0a9b77\n"  # as read from a file
+    environ = {"DINGTALK_BASE_URL": emu.url, "DINGTALK_ACCESS_TOKEN": token}
+    for json_flag in ([], ["--json"]):
+        code, out, err = run(*json_flag, "get", "alice", "cal-1", environ=environ)
+        assert code == 2
+        assert "line break" in err
+        assert "fixed-token-5c1e0a9b77" not in out + err
+    code, out, err = run("get", "alice", "cal-1", "--access-token", token, environ={"DINGTALK_BASE_URL": emu.url})
+    assert code == 2
+    assert "fixed-token-5c1e0a9b77" not in out + err
+    assert emu.stats.requests() == 0
+
+
+@pytest.fixture
+def closed_redis_url(closed_url: str) -> str:
+    """A Redis that is down: a loopback port nothing listens on."""
+    return closed_url.replace("http://", "redis://") + "/0"
+
+
+def test_an_unreachable_token_store_exits_3_for_a_user_token(run: Run, emu: Emulator, closed_redis_url: str) -> None:
+    personal = emu.personal_app
+    environ = {
+        "DINGTALK_BASE_URL": emu.url,
+        "DINGTALK_CLIENT_ID": personal.client_id,
+        "DINGTALK_CLIENT_SECRET": personal.client_secret,
+        "DINGTALK_AUTH_CODE": personal.issue_auth_code("alice"),
+        "DINGTALK_REDIS_URL": closed_redis_url,
+    }
+    code, _, err = run("get", "alice", "cal-1", environ=environ)
+    assert code == 3
+    assert err.startswith("error: Redis token store: reading user:")
+    assert "unexpected" not in err
+    assert emu.stats.requests() == 0
+
+
+def test_an_unreachable_token_store_does_not_stop_an_app(
+    run: Run, emu: Emulator, env: dict[str, str], calendar: str, closed_redis_url: str
+) -> None:
+    code, _, err = run("--quiet", "subscribe", "bob", calendar, environ={**env, "DINGTALK_REDIS_URL": closed_redis_url})
+    assert code == 0, err
+    assert emu.state.subscribers(calendar) == ("bob",)
+
+
+def _readme_exit_codes() -> list[tuple[int, str]]:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| exit code | meaning |", 1)[1].split("\n\n", 1)[0]
+    return [(int(m.group(1)), m.group(2)) for m in re.finditer(r"^\| (\d+) \| (.*) \|$", table, re.MULTILINE)]
+
+
+def test_the_readmes_exit_code_table_is_what_the_cli_does() -> None:
+    from dingtalk_calendar import (
+        APIConnectionError,
+        APIStatusError,
+        ConfigurationError,
+        TokenStoreError,
+        ValidationError,
+    )
+    from dingtalk_calendar.cli._exit_codes import EXIT_CODES_HELP, ExitCode, exit_code_for
+
+    examples: dict[str, BaseException] = {
+        "APIStatusError": APIStatusError(status_code=400),
+        "ConfigurationError": ConfigurationError("x"),
+        "ValidationError": ValidationError("name", "must not be blank"),
+        "APIConnectionError": APIConnectionError("refused"),
+        "TokenStoreError": TokenStoreError("Redis down"),
+    }
+    rows = _readme_exit_codes()
+    assert [code for code, _ in rows] == [int(code) for code in ExitCode]
+    named = 0
+    for code, meaning in rows:
+        assert re.search(rf"^  {code} ", EXIT_CODES_HELP, re.MULTILINE), code  # --help says the same
+        for name in re.findall(r"`(\w+Error)`", meaning):
+            assert exit_code_for(examples[name]) == code, name
+            named += 1
+    assert named == len(examples)

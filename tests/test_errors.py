@@ -565,3 +565,36 @@ def test_http_the_attempts_reach_the_error(dingtalk_emulator: Emulator) -> None:
     assert caught.value.attempts == 3
     assert "3 attempts" in str(caught.value)
     assert dingtalk_emulator.stats.requests("getSubscribedCalendar") == 3
+
+
+def test_the_readmes_error_tree_names_every_public_error_under_its_parent() -> None:
+    import re
+    from pathlib import Path
+
+    import dingtalk_calendar
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("## Errors", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    parents: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []
+    for line in tree.splitlines():
+        node = re.match(r"^([│ ]*)(?:├── |└── )?([A-Z]\w+Error)\b", line)
+        if node is None:
+            continue
+        depth, name = node.start(2), node.group(2)
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        if stack:
+            parents[name] = stack[-1][1]
+        stack.append((depth, name))
+    public = {
+        name
+        for name in dingtalk_calendar.__all__
+        if isinstance(cls := getattr(dingtalk_calendar, name), type)
+        and issubclass(cls, dingtalk_calendar.DingTalkError)
+    }
+    also_named = set(re.findall(r"\b([A-Z]\w+Error)\b", tree))
+    assert public <= also_named
+    for name, parent in parents.items():
+        assert issubclass(getattr(dingtalk_calendar, name), getattr(dingtalk_calendar, parent)), (name, parent)
+    assert parents["ConfigurationError"] == parents["TokenStoreError"] == "DingTalkError"

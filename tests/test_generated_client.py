@@ -150,7 +150,14 @@ def test_documented_errors_parse_into_the_error_body(
 
 
 @pytest.mark.parametrize(
-    ("status", "body"), [(400, b"<html>bad gateway</html>"), (200, b"not json"), (200, b"[1, 2]"), (403, b"{")]
+    ("status", "body"),
+    [
+        (400, b"<html>bad gateway</html>"),
+        (200, b"not json"),
+        (200, b"[1, 2]"),
+        (403, b"{"),
+        (200, b"[" * 100_000 + b"]" * 100_000),  # past the JSON parser's depth: RecursionError inside
+    ],
 )
 def test_a_body_that_is_not_the_json_we_expect_parses_as_none(
     server: RecordingServer, client: AuthenticatedClient, status: int, body: bytes

@@ -115,7 +115,7 @@ def test_the_snapshot_is_what_the_saved_pages_say(spec: dict[str, Any], tmp_path
     )
 
 
-def test_every_documented_error_is_data_and_prose(spec: dict[str, Any]) -> None:
+def test_every_documented_error_is_data_once(spec: dict[str, Any]) -> None:
     for operation_id, (_, _, op, _) in operations(spec).items():
         rows = op.get("x-dingtalk-errors", [])
         assert all(e["description"].strip() for e in rows), operation_id
@@ -123,9 +123,9 @@ def test_every_documented_error_is_data_and_prose(spec: dict[str, Any]) -> None:
             response = resolve(spec, op["responses"][str(status)])
             schema = resolve(spec, response["content"]["application/json"]["schema"])
             assert schema is spec["components"]["schemas"]["Error"], operation_id
-            for e in rows:
-                if e["status"] == status and "message" in e:
-                    assert f'`{e["code"]}` "{e["message"]}"' in response["description"], (operation_id, e)
+            for e in rows:  # the rows are the data; the prose does not repeat them
+                if "message" in e:
+                    assert str(e["message"]) not in response["description"], (operation_id, e)
 
 
 def test_blank_names_and_empty_scopes_are_refused(spec: dict[str, Any]) -> None:
@@ -151,7 +151,7 @@ def test_one_shared_error_body(spec: dict[str, Any]) -> None:
     assert detail["properties"]["requiredScopes"]["type"] == "array"
 
 
-ERROR_ROW_KEYS = {"status", "code", "message", "description", "unverified"}
+ERROR_ROW_KEYS = {"status", "code", "message", "description", "unverified", "field", "rule"}
 
 
 def test_error_rows_hold_only_known_keys(spec: dict[str, Any]) -> None:

@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import math
 import multiprocessing
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
 import redis
 
+from dingtalk_calendar import (
+    CalendarClient,
+    ConfigurationError,
+    DingTalkError,
+    MalformedResponseError,
+    RetryPolicy,
+    Scope,
+    TokenStoreError,
+)
 from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._token_store import RedisTokenStore, token_from_json, token_to_json
+from dingtalk_calendar._token_store import STORE_RETRY_INTERVAL, RedisTokenStore, token_from_json, token_to_json
 from dingtalk_calendar._tokens import InternalAppCredentials, Token, UserCredentials
 from dingtalk_calendar_emulator import Emulator
+from tests.recording_server import recording_server
 from tests.redis_server import RedisServer
 
 
@@ -166,7 +179,7 @@ def test_a_waiter_gives_up_after_lock_timeout(redis_url: str) -> None:
     raw.set("test:k:lock", b"a-stuck-holder")
     raw.close()
     store = RedisTokenStore(redis_url, prefix="test:", lock_timeout=0.2, poll_interval=0.01)
-    with pytest.raises(TimeoutError, match="k"), store.lock("k"):
+    with pytest.raises(TokenStoreError, match="no lock for k"), store.lock("k"):
         pass
     store.close()
 
@@ -302,3 +315,210 @@ def test_a_rotated_refresh_token_reaches_the_next_process_through_redis(
     assert second != first
     assert stored_second is not None
     assert stored_second.refresh_token not in (None, stored_first.refresh_token)
+
+
+# --- an outage: Redis down, frozen, or dying mid-run ------------------------------------------------
+
+
+@pytest.fixture
+def closed_redis_url() -> str:
+    """A loopback port nobody listens on: Redis is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture
+def frozen_redis() -> Iterator[RedisServer]:
+    """A redis-server of this test's own, stopped with SIGSTOP: it accepts connections and never answers."""
+    with RedisServer() as server:
+        server.freeze()
+        yield server
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_every_store_operation_on_a_redis_that_is_down_raises_a_token_store_error(
+    closed_redis_url: str, use_async: bool
+) -> None:
+    store = RedisTokenStore(closed_redis_url)
+    operations = (
+        [store.aget("k"), store.aset("k", USER_TOKEN), store.adelete("k")]
+        if use_async
+        else [lambda: store.get("k"), lambda: store.set("k", USER_TOKEN), lambda: store.delete("k")]
+    )
+    for operation in operations:
+        with pytest.raises(TokenStoreError) as caught:
+            await operation if use_async else operation()  # type: ignore[operator,misc]
+        assert isinstance(caught.value, DingTalkError)
+        assert isinstance(caught.value.__cause__, redis.ConnectionError)
+
+    async def take_the_lock() -> None:
+        if use_async:
+            async with store.alock("k"):
+                pass
+        else:
+            with store.lock("k"):
+                pass
+
+    with pytest.raises(TokenStoreError):
+        await take_the_lock()
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_a_frozen_redis_raises_within_the_store_timeout(frozen_redis: RedisServer, use_async: bool) -> None:
+    store = RedisTokenStore(frozen_redis.url, timeout=0.2)
+    with pytest.raises(TokenStoreError) as caught:
+        await store.aget("k") if use_async else store.get("k")
+    assert isinstance(caught.value.__cause__, redis.TimeoutError)
+    store.close()
+
+
+def test_twenty_callers_on_a_frozen_redis_pay_one_store_timeout_and_get_a_token(
+    frozen_redis: RedisServer, dingtalk_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = dingtalk_emulator.internal_app
+    store = RedisTokenStore(frozen_redis.url, timeout=0.2)
+    start = threading.Barrier(20)
+    with CalendarClient(
+        InternalAppCredentials(app.app_key, app.app_secret), base_url=dingtalk_emulator.url, token_store=store
+    ) as client:
+        created = client.create("alice", name="Team", scope=Scope(organisations=["ding-acme"]))
+
+        def call(_: int) -> str:
+            start.wait()
+            return client.get("alice", created.calendar_id).name
+
+        with ThreadPoolExecutor(20) as pool:
+            names = list(pool.map(call, range(20)))
+    assert names == ["Team"] * 20
+    assert dingtalk_emulator.stats.token_requests == 1  # fetched here, once
+    failures = [r for r in caplog.records if "the token store failed" in r.getMessage()]
+    assert len(failures) == 1  # one store timeout for the process, not one per caller
+
+
+async def test_a_thousand_tasks_on_a_frozen_redis_pay_one_store_timeout(
+    frozen_redis: RedisServer, dingtalk_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = dingtalk_emulator.internal_app
+    manager = TokenManager(
+        InternalAppCredentials(app.app_key, app.app_secret),
+        store=RedisTokenStore(frozen_redis.url, timeout=0.2),
+        base_url=dingtalk_emulator.url,
+    )
+    tokens = await asyncio.gather(*(manager.aget_token() for _ in range(1_000)))
+    assert len(set(tokens)) == 1
+    assert dingtalk_emulator.stats.token_requests == 1
+    assert len([r for r in caplog.records if "the token store failed" in r.getMessage()]) == 1
+
+
+def test_redis_dying_mid_run_leaves_app_calls_working(dingtalk_emulator: Emulator) -> None:
+    app = dingtalk_emulator.internal_app
+    now = [time.time()]
+    with RedisServer() as server:
+        manager = TokenManager(
+            InternalAppCredentials(app.app_key, app.app_secret),
+            store=RedisTokenStore(server.url, timeout=0.2),
+            base_url=dingtalk_emulator.url,
+            clock=lambda: now[0],
+        )
+        first = manager.get_token()
+        assert manager.store.get(manager.cache_key) is not None  # shared while Redis lives
+    # Redis is gone; the token expires; the next call fetches in this process.
+    dingtalk_emulator.clock.advance(7_201)
+    now[0] += 7_201
+    second = manager.get_token()
+    assert second != first
+    assert dingtalk_emulator.stats.token_requests == 2
+    now[0] += 31  # past the interval the store is left alone: it is tried (and fails) again
+    manager.invalidate(second)
+    assert dingtalk_emulator.stats.token_requests == 3
+
+
+def test_a_user_token_is_not_fetched_past_an_unreachable_store(
+    closed_redis_url: str, dingtalk_emulator: Emulator
+) -> None:
+    personal = dingtalk_emulator.personal_app
+    manager = TokenManager(
+        UserCredentials(personal.client_id, personal.client_secret, auth_code=personal.issue_auth_code("alice")),
+        store=RedisTokenStore(closed_redis_url),
+        base_url=dingtalk_emulator.url,
+    )
+    with pytest.raises(TokenStoreError):
+        manager.get_token()
+    assert dingtalk_emulator.stats.token_requests == 0  # the code is not spent on a token nobody could keep
+
+
+def test_the_lock_outlives_the_longest_token_request_the_default_policy_allows() -> None:
+    store = RedisTokenStore("redis://127.0.0.1:1/0")
+    policy = RetryPolicy()
+    assert policy.max_elapsed is not None
+    assert store.lock_ttl >= policy.max_elapsed
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "not-a-url",
+        "http://127.0.0.1:6379/0",
+        "redis://",
+        "redis://127.0.0.1:port/0",
+        "redis://127.0.0.1:6379/0?socket_timeout=soon",
+    ],
+)
+def test_a_redis_url_that_cannot_work_is_a_configuration_error_at_once(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="Redis URL"):
+        RedisTokenStore(url)
+
+
+def test_the_readmes_token_store_figures_are_the_code_defaults() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Authentication and token stores", 1)[1].split("\n## ", 1)[0]
+    defaults = inspect.signature(RedisTokenStore).parameters
+    assert f"`timeout` ({defaults['timeout'].default:g} s" in section
+    assert f"`lock_ttl` ({defaults['lock_ttl'].default:g} s)" in section
+    assert f"`lock_timeout` ({defaults['lock_timeout'].default:g} s)" in section
+    assert f"leaves the store alone for {STORE_RETRY_INTERVAL:g} s" in section
+    assert f"`RetryPolicy(max_elapsed={RetryPolicy().max_elapsed:g})`" in section
+
+
+def test_a_store_error_never_shows_the_redis_password(closed_redis_url: str) -> None:
+    url = closed_redis_url.replace("redis://", "redis://:hunter2-password@")
+    with pytest.raises(TokenStoreError) as caught:
+        RedisTokenStore(url).get("k")
+    shown = str(caught.value) + repr(caught.value) + str(caught.value.__cause__)
+    assert "hunter2" not in shown
+    with pytest.raises(ConfigurationError) as bad:
+        RedisTokenStore("redis://:hunter2-password@127.0.0.1:6379/0?socket_timeout=soon")
+    assert "hunter2" not in str(bad.value)
+
+
+@pytest.mark.parametrize("answer", [{"accessToken": None, "expireIn": 7200}, {"accessToken": "tok\n", "expireIn": 0}])
+def test_a_bad_token_answer_is_not_shared_through_redis(store: RedisTokenStore, answer: dict[str, object]) -> None:
+    with recording_server() as server:
+        manager = TokenManager(InternalAppCredentials("app", "app-secret-value"), store=store, base_url=server.url)
+        server.answer_json(200, answer)
+        with pytest.raises(MalformedResponseError):
+            manager.get_token()
+        assert store.get(manager.cache_key) is None  # no other process of the fleet sees it
+        server.answer_json(200, {"accessToken": "good-token-0123456789", "expireIn": 7200})
+        assert manager.get_token() == "good-token-0123456789"
+        assert store.get(manager.cache_key) is not None
+        assert len(server.received) == 2
+
+
+def test_a_waiter_that_gets_no_lock_in_time_fetches_the_app_token_itself(
+    redis_url: str, dingtalk_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = dingtalk_emulator.internal_app
+    manager = TokenManager(
+        InternalAppCredentials(app.app_key, app.app_secret),
+        store=RedisTokenStore(redis_url, lock_timeout=0.2, poll_interval=0.01),
+        base_url=dingtalk_emulator.url,
+    )
+    raw = redis.Redis.from_url(redis_url)
+    raw.set(f"dingtalk_calendar:token:{manager.cache_key}:lock", b"a-stuck-holder")
+    raw.close()
+    assert manager.get_token()
+    assert dingtalk_emulator.stats.token_requests == 1
+    assert any("no lock for" in r.getMessage() for r in caplog.records)

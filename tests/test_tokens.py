@@ -9,16 +9,20 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from dingtalk_calendar import CalendarClient
 from dingtalk_calendar._errors import (
     APIConnectionError,
     InvalidCredentialsError,
+    MalformedResponseError,
     RefreshTokenInvalidError,
     ServerError,
+    ValidationError,
 )
 from dingtalk_calendar._token_manager import TokenManager
 from dingtalk_calendar._token_store import MemoryTokenStore
@@ -35,6 +39,7 @@ from dingtalk_calendar_api.api.oauth2 import get_user_access_token
 from dingtalk_calendar_api.models.error import Error
 from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
 from dingtalk_calendar_emulator import Emulator, InternalApp
+from tests.recording_server import recording_server
 
 
 class ManualClock:
@@ -265,7 +270,7 @@ def test_an_expired_token_is_replaced_by_a_new_one(dingtalk_emulator: Emulator) 
 
 
 def test_a_tiny_expire_in_does_not_turn_calls_into_token_requests() -> None:
-    with Emulator(token_ttl=0) as emu:
+    with Emulator(token_ttl=1) as emu:
         clock = ManualClock()
         manager = manager_for(emu, internal(emu), clock, min_ttl=60)
         for _ in range(50):
@@ -466,6 +471,11 @@ def test_an_unknown_refresh_token_is_reported_as_such(dingtalk_emulator: Emulato
     with pytest.raises(RefreshTokenInvalidError) as caught:
         manager.get_token()
     assert caught.value.raw_code == "invalidRefreshToken"
+    assert caught.value.attempts == 1  # DingTalk refused it: only that spends it
+    with pytest.raises(RefreshTokenInvalidError) as again:
+        manager.get_token()
+    assert again.value.attempts == 0  # so it is not sent again
+    assert dingtalk_emulator.stats.token_requests == 1
 
 
 def test_an_expired_refresh_token_is_reported_as_such(dingtalk_emulator: Emulator) -> None:
@@ -574,3 +584,109 @@ def test_a_token_object_keeps_expiry_in_wall_clock_seconds(dingtalk_emulator: Em
     assert isinstance(stored, Token)
     assert stored.obtained_at == clock.now
     assert stored.expires_at == clock.now + 7_200
+
+
+# --- answers that must not be kept ------------------------------------------------------------
+
+GOOD_ANSWER = {"accessToken": "good-token-0123456789", "expireIn": 7200}
+BAD_ANSWERS = {
+    "token null": {"accessToken": None, "expireIn": 7200},
+    "token empty": {"accessToken": "", "expireIn": 7200},
+    "token a number": {"accessToken": 1234567, "expireIn": 7200},
+    "token a list": {"accessToken": ["tok"], "expireIn": 7200},
+    "token ending in LF": {"accessToken": "bad-token-0123456789\n", "expireIn": 7200},
+    "token with CR LF": {"accessToken": "bad-token\r\nx-injected: 1", "expireIn": 7200},
+    "token with a space": {"accessToken": "bad token", "expireIn": 7200},
+    "token missing": {"expireIn": 7200},
+    "expireIn zero": {"accessToken": "bad-token-0123456789", "expireIn": 0},
+    "expireIn negative": {"accessToken": "bad-token-0123456789", "expireIn": -5},
+    "expireIn a string": {"accessToken": "bad-token-0123456789", "expireIn": "7200"},
+    "expireIn null": {"accessToken": "bad-token-0123456789", "expireIn": None},
+    "expireIn true": {"accessToken": "bad-token-0123456789", "expireIn": True},
+    "expireIn missing": {"accessToken": "bad-token-0123456789"},
+}
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("answer", list(BAD_ANSWERS.values()), ids=list(BAD_ANSWERS))
+async def test_a_bad_token_answer_is_refused_kept_nowhere_and_fetched_again(
+    answer: dict[str, object], use_async: bool
+) -> None:
+    with recording_server() as server:
+        manager = TokenManager(InternalAppCredentials("app", "app-secret-value"), base_url=server.url)
+        server.answer_json(200, answer)
+        with pytest.raises(MalformedResponseError) as caught:
+            await manager.aget_token() if use_async else manager.get_token()
+        error = caught.value
+        assert error.operation == "getAccessToken"
+        assert error.detail is not None
+        assert ("accessToken" in error.detail) != ("expireIn" in error.detail)  # names the field at fault
+        assert "bad-token" not in str(error) + repr(error)  # never quotes what it refused
+        assert error.body is None
+        assert manager.store.get(manager.cache_key) is None
+
+        server.answer_json(200, GOOD_ANSWER)
+        assert (await manager.aget_token() if use_async else manager.get_token()) == "good-token-0123456789"
+        assert len(server.received) == 2
+
+
+def test_a_token_with_a_line_break_is_refused_before_anything_is_sent() -> None:
+    token = "fixed-token-0123456789\n"  # read from a file, newline and all
+    with recording_server() as server:
+        for make in (lambda: FixedToken(token), lambda: CalendarClient(token, base_url=server.url)):
+            with pytest.raises(ValidationError) as caught:
+                make()
+            text = str(caught.value) + repr(caught.value) + "".join(traceback.format_exception(caught.value))
+            assert "fixed-token-0123456789" not in text
+            assert "line break" in str(caught.value)
+        assert server.received == []
+
+
+@pytest.mark.parametrize("bad", ["", "tok en", "tok\ten", "tök-en", "tok\r"])
+def test_a_fixed_token_a_header_cannot_carry_is_a_validation_error(bad: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        FixedToken(bad)
+    assert caught.value.field == "token"
+
+
+def test_a_provider_answering_an_unsendable_token_never_reaches_the_wire() -> None:
+    class Broken:
+        cache_key = "custom:broken"
+
+        def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+            return Token(access_token="custom-token-0123\n", expires_at=now + 100)
+
+        async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+            return self.fetch(client, previous=previous, now=now)
+
+    with pytest.raises(ValidationError) as caught:
+        TokenManager(Broken()).get_token()
+    assert "custom-token" not in str(caught.value)
+
+
+# --- a transient failure does not spend a refresh token -------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["503", "502_html", "drop"])
+@pytest.mark.parametrize("grant", ["refresh_token", "auth_code"])
+def test_one_transient_failure_of_the_user_token_endpoint_does_not_spend_the_grant(
+    dingtalk_emulator: Emulator, fault: str, grant: str
+) -> None:
+    personal = dingtalk_emulator.personal_app
+    if grant == "refresh_token":
+        with Client(base_url=dingtalk_emulator.url) as client:
+            issued = UserCredentials(
+                personal.client_id, personal.client_secret, auth_code=personal.issue_auth_code("bob")
+            ).fetch(client, previous=None, now=time.time())
+        credentials = UserCredentials(personal.client_id, personal.client_secret, refresh_token=issued.refresh_token)
+    else:
+        code = personal.issue_auth_code("bob")
+        credentials = UserCredentials(personal.client_id, personal.client_secret, auth_code=code)
+    manager = manager_for(dingtalk_emulator, credentials)
+    dingtalk_emulator.faults.next(fault, operation="getUserAccessToken")
+    with pytest.raises((ServerError, APIConnectionError)):
+        manager.get_token()
+    assert manager.get_token()  # the same grant, sent again, works
+    stored = manager.store.get(manager.cache_key)
+    assert stored is not None
+    assert stored.refresh_token

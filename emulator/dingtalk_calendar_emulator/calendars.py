@@ -1,18 +1,28 @@
-"""What the five calendar operations do: checks in DingTalk's order, errors as documented.
+"""What the five calendar operations do: DingTalk's checks and answers, errors as documented.
 
-Field rules (required fields, lengths, "at least one of") come from the spec's
-``spec_data.SCHEMAS``; messages from its documented errors.
+The spec's field rules are checked before an operation runs, by the generated checker (see
+``server``): a broken rule answers the error row the spec tags with that field and rule,
+else ``calendar_refusal``'s forwarded detail. Bodies are read, and answers written, through
+the generated models, so wire names live only in the spec.
 """
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 from attrs import frozen
 
+from dingtalk_calendar_api.checks import Violation
 from dingtalk_calendar_api.error_codes import ErrorReason
-from dingtalk_calendar_api.spec_data import OPERATIONS, SCHEMAS, FieldRule
+from dingtalk_calendar_api.models import (
+    CreateSubscribedCalendarRequest,
+    CreateSubscribedCalendarResponse,
+    ResultResponse,
+    SubscribeScope,
+    UpdateSubscribedCalendarRequest,
+)
+from dingtalk_calendar_api.operation_ids import OperationId
+from dingtalk_calendar_api.types import Unset
 
 from .apps import EnterpriseApp, PersonalApp
 from .directory import Directory
@@ -20,23 +30,11 @@ from .errors import ApiError, documented, invalid_parameter
 from .state import PRIMARY_CALENDAR_ID, Calendar, CalendarStore, Scope
 from .tokens import Grant
 
-CREATE = "createSubscribedCalendar"
-GET = "getSubscribedCalendar"
-UPDATE = "updateSubscribedCalendar"
-SUBSCRIBE = "subscribeCalendar"
-UNSUBSCRIBE = "unsubscribeCalendar"
-
-_SCOPE_RULES = SCHEMAS["SubscribeScope"]
-# Which documented message a broken field gets; other fields get a forwarded detail.
-_BLANK = {"name": ErrorReason.CALENDAR_NAME_CANNOT_BE_BLANK}
-_TOO_LONG = {"name": ErrorReason.CALENDAR_NAME_LENGTH_MUST_LESS_THAN_128}
-# The documented "calendar id is blank" message differs from operation to operation.
-_BLANK_CALENDAR_ID = {
-    GET: ErrorReason.CALENDAR_ID_CANNOT_BE_NULL,
-    UPDATE: ErrorReason.CALENDAR_ID_CANNOT_BE_BLANK,
-    SUBSCRIBE: ErrorReason.CALENDARID_CANNOT_BE_BLANK,
-    UNSUBSCRIBE: ErrorReason.CALENDARID_CANNOT_BE_BLANK,
-}
+CREATE = OperationId.CREATE_SUBSCRIBED_CALENDAR
+GET = OperationId.GET_SUBSCRIBED_CALENDAR
+UPDATE = OperationId.UPDATE_SUBSCRIBED_CALENDAR
+SUBSCRIBE = OperationId.SUBSCRIBE_CALENDAR
+UNSUBSCRIBE = OperationId.UNSUBSCRIBE_CALENDAR
 
 
 @frozen
@@ -46,7 +44,7 @@ class Answer:
     body: Mapping[str, Any] | None
 
 
-RESULT_TRUE = Answer({"result": True})
+RESULT_TRUE = Answer(ResultResponse(result=True).to_dict())
 
 
 class CalendarService:
@@ -59,24 +57,23 @@ class CalendarService:
 
     def create(self, grant: Grant, user_id: str, body: Any) -> Answer:
         """createSubscribedCalendar."""
-        _check_user_id(CREATE, user_id)
-        fields = _check_body(CREATE, body)
+        request = CreateSubscribedCalendarRequest.from_dict(without_nulls(body))
         if not self._may_act_for(grant, user_id):
             raise documented(CREATE, ErrorReason.PERMISSION_DENIED)
-        scope = fields["subscribeScope"]
+        scope = _scope(request.subscribe_scope)
         if not self._in_scope(user_id, scope):
             raise documented(CREATE, ErrorReason.CURRENT_USER_MUST_IN_RANGE)
         calendar = Calendar(
             calendar_id=self.store.new_calendar_id(),
-            name=fields["name"],
-            description=fields.get("description"),
+            name=request.name,
+            description=None if isinstance(request.description, Unset) else request.description,
             author=user_id,
-            managers=tuple(fields.get("managers", ())),
+            managers=tuple(_given(request.managers, [])),
             scope=scope,
             app_key=grant.app.key,
         )
         self.store.put(calendar)
-        return Answer({"calendarId": calendar.calendar_id})
+        return Answer(CreateSubscribedCalendarResponse(calendar_id=calendar.calendar_id).to_dict())
 
     def get(self, grant: Grant, user_id: str, calendar_id: str) -> Answer:
         """getSubscribedCalendar: the author or a manager reads the calendar."""
@@ -85,21 +82,19 @@ class CalendarService:
 
     def update(self, grant: Grant, user_id: str, calendar_id: str, body: Any) -> Answer:
         """updateSubscribedCalendar: change only the fields sent."""
-        _check_user_id(UPDATE, user_id)
-        _check_calendar_id(UPDATE, calendar_id)
-        fields = _check_body(UPDATE, body)
+        request = UpdateSubscribedCalendarRequest.from_dict(without_nulls(body))
         with self.store.locked():
             calendar = self._editable(UPDATE, user_id, calendar_id)
-            scope = fields.get("subscribeScope")
+            scope = None if isinstance(request.subscribe_scope, Unset) else _scope(request.subscribe_scope)
             if scope is not None and not self._in_scope(user_id, scope):
                 raise documented(UPDATE, ErrorReason.CURRENT_USER_MUST_IN_RANGE)
             changes: dict[str, Any] = {}
-            if "name" in fields:
-                changes["name"] = fields["name"]
-            if "description" in fields:
-                changes["description"] = fields["description"]
-            if "managers" in fields:
-                changes["managers"] = tuple(fields["managers"])
+            if not isinstance(request.name, Unset):
+                changes["name"] = request.name
+            if not isinstance(request.description, Unset):
+                changes["description"] = request.description
+            if not isinstance(request.managers, Unset):
+                changes["managers"] = tuple(request.managers)
             if scope is not None:
                 changes["scope"] = scope
             self.store.put(attrs.evolve(calendar, **changes))
@@ -134,8 +129,6 @@ class CalendarService:
 
     def _editable(self, operation_id: str, user_id: str, calendar_id: str) -> Calendar:
         """The calendar, if ``user_id`` is its author or a manager."""
-        _check_user_id(operation_id, user_id)
-        _check_calendar_id(operation_id, calendar_id)
         calendar = self.store.get(calendar_id)
         if calendar is None:
             raise _unknown_calendar(operation_id, calendar_id)
@@ -144,8 +137,6 @@ class CalendarService:
         return calendar
 
     def _subscribable(self, operation_id: str, user_id: str, calendar_id: str) -> Calendar:
-        _check_user_id(operation_id, user_id)
-        _check_calendar_id(operation_id, calendar_id)
         if calendar_id == PRIMARY_CALENDAR_ID:
             raise documented(operation_id, ErrorReason.CALENDAR_TYPE_INVALID)
         calendar = self.store.get(calendar_id)
@@ -185,92 +176,37 @@ def _unknown_calendar(operation_id: str, calendar_id: str) -> ApiError:
     return invalid_parameter(operation_id, f"calendar not found: {calendar_id}")
 
 
-def _check_user_id(operation_id: str, user_id: str) -> None:
-    if not user_id.strip():
-        raise invalid_parameter(operation_id, "userId cannot be blank")
+def calendar_refusal(operation_id: str, violation: Violation) -> ApiError:
+    """A broken field rule the spec documents no row for: DingTalk's forwarded detail."""
+    if not violation.path:
+        return invalid_parameter(operation_id, "the request body must be a JSON object")
+    if violation.rule in ("required", "minLength", "pattern"):
+        return invalid_parameter(operation_id, f"{violation.path} cannot be blank")
+    if violation.rule == "maxLength":
+        return invalid_parameter(operation_id, f"{violation.path} length must less than {violation.limit}")
+    if violation.rule == "type":
+        return invalid_parameter(operation_id, f"{violation.path} must be {violation.expected}")
+    return invalid_parameter(operation_id, f"{violation.path} {violation.reason}")
 
 
-def _check_calendar_id(operation_id: str, calendar_id: str) -> None:
-    if not calendar_id.strip():
-        raise documented(operation_id, _BLANK_CALENDAR_ID[operation_id])
+def without_nulls(body: Mapping[str, Any]) -> dict[str, Any]:
+    # DingTalk takes a JSON null as a field left out (the checker did too).
+    return {
+        key: without_nulls(value) if isinstance(value, dict) else value
+        for key, value in body.items()
+        if value is not None
+    }
 
 
-def _check_body(operation_id: str, body: Any) -> dict[str, Any]:
-    """The body's fields, checked against the spec's rules; subscribeScope becomes a Scope."""
-    if not isinstance(body, dict):
-        raise invalid_parameter(operation_id, "the request body must be a JSON object")
-    schema_name = OPERATIONS[operation_id].body_schema
-    assert schema_name is not None  # only create and update take a body
-    schema = SCHEMAS[schema_name]
-    fields: dict[str, Any] = {}
-    for rule in schema.fields:
-        value = body.get(rule.name)
-        if rule.name == "subscribeScope":
-            if rule.name in body:
-                fields[rule.name] = _check_scope(operation_id, value)
-            elif rule.required:
-                raise documented(operation_id, ErrorReason.SUBSCRIBE_RANGE_CANNOT_BE_NULL)
-            continue
-        if value is None:
-            if rule.required or (rule.name in body and rule.name in _BLANK):
-                _raise_blank(operation_id, rule)
-            continue  # an optional field left out, or sent as null: not changed
-        _check_type(operation_id, rule, value)
-        if isinstance(value, str):
-            _check_text(operation_id, rule, value)
-        fields[rule.name] = value
-    return fields
+def _given(value: "list[str] | Unset", default: list[str]) -> list[str]:
+    return default if isinstance(value, Unset) else value
 
 
-def _check_type(operation_id: str, rule: FieldRule, value: Any) -> None:
-    if rule.type == "string":
-        ok = isinstance(value, str)
-    elif rule.type == "array":  # every array of these schemas holds unionIds or other ids
-        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
-    else:
-        ok = isinstance(value, dict)
-    if not ok:
-        expected = "a list of strings" if rule.type == "array" else f"a {rule.type}"
-        raise invalid_parameter(operation_id, f"{rule.name} must be {expected}")
-
-
-def _check_text(operation_id: str, rule: FieldRule, value: str) -> None:
-    if (rule.min_length is not None and len(value) < rule.min_length) or (
-        rule.pattern is not None and re.search(rule.pattern, value) is None
-    ):
-        _raise_blank(operation_id, rule)
-    if rule.max_length is not None and len(value) > rule.max_length:
-        reason = _TOO_LONG.get(rule.name)
-        if reason is not None:
-            raise documented(operation_id, reason)
-        raise invalid_parameter(operation_id, f"{rule.name} length must less than {rule.max_length}")
-
-
-def _raise_blank(operation_id: str, rule: FieldRule) -> None:
-    reason = _BLANK.get(rule.name)
-    if reason is not None:
-        raise documented(operation_id, reason)
-    raise invalid_parameter(operation_id, f"{rule.name} cannot be blank")
-
-
-def _check_scope(operation_id: str, value: Any) -> Scope:
-    if value is None:
-        raise documented(operation_id, ErrorReason.SUBSCRIBE_RANGE_CANNOT_BE_NULL)
-    if not isinstance(value, dict):
-        raise invalid_parameter(operation_id, "subscribeScope must be an object")
-    lists: dict[str, tuple[str, ...]] = {}
-    for rule in _SCOPE_RULES.fields:
-        items = value.get(rule.name)
-        if items is None:
-            lists[rule.name] = ()
-            continue
-        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise invalid_parameter(operation_id, f"subscribeScope.{rule.name} must be a list of strings")
-        lists[rule.name] = tuple(dict.fromkeys(items))  # DingTalk keeps a set; order kept for readability
-    if not any(lists[name] for name in _SCOPE_RULES.at_least_one_of):
-        raise documented(operation_id, ErrorReason.SUBSCRIBE_RANGE_CANNOT_BE_NULL)
+def _scope(scope: "SubscribeScope | Unset") -> Scope:
+    """The checked scope; DingTalk keeps each list as a set (order kept here, for readability)."""
+    assert not isinstance(scope, Unset)  # required, or checked as given
     return Scope(
-        union_ids=lists["unionIds"],
-        open_conversation_ids=lists["openConversationIds"],
-        corp_ids=lists["corpIds"],
+        union_ids=tuple(dict.fromkeys(_given(scope.union_ids, []))),
+        open_conversation_ids=tuple(dict.fromkeys(_given(scope.open_conversation_ids, []))),
+        corp_ids=tuple(dict.fromkeys(_given(scope.corp_ids, []))),
     )

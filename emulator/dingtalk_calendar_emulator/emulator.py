@@ -118,7 +118,7 @@ class Emulator:
         self._calendars = CalendarService(self._store, self.directory, subscribe_limit)
         backend = Backend(
             calendars=self._calendars,
-            oauth=OAuthService(self.apps, self.tokens, self.directory, self.stats),
+            oauth=OAuthService(self.apps, self.tokens, self.directory, self.stats, self._limiter),
             tokens=self.tokens,
             store=self._store,
             limiter=self._limiter,

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
+from dingtalk_calendar_api.models import Error
 from dingtalk_calendar_api.spec_data import GLOBAL_ERRORS, OPERATIONS, DocumentedError
 
 
@@ -24,7 +25,7 @@ class ApiError(Exception):
 
     def body(self, request_id: str) -> dict[str, Any]:
         """The JSON body DingTalk sends: code, message, requestid and any extra keys."""
-        return {"code": self.code, "message": self.message, "requestid": request_id, **self.extra}
+        return {**Error(code=self.code, message=self.message, requestid=request_id).to_dict(), **self.extra}
 
 
 def _find(errors: tuple[DocumentedError, ...], code: str, message: str | None) -> DocumentedError | None:
@@ -75,3 +76,11 @@ class NotFoundError(ApiError):
 
     def __init__(self) -> None:
         super().__init__(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+
+
+def throttled() -> ApiError:
+    """DingTalk's answer to an app over its per-API QPS quota."""
+    return global_error(
+        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_APPKEY_AND_API,
+        "the app is over its QPS quota for this API; wait about a second and retry",
+    )

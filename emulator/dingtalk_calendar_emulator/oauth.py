@@ -1,41 +1,56 @@
-"""The three token endpoints: credentials in, access tokens out, DingTalk's error codes on refusal."""
+"""The three token endpoints: credentials in, access tokens out, DingTalk's error codes on refusal.
+
+The spec's field rules are checked before these run (see ``server``); bodies are read, and
+answers written, through the generated models.
+"""
 
 import hmac
 from typing import Any
 
+from dingtalk_calendar_api.checks import Violation
 from dingtalk_calendar_api.error_codes import ErrorCode
-from dingtalk_calendar_api.models.get_user_access_token_request_grant_type import (
-    GET_USER_ACCESS_TOKEN_REQUEST_GRANT_TYPE_VALUES,
+from dingtalk_calendar_api.models import (
+    AccessTokenResponse,
+    GetAccessTokenRequest,
+    GetCorpAccessTokenRequest,
+    GetUserAccessTokenRequest,
+    UserAccessTokenResponse,
 )
-from dingtalk_calendar_api.spec_data import OPERATIONS, SCHEMAS
+from dingtalk_calendar_api.operation_ids import OperationId
+from dingtalk_calendar_api.types import UNSET, Unset
 
 from .apps import AppRegistry, EnterpriseApp, InternalApp, PersonalApp
-from .calendars import Answer
+from .calendars import Answer, without_nulls
 from .directory import Directory
-from .errors import ApiError, credentials_error
+from .errors import ApiError, credentials_error, throttled
 from .stats import Stats
+from .throttle import QpsLimiter
 from .tokens import Grant, TokenStore
 
-INTERNAL_OPERATION = "getAccessToken"
-CORP_OPERATION = "getCorpAccessToken"
-USER_OPERATION = "getUserAccessToken"
+INTERNAL_OPERATION = OperationId.GET_ACCESS_TOKEN
+CORP_OPERATION = OperationId.GET_CORP_ACCESS_TOKEN
+USER_OPERATION = OperationId.GET_USER_ACCESS_TOKEN
 
 
 class OAuthService:
     """getAccessToken, getCorpAccessToken and getUserAccessToken."""
 
-    def __init__(self, apps: AppRegistry, tokens: TokenStore, directory: Directory, stats: Stats) -> None:
+    def __init__(
+        self, apps: AppRegistry, tokens: TokenStore, directory: Directory, stats: Stats, limiter: QpsLimiter
+    ) -> None:
         self.apps = apps
+        self.limiter = limiter
         self.tokens = tokens
         self.directory = directory
         self.stats = stats
 
     def app_token(self, body: Any) -> Answer:
         """An internal app's token for appKey + appSecret."""
-        fields = _check_body(INTERNAL_OPERATION, body)
-        self.stats.record_token_app(fields["appKey"])
-        app = self.apps.find(InternalApp, fields["appKey"])
-        if app is None or not _same(app.app_secret, fields["appSecret"]):
+        request = GetAccessTokenRequest.from_dict(without_nulls(body))
+        self._throttle(request.app_key, INTERNAL_OPERATION)
+        self.stats.record_token_app(request.app_key)
+        app = self.apps.find(InternalApp, request.app_key)
+        if app is None or not _same(app.app_secret, request.app_secret):
             raise credentials_error(
                 INTERNAL_OPERATION, ErrorCode.INVALID_CLIENT_ID_OR_SECRET, "appKey or appSecret is invalid"
             )
@@ -43,16 +58,17 @@ class OAuthService:
 
     def corp_token(self, body: Any) -> Answer:
         """The token of one organisation that authorised a third-party enterprise app."""
-        fields = _check_body(CORP_OPERATION, body)
-        self.stats.record_token_app(fields["suiteKey"])
-        app = self.apps.find(EnterpriseApp, fields["suiteKey"])
-        if app is None or not _same(app.suite_secret, fields["suiteSecret"]):
+        request = GetCorpAccessTokenRequest.from_dict(without_nulls(body))
+        self._throttle(request.suite_key, CORP_OPERATION)
+        self.stats.record_token_app(request.suite_key)
+        app = self.apps.find(EnterpriseApp, request.suite_key)
+        if app is None or not _same(app.suite_secret, request.suite_secret):
             raise credentials_error(
                 CORP_OPERATION, ErrorCode.INVALID_CLIENT_ID_OR_SECRET, "suiteKey or suiteSecret is invalid"
             )
-        if not _same(app.suite_ticket, fields["suiteTicket"]):
+        if not _same(app.suite_ticket, request.suite_ticket):
             raise credentials_error(CORP_OPERATION, ErrorCode.INVALID_SUITE_TICKET, "suiteTicket is invalid or stale")
-        corp_id = fields["authCorpId"]
+        corp_id = request.auth_corp_id
         authorised = self.directory.corps.keys() if app.authorised_corp_ids is None else app.authorised_corp_ids
         if corp_id not in authorised:
             raise credentials_error(
@@ -62,65 +78,66 @@ class OAuthService:
 
     def user_token(self, body: Any) -> Answer:
         """A personal app's user token, from an authorization code or a refresh token (which rotates)."""
-        fields = _check_body(USER_OPERATION, body)
-        self.stats.record_token_app(fields["clientId"])
-        app = self.apps.find(PersonalApp, fields["clientId"])
-        if app is None or not _same(app.client_secret, fields["clientSecret"]):
+        request = GetUserAccessTokenRequest.from_dict(without_nulls(body))
+        self._throttle(request.client_id, USER_OPERATION)
+        self.stats.record_token_app(request.client_id)
+        app = self.apps.find(PersonalApp, request.client_id)
+        if app is None or not _same(app.client_secret, request.client_secret):
             raise credentials_error(
                 USER_OPERATION, ErrorCode.INVALID_CLIENT_ID_OR_SECRET, "clientId or clientSecret is invalid"
             )
-        grant_type = fields["grantType"]
-        if grant_type not in GET_USER_ACCESS_TOKEN_REQUEST_GRANT_TYPE_VALUES:
-            allowed = sorted(GET_USER_ACCESS_TOKEN_REQUEST_GRANT_TYPE_VALUES)
-            raise _invalid(f"grantType must be one of {allowed}")
+        grant_type = request.grant_type
         if grant_type == "authorization_code":
-            union_id = self.tokens.redeem_auth_code(app, fields.get("code") or "")
+            union_id = self.tokens.redeem_auth_code(app, _text(request.code))
             if union_id is None:
                 raise credentials_error(
                     USER_OPERATION, ErrorCode.INVALID_AUTH_CODE, "the authorization code is invalid, used or expired"
                 )
             refresh_token = self.tokens.issue_refresh_token(app, union_id)
         else:
-            rotated = self.tokens.rotate_refresh_token(app, fields.get("refreshToken") or "")
+            rotated = self.tokens.rotate_refresh_token(app, _text(request.refresh_token))
             if rotated is None:
                 raise credentials_error(
                     USER_OPERATION, ErrorCode.INVALID_REFRESH_TOKEN, "the refresh token is invalid, rotated or expired"
                 )
             union_id, refresh_token = rotated
-        answer = dict(self._token_answer(Grant(app, union_id=union_id)).body or {})
-        answer["refreshToken"] = refresh_token
+        grant = Grant(app, union_id=union_id)
         corp_ids = sorted(self.directory.corps_of(union_id))
-        if corp_ids:
-            answer["corpId"] = corp_ids[0]
-        return Answer(answer)
+        answer = UserAccessTokenResponse(
+            access_token=self.tokens.token_for(grant),
+            expire_in=int(self.tokens.token_ttl),
+            refresh_token=refresh_token,
+            corp_id=corp_ids[0] if corp_ids else UNSET,
+        )
+        return Answer(answer.to_dict())
+
+    def _throttle(self, app_key: str, operation_id: str) -> None:
+        # Token requests are throttled per app too; their app is named in the body.
+        if not self.limiter.allow(app_key, operation_id):
+            raise throttled()
 
     def _token_answer(self, grant: Grant) -> Answer:
-        return Answer({"accessToken": self.tokens.token_for(grant), "expireIn": int(self.tokens.token_ttl)})
+        answer = AccessTokenResponse(access_token=self.tokens.token_for(grant), expire_in=int(self.tokens.token_ttl))
+        return Answer(answer.to_dict())
 
 
 def _same(expected: str, given: str) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
-def _check_body(operation_id: str, body: Any) -> dict[str, str]:
-    """The request's string fields, each required one present and not empty (rules from the spec)."""
-    if not isinstance(body, dict):
-        raise _invalid("the request body must be a JSON object")
-    schema_name = OPERATIONS[operation_id].body_schema
-    assert schema_name is not None  # every token endpoint takes a body
-    fields: dict[str, str] = {}
-    for rule in SCHEMAS[schema_name].fields:
-        value = body.get(rule.name)
-        if value is None:
-            if rule.required:
-                raise _missing(rule.name)
-            continue
-        if not isinstance(value, str):
-            raise _invalid(f"{rule.name} must be a string")
-        if rule.min_length is not None and len(value) < rule.min_length:
-            raise _missing(rule.name)
-        fields[rule.name] = value
-    return fields
+def token_refusal(operation_id: str, violation: Violation) -> ApiError:
+    """A broken field rule of a token request (the spec documents none of them)."""
+    if not violation.path:
+        return _invalid("the request body must be a JSON object")
+    if violation.rule in ("required", "minLength"):
+        return _missing(violation.path)
+    if violation.rule == "type":
+        return _invalid(f"{violation.path} must be {violation.expected}")
+    return _invalid(f"{violation.path} {violation.reason}")
+
+
+def _text(value: "str | Unset") -> str:
+    return "" if isinstance(value, Unset) else value
 
 
 def _missing(name: str) -> ApiError:

@@ -1,9 +1,11 @@
 """The HTTP face of the emulator: a Starlette app serving openapi.yaml's paths in DingTalk's wire format.
 
-Each operation is a small ASGI endpoint (no per-request Request/Response objects, for
-speed) that runs the same pipeline: count, fault injection, token, QPS quota, app
-permission, then the operation itself. Every answer carries ``x-acs-request-id``; error
-bodies repeat it as ``requestid``.
+Every operation of the spec is routed (paths and path parameters from ``spec_data``), each
+as a small ASGI endpoint (no per-request Request/Response objects, for speed) that runs
+the same pipeline: count, fault injection, token, QPS quota, app permission, the spec's
+field rules (the generated checker), then the operation itself; an operation that
+``MODELLED`` does not name answers 501 ``NotImplemented`` instead. Every answer carries
+``x-acs-request-id``; error bodies repeat it as ``requestid``.
 """
 
 import asyncio
@@ -11,7 +13,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final, NamedTuple, Protocol
 from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
@@ -22,13 +24,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from dingtalk_calendar_api.checks import Violation, check_path_parameters, check_request_body
 from dingtalk_calendar_api.error_codes import ErrorCode
+from dingtalk_calendar_api.models import AccessDeniedDetail, Error
+from dingtalk_calendar_api.operation_ids import OperationId
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, OPERATIONS, Operation
 
-from .calendars import Answer, CalendarService
-from .errors import ApiError, NotFoundError, global_error
+from .calendars import Answer, CalendarService, calendar_refusal
+from .errors import ApiError, NotFoundError, global_error, throttled
 from .faults import ERROR_STATUSES, Fault, Faults, parse_kind
-from .oauth import OAuthService
+from .oauth import OAuthService, token_refusal
 from .state import CalendarStore
 from .stats import Stats
 from .throttle import QpsLimiter
@@ -86,38 +91,75 @@ class Backend:
 
 
 PathParams = Mapping[str, str]
-Handler = Callable[[Grant | None, PathParams, Any], Answer]
 
 
-def _handlers(backend: Backend) -> dict[str, Handler]:
-    """Each operationId's handler: path parameters and body in, Answer out (or ApiError raised)."""
-    calendars, oauth = backend.calendars, backend.oauth
+class Handler(Protocol):
+    """An operation: the backend, the caller's grant (None without a token), the body, and the
+    path parameters by their Python names (``user_id``, as the spec's snake_case gives them) in;
+    Answer out (or ApiError raised)."""
 
-    def create(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.create(_required(grant), path["userId"], body)
+    def __call__(self, backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer: ...
 
-    def get(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.get(_required(grant), path["userId"], path["calendarId"])
 
-    def update(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.update(_required(grant), path["userId"], path["calendarId"], body)
+Refusal = Callable[[str, Violation], ApiError]
+"""How an operation answers a broken field rule that the spec documents no error row for."""
 
-    def subscribe(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.subscribe(_required(grant), path["userId"], path["calendarId"])
 
-    def unsubscribe(grant: Grant | None, path: PathParams, body: Any) -> Answer:
-        return calendars.unsubscribe(_required(grant), path["userId"], path["calendarId"])
+class Modelled(NamedTuple):
+    """What the emulator does for one operation: its handler, and its answer to an undocumented broken rule."""
 
-    return {
-        "createSubscribedCalendar": create,
-        "getSubscribedCalendar": get,
-        "updateSubscribedCalendar": update,
-        "subscribeCalendar": subscribe,
-        "unsubscribeCalendar": unsubscribe,
-        "getAccessToken": lambda grant, path, body: oauth.app_token(body),
-        "getCorpAccessToken": lambda grant, path, body: oauth.corp_token(body),
-        "getUserAccessToken": lambda grant, path, body: oauth.user_token(body),
-    }
+    handler: Handler
+    refuse: Refusal
+
+
+def _create(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.create(_required(grant), body=body, **path)
+
+
+def _get(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.get(_required(grant), **path)
+
+
+def _update(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.update(_required(grant), body=body, **path)
+
+
+def _subscribe(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.subscribe(_required(grant), **path)
+
+
+def _unsubscribe(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.unsubscribe(_required(grant), **path)
+
+
+def _app_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.oauth.app_token(body)
+
+
+def _corp_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.oauth.corp_token(body)
+
+
+def _user_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.oauth.user_token(body)
+
+
+MODELLED: Final[Mapping[str, Modelled]] = {
+    OperationId.CREATE_SUBSCRIBED_CALENDAR: Modelled(_create, calendar_refusal),
+    OperationId.GET_SUBSCRIBED_CALENDAR: Modelled(_get, calendar_refusal),
+    OperationId.UPDATE_SUBSCRIBED_CALENDAR: Modelled(_update, calendar_refusal),
+    OperationId.SUBSCRIBE_CALENDAR: Modelled(_subscribe, calendar_refusal),
+    OperationId.UNSUBSCRIBE_CALENDAR: Modelled(_unsubscribe, calendar_refusal),
+    OperationId.GET_ACCESS_TOKEN: Modelled(_app_token, token_refusal),
+    OperationId.GET_CORP_ACCESS_TOKEN: Modelled(_corp_token, token_refusal),
+    OperationId.GET_USER_ACCESS_TOKEN: Modelled(_user_token, token_refusal),
+}
+"""The operations the emulator models; any other operation of the spec answers 501 ``NotImplemented``."""
+
+
+def unmodelled_operations() -> list[str]:
+    """operationIds of the spec that the emulator answers with 501 ``NotImplemented``."""
+    return sorted(set(OPERATIONS) - set(MODELLED))
 
 
 def _required(grant: Grant | None) -> Grant:
@@ -125,23 +167,20 @@ def _required(grant: Grant | None) -> Grant:
     return grant
 
 
-# Token endpoints are throttled per app too; their app is named in the body.
-_TOKEN_APP_FIELD = {"getAccessToken": "appKey", "getCorpAccessToken": "suiteKey", "getUserAccessToken": "clientId"}
-
-
 class OperationEndpoint:
     """One operation of the spec, as a raw ASGI endpoint."""
 
-    def __init__(self, operation: Operation, handler: Handler, backend: Backend) -> None:
+    def __init__(self, operation: Operation, modelled: Modelled | None, backend: Backend) -> None:
         self.operation = operation
         self.operation_id = operation.operation_id
-        self.handler = handler
+        self.modelled = modelled
+        """None for an operation of the spec that the emulator does not model yet."""
         self.backend = backend
         self.permission_error = (
             global_error(
                 ErrorCode.FORBIDDEN_ACCESS_DENIED_ACCESS_TOKEN_PERMISSION_DENIED,
                 f"the app lacks the permission {operation.permission} that this API needs",
-                {"accessdenieddetail": {"requiredScopes": [operation.permission]}},
+                Error(accessdenieddetail=AccessDeniedDetail(required_scopes=[operation.permission])).to_dict(),
             )
             if operation.permission
             else None
@@ -170,13 +209,15 @@ class OperationEndpoint:
         """Run the pipeline; (status, body) of the answer, body None for an empty one."""
         try:
             grant = self._authorise(scope) if self.operation.requires_token else None
+            if self.modelled is None:
+                raise ApiError(501, "NotImplemented", f"the emulator does not model {self.operation_id} yet")
             body = self._parse(raw) if self.operation.body_schema else None
-            if grant is None:
-                self._throttle_token_request(body)
             path_params = scope["path_params"]
             if scope.get(_ENCODED_PATH):
                 path_params = {name: unquote(value) for name, value in path_params.items()}
-            answer = self.handler(grant, path_params, body)
+            self._check(path_params, body)
+            by_python_name = {rule.python_name: path_params[rule.name] for rule in self.operation.path_parameters}
+            answer = self.modelled.handler(self.backend, grant, body, **by_python_name)
         except ApiError as error:
             return error.status, _ErrorBody(error)
         return 200, answer.body
@@ -189,15 +230,23 @@ class OperationEndpoint:
         if grant is None:
             raise global_error(ErrorCode.INVALID_AUTHENTICATION, "the access token is invalid or expired")
         if not self.backend.limiter.allow(grant.app.key, self.operation_id):
-            raise _throttled()
+            raise throttled()
         if self.permission_error is not None and self.operation.permission not in grant.app.permissions:
             raise self.permission_error
         return grant
 
-    def _throttle_token_request(self, body: Any) -> None:
-        app_key = body.get(_TOKEN_APP_FIELD[self.operation_id]) if isinstance(body, dict) else None
-        if isinstance(app_key, str) and not self.backend.limiter.allow(app_key, self.operation_id):
-            raise _throttled()
+    def _check(self, path_params: PathParams, body: Any) -> None:
+        """The spec's field rules: a broken one answers its documented row, else the operation's own refusal."""
+        violation = check_path_parameters(self.operation_id, path_params)
+        if violation is None and self.operation.body_schema is not None:
+            violation = check_request_body(self.operation_id, body)
+        if violation is None:
+            return
+        row = violation.documented(self.operation_id)
+        if row is not None:
+            raise ApiError(row.status, row.code, row.message or violation.reason)
+        assert self.modelled is not None
+        raise self.modelled.refuse(self.operation_id, violation)
 
     def _parse(self, raw: bytes | None) -> Any:
         if raw is None:
@@ -220,7 +269,7 @@ class OperationEndpoint:
             await send_json(send, status, _ErrorBody(_SERVER_ERRORS[status]), request_id)
             return
         if kind == "throttle":
-            error = _throttled()
+            error = throttled()
         elif kind == "throttle_api":
             error = global_error(ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_API, "the API is over its QPS quota")
         else:
@@ -233,17 +282,11 @@ class OperationEndpoint:
 
 
 class _ErrorBody(dict[str, Any]):
-    """An error's body, filled in with the request id when sent."""
+    """An error's body, written again with the request id when sent."""
 
     def __init__(self, error: ApiError) -> None:
         super().__init__(error.body(""))
-
-
-def _throttled() -> ApiError:
-    return global_error(
-        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_APPKEY_AND_API,
-        "the app is over its QPS quota for this API; wait about a second and retry",
-    )
+        self.error = error
 
 
 _SERVER_ERRORS = {
@@ -296,7 +339,7 @@ async def _read_body(receive: Receive) -> bytes | None:
 async def send_json(send: Send, status: int, body: Mapping[str, Any] | None, request_id: str) -> None:
     """Send a JSON answer (an empty one when ``body`` is None) with the request id."""
     if isinstance(body, _ErrorBody):
-        body["requestid"] = request_id
+        body = body.error.body(request_id)
     payload = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     await _send(send, status, [_JSON, (REQUEST_ID_HEADER.encode(), request_id.encode())], payload)
 
@@ -328,19 +371,24 @@ async def drop_connection(scope: Scope) -> None:
         await asyncio.sleep(0)
 
 
-def _starlette_path(path: str) -> str:
-    for name in ("userId", "calendarId"):
-        path = path.replace("{" + name + "}", "{" + name + ":dingtalk_segment}")
+def _starlette_path(operation: Operation) -> str:
+    path = operation.path
+    for parameter in operation.path_parameters:
+        path = path.replace("{" + parameter.name + "}", "{" + parameter.name + ":dingtalk_segment}")
     return path
 
 
 def build_app(backend: Backend) -> ASGIApp:
-    """The ASGI app: DingTalk's paths from the spec, plus /_emulator/ inspection routes."""
-    handlers = _handlers(backend)
+    """The ASGI app: DingTalk's paths from the spec, plus /_emulator/ inspection routes.
+
+    Every operation of the spec is routed; one the emulator does not model yet answers 501
+    ``NotImplemented`` (after the token and field checks every operation gets).
+    """
+    modelled = MODELLED
     routes: list[BaseRoute] = [
         Route(
-            _starlette_path(op.path),
-            OperationEndpoint(op, handlers[op.operation_id], backend),
+            _starlette_path(op),
+            OperationEndpoint(op, modelled.get(op.operation_id), backend),
             methods=[op.method],
             name=op.operation_id,
         )

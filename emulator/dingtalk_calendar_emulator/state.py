@@ -8,6 +8,9 @@ from typing import Any
 
 from attrs import frozen
 
+from dingtalk_calendar_api.models import GetSubscribedCalendarResponse, SubscribeScope
+from dingtalk_calendar_api.types import UNSET
+
 PRIMARY_CALENDAR_ID = "primary"
 """Every user's own calendar, as DingTalk's calendar APIs name it: a calendar, but not a subscribed one."""
 
@@ -20,13 +23,17 @@ class Scope:
     open_conversation_ids: tuple[str, ...] = ()
     corp_ids: tuple[str, ...] = ()
 
-    def to_wire(self) -> dict[str, list[str]]:
+    def to_model(self) -> SubscribeScope:
+        """The generated ``SubscribeScope``."""
+        return SubscribeScope(
+            union_ids=list(self.union_ids),
+            open_conversation_ids=list(self.open_conversation_ids),
+            corp_ids=list(self.corp_ids),
+        )
+
+    def to_wire(self) -> dict[str, Any]:
         """The ``SubscribeScope`` JSON object."""
-        return {
-            "unionIds": list(self.union_ids),
-            "openConversationIds": list(self.open_conversation_ids),
-            "corpIds": list(self.corp_ids),
-        }
+        return self.to_model().to_dict()
 
 
 @frozen
@@ -44,13 +51,14 @@ class Calendar:
 
     def to_wire(self) -> dict[str, Any]:
         """The ``GetSubscribedCalendarResponse`` JSON object."""
-        wire: dict[str, Any] = {"calendarId": self.calendar_id, "name": self.name}
-        if self.description is not None:
-            wire["description"] = self.description
-        wire["author"] = self.author
-        wire["managers"] = list(self.managers)
-        wire["subscribeScope"] = self.scope.to_wire()
-        return wire
+        return GetSubscribedCalendarResponse(
+            calendar_id=self.calendar_id,
+            name=self.name,
+            description=UNSET if self.description is None else self.description,
+            author=self.author,
+            managers=list(self.managers),
+            subscribe_scope=self.scope.to_model(),
+        ).to_dict()
 
 
 @frozen

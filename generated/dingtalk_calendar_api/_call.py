@@ -57,5 +57,5 @@ def parse_or_none(
         return None
     try:
         return parse(client=client, response=response)
-    except (ValueError, TypeError, KeyError, AttributeError):  # JSONDecodeError is a ValueError
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # JSONDecodeError is a ValueError
         return None

@@ -23,6 +23,10 @@ class DocumentedError(NamedTuple):
     description: str
     unverified: bool = False
     """True where DingTalk's public material does not name the code (see the spec)."""
+    field: str | None = None
+    """The field this error is about (wire name, dotted below the body: ``subscribeScope``), if any."""
+    rules: tuple[str, ...] = ()
+    """The rules of ``field`` (``checks.RULES``) whose breaking DingTalk answers with this error."""
 
 
 class FieldRule(NamedTuple):
@@ -39,6 +43,12 @@ class FieldRule(NamedTuple):
     """A regular expression the value must contain a match of (JSON Schema's ``pattern``)."""
     schema: str | None = None
     """For an object field, the name of its schema in ``SCHEMAS``."""
+    items_type: str | None = None
+    """For an array, the type of its items."""
+    enum: tuple[str, ...] | None = None
+    """The values allowed, where the spec lists them."""
+    sdk_name: str | None = None
+    """The SDK's name for the field where it is not the snake_case one (``x-dingtalk-sdk-names``)."""
 
 
 class SchemaRules(NamedTuple):
@@ -65,6 +75,8 @@ class Operation(NamedTuple):
     permission: str | None
     path_parameters: tuple[FieldRule, ...]
     body_schema: str | None
+    response_schema: str | None
+    """The schema of a successful answer's JSON body."""
     errors: tuple[DocumentedError, ...]
 
 
@@ -136,7 +148,11 @@ GLOBAL_ERRORS: Final[tuple[DocumentedError, ...]] = (
 SCHEMAS: Final[Mapping[str, SchemaRules]] = {
     "AccessDeniedDetail": SchemaRules(
         name="AccessDeniedDetail",
-        fields=(FieldRule(name="requiredScopes", python_name="required_scopes", required=False, type="array"),),
+        fields=(
+            FieldRule(
+                name="requiredScopes", python_name="required_scopes", required=False, type="array", items_type="string"
+            ),
+        ),
         at_least_one_of=(),
     ),
     "AccessTokenResponse": SchemaRules(
@@ -160,13 +176,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 pattern="\\S",
             ),
             FieldRule(name="description", python_name="description", required=False, type="string", max_length=1024),
-            FieldRule(name="managers", python_name="managers", required=False, type="array"),
+            FieldRule(name="managers", python_name="managers", required=False, type="array", items_type="string"),
             FieldRule(
                 name="subscribeScope",
                 python_name="subscribe_scope",
                 required=True,
                 type="object",
                 schema="SubscribeScope",
+                sdk_name="scope",
             ),
         ),
         at_least_one_of=(),
@@ -217,7 +234,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="name", python_name="name", required=False, type="string"),
             FieldRule(name="description", python_name="description", required=False, type="string"),
             FieldRule(name="author", python_name="author", required=False, type="string"),
-            FieldRule(name="managers", python_name="managers", required=False, type="array"),
+            FieldRule(name="managers", python_name="managers", required=False, type="array", items_type="string"),
             FieldRule(
                 name="subscribeScope",
                 python_name="subscribe_scope",
@@ -235,7 +252,13 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="clientSecret", python_name="client_secret", required=True, type="string", min_length=1),
             FieldRule(name="code", python_name="code", required=False, type="string"),
             FieldRule(name="refreshToken", python_name="refresh_token", required=False, type="string"),
-            FieldRule(name="grantType", python_name="grant_type", required=True, type="string"),
+            FieldRule(
+                name="grantType",
+                python_name="grant_type",
+                required=True,
+                type="string",
+                enum=("authorization_code", "refresh_token"),
+            ),
         ),
         at_least_one_of=(),
     ),
@@ -247,9 +270,30 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
     "SubscribeScope": SchemaRules(
         name="SubscribeScope",
         fields=(
-            FieldRule(name="unionIds", python_name="union_ids", required=False, type="array"),
-            FieldRule(name="openConversationIds", python_name="open_conversation_ids", required=False, type="array"),
-            FieldRule(name="corpIds", python_name="corp_ids", required=False, type="array"),
+            FieldRule(
+                name="unionIds",
+                python_name="union_ids",
+                required=False,
+                type="array",
+                items_type="string",
+                sdk_name="users",
+            ),
+            FieldRule(
+                name="openConversationIds",
+                python_name="open_conversation_ids",
+                required=False,
+                type="array",
+                items_type="string",
+                sdk_name="groups",
+            ),
+            FieldRule(
+                name="corpIds",
+                python_name="corp_ids",
+                required=False,
+                type="array",
+                items_type="string",
+                sdk_name="organisations",
+            ),
         ),
         at_least_one_of=("unionIds", "openConversationIds", "corpIds"),
     ),
@@ -266,13 +310,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 pattern="\\S",
             ),
             FieldRule(name="description", python_name="description", required=False, type="string", max_length=1024),
-            FieldRule(name="managers", python_name="managers", required=False, type="array"),
+            FieldRule(name="managers", python_name="managers", required=False, type="array", items_type="string"),
             FieldRule(
                 name="subscribeScope",
                 python_name="subscribe_scope",
                 required=False,
                 type="object",
                 schema="SubscribeScope",
+                sdk_name="scope",
             ),
         ),
         at_least_one_of=(),
@@ -302,9 +347,18 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=True,
         permission="Calendar.Calendar.Write",
         path_parameters=(
-            FieldRule(name="userId", python_name="user_id", required=True, type="string", min_length=1, pattern="\\S"),
+            FieldRule(
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
         ),
         body_schema="CreateSubscribedCalendarRequest",
+        response_schema="CreateSubscribedCalendarResponse",
         errors=(
             DocumentedError(
                 status=400,
@@ -317,18 +371,24 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidParameter",
                 message="calendar name cannot be blank",
                 description="The calendar name is missing or only white space.",
+                field="name",
+                rules=("required", "minLength", "pattern"),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="calendar name length must less than 128",
                 description="The calendar name is longer than 128 characters.",
+                field="name",
+                rules=("maxLength",),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="subscribe range cannot be null",
                 description="The subscription scope is missing or names nobody.",
+                field="subscribeScope",
+                rules=("required", "atLeastOneOf"),
             ),
             DocumentedError(
                 status=400,
@@ -356,6 +416,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         permission=None,
         path_parameters=(),
         body_schema="GetAccessTokenRequest",
+        response_schema="AccessTokenResponse",
         errors=(
             DocumentedError(
                 status=400,
@@ -377,6 +438,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         permission=None,
         path_parameters=(),
         body_schema="GetCorpAccessTokenRequest",
+        response_schema="AccessTokenResponse",
         errors=(
             DocumentedError(
                 status=400,
@@ -406,12 +468,27 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=True,
         permission="Calendar.Calendar.Read",
         path_parameters=(
-            FieldRule(name="userId", python_name="user_id", required=True, type="string", min_length=1, pattern="\\S"),
             FieldRule(
-                name="calendarId", python_name="calendar_id", required=True, type="string", min_length=1, pattern="\\S"
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
             ),
         ),
         body_schema=None,
+        response_schema="GetSubscribedCalendarResponse",
         errors=(
             DocumentedError(
                 status=400,
@@ -424,6 +501,8 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidParameter",
                 message="calendar id cannot be null",
                 description="The calendar id is missing or blank.",
+                field="calendarId",
+                rules=("minLength", "pattern"),
             ),
             DocumentedError(
                 status=403,
@@ -445,6 +524,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         permission=None,
         path_parameters=(),
         body_schema="GetUserAccessTokenRequest",
+        response_schema="UserAccessTokenResponse",
         errors=(
             DocumentedError(
                 status=400,
@@ -477,12 +557,27 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=True,
         permission="Calendar.Calendar.Write",
         path_parameters=(
-            FieldRule(name="userId", python_name="user_id", required=True, type="string", min_length=1, pattern="\\S"),
             FieldRule(
-                name="calendarId", python_name="calendar_id", required=True, type="string", min_length=1, pattern="\\S"
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
             ),
         ),
         body_schema=None,
+        response_schema="ResultResponse",
         errors=(
             DocumentedError(
                 status=400,
@@ -501,12 +596,15 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidParameter",
                 message="calendarId cannot be blank",
                 description="The calendar id is missing or blank.",
+                field="calendarId",
+                rules=("minLength", "pattern"),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="calendar type invalid",
                 description="The calendar is not a subscribed calendar.",
+                field="calendarId",
             ),
             DocumentedError(
                 status=400,
@@ -527,12 +625,27 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=True,
         permission="Calendar.Calendar.Write",
         path_parameters=(
-            FieldRule(name="userId", python_name="user_id", required=True, type="string", min_length=1, pattern="\\S"),
             FieldRule(
-                name="calendarId", python_name="calendar_id", required=True, type="string", min_length=1, pattern="\\S"
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
             ),
         ),
         body_schema=None,
+        response_schema="ResultResponse",
         errors=(
             DocumentedError(
                 status=400,
@@ -551,12 +664,15 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidParameter",
                 message="calendarId cannot be blank",
                 description="The calendar id is missing or blank.",
+                field="calendarId",
+                rules=("minLength", "pattern"),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="calendar type invalid",
                 description="The calendar is not a subscribed calendar.",
+                field="calendarId",
             ),
         ),
     ),
@@ -571,12 +687,27 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=True,
         permission="Calendar.Calendar.Write",
         path_parameters=(
-            FieldRule(name="userId", python_name="user_id", required=True, type="string", min_length=1, pattern="\\S"),
             FieldRule(
-                name="calendarId", python_name="calendar_id", required=True, type="string", min_length=1, pattern="\\S"
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
             ),
         ),
         body_schema="UpdateSubscribedCalendarRequest",
+        response_schema="ResultResponse",
         errors=(
             DocumentedError(
                 status=400,
@@ -589,24 +720,32 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidParameter",
                 message="calendar id cannot be blank",
                 description="The calendar id is missing or blank.",
+                field="calendarId",
+                rules=("minLength", "pattern"),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="calendar name length must less than 128",
                 description="The new name is longer than 128 characters.",
+                field="name",
+                rules=("maxLength",),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="subscribe range cannot be null",
                 description="The new subscription scope names nobody.",
+                field="subscribeScope",
+                rules=("required", "atLeastOneOf"),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="calendar name cannot be blank",
                 description="The new name is only white space.",
+                field="name",
+                rules=("required", "minLength", "pattern"),
             ),
             DocumentedError(
                 status=400,
@@ -624,3 +763,16 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
     ),
 }
 """Every operation of the spec, by operationId."""
+
+SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = {
+    "AccessTokenResponse": frozenset(("accessToken",)),
+    "GetAccessTokenRequest": frozenset(("appSecret",)),
+    "GetCorpAccessTokenRequest": frozenset(("suiteSecret", "suiteTicket")),
+    "GetUserAccessTokenRequest": frozenset(("clientSecret", "code", "refreshToken")),
+    "UserAccessTokenResponse": frozenset(("accessToken", "refreshToken")),
+}
+"""Wire names of the fields whose values are secret (``format: password`` in the spec), by schema.
+
+Redaction, the logging filter and the CLI's scrubbing are built on this, and on
+``ACCESS_TOKEN_HEADER``; no other list of secret names exists.
+"""

@@ -21,6 +21,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     DingTalkError,
     InvalidCredentialsError,
     InvalidParameterError,
@@ -33,10 +34,12 @@ from ._errors import (
     RefreshTokenInvalidError,
     ServerError,
     SubscribeLimitExceededError,
+    TokenStoreError,
     ValidationError,
     error_from_response,
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from ._logging import RedactingFilter
 from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
 from ._retry import AsyncRetryTransport, RetryTransport
@@ -56,7 +59,7 @@ from ._tokens import (
 if TYPE_CHECKING:
     from ._aiohttp_transport import AsyncAiohttpTransport
     from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
-    from ._env import ConfigurationError, credentials_from_env, settings_from_env
+    from ._env import credentials_from_env, settings_from_env
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
 
 # Loaded on first use (PEP 562): the async transport imports asyncio, which a sync application
@@ -65,7 +68,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AsyncAiohttpTransport": "._aiohttp_transport",
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
-    **dict.fromkeys(["ConfigurationError", "credentials_from_env", "settings_from_env"], "._env"),
+    **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
         ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit"], "._rate_limit"
     ),
@@ -131,6 +134,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
+    "RedactingFilter",
     "RedisRateLimit",
     "RedisTokenStore",
     "RefreshTokenInvalidError",
@@ -144,6 +148,7 @@ __all__ = [
     "TokenManager",
     "TokenProvider",
     "TokenStore",
+    "TokenStoreError",
     "UserCredentials",
     "ValidationError",
     "abulk_run",

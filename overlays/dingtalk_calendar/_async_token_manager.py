@@ -42,13 +42,13 @@ class AsyncTokenAccess(TokenManagerBase):
         if self._usable(self._current, now, rejected=rejected):
             assert self._current is not None
             return self._current
-        stored = await self.store.aget(self.cache_key)
+        stored = await self._shared.aget(self.cache_key)
         if self._usable(stored, now, rejected=rejected):
             assert stored is not None
             return self._adopt(stored, fetched=False, now=now, rejected=rejected)
-        async with self.store.alock(self.cache_key):
+        async with self._shared.alock(self.cache_key):
             # Another process may have stored a token while we waited for the lock.
-            stored = await self.store.aget(self.cache_key)
+            stored = await self._shared.aget(self.cache_key)
             now = self._clock()
             if self._usable(stored, now, rejected=rejected):
                 assert stored is not None
@@ -59,7 +59,7 @@ class AsyncTokenAccess(TokenManagerBase):
                     token = await self.provider.afetch(client, previous=stored, now=now)
             except Exception as error:
                 return self._fallback(error, stored, now, rejected=rejected)
-            await self.store.aset(self.cache_key, token)
+            await self._shared.aset(self.cache_key, token)
         return self._adopt(token, fetched=True, now=now, rejected=rejected)
 
     @asynccontextmanager

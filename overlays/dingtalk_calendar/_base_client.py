@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import httpx
 
-from ._logging import configure_from_env
+from ._logging import configure_once
 from ._overlay import Overlay, Overlays
 from ._retry_policy import RetryPolicy
 from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, CallDefaults, as_timeout
@@ -42,7 +42,7 @@ class BaseClient:
         refresh_margin: float | None,
         overlays: Iterable[Overlay],
     ) -> None:
-        configure_from_env()
+        configure_once()
         self.base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
         self._provider = as_provider(credentials)
         self._token_store = token_store if token_store is not None else MemoryTokenStore()

@@ -26,7 +26,7 @@ from typing import Any, Final, Literal
 
 from attrs import field, frozen
 
-from dingtalk_calendar_api.error_codes import ErrorReason
+from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._errors import (
     AccessTokenPermissionDeniedError,
@@ -41,16 +41,21 @@ Outcome = Literal["done", "already_done", "failed", "not_attempted"]
 SAME_ERROR_LIMIT: Final = 3
 """Users failing alike with ``invalidParameter``, before any success, that stop the job."""
 
-# Errors about the calendar or the app, not the user: every further call would fail alike.
-_CALENDAR_REASONS: Final = frozenset(
-    {ErrorReason.CALENDAR_TYPE_INVALID, ErrorReason.CALENDARID_CANNOT_BE_BLANK, ErrorReason.CALENDAR_ID_CANNOT_BE_BLANK}
+# Errors about the calendar (the spec's rows tagged ``field: calendarId``) or the app, not the
+# user: every further call would fail alike.
+_CALENDAR_ID_MESSAGES: Final = frozenset(
+    error.message
+    for operation in OPERATIONS.values()
+    for error in operation.errors
+    if error.field is not None
+    and error.field in {p.name for p in operation.path_parameters if p.python_name == "calendar_id"}
 )
 
 
 def stops_the_job(error: DingTalkError) -> bool:
     if isinstance(error, AuthenticationError | AccessTokenPermissionDeniedError):
         return True
-    return isinstance(error, InvalidParameterError) and error.reason in _CALENDAR_REASONS
+    return isinstance(error, InvalidParameterError) and error.reason in _CALENDAR_ID_MESSAGES
 
 
 @frozen

@@ -20,17 +20,9 @@ from dingtalk_calendar_api import Client
 
 from ._errors import MalformedResponseError, ValidationError, request_id_of
 from ._models import Calendar, CreatedCalendar, Result, Scope
-from ._validation import check_body, check_path
+from ._validation import answer_data, check_body, check_path
 
 T = TypeVar("T")
-
-# Error messages name fields as the caller wrote them, not as the wire does.
-_FIELD_NAMES = {
-    "subscribeScope": "scope",
-    "subscribeScope.unionIds": "scope.users",
-    "subscribeScope.openConversationIds": "scope.groups",
-    "subscribeScope.corpIds": "scope.organisations",
-}
 
 
 class Call(Generic[T]):
@@ -45,19 +37,6 @@ class Call(Generic[T]):
         self.operation = operation
         self.request_kwargs = request_kwargs
         self.finish = finish
-
-
-def _parsed(module: Any, expected: type[Any], operation: str, response: httpx.Response, client: Client) -> Any:
-    parsed = module.parse_response(client=client, response=response)
-    if not isinstance(parsed, expected):
-        raise MalformedResponseError(
-            status_code=response.status_code,
-            operation=operation,
-            request_id=request_id_of(response),
-            headers=response.headers,
-            detail=f"a 2xx answer whose body is not a {expected.__name__}",
-        )
-    return parsed
 
 
 def create(
@@ -82,10 +61,10 @@ def create(
         managers=api_types.UNSET if managers is None else list(managers),
     )
     kwargs = endpoint.build_request_kwargs(user_id, body=body, **options)
-    check_body(operation, kwargs["json"], _FIELD_NAMES)  # the very JSON that would be sent
+    check_body(operation, kwargs["json"])  # the very JSON that would be sent
 
     def finish(response: httpx.Response, client: Client) -> CreatedCalendar:
-        parsed = _parsed(endpoint, CreateSubscribedCalendarResponse, operation, response, client)
+        parsed = CreateSubscribedCalendarResponse.from_dict(answer_data(operation, response))
         if not isinstance(parsed.calendar_id, str):
             raise MalformedResponseError(
                 status_code=response.status_code,
@@ -107,7 +86,7 @@ def get(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[Cale
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
 
     def finish(response: httpx.Response, client: Client) -> Calendar:
-        parsed = _parsed(endpoint, GetSubscribedCalendarResponse, operation, response, client)
+        parsed = GetSubscribedCalendarResponse.from_dict(answer_data(operation, response))
         return Calendar.from_wire(parsed, request_id_of(response), response)
 
     kwargs = endpoint.build_request_kwargs(user_id, calendar_id, **options)
@@ -141,7 +120,7 @@ def update(
         subscribe_scope=api_types.UNSET if scope is None else scope.to_wire(),
     )
     kwargs = endpoint.build_request_kwargs(user_id, calendar_id, body=body, **options)
-    check_body(operation, kwargs["json"], _FIELD_NAMES)
+    check_body(operation, kwargs["json"])
     return Call(operation, kwargs, _result_finisher(endpoint, operation, empty_is_success=False))
 
 
@@ -172,8 +151,8 @@ def _result_finisher(
     def finish(response: httpx.Response, client: Client) -> Result:
         if empty_is_success and not response.content:
             return Result(True, request_id=request_id_of(response), raw_response=response)
-        parsed = _parsed(module, ResultResponse, operation, response, client)
-        # A 2xx that leaves "result" out still succeeded.
+        parsed = ResultResponse.from_dict(answer_data(operation, response))
+        # A 2xx that leaves "result" out still succeeded; a present one is a bool (checked).
         result = parsed.result if isinstance(parsed.result, bool) else True
         return Result(result, request_id=request_id_of(response), raw_response=response)
 

@@ -3,7 +3,9 @@
 Catch at the level you care about::
 
     DingTalkError                     anything the SDK raises
+    ├── ConfigurationError            unusable settings: arguments, DINGTALK_* variables, CLI flags (a ValueError)
     ├── ValidationError               bad input found before sending (also a ValueError)
+    ├── TokenStoreError               the shared token store (Redis) failed or did not answer in time
     ├── APIConnectionError            no answer: connection refused, dropped, ...
     │   └── APITimeoutError           ... or too slow
     └── APIStatusError                DingTalk (or a proxy) answered an error
@@ -40,7 +42,7 @@ from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
-from ._redact import request_of, scrub_json, scrub_text, secrets_of_request
+from ._redact import request_of, scrub_headers, scrub_json, scrub_text, secrets_of_request
 
 # Gateways in front of DingTalk name the request in a header when the body cannot.
 _REQUEST_ID_HEADERS: Final = ("x-acs-request-id", "x-request-id")
@@ -62,6 +64,22 @@ def _rebuild(cls: type[DingTalkError], args: tuple[Any, ...], state: dict[str, A
     Exception.__init__(error, *args)
     error.__dict__.update(state)
     return error
+
+
+class ConfigurationError(DingTalkError, ValueError):
+    """The settings cannot be used (a client argument, a ``DINGTALK_*`` variable, a CLI flag); nothing was sent.
+
+    The message names the setting and says why, never its value when that is a secret.
+    """
+
+
+class TokenStoreError(DingTalkError):
+    """The shared token store failed or did not answer within its timeout (Redis down or frozen).
+
+    App tokens never show it: the token manager then fetches in this process instead. A
+    user token does, since its rotating refresh token lives in the store. Raised ``from``
+    the store's own exception, which stays in ``__cause__``.
+    """
 
 
 class ValidationError(DingTalkError, ValueError):
@@ -126,7 +144,7 @@ class APIStatusError(DingTalkError):
         self.body = body
         """The parsed JSON body, with secret fields redacted; None when it was not JSON."""
         self.headers = headers if headers is not None else httpx.Headers()
-        """The response's headers (never the request's, which hold the token)."""
+        """The response's headers (never the request's, which hold the token), secret ones masked."""
         self.detail = detail
         """What was wrong with the answer when its body does not say (an HTML page, ...)."""
         super().__init__(self._summary())
@@ -326,7 +344,7 @@ def error_from_response(
         operation=operation,
         attempts=attempts,
         body=scrub_json(parsed, secrets),
-        headers=response.headers,
+        headers=scrub_headers(response.headers, secrets),
     )
 
 
@@ -351,7 +369,7 @@ def _malformed(
         attempts=attempts,
         body=scrub_json(parsed, secrets) if parsed is not None else None,
         request_id=request_id_of(response),
-        headers=response.headers,
+        headers=scrub_headers(response.headers, secrets),
         detail=_describe_unusable_body(response, content, parsed),
     )
     if content and not _may_hold_tokens(operation):

@@ -8,41 +8,83 @@ everything we keep.
 """
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any, Final
 
 import httpx
 
-from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
+from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, SCHEMAS, SECRET_FIELDS
 
 REDACTED: Final = "[redacted]"
 
-# Fields of the token endpoints' requests and answers that hold a secret:
-# appSecret, suiteSecret, clientSecret, suiteTicket, accessToken, refreshToken.
-_SECRET_KEY = re.compile(r"secret|token|ticket|password", re.IGNORECASE)
-# `code` is a one-time authorization code in a user-token request, but DingTalk's error
-# code in an answer; it counts as secret only on the request side.
-_SECRET_REQUEST_KEYS: Final = frozenset({"code"})
-_SECRET_HEADERS: Final = (ACCESS_TOKEN_HEADER, "authorization", "proxy-authorization", "cookie")
+SECRET_FIELD_NAMES: Final[frozenset[str]] = frozenset().union(*SECRET_FIELDS.values())
+"""Wire names of every field the spec marks secret (``format: password``), in any schema."""
+
+# A name that is secret in one schema and plain in another (`code`: the one-time
+# authorization code of a user-token request, but DingTalk's error code in an answer) is
+# masked by name only in requests; in answers, its value is masked wherever the request
+# carried it.
+_PLAIN_SOMEWHERE: Final = frozenset(
+    rule.name
+    for schema in SCHEMAS.values()
+    for rule in schema.fields
+    if rule.name not in SECRET_FIELDS.get(schema.name, ())
+)
+
+
+def _normalised(key: str) -> str:
+    # accessToken, access_token and access-token name one field.
+    return key.replace("_", "").replace("-", "").lower()
+
+
+_ANSWER_SECRET_KEYS: Final = frozenset(_normalised(name) for name in SECRET_FIELD_NAMES - _PLAIN_SOMEWHERE)
+_REQUEST_SECRET_KEYS: Final = frozenset(_normalised(name) for name in SECRET_FIELD_NAMES)
+# DingTalk's token header (from the spec's security scheme), and HTTP's own credential headers.
+SECRET_HEADERS: Final = frozenset({ACCESS_TOKEN_HEADER.lower(), "authorization", "proxy-authorization", "cookie"})
 # Shorter strings are not worth scrubbing and would mangle ordinary words.
-_MIN_SECRET_LENGTH: Final = 6
+MIN_SECRET_LENGTH: Final = 6
 
 
 def is_secret_key(key: str) -> bool:
-    """Whether a JSON key names a secret value (``appSecret``, ``refreshToken``, ...)."""
-    return bool(_SECRET_KEY.search(key))
+    """Whether a key of an answer's JSON names a secret value (``accessToken``, ``refreshToken``, ...)."""
+    return _normalised(key) in _ANSWER_SECRET_KEYS
+
+
+class MaskedHeaders(httpx.Headers):
+    """Request headers whose ``repr`` masks DingTalk's token header too (httpx masks only ``Authorization``)."""
+
+    def __repr__(self) -> str:
+        shown = [(name, "[secure]" if name.lower() in SECRET_HEADERS else value) for name, value in self.multi_items()]
+        return f"{type(self).__name__}({shown!r})"
+
+
+def put_token(request: httpx.Request, token: str) -> None:
+    """Set DingTalk's token header on ``request``, whose headers then never show it in a ``repr``."""
+    if not isinstance(request.headers, MaskedHeaders):
+        request.headers = MaskedHeaders(request.headers)
+    request.headers[ACCESS_TOKEN_HEADER] = token
+
+
+def scrub_headers(headers: httpx.Headers, secrets: Iterable[str]) -> httpx.Headers:
+    """A copy of an answer's headers without secret headers or secret values (a gateway may echo the token)."""
+    secrets = tuple(secrets)
+    return httpx.Headers(
+        [
+            (name, REDACTED if name.lower() in SECRET_HEADERS else scrub_text(value, secrets))
+            for name, value in headers.multi_items()
+        ]
+    )
 
 
 def secrets_of_request(request: httpx.Request | None) -> frozenset[str]:
     """The secret strings a request carries: its token header and secret body fields."""
     if request is None:
         return frozenset()
-    found = [request.headers.get(name) for name in _SECRET_HEADERS]
+    found = [request.headers.get(name) for name in SECRET_HEADERS]
     found.extend(_secret_values(_request_json(request)))
     # "Bearer abc..." : the token alone must go too, wherever it is quoted.
     found.extend(value.split(" ", 1)[1] for value in list(found) if value and " " in value)
-    return frozenset(value for value in found if value and len(value) >= _MIN_SECRET_LENGTH)
+    return frozenset(value for value in found if value and len(value) >= MIN_SECRET_LENGTH)
 
 
 def request_of(response: httpx.Response) -> httpx.Request | None:
@@ -93,7 +135,7 @@ def _secret_values(body: Any) -> list[str]:
     if isinstance(body, dict):
         values: list[str] = []
         for key, item in body.items():
-            if isinstance(item, str) and (is_secret_key(str(key)) or key in _SECRET_REQUEST_KEYS):
+            if isinstance(item, str) and _normalised(str(key)) in _REQUEST_SECRET_KEYS:
                 values.append(item)
             else:
                 values.extend(_secret_values(item))

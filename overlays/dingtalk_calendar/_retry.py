@@ -12,18 +12,9 @@ policy. The token layer is an ``httpx.Auth``, above the transport: an
 ``InvalidAuthentication`` answer is not retried here but reaches it, and it sends the
 call once more with a fresh token.
 
-What is retried, per operation (the spec's ``x-dingtalk-idempotent``):
-
-| operation | idempotent | connect failed | throttled | 5xx | no answer after sending | other errors |
-|---|---|---|---|---|---|---|
-| `createSubscribedCalendar` | no | retried | retried | **not retried** | **not retried** | not retried |
-| `getAccessToken` | yes | retried | retried | retried | retried | not retried |
-| `getCorpAccessToken` | yes | retried | retried | retried | retried | not retried |
-| `getSubscribedCalendar` | yes | retried | retried | retried | retried | not retried |
-| `getUserAccessToken` | no | retried | retried | **not retried** | **not retried** | not retried |
-| `subscribeCalendar` | yes | retried | retried | retried | retried | not retried |
-| `unsubscribeCalendar` | yes | retried | retried | retried | retried | not retried |
-| `updateSubscribedCalendar` | yes | retried | retried | retried | retried | not retried |
+What is retried, per operation (the spec's ``x-dingtalk-idempotent``), is the table that
+``retry_table()`` prints; ``make generate`` writes it into the README's Retries section. Its
+columns:
 
 - connect failed: ``httpx.ConnectError``, ``ConnectTimeout``, ``PoolTimeout``, ``ProxyError``:
   the request never left.

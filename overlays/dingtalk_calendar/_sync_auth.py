@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
-
 from ._invalid_token import INVALID_AUTHENTICATION_STATUS, is_invalid_authentication, log_resend
+from ._redact import put_token
 
 if TYPE_CHECKING:
     from ._token_manager import TokenManager
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 def token_flow(tokens: TokenManager, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
     """Send ``request`` with the current token; on ``InvalidAuthentication``, once more with a new one."""
     token = tokens.get_token()
-    request.headers[ACCESS_TOKEN_HEADER] = token
+    put_token(request, token)
     response = yield request
     if response.status_code != INVALID_AUTHENTICATION_STATUS:
         return
@@ -31,5 +30,5 @@ def token_flow(tokens: TokenManager, request: httpx.Request) -> Generator[httpx.
     if renewed == token:
         return
     log_resend(tokens.cache_key)
-    request.headers[ACCESS_TOKEN_HEADER] = renewed
+    put_token(request, renewed)
     yield request

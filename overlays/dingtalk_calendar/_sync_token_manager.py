@@ -43,13 +43,13 @@ class TokenAccess(TokenManagerBase):
         if self._usable(self._current, now, rejected=rejected):
             assert self._current is not None
             return self._current
-        stored = self.store.get(self.cache_key)
+        stored = self._shared.get(self.cache_key)
         if self._usable(stored, now, rejected=rejected):
             assert stored is not None
             return self._adopt(stored, fetched=False, now=now, rejected=rejected)
-        with self.store.lock(self.cache_key):
+        with self._shared.lock(self.cache_key):
             # Another process may have stored a token while we waited for the lock.
-            stored = self.store.get(self.cache_key)
+            stored = self._shared.get(self.cache_key)
             now = self._clock()
             if self._usable(stored, now, rejected=rejected):
                 assert stored is not None
@@ -60,7 +60,7 @@ class TokenAccess(TokenManagerBase):
                     token = self.provider.fetch(client, previous=stored, now=now)
             except Exception as error:
                 return self._fallback(error, stored, now, rejected=rejected)
-            self.store.set(self.cache_key, token)
+            self._shared.set(self.cache_key, token)
         return self._adopt(token, fetched=True, now=now, rejected=rejected)
 
     @contextmanager

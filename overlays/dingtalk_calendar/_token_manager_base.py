@@ -20,7 +20,7 @@ import httpx
 from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 
 from ._locks import holding_thread_lock
-from ._token_store import MemoryTokenStore, TokenStore
+from ._token_store import MemoryTokenStore, SharedStoreView, TokenStore, store_is_essential
 from ._tokens import Token, TokenProvider
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ class TokenManagerBase:
             raise ValueError("refresh_margin, min_ttl and min_fetch_interval cannot be negative")
         self.provider = provider
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
+        # What the fetch paths use: a failing shared store is skipped for app tokens (see _token_store).
+        self._shared = SharedStoreView(self.store, essential=store_is_essential(provider), clock=clock)
         self.cache_key = provider.cache_key
         self._base_url = base_url
         self._transport = transport

@@ -3,6 +3,14 @@
 A store holds one :class:`Token` per credential ``cache_key`` and offers a lock per key.
 The token manager takes the lock around "read again, fetch if still needed, write", so
 that of all the processes sharing one store, one fetches and the others read its token.
+
+A shared store is a cache, so its outage must not stop calls: :class:`SharedStoreView` is
+how the token manager sees its store. When the store raises :class:`TokenStoreError`, an
+app's token (re-obtainable from its secret at any time) is fetched in this process and not
+shared, and the store is left alone for ``STORE_RETRY_INTERVAL`` seconds, so one outage
+costs each process one store timeout, not one per caller. A user token does raise: its
+refresh token rotates and lives in the store, and fetching without it would spend the
+refresh token the store holds and lose its successor.
 """
 
 from __future__ import annotations
@@ -12,12 +20,20 @@ import logging
 import math
 import random
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    AsyncExitStack,
+    ExitStack,
+    asynccontextmanager,
+    contextmanager,
+)
+from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
+from ._errors import ConfigurationError, TokenStoreError
 from ._locks import KeyedLocks, holding_thread_lock
-from ._tokens import Token
+from ._tokens import Token, TokenProvider, UserCredentials
 
 if TYPE_CHECKING:
     import redis
@@ -31,7 +47,8 @@ class TokenStore(Protocol):
     """Keeps tokens by cache key, with a lock per key for single flight across processes.
 
     ``lock``/``alock`` must exclude every other holder of the same key that shares the store
-    (other threads, event loops, processes or hosts, as far as the store reaches).
+    (other threads, event loops, processes or hosts, as far as the store reaches). A store
+    that cannot do its job raises :class:`TokenStoreError`, within a bounded time.
     """
 
     def get(self, key: str) -> Token | None: ...
@@ -134,11 +151,18 @@ class RedisTokenStore:
     (``redis://host:6379/0``) or ready clients; async calls use ``async_client`` or, from a
     ``url``, a short-lived connection per use, so the store works from any event loop.
 
+    ``timeout`` (2 s) bounds each Redis command of the clients made from ``url``, connecting
+    included: a Redis that is down or frozen raises :class:`TokenStoreError` within it (ready
+    clients keep their own ``socket_timeout``). A bad ``url`` is a :class:`ConfigurationError`
+    at once.
+
     The lock is ``SET key owner NX PX lock_ttl`` with a random owner and a compare-and-delete
-    release. ``lock_ttl`` bounds how long a crashed holder blocks the others; keep it above the
-    time a token request can take. A waiter that gets no lock within ``lock_timeout`` raises
-    ``TimeoutError``. Entries expire after ``entry_ttl`` (31 days, past a user refresh token's
-    life) only to collect garbage: freshness is decided from the token's own expiry.
+    release. ``lock_ttl`` (120 s) bounds how long a crashed holder blocks the others; it must
+    not be shorter than a token request may take, which the client's ``RetryPolicy.max_elapsed``
+    bounds (60 s by default). A waiter that gets no lock within ``lock_timeout`` raises
+    :class:`TokenStoreError` (and the token manager fetches an app's token itself). Entries
+    expire after ``entry_ttl`` (31 days, past a user refresh token's life) only to collect
+    garbage: freshness is decided from the token's own expiry.
 
     Tokens (and user refresh tokens) are stored in clear: protect the Redis server as you
     protect the app secret.
@@ -151,7 +175,8 @@ class RedisTokenStore:
         client: redis.Redis | None = None,
         async_client: redis.asyncio.Redis | None = None,
         prefix: str = "dingtalk_calendar:token:",
-        lock_ttl: float = 30.0,
+        timeout: float = 2.0,
+        lock_ttl: float = 120.0,
         lock_timeout: float = 60.0,
         poll_interval: float = 0.05,
         entry_ttl: float = _THIRTY_ONE_DAYS,
@@ -164,13 +189,20 @@ class RedisTokenStore:
                 "RedisTokenStore needs redis-py; install it with: pip install 'dingtalk-calendar[redis]'"
             ) from exc
         if url is None and client is None and async_client is None:
-            raise ValueError("RedisTokenStore needs a url, a client or an async_client")
+            raise ConfigurationError("RedisTokenStore needs a url, a client or an async_client")
+        if url is not None:
+            _check_url(url)
+        if not 0 < timeout < math.inf:
+            raise ConfigurationError(f"RedisTokenStore timeout must be a positive number of seconds, not {timeout!r}")
         self._redis = redis_module
         self._redis_asyncio = redis_asyncio_module
         self._url = url
         self._client = client
         self._async_client = async_client
         self._prefix = prefix
+        self._timeout = timeout
+        self.lock_ttl = lock_ttl
+        """Seconds after which a holder's lock lapses (a crashed holder blocks the others this long)."""
         self._lock_ttl_ms = max(1, int(lock_ttl * 1000))
         self._lock_timeout = lock_timeout
         self._poll_interval = poll_interval
@@ -196,7 +228,9 @@ class RedisTokenStore:
         if self._client is None:
             if self._url is None:
                 raise RuntimeError("this RedisTokenStore has only an async client; use it from async code")
-            self._client = self._redis.Redis.from_url(self._url)
+            self._client = self._redis.Redis.from_url(
+                self._url, socket_timeout=self._timeout, socket_connect_timeout=self._timeout
+            )
         return self._client
 
     def close(self) -> None:
@@ -205,28 +239,45 @@ class RedisTokenStore:
             self._client.close()
             self._client = None
 
+    @contextmanager
+    def _failing_as_store_error(self, action: str, key: str) -> Iterator[None]:
+        # redis-py's own exceptions are no DingTalkError; its messages name host and port, never the password.
+        try:
+            yield
+        except (self._redis.RedisError, OSError) as error:
+            raise TokenStoreError(
+                f"Redis token store: {action} {key} failed: {type(error).__name__}: {error}"
+            ) from error
+
     def get(self, key: str) -> Token | None:
-        return _decoded(key, self._sync().get(self._key(key)))
+        with self._failing_as_store_error("reading", key):
+            return _decoded(key, self._sync().get(self._key(key)))
 
     def set(self, key: str, token: Token) -> None:
-        self._sync().set(self._key(key), token_to_json(token), px=self._entry_ttl_ms)
+        with self._failing_as_store_error("writing", key):
+            self._sync().set(self._key(key), token_to_json(token), px=self._entry_ttl_ms)
 
     def delete(self, key: str) -> None:
-        self._sync().delete(self._key(key))
+        with self._failing_as_store_error("deleting", key):
+            self._sync().delete(self._key(key))
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:
         client = self._sync()
         name, owner = self._lock_key(key), _owner()
         deadline = time.monotonic() + self._lock_timeout
-        while not client.set(name, owner, nx=True, px=self._lock_ttl_ms):
-            if time.monotonic() >= deadline:
-                raise TimeoutError(f"no token lock for {key} within {self._lock_timeout:g} s")
-            time.sleep(self._pause())
+        with self._failing_as_store_error("locking", key):
+            while not client.set(name, owner, nx=True, px=self._lock_ttl_ms):
+                if time.monotonic() >= deadline:
+                    raise TokenStoreError(f"Redis token store: no lock for {key} within {self._lock_timeout:g} s")
+                time.sleep(self._pause())
         try:
             yield
         finally:
-            client.eval(_RELEASE_SCRIPT, 1, name, owner)
+            try:
+                client.eval(_RELEASE_SCRIPT, 1, name, owner)
+            except (self._redis.RedisError, OSError):
+                logger.debug("could not release the token lock for %s; it lapses after %g s", key, self.lock_ttl)
 
     # --- async ----------------------------------------------------------------------------
 
@@ -239,23 +290,28 @@ class RedisTokenStore:
             raise RuntimeError("this RedisTokenStore has only a sync client; use it from sync code")
         # A connection per use: an asyncio Redis client belongs to the event loop it first ran
         # in, and the store is used only when a token must be fetched, so this costs little.
-        client = self._redis_asyncio.Redis.from_url(self._url)
+        client = self._redis_asyncio.Redis.from_url(
+            self._url, socket_timeout=self._timeout, socket_connect_timeout=self._timeout
+        )
         try:
             yield client
         finally:
             await client.aclose()
 
     async def aget(self, key: str) -> Token | None:
-        async with self._async() as client:
-            return _decoded(key, await client.get(self._key(key)))
+        with self._failing_as_store_error("reading", key):
+            async with self._async() as client:
+                return _decoded(key, await client.get(self._key(key)))
 
     async def aset(self, key: str, token: Token) -> None:
-        async with self._async() as client:
-            await client.set(self._key(key), token_to_json(token), px=self._entry_ttl_ms)
+        with self._failing_as_store_error("writing", key):
+            async with self._async() as client:
+                await client.set(self._key(key), token_to_json(token), px=self._entry_ttl_ms)
 
     async def adelete(self, key: str) -> None:
-        async with self._async() as client:
-            await client.delete(self._key(key))
+        with self._failing_as_store_error("deleting", key):
+            async with self._async() as client:
+                await client.delete(self._key(key))
 
     @asynccontextmanager
     async def alock(self, key: str) -> AsyncIterator[None]:
@@ -263,15 +319,20 @@ class RedisTokenStore:
 
         name, owner = self._lock_key(key), _owner()
         deadline = time.monotonic() + self._lock_timeout
-        async with self._async() as client:
-            while not await client.set(name, owner, nx=True, px=self._lock_ttl_ms):
-                if time.monotonic() >= deadline:
-                    raise TimeoutError(f"no token lock for {key} within {self._lock_timeout:g} s")
-                await asyncio.sleep(self._pause())
+        async with AsyncExitStack() as stack:
+            with self._failing_as_store_error("locking", key):
+                client = await stack.enter_async_context(self._async())
+                while not await client.set(name, owner, nx=True, px=self._lock_ttl_ms):
+                    if time.monotonic() >= deadline:
+                        raise TokenStoreError(f"Redis token store: no lock for {key} within {self._lock_timeout:g} s")
+                    await asyncio.sleep(self._pause())
             try:
                 yield
             finally:
-                await client.eval(_RELEASE_SCRIPT, 1, name, owner)
+                try:
+                    await client.eval(_RELEASE_SCRIPT, 1, name, owner)
+                except (self._redis.RedisError, OSError):
+                    logger.debug("could not release the token lock for %s; it lapses after %g s", key, self.lock_ttl)
 
 
 def _owner() -> str:
@@ -290,3 +351,130 @@ def _decoded(key: str, raw: Any) -> Token | None:
         # A damaged entry is treated as absent: the token is fetched again and overwrites it.
         logger.warning("ignoring an unreadable stored token for %s", key)
         return None
+
+
+_REDIS_SCHEMES: Final = ("redis", "rediss", "unix")
+
+
+def _check_url(url: str) -> None:
+    """Refuse a URL redis-py could not connect to, now rather than at the first token fetch."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as error:
+        raise ConfigurationError(f"the Redis URL is not a URL ({error})") from None
+    if parts.scheme not in _REDIS_SCHEMES:
+        shown = f"{parts.scheme}://" if parts.scheme else "no scheme"
+        raise ConfigurationError(
+            f"the Redis URL must start with redis://, rediss:// or unix:// (it has {shown}): redis://host:6379/0"
+        )
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ConfigurationError("the Redis URL names no host: redis://host:6379/0")
+    from redis.connection import parse_url  # the rest (database, query options) as redis-py reads it
+
+    try:
+        parse_url(url)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+    except ValueError as error:  # its messages name the option, never the password
+        raise ConfigurationError(f"the Redis URL cannot be used: {error}") from None
+
+
+STORE_RETRY_INTERVAL: Final = 30.0
+"""Seconds a token manager leaves its store alone after the store failed."""
+
+
+def store_is_essential(provider: TokenProvider) -> bool:
+    """Whether ``provider``'s tokens must not be fetched past the store (a user's rotating refresh token)."""
+    return isinstance(provider, UserCredentials)
+
+
+class SharedStoreView:
+    """A token manager's view of its store: a failing store is skipped, not waited on, for app tokens.
+
+    Without an outage it is the store itself. After a :class:`TokenStoreError`, and for
+    ``STORE_RETRY_INTERVAL`` seconds, reads find nothing, the lock is this process's own
+    (the token manager's), and writes are skipped; the manager then fetches the token here
+    and keeps it in memory. For an ``essential`` store the error is raised instead.
+    """
+
+    def __init__(self, store: TokenStore, *, essential: bool, clock: Callable[[], float]) -> None:
+        self.store = store
+        self._essential = essential
+        self._clock = clock
+        self._skip_until = -math.inf
+
+    def _skipping(self) -> bool:
+        return self._clock() < self._skip_until
+
+    def _failed(self, error: TokenStoreError, key: str) -> None:
+        if self._essential:
+            raise error
+        self._skip_until = self._clock() + STORE_RETRY_INTERVAL
+        logger.warning(
+            "the token store failed (%s); fetching the access token for %s in this process, not shared, "
+            "and leaving the store alone for %g s",
+            error,
+            key,
+            STORE_RETRY_INTERVAL,
+        )
+
+    def _kept_in_memory(self, error: TokenStoreError, key: str) -> None:
+        # The token was fetched: raising would lose it (and a user's rotated refresh token with it).
+        logger.warning("the token store failed (%s); the new access token for %s is kept in memory only", error, key)
+        if not self._essential:
+            self._skip_until = self._clock() + STORE_RETRY_INTERVAL
+
+    def get(self, key: str) -> Token | None:
+        if self._skipping():
+            return None
+        try:
+            return self.store.get(key)
+        except TokenStoreError as error:
+            self._failed(error, key)
+            return None
+
+    def set(self, key: str, token: Token) -> None:
+        if self._skipping():
+            return
+        try:
+            self.store.set(key, token)
+        except TokenStoreError as error:
+            self._kept_in_memory(error, key)
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        with ExitStack() as held:
+            if not self._skipping():
+                try:
+                    held.enter_context(self.store.lock(key))
+                except TokenStoreError as error:
+                    self._failed(error, key)
+            yield
+
+    async def aget(self, key: str) -> Token | None:
+        if self._skipping():
+            return None
+        try:
+            return await self.store.aget(key)
+        except TokenStoreError as error:
+            self._failed(error, key)
+            return None
+
+    async def aset(self, key: str, token: Token) -> None:
+        if self._skipping():
+            return
+        try:
+            await self.store.aset(key, token)
+        except TokenStoreError as error:
+            self._kept_in_memory(error, key)
+
+    @asynccontextmanager
+    async def alock(self, key: str) -> AsyncIterator[None]:
+        async with AsyncExitStack() as held:
+            if not self._skipping():
+                try:
+                    await held.enter_async_context(self.store.alock(key))
+                except TokenStoreError as error:
+                    self._failed(error, key)
+            yield

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
@@ -19,9 +20,22 @@ import httpx
 from attrs import field, frozen
 
 from dingtalk_calendar_api import Client
+from dingtalk_calendar_api.error_codes import ErrorCode
+from dingtalk_calendar_api.spec_data import SCHEMAS
 
-from ._errors import APIConnectionError, APITimeoutError, RefreshTokenInvalidError, error_from_response
-from ._extensions import OPERATION_EXTENSION
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ConfigurationError,
+    MalformedResponseError,
+    RefreshTokenInvalidError,
+    ValidationError,
+    error_from_response,
+    request_id_of,
+)
+from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
+from ._redact import request_of, scrub_headers, secrets_of_request
 
 # The generated token endpoints and their models are imported by the first fetch, not with
 # the SDK: a client given a fixed token never loads them.
@@ -31,6 +45,36 @@ if TYPE_CHECKING:
     from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse
 
 _Parsed = TypeVar("_Parsed", "AccessTokenResponse", "UserAccessTokenResponse")
+
+# DingTalk's explicit refusals of a user's refresh token or authorization code: only these spend it.
+_GRANT_REFUSALS = frozenset({ErrorCode.INVALID_REFRESH_TOKEN, ErrorCode.INVALID_AUTH_CODE})
+
+# What an HTTP header value can carry of a token: visible ASCII, no space.
+_SENDABLE = re.compile(r"[\x21-\x7e]+")
+
+
+def token_problem(value: object) -> str | None:
+    """Why ``value`` cannot be sent as DingTalk's token header, or None when it can.
+
+    Never quotes the value: a token with a stray newline is still a token.
+    """
+    if not isinstance(value, str):
+        return f"must be a string, not {type(value).__name__}"
+    if not value:
+        return "is empty"
+    if "\r" in value or "\n" in value:
+        return "contains a line break (read from a file? strip it)"
+    if not _SENDABLE.fullmatch(value):
+        return "contains a space, a control character or a non-ASCII character, which a header cannot carry"
+    return None
+
+
+def _sendable(field_name: str) -> Callable[[Any, Any, str], None]:
+    def check(_instance: Any, _attribute: Any, value: str) -> None:
+        if (problem := token_problem(value)) is not None:
+            raise ValidationError(field_name, problem)
+
+    return check
 
 
 @frozen
@@ -42,7 +86,7 @@ class Token:
     hosts, whose monotonic clocks have unrelated origins.
     """
 
-    access_token: str = field(repr=False)
+    access_token: str = field(repr=False, validator=_sendable("access_token"))
     expires_at: float
     """When DingTalk stops accepting the token (epoch seconds); ``math.inf`` for a fixed token."""
     refresh_token: str | None = field(default=None, repr=False)
@@ -109,8 +153,48 @@ def _parsed_or_raise(response: httpx.Response, parsed: object, expected: type[_P
     scrubs from anything it keeps.
     """
     if response.status_code == 200 and isinstance(parsed, expected):
+        _check_answer(response, parsed, operation)
         return parsed
+    if response.status_code == 200 and (missing := _missing_fields(response, expected.__name__)):
+        raise _malformed_answer(response, operation, f"{', '.join(missing)} missing")
     raise error_from_response(response, operation=operation)
+
+
+def _missing_fields(response: httpx.Response, schema: str) -> list[str]:
+    """The fields the spec requires of the answer's schema that a JSON object answer lacks."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    if not isinstance(body, dict):
+        return []
+    return [rule.name for rule in SCHEMAS[schema].fields if rule.required and rule.name not in body]
+
+
+def _check_answer(
+    response: httpx.Response, parsed: AccessTokenResponse | UserAccessTokenResponse, operation: str
+) -> None:
+    """Refuse a 200 whose token could not be sent or whose lifetime makes no sense, before anything keeps it."""
+    problem = token_problem(parsed.access_token)
+    if problem is not None:
+        raise _malformed_answer(response, operation, f"accessToken {problem}")
+    expire_in: object = parsed.expire_in
+    if isinstance(expire_in, bool) or not isinstance(expire_in, int | float) or not 0 < expire_in < math.inf:
+        shown = type(expire_in).__name__ if not isinstance(expire_in, int | float) else repr(expire_in)
+        raise _malformed_answer(response, operation, f"expireIn must be a positive number of seconds, not {shown}")
+
+
+def _malformed_answer(response: httpx.Response, operation: str, detail: str) -> MalformedResponseError:
+    # The body holds (or may hold) a token: it is neither kept nor previewed.
+    attempts = response.extensions.get(ATTEMPTS_EXTENSION)
+    return MalformedResponseError(
+        status_code=response.status_code,
+        operation=operation,
+        attempts=attempts if isinstance(attempts, int) else 1,
+        request_id=request_id_of(response),
+        headers=scrub_headers(response.headers, secrets_of_request(request_of(response))),
+        detail=f"a token answer DingTalk does not send: {detail}",
+    )
 
 
 def _app_token(parsed: AccessTokenResponse, now: float) -> Token:
@@ -121,7 +205,8 @@ def _app_token(parsed: AccessTokenResponse, now: float) -> Token:
 class FixedToken:
     """A token you already have (from your own token service, say); it is never refreshed."""
 
-    token: str = field(repr=False)
+    token: str = field(repr=False, validator=_sendable("token"))
+    """Refused at once, with a ``ValidationError`` that does not quote it, when a header cannot carry it."""
 
     @property
     def cache_key(self) -> str:
@@ -219,7 +304,8 @@ class UserCredentials:
     ``auth_code`` of a new one. DingTalk may rotate the refresh token on each use: the newest
     one travels with the stored token, so the token store (Redis for a fleet) keeps it and the
     next fetch, in this process or another, sends it. The given code or refresh token is sent
-    at most once; after that only the stored refresh token is.
+    until DingTalk takes it or refuses it; after that only the stored refresh token is. A 5xx
+    or a lost answer does not use it up.
 
     When DingTalk rejects the refresh token (rotated, unknown or past its ~30 days), or none is
     left (the store lost it), :class:`RefreshTokenInvalidError` is raised: the user must
@@ -236,7 +322,7 @@ class UserCredentials:
         auth_code: str | None = None,
     ) -> None:
         if not refresh_token and not auth_code:
-            raise ValueError("UserCredentials needs a refresh_token or an auth_code")
+            raise ConfigurationError("UserCredentials needs a refresh_token or an auth_code")
         self.client_id = client_id
         self.client_secret = client_secret
         self._initial_refresh_token = refresh_token
@@ -311,13 +397,34 @@ class UserCredentials:
 
         body, spends_initial = self._body(previous)
         response = _send(client, get_user_access_token.build_request_kwargs(body=body))
-        self._initial_spent = self._initial_spent or spends_initial
-        return self._token(client, response, body, now)
+        return self._answered(client, response, body, now, spends_initial=spends_initial)
 
     async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
         from dingtalk_calendar_api.api.oauth2 import get_user_access_token
 
         body, spends_initial = self._body(previous)
         response = await _asend(client, get_user_access_token.build_request_kwargs(body=body))
+        return self._answered(client, response, body, now, spends_initial=spends_initial)
+
+    def _answered(
+        self,
+        client: Client,
+        response: httpx.Response,
+        sent: GetUserAccessTokenRequest,
+        now: float,
+        *,
+        spends_initial: bool,
+    ) -> Token:
+        """The token DingTalk answered; the initial grant counts as spent once DingTalk took or refused it.
+
+        A 5xx, a proxy's page or a lost connection says nothing about the grant: it is sent
+        again next time (at worst DingTalk then refuses it as already used).
+        """
+        try:
+            token = self._token(client, response, sent, now)
+        except APIStatusError as error:
+            if error.code in _GRANT_REFUSALS:
+                self._initial_spent = self._initial_spent or spends_initial
+            raise
         self._initial_spent = self._initial_spent or spends_initial
-        return self._token(client, response, body, now)
+        return token

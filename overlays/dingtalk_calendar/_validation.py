@@ -1,71 +1,68 @@
-"""Check a request against the spec's rules before anything is sent.
+"""Check a request before anything is sent, and an answer before it becomes a result.
 
-The rules (required fields, lengths, "not blank", at least one non-empty list of a scope)
-come from the generated ``spec_data``, so a limit changed in openapi.yaml changes here too.
-The error names the field by the name the caller used, and says why.
+Both use the generated checker (``dingtalk_calendar_api.checks``), which applies the spec's
+rules: required fields, types, lengths, "not blank", text that can be sent at all, at least
+one non-empty list of a scope. A limit changed in openapi.yaml changes here too. A request
+error names the field as the caller wrote it (the spec's ``x-dingtalk-sdk-names``) and says
+why; an answer error names the field as DingTalk sent it.
 """
 
-import re
+import json
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
-from dingtalk_calendar_api.spec_data import OPERATIONS, SCHEMAS, FieldRule
+import httpx
 
-from ._errors import ValidationError
+from dingtalk_calendar_api.checks import Violation, check_path_parameters, check_request_body, check_response
+from dingtalk_calendar_api.spec_data import OPERATIONS
 
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+from ._errors import MalformedResponseError, ValidationError, request_id_of
 
 
-def _check_text(rule: FieldRule, value: Any, where: str, operation: str) -> None:
-    if not isinstance(value, str):
-        raise ValidationError(where, f"must be a string, not {type(value).__name__}", operation=operation)
-    if rule.min_length is not None and len(value) < rule.min_length:
-        raise ValidationError(where, "must not be empty", operation=operation)
-    if rule.pattern is not None and not _compiled(rule.pattern).search(value):
-        # The spec's only pattern is \S: "not blank".
-        reason = "must not be blank" if rule.pattern == r"\S" else f"must match {rule.pattern!r}"
-        raise ValidationError(where, reason, operation=operation)
-    if rule.max_length is not None and len(value) > rule.max_length:
-        reason = f"must be at most {rule.max_length} characters (got {len(value)})"
-        raise ValidationError(where, reason, operation=operation)
+def _refuse(operation: str, violation: Violation) -> ValidationError:
+    return ValidationError(violation.sdk_path or "body", violation.reason, operation=operation)
 
 
 def check_path(operation: str, **values: object) -> None:
     """Check the path parameters of ``operation``, given by their Python names."""
-    for rule in OPERATIONS[operation].path_parameters:
-        _check_text(rule, values[rule.python_name], rule.python_name, operation)
+    wire = {rule.name: values[rule.python_name] for rule in OPERATIONS[operation].path_parameters}
+    violation = check_path_parameters(operation, wire)
+    if violation is not None:
+        raise _refuse(operation, violation)
 
 
-def check_body(operation: str, body: Mapping[str, Any], names: Mapping[str, str]) -> None:
-    """Check a wire-format body (camelCase keys) against its schema.
+def check_body(operation: str, body: Mapping[str, Any]) -> None:
+    """Check a wire-format body (camelCase keys), the very JSON that would be sent."""
+    violation = check_request_body(operation, body)
+    if violation is not None:
+        raise _refuse(operation, violation)
 
-    ``names`` maps wire paths ("subscribeScope.unionIds") to the caller's names
-    ("scope.users") for the error message; unmapped paths are shown as on the wire.
+
+def answer_data(operation: str, response: httpx.Response) -> dict[str, Any]:
+    """The JSON object of a successful answer, checked against the spec's response schema.
+
+    Anything else (not JSON, nested past the parser's depth, a field of the wrong type) is
+    a ``MalformedResponseError`` naming what is wrong, so no value of the wrong type
+    reaches the caller.
     """
-    schema = OPERATIONS[operation].body_schema
-    if schema is not None:
-        _check_object(schema, body, "", operation, names)
+    try:
+        data = json.loads(response.content)
+    except (ValueError, RecursionError) as error:  # JSONDecodeError and bad UTF-8 are ValueErrors
+        detail = "nested too deeply to read" if isinstance(error, RecursionError) else "not JSON"
+        raise _malformed(operation, response, f"a 2xx answer whose body is {detail}") from None
+    violation = check_response(operation, data)
+    if violation is not None:
+        where = f"whose {violation.path}" if violation.path else "whose body"
+        raise _malformed(operation, response, f"a 2xx answer {where} {violation.reason}")
+    result: dict[str, Any] = data
+    return result
 
 
-def _check_object(schema: str, body: Mapping[str, Any], prefix: str, operation: str, names: Mapping[str, str]) -> None:
-    rules = SCHEMAS[schema]
-    for rule in rules.fields:
-        path = prefix + rule.name
-        where = names.get(path, path)
-        if rule.name not in body:
-            if rule.required:
-                raise ValidationError(where, "is required", operation=operation)
-            continue
-        value = body[rule.name]
-        if rule.type == "string":
-            _check_text(rule, value, where, operation)
-        elif rule.schema is not None:
-            _check_object(rule.schema, value, path + ".", operation, names)
-    if rules.at_least_one_of and not any(body.get(name) for name in rules.at_least_one_of):
-        where = names.get(prefix.rstrip("."), prefix.rstrip(".") or schema)
-        listed = ", ".join(names.get(prefix + name, name) for name in rules.at_least_one_of)
-        raise ValidationError(where, f"must name someone: {listed} are all empty", operation=operation)
+def _malformed(operation: str, response: httpx.Response, detail: str) -> MalformedResponseError:
+    return MalformedResponseError(
+        status_code=response.status_code,
+        operation=operation,
+        request_id=request_id_of(response),
+        headers=response.headers,
+        detail=detail,
+    )

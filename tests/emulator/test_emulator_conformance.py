@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 from dingtalk_calendar_emulator import Emulator
+from dingtalk_calendar_emulator.server import unmodelled_operations
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
 EXAMPLES_PER_OPERATION = 12
@@ -34,7 +35,12 @@ CONFORMANCE = [
 ]
 
 schema = schemathesis.openapi.from_path(SPEC)
-OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+# An operation the emulator does not model yet answers 501: listed by test_emulator_coverage, not checked here.
+OPERATIONS = [
+    operation
+    for operation in (result.ok() for result in schema.get_all_operations())
+    if operation.definition.raw["operationId"] not in unmodelled_operations()
+]
 
 
 class Target(NamedTuple):

@@ -197,3 +197,18 @@ def test_token_endpoints_count_their_requests(emu: Emulator, http: httpx.Client)
     assert emu.stats.token_requests == 2
     assert emu.stats.requests("getAccessToken") == 1
     assert emu.stats.token_requests_for(emu.enterprise_app.suite_key) == 1
+
+
+def test_token_requests_are_throttled_per_app(emu: Emulator, http: httpx.Client) -> None:
+    emu.qps_limit = 2
+    app = emu.internal_app
+    body = {"appKey": app.app_key, "appSecret": app.app_secret}
+    statuses = [http.post("/v1.0/oauth2/accessToken", json=body).status_code for _ in range(3)]
+    assert statuses == [200, 200, 403]
+    refused = http.post("/v1.0/oauth2/accessToken", json=body).json()
+    assert refused["code"] == "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi"
+    other = emu.add_app(InternalApp("other", "other-secret"))
+    assert (
+        http.post("/v1.0/oauth2/accessToken", json={"appKey": "other", "appSecret": "other-secret"}).status_code == 200
+    )
+    assert other.app_key == "other"

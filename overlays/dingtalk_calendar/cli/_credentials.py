@@ -1,44 +1,17 @@
 """Client settings from the ``DINGTALK_*`` environment, with command-line flags taking precedence.
 
-Flags are folded into a copy of the environment and the SDK's own ``settings_from_env``
-reads the result, so the CLI and the SDK accept and reject exactly the same settings.
+The credential flags are made from the SDK's own table (``_env.CREDENTIALS``): flags are
+folded into a copy of the environment and ``settings_from_env`` reads the result, so the CLI
+and the SDK accept and reject exactly the same settings.
 """
 
 from argparse import Namespace
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import frozen
+from .._env import CREDENTIALS, check_base_url, secret_values, settings_from_env
 
-from .._env import settings_from_env
-
-
-@frozen
-class CredentialFlag:
-    flag: str
-    variable: str
-    kind: str
-    """Which app type it belongs to; flags of one type hide the environment's other types."""
-    secret: bool
-
-    @property
-    def dest(self) -> str:
-        return self.flag.removeprefix("--").replace("-", "_")
-
-
-CREDENTIAL_FLAGS = (
-    CredentialFlag("--app-key", "DINGTALK_APP_KEY", "internal app", secret=False),
-    CredentialFlag("--app-secret", "DINGTALK_APP_SECRET", "internal app", secret=True),
-    CredentialFlag("--suite-key", "DINGTALK_SUITE_KEY", "enterprise app", secret=False),
-    CredentialFlag("--suite-secret", "DINGTALK_SUITE_SECRET", "enterprise app", secret=True),
-    CredentialFlag("--auth-corp-id", "DINGTALK_AUTH_CORP_ID", "enterprise app", secret=False),
-    CredentialFlag("--suite-ticket", "DINGTALK_SUITE_TICKET", "enterprise app", secret=True),
-    CredentialFlag("--client-id", "DINGTALK_CLIENT_ID", "personal app", secret=False),
-    CredentialFlag("--client-secret", "DINGTALK_CLIENT_SECRET", "personal app", secret=True),
-    CredentialFlag("--refresh-token", "DINGTALK_REFRESH_TOKEN", "personal app", secret=True),
-    CredentialFlag("--auth-code", "DINGTALK_AUTH_CODE", "personal app", secret=True),
-    CredentialFlag("--access-token", "DINGTALK_ACCESS_TOKEN", "fixed token", secret=True),
-)
+__all__ = ["CREDENTIALS", "client_settings", "effective_environment", "secret_values"]
 
 
 def effective_environment(args: Namespace, environ: Mapping[str, str]) -> dict[str, str]:
@@ -48,14 +21,14 @@ def effective_environment(args: Namespace, environ: Mapping[str, str]) -> dict[s
     ``--app-key`` works on a machine whose environment holds a personal app's; the flags'
     own type still takes what the flags leave out (a secret) from the environment.
     """
-    given = {f: value for f in CREDENTIAL_FLAGS if (value := getattr(args, f.dest, None)) is not None}
+    given = {c: value for c in CREDENTIALS if (value := getattr(args, c.dest, None)) is not None}
     merged = dict(environ)
     if given:
-        kinds = {f.kind for f in given}
-        for f in CREDENTIAL_FLAGS:
-            if f.kind not in kinds:
-                merged.pop(f.variable, None)
-        merged.update({f.variable: value for f, value in given.items()})
+        kinds = {c.kind for c in given}
+        for c in CREDENTIALS:
+            if c.kind not in kinds:
+                merged.pop(c.variable, None)
+        merged.update({c.variable: value for c, value in given.items()})
     return merged
 
 
@@ -63,14 +36,9 @@ def client_settings(args: Namespace, environ: Mapping[str, str]) -> dict[str, An
     """Keyword arguments for ``CalendarClient``: credentials and the global options."""
     settings = settings_from_env(effective_environment(args, environ))
     if args.base_url is not None:
-        settings["base_url"] = args.base_url
+        settings["base_url"] = check_base_url(args.base_url, "--base-url")
     if args.timeout is not None:
         settings["timeout"] = args.timeout
     if args.max_retries is not None:
         settings["max_retries"] = args.max_retries
     return settings
-
-
-def secret_values(environ: Mapping[str, str]) -> frozenset[str]:
-    """The secrets the environment holds, to keep out of anything the CLI prints."""
-    return frozenset(v for f in CREDENTIAL_FLAGS if f.secret and (v := environ.get(f.variable)))

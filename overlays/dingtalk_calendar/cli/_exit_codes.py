@@ -3,8 +3,7 @@
 from enum import IntEnum
 from typing import Final
 
-from .._env import ConfigurationError
-from .._errors import APIConnectionError, APIStatusError, ValidationError
+from .._errors import APIConnectionError, APIStatusError, ConfigurationError, TokenStoreError, ValidationError
 from ._errors import UsageError
 
 
@@ -23,7 +22,8 @@ exit codes:
   1    DingTalk answered with an error (the message says which, with its request id)
   2    usage or validation error: bad arguments, credentials missing or incomplete,
        a value DingTalk would reject (nothing was sent), an unreadable file
-  3    no answer from DingTalk: connection failed or timed out (after the retries)
+  3    no answer from DingTalk: connection failed or timed out (after the retries),
+       or the token store (DINGTALK_REDIS_URL) could not be reached for a user token
   4    a bulk job finished, but some users failed or were not attempted
   130  interrupted (Ctrl-C); a bulk job's --journal lets you --resume it
 """
@@ -34,7 +34,7 @@ def exit_code_for(error: BaseException) -> ExitCode:
     # ConfigurationError is a DingTalkError but no answer from DingTalk: check it first.
     if isinstance(error, UsageError | ValidationError | ConfigurationError | OSError):
         return ExitCode.USAGE
-    if isinstance(error, APIConnectionError):
+    if isinstance(error, APIConnectionError | TokenStoreError):
         return ExitCode.CONNECTION
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED

@@ -7,16 +7,13 @@ from typing import TextIO
 
 from .._client import CalendarClient
 from .._errors import DingTalkError
-from .._redact import scrub_text
+from .._redact import MIN_SECRET_LENGTH, scrub_text
 from ._commands import COMMANDS
 from ._credentials import client_settings, effective_environment, secret_values
 from ._errors import UsageError
 from ._exit_codes import ExitCode, exit_code_for
 from ._output import Report, dumps, error_document
 from ._parser import build_parser
-
-# Shorter values are not worth scrubbing and would mangle ordinary words.
-_MIN_SECRET_LENGTH = 6
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -78,4 +75,4 @@ def _print_error(stream: TextIO, error: BaseException, secrets: frozenset[str]) 
 
 
 def _scrubbable(secrets: frozenset[str]) -> frozenset[str]:
-    return frozenset(secret for secret in secrets if len(secret) >= _MIN_SECRET_LENGTH)
+    return frozenset(secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH)

@@ -4,7 +4,7 @@ import argparse
 from typing import Any, NoReturn
 
 from .._rate_limit import DEFAULT_BULK_RATE
-from ._credentials import CREDENTIAL_FLAGS
+from ._credentials import CREDENTIALS
 from ._errors import UsageError
 from ._exit_codes import EXIT_CODES_HELP
 
@@ -23,7 +23,8 @@ EPILOG = (
     + """
 environment:
   DINGTALK_BASE_URL, DINGTALK_TIMEOUT, DINGTALK_MAX_RETRIES   defaults of the options above
-  DINGTALK_LOG=debug                                          the SDK's log on stderr (redacted)
+  DINGTALK_REDIS_URL                                          share tokens through Redis (redis://host:6379/0)
+  DINGTALK_LOG=debug                                          SDK and HTTP library logs on stderr (redacted)
 
 examples:
   dingtalk-calendar create alice --name Holidays --org ding-acme
@@ -127,13 +128,13 @@ def _add_global_options(parser: argparse.ArgumentParser, *, on_subcommand: bool)
         type=non_negative_int,
     )
     credentials = group("credentials", "Each overrides its DINGTALK_* variable. Never printed, not even in errors.")
-    for flag in CREDENTIAL_FLAGS:
+    for credential in CREDENTIALS:
         # No default is shown: help text names the variable, never its value.
         add(
             credentials,
-            flag.flag,
-            f"{flag.kind} (env {flag.variable})",
-            metavar="SECRET" if flag.secret else "VALUE",
+            credential.flag,
+            f"{credential.kind} (env {credential.variable})",
+            metavar="SECRET" if credential.secret else "VALUE",
         )
 
 
