@@ -58,7 +58,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--tls-rounds", type=int, default=3, help="async over HTTPS: rounds (3)")
     p.add_argument("--no-tls", dest="tls", action="store_false", help="skip the async measurement over HTTPS")
     p.add_argument("--cpu-calls", type=int, default=3000, help="client CPU: calls per client and round (3000)")
-    p.add_argument("--cpu-rounds", type=int, default=5, help="client CPU: rounds (5)")
+    p.add_argument("--cpu-rounds", type=int, default=9, help="client CPU: rounds (9)")
     p.add_argument("--tenants", type=int, default=1000, help="tenants: extra clients built per way (1000)")
     p.add_argument("--ceiling-seconds", type=float, default=3.0, help="server ceiling: seconds per load shape (3)")
     p.add_argument("--import-runs", type=int, default=15, help="import time: fresh interpreters per package (15)")

@@ -112,6 +112,7 @@ def _client_cpu(r: BenchResults) -> str:
     titles = {
         "ours": "AsyncCalendarClient (default transport)",
         "httpx": "bare httpx.AsyncClient on AsyncAiohttpTransport",
+        "transport": "AsyncAiohttpTransport alone (a request built once)",
         "aiohttp": "bare aiohttp.ClientSession",
     }
     rows = [

@@ -62,8 +62,8 @@ def _client_cpu(results: BenchResults) -> Target:
         return Target(name, target, "not measured", None)
     us = cpu.cpu_us
     measured = (
-        f"{cpu.ours_over_aiohttp:.2f}x ({us['ours']:.0f} µs vs {us['aiohttp']:.0f} µs; "
-        f"bare httpx on our transport {us['httpx']:.0f} µs)"
+        f"{cpu.ours_over_aiohttp:.2f}x, rounds paired ({us['ours']:.0f} µs vs {us['aiohttp']:.0f} µs; "
+        f"bare httpx on our transport {us['httpx']:.0f} µs, the transport alone {us['transport']:.0f} µs)"
     )
     return Target(name, target, measured, cpu.ours_over_aiohttp <= MAX_CPU_OVER_AIOHTTP)
 

@@ -45,6 +45,7 @@ TWINS: dict[str, str] = {
     "_async_retry.py": "_sync_retry.py",
     "_async_token_manager.py": "_sync_token_manager.py",
     "_async_auth.py": "_sync_auth.py",
+    "_async_send.py": "_send.py",
 }
 
 # Other libraries' async names whose sync twin the general rules below would not find.
@@ -60,6 +61,10 @@ _LIBRARY_NAMES: dict[str, str] = {
     "aiter_bytes": "iter_bytes",
     "aiter_text": "iter_text",
     "aiter_lines": "iter_lines",
+    "AsyncByteStream": "SyncByteStream",  # httpx
+    "async_auth_flow": "sync_auth_flow",  # httpx.Auth
+    "asend": "send",  # generators
+    "StopAsyncIteration": "StopIteration",
 }
 
 # The general rules, in order; the first three remove keywords, the rest parts of names.

@@ -51,7 +51,7 @@ def test_a_tiny_run_writes_results_of_the_expected_shape(tmp_path: Path) -> None
     assert all(p["requests_per_s"] > 0 for p in results["ceiling"])
     cpu = results["client_cpu"]
     assert (cpu["concurrency"], cpu["calls"], cpu["rounds"]) == (100, 20, 1)
-    assert set(cpu["cpu_us"]) == {"ours", "httpx", "aiohttp"}
+    assert set(cpu["cpu_us"]) == {"ours", "httpx", "transport", "aiohttp"}
     assert sorted((t["kind"], t["way"]) for t in results["tenants"]) == sorted(
         (kind, way) for kind in ("sync", "async") for way in ("with_credentials", "independent")
     )

@@ -79,6 +79,56 @@ def test_importing_and_building_a_client_leaves_out(imported: list[str], package
     assert _under(imported, package) == []
 
 
+# The import alone, with only httpx imported first: attrs is not ours to avoid once a client is
+# made, but the import itself needs none of its classes.
+_IMPORT_ONLY_PROBE = """
+import json, sys
+import httpx
+before = set(sys.modules)
+from dingtalk_calendar import AsyncCalendarClient, CalendarClient
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+# Needed once a client is made, not by the import itself: attrs and its classes (the retry
+# policy, credentials, token stores, the generated client), the auth, retry and token layers,
+# the default transports.
+NOT_UNTIL_A_CLIENT_IS_MADE = (
+    "attr",
+    "dingtalk_calendar_api.client",
+    "dingtalk_calendar._auth",
+    "dingtalk_calendar._retry",
+    "dingtalk_calendar._retry_attempts",
+    "dingtalk_calendar._retry_policy",
+    "dingtalk_calendar._settings",
+    "dingtalk_calendar._token_manager",
+    "dingtalk_calendar._token_manager_base",
+    "dingtalk_calendar._token_store",
+    "dingtalk_calendar._tokens",
+    "dingtalk_calendar._transport_defaults",
+)
+# ... and the result classes, until a call returns one.
+NOT_UNTIL_USED = ("dingtalk_calendar._models",)
+
+
+@pytest.fixture(scope="module")
+def imported_only() -> list[str]:
+    result = subprocess.run([sys.executable, "-I", "-c", _IMPORT_ONLY_PROBE], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    added: list[str] = json.loads(result.stdout)
+    return added
+
+
+@pytest.mark.parametrize("module", NOT_UNTIL_A_CLIENT_IS_MADE + NOT_UNTIL_USED)
+def test_the_import_alone_leaves_out_what_a_client_needs_when_made(imported_only: list[str], module: str) -> None:
+    assert "dingtalk_calendar._async_client" in imported_only  # the probe did import the SDK
+    assert _under(imported_only, module) == []
+
+
+def test_making_a_client_loads_them(imported: list[str]) -> None:
+    # (that probe imports attrs before the SDK, so attrs itself is not in its list)
+    assert set(NOT_UNTIL_A_CLIENT_IS_MADE) - {"attr"} <= set(imported)
+
+
 def test_a_call_loads_its_own_operation_and_models_only() -> None:
     loaded = _added_modules(ONE_GET_CALL)
     assert "dingtalk_calendar_api.api.calendar.get_subscribed_calendar" in loaded

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 
 from ._async_client import AsyncCalendarClient
-from ._auth import DingTalkAuth
 from ._client import CalendarClient
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     ERROR_CLASS_BY_CODE,
     AccessTokenPermissionDeniedError,
@@ -40,33 +40,54 @@ from ._errors import (
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._logging import RedactingFilter
-from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._overlay import Overlay
-from ._retry import AsyncRetryTransport, RetryTransport
-from ._retry_policy import NO_RETRIES, RetryPolicy
-from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from ._token_manager import TokenManager
-from ._token_store import MemoryTokenStore, RedisTokenStore, TokenStore
-from ._tokens import (
-    EnterpriseAppCredentials,
-    FixedToken,
-    InternalAppCredentials,
-    Token,
-    TokenProvider,
-    UserCredentials,
-)
 
 if TYPE_CHECKING:
     from ._aiohttp_transport import AsyncAiohttpTransport
+    from ._auth import DingTalkAuth
     from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
     from ._env import credentials_from_env, settings_from_env
+    from ._models import Calendar, CreatedCalendar, Result, Scope
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
+    from ._retry import AsyncRetryTransport, RetryTransport
+    from ._retry_policy import NO_RETRIES, RetryPolicy
+    from ._token_manager import TokenManager
+    from ._token_store import MemoryTokenStore, RedisTokenStore, TokenStore
+    from ._tokens import (
+        EnterpriseAppCredentials,
+        FixedToken,
+        InternalAppCredentials,
+        Token,
+        TokenProvider,
+        UserCredentials,
+    )
 
 # Loaded on first use (PEP 562): the async transport imports asyncio, which a sync application
 # should not pay for, and bulk jobs, rate limiters and environment settings are for some
-# applications only. Type checkers see the ordinary imports above.
+# applications only; the auth, retry and token layers load when the first client is made, and
+# the attrs value classes (results, credentials, policies, token stores) when first used, so
+# that importing the SDK does not import attrs.
+# Type checkers see the ordinary imports above.
 _LAZY = {
     "AsyncAiohttpTransport": "._aiohttp_transport",
+    "DingTalkAuth": "._auth",
+    "AsyncRetryTransport": "._retry",
+    "RetryTransport": "._retry",
+    "TokenManager": "._token_manager",
+    **dict.fromkeys(["Calendar", "CreatedCalendar", "Result", "Scope"], "._models"),
+    **dict.fromkeys(["NO_RETRIES", "RetryPolicy"], "._retry_policy"),
+    **dict.fromkeys(["MemoryTokenStore", "RedisTokenStore", "TokenStore"], "._token_store"),
+    **dict.fromkeys(
+        [
+            "EnterpriseAppCredentials",
+            "FixedToken",
+            "InternalAppCredentials",
+            "Token",
+            "TokenProvider",
+            "UserCredentials",
+        ],
+        "._tokens",
+    ),
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
     **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(

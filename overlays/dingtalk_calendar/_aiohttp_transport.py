@@ -18,18 +18,21 @@ converted by ``httpx_aiohttp.AiohttpTransport``; this layer closes what it leave
 - limits: ``max_keepalive_connections`` (aiohttp keeps every idle connection).
 - event loops: aiohttp's objects belong to one loop; a transport used under a second
   ``asyncio.run()`` opens a fresh pool there.
-- per-call CPU: no cookie jar, and URLs and timeouts are not rebuilt when nothing changed.
+- per-call CPU: no cookie jar; the common request (no proxy, a small body) goes to aiohttp
+  straight, its timeouts made once (``_send_direct``); a streamed or large body, and a
+  proxied request, go through httpx-aiohttp's conversion.
 """
 
 import asyncio
 import contextlib
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, Final
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport as _HttpxAiohttpTransport
+from httpx_aiohttp.transport import AiohttpResponseStream
 
 from ._settings import DEFAULT_LIMITS
 from ._transports import tls_context
@@ -39,6 +42,7 @@ from ._transports import tls_context
 _UNWATCHED_BODY: Final = 64 * 1024
 _CHUNK: Final = 64 * 1024
 _READ_AT_ONCE: Final = 1024 * 1024
+_TIMEOUTS_KEPT: Final = 64
 
 
 class _Connector(aiohttp.TCPConnector):
@@ -88,6 +92,19 @@ class _LoopPool:
         self.session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
         self.slots = asyncio.Semaphore(limits.max_connections) if limits.max_connections is not None else None
         self.converters: dict[httpx.Proxy | None, _HttpxAiohttpTransport] = {}
+        self._client_timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
+
+    def client_timeout(self, timeouts: Mapping[str, float | None]) -> aiohttp.ClientTimeout:
+        """aiohttp's timeout for httpx's, as httpx-aiohttp maps them; made once per distinct set."""
+        key = (timeouts.get("connect"), timeouts.get("read"), timeouts.get("pool"))
+        made = self._client_timeouts.get(key)
+        if made is None:
+            if len(self._client_timeouts) >= _TIMEOUTS_KEPT:  # per-call deadlines make new ones
+                self._client_timeouts.clear()
+            made = self._client_timeouts[key] = aiohttp.ClientTimeout(
+                sock_connect=key[0], sock_read=key[1], connect=key[2]
+            )
+        return made
 
     def converter(self, owner: "AsyncAiohttpTransport", proxy: httpx.Proxy | None) -> _HttpxAiohttpTransport:
         converter = self.converters.get(proxy)
@@ -162,7 +179,10 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         pool = self._current_pool()
         await pool.acquire(timeouts.get("pool"), request)
         try:
-            response = await self._send(pool.converter(self, proxy), request, timeouts.get("write"))
+            if proxy is None and _body_of(request) is None:
+                response = await _send_direct(pool, request, timeouts)
+            else:
+                response = await self._send(pool.converter(self, proxy), request, timeouts.get("write"))
             upstream = getattr(response.stream, "_aiohttp_response", None)  # httpx-aiohttp's stream
             if isinstance(upstream, aiohttp.ClientResponse) and _read_at_once(upstream):
                 await _read_whole(response, upstream, request)
@@ -208,6 +228,37 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
                     raise
         finally:
             watched.deadline = None  # an early answer may come while aiohttp still writes the body
+
+
+async def _send_direct(pool: _LoopPool, request: httpx.Request, timeouts: Mapping[str, float | None]) -> httpx.Response:
+    """The common request (no proxy, a small body of bytes) handed to aiohttp as bare aiohttp code would.
+
+    httpx-aiohttp's conversion rebuilds the headers through ``httpx.Headers.items()`` and a
+    ``ClientTimeout`` on every call; here the raw headers go as they are (repeated ones
+    included), the timeouts are the pool's cached ``ClientTimeout``, and the answer is
+    wrapped in httpx-aiohttp's own response stream, as its transport does.
+    """
+    with _translated(request):
+        upstream = await pool.session.request(
+            request.method,
+            str(request.url),
+            headers=[(key.decode("latin-1"), value.decode("latin-1")) for key, value in request.headers.raw],
+            data=request.content or None,
+            allow_redirects=False,
+            auto_decompress=False,
+            timeout=pool.client_timeout(timeouts),
+            server_hostname=request.extensions.get("sni_hostname"),
+        )
+    extensions = {"http_version": b"HTTP/1.1"}
+    if upstream.reason:
+        extensions["reason_phrase"] = upstream.reason.encode()
+    return httpx.Response(
+        upstream.status,
+        headers=upstream.raw_headers,
+        stream=AiohttpResponseStream(upstream),
+        request=request,
+        extensions=extensions,
+    )
 
 
 def _read_at_once(upstream: aiohttp.ClientResponse) -> bool:

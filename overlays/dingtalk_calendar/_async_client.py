@@ -1,6 +1,8 @@
 # unasync: the source of _client.py (generator/unasync.py); run `make generate` after editing.
 """The AsyncCalendarClient: the five operations with keyword arguments, typed results and typed errors."""
 
+from __future__ import annotations
+
 import os
 import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -11,24 +13,21 @@ import httpx
 import dingtalk_calendar_api
 
 from . import _calls
-from ._auth import DingTalkAuth
+from ._async_send import send
 from ._base_client import BaseClient
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
-from ._models import Calendar, CreatedCalendar, Result, Scope
-from ._overlay import Overlay
-from ._retry import AsyncRetryTransport
-from ._retry_policy import RetryPolicy
-from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
-from ._token_manager import TokenManager
-from ._token_store import TokenStore
-from ._tokens import TokenProvider
-from ._transport_defaults import default_async_transport
-from ._transports import AsyncCookielessClient, SharedTransport, call_url
+from ._requests import build_request
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
+    from ._models import Calendar, CreatedCalendar, Result, Scope
+    from ._overlay import Overlay
     from ._rate_limit import AsyncRateLimiter
+    from ._retry_policy import RetryPolicy
+    from ._token_store import TokenStore
+    from ._tokens import TokenProvider
 
 T = TypeVar("T")
 
@@ -66,6 +65,13 @@ class AsyncCalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
+        # Loaded here rather than with the SDK: importing it stays cheap (tests/test_import_cost.py).
+        from ._auth import DingTalkAuth
+        from ._retry import AsyncRetryTransport
+        from ._token_manager import TokenManager
+        from ._transport_defaults import default_async_transport
+        from ._transports import AsyncCookielessClient, SharedTransport
+
         if transport is None:
             transport = default_async_transport(limits=limits, verify=verify)
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
@@ -80,11 +86,14 @@ class AsyncCalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
+        # _run sends through these two itself (see _async_send); the httpx client serves the generated one.
+        self._retrying = retrying
+        self._auth = DingTalkAuth(self.tokens)
         self._http = AsyncCookielessClient(
-            base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
+            base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=self._auth
         )
         self._api.set_async_httpx_client(self._http)
-        # httpx would parse each call's URL string again; call_url joins the parsed base instead.
+        # httpx would parse each call's URL string again; build_request joins the parsed base instead.
         self._base_url = self._http.base_url
 
     @classmethod
@@ -183,10 +192,10 @@ class AsyncCalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "AsyncRateLimiter | None" = None,
+        rate_limiter: AsyncRateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import abulk_run
 
@@ -206,10 +215,10 @@ class AsyncCalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "AsyncRateLimiter | None" = None,
+        rate_limiter: AsyncRateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import abulk_run
 
@@ -225,12 +234,11 @@ class AsyncCalendarClient(BaseClient):
 
     # -- plumbing ------------------------------------------------------------------------
 
-    async def _run(self, call: "_calls.Call[T]") -> T:
-        kwargs = call.request_kwargs
-        request = self._http.build_request(**{**kwargs, "url": call_url(self._base_url, kwargs["url"])})
+    async def _run(self, call: _calls.Call[T]) -> T:
+        request = build_request(self._http, self._base_url, call.request_kwargs)
         await self._overlays.arequest(request)
         try:
-            response = await self._http.send(request)
+            response = await send(self._http, self._retrying, self._auth, request)
         except DingTalkError as error:  # the retry transport's connection and timeout errors
             await self._overlays.aerror(error)
             raise

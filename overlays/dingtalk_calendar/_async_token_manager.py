@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-from dingtalk_calendar_api import Client
+import dingtalk_calendar_api
 
 from ._token_manager_base import TokenManagerBase, logger
 from ._tokens import Token
+
+if TYPE_CHECKING:
+    from dingtalk_calendar_api import Client
 
 
 class AsyncTokenAccess(TokenManagerBase):
@@ -65,7 +69,9 @@ class AsyncTokenAccess(TokenManagerBase):
     @asynccontextmanager
     async def _async_token_client(self) -> AsyncIterator[Client]:
         # A client per fetch (one every two hours or so): nothing stays open between fetches.
-        client = Client(base_url=self._base_url, timeout=self._timeout, httpx_args=self._args(self._async_transport))
+        client = dingtalk_calendar_api.Client(
+            base_url=self._base_url, timeout=self._timeout, httpx_args=self._args(self._async_transport)
+        )
         try:
             yield client
         finally:

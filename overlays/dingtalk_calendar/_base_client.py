@@ -1,19 +1,22 @@
 """What the sync and async clients share: configuration, credentials, overlays, per-call options."""
 
+from __future__ import annotations
+
 import copy
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import httpx
 
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._logging import configure_once
 from ._overlay import Overlay, Overlays
-from ._retry_policy import RetryPolicy
-from ._settings import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, CallDefaults, as_timeout
-from ._token_store import MemoryTokenStore, TokenStore
-from ._tokens import FixedToken, TokenProvider
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # attrs classes, loaded when the first client is made: importing the SDK stays cheap
+    from ._retry_policy import RetryPolicy
+    from ._settings import CallDefaults
+    from ._token_store import TokenStore
+    from ._tokens import TokenProvider
     from ._transports import SharedTransport
 
 _O = TypeVar("_O", bound=Overlay)
@@ -21,13 +24,16 @@ _O = TypeVar("_O", bound=Overlay)
 
 def as_provider(credentials: TokenProvider | str) -> TokenProvider:
     """A plain string is a fixed access token the caller refreshes itself."""
+    from ._tokens import FixedToken
+
     return FixedToken(credentials) if isinstance(credentials, str) else credentials
 
 
 class BaseClient:
     """Configuration shared by :class:`CalendarClient` and :class:`AsyncCalendarClient`."""
 
-    _transport: "SharedTransport"
+    _transport: SharedTransport
+    _defaults: CallDefaults
     """The client's lease on its connection pool (see ``with_credentials``)."""
 
     def __init__(
@@ -42,6 +48,10 @@ class BaseClient:
         refresh_margin: float | None,
         overlays: Iterable[Overlay],
     ) -> None:
+        from ._retry_policy import RetryPolicy
+        from ._settings import CallDefaults
+        from ._token_store import MemoryTokenStore
+
         configure_once()
         self.base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
         self._provider = as_provider(credentials)
@@ -105,6 +115,8 @@ class BaseClient:
     def _options(self, timeout: float | httpx.Timeout | None, max_retries: int | None) -> dict[str, Any]:
         if timeout is None and max_retries is None and self._defaults is self._client_defaults:
             return {}
+        from ._settings import as_timeout
+
         return self._defaults.options(
             as_timeout(timeout) if timeout is not None else self._defaults.timeout,
             max_retries if max_retries is not None else self._defaults.retry.max_retries,

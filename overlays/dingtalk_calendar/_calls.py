@@ -11,16 +11,20 @@ as c`` is the cheapest form; ``from a.b import c`` costs twice as much when ``a.
 a package).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from dingtalk_calendar_api import Client
-
 from ._errors import MalformedResponseError, ValidationError, request_id_of
-from ._models import Calendar, CreatedCalendar, Result, Scope
 from ._validation import answer_data, check_body, check_path
+
+if TYPE_CHECKING:
+    from dingtalk_calendar_api import Client
+
+    from ._models import Calendar, CreatedCalendar, Result, Scope
 
 T = TypeVar("T")
 
@@ -64,6 +68,8 @@ def create(
     check_body(operation, kwargs["json"])  # the very JSON that would be sent
 
     def finish(response: httpx.Response, client: Client) -> CreatedCalendar:
+        from ._models import CreatedCalendar
+
         parsed = CreateSubscribedCalendarResponse.from_dict(answer_data(operation, response))
         if not isinstance(parsed.calendar_id, str):
             raise MalformedResponseError(
@@ -86,6 +92,8 @@ def get(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[Cale
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
 
     def finish(response: httpx.Response, client: Client) -> Calendar:
+        from ._models import Calendar
+
         parsed = GetSubscribedCalendarResponse.from_dict(answer_data(operation, response))
         return Calendar.from_wire(parsed, request_id_of(response), response)
 
@@ -149,6 +157,8 @@ def _result_finisher(
     from dingtalk_calendar_api.models import ResultResponse
 
     def finish(response: httpx.Response, client: Client) -> Result:
+        from ._models import Result
+
         if empty_is_success and not response.content:
             return Result(True, request_id=request_id_of(response), raw_response=response)
         parsed = ResultResponse.from_dict(answer_data(operation, response))

@@ -2,6 +2,8 @@
 # Edit that file, then run `make generate`.
 """The CalendarClient: the five operations with keyword arguments, typed results and typed errors."""
 
+from __future__ import annotations
+
 import os
 import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -12,24 +14,21 @@ import httpx
 import dingtalk_calendar_api
 
 from . import _calls
-from ._auth import DingTalkAuth
 from ._base_client import BaseClient
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
-from ._models import Calendar, CreatedCalendar, Result, Scope
-from ._overlay import Overlay
-from ._retry import RetryTransport
-from ._retry_policy import RetryPolicy
-from ._settings import DEFAULT_BASE_URL, DEFAULT_LIMITS
-from ._token_manager import TokenManager
-from ._token_store import TokenStore
-from ._tokens import TokenProvider
-from ._transport_defaults import default_transport
-from ._transports import CookielessClient, SharedTransport, call_url
+from ._requests import build_request
+from ._send import send
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress
+    from ._models import Calendar, CreatedCalendar, Result, Scope
+    from ._overlay import Overlay
     from ._rate_limit import RateLimiter
+    from ._retry_policy import RetryPolicy
+    from ._token_store import TokenStore
+    from ._tokens import TokenProvider
 
 T = TypeVar("T")
 
@@ -67,6 +66,13 @@ class CalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
         )
+        # Loaded here rather than with the SDK: importing it stays cheap (tests/test_import_cost.py).
+        from ._auth import DingTalkAuth
+        from ._retry import RetryTransport
+        from ._token_manager import TokenManager
+        from ._transport_defaults import default_transport
+        from ._transports import CookielessClient, SharedTransport
+
         if transport is None:
             transport = default_transport(limits=limits, verify=verify)
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
@@ -81,11 +87,12 @@ class CalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        self._http = CookielessClient(
-            base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=DingTalkAuth(self.tokens)
-        )
+        # _run sends through these two itself (see _send); the httpx client serves the generated one.
+        self._retrying = retrying
+        self._auth = DingTalkAuth(self.tokens)
+        self._http = CookielessClient(base_url=self.base_url, timeout=self.timeout, transport=retrying, auth=self._auth)
         self._api.set_httpx_client(self._http)
-        # httpx would parse each call's URL string again; call_url joins the parsed base instead.
+        # httpx would parse each call's URL string again; build_request joins the parsed base instead.
         self._base_url = self._http.base_url
 
     @classmethod
@@ -184,10 +191,10 @@ class CalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "RateLimiter | None" = None,
+        rate_limiter: RateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
 
@@ -207,10 +214,10 @@ class CalendarClient(BaseClient):
         user_ids: Iterable[str],
         *,
         concurrency: int = 8,
-        rate_limiter: "RateLimiter | None" = None,
+        rate_limiter: RateLimiter | None = None,
         already_done: Iterable[str] = (),
-        on_progress: "Callable[[Progress], object] | None" = None,
-    ) -> "BulkResult":
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import bulk_run
 
@@ -226,12 +233,11 @@ class CalendarClient(BaseClient):
 
     # -- plumbing ------------------------------------------------------------------------
 
-    def _run(self, call: "_calls.Call[T]") -> T:
-        kwargs = call.request_kwargs
-        request = self._http.build_request(**{**kwargs, "url": call_url(self._base_url, kwargs["url"])})
+    def _run(self, call: _calls.Call[T]) -> T:
+        request = build_request(self._http, self._base_url, call.request_kwargs)
         self._overlays.request(request)
         try:
-            response = self._http.send(request)
+            response = send(self._http, self._retrying, self._auth, request)
         except DingTalkError as error:  # the retry transport's connection and timeout errors
             self._overlays.error(error)
             raise

@@ -65,8 +65,9 @@ class Attempts:
         timeout = self._extensions.get("timeout")
         if self.policy.max_elapsed is not None and isinstance(timeout, Mapping):
             left = max(self.policy.max_elapsed - self._elapsed(), 0.0)
-            capped = {name: left if value is None else min(value, left) for name, value in timeout.items()}
-            self.request.extensions = {**self._extensions, "timeout": capped}
+            if any(value is None or value > left for value in timeout.values()):  # else nothing to cut
+                capped = {name: left if value is None else min(value, left) for name, value in timeout.items()}
+                self.request.extensions = {**self._extensions, "timeout": capped}
 
     def finish(self, response: httpx.Response) -> httpx.Response:
         response.extensions[ATTEMPTS_EXTENSION] = self.count

@@ -1,21 +1,13 @@
 """What a client is configured with, and how one call's options are turned into request arguments."""
 
-from typing import Any, Final
+from typing import Any
 
 import httpx
 from attrs import evolve, frozen
 
-from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
-
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._extensions import RETRY_EXTENSION
 from ._retry_policy import RetryPolicy
-
-DEFAULT_TIMEOUT: Final = httpx.Timeout(15.0, connect=5.0)
-"""5 s to connect, 15 s for each read, write and pool wait."""
-DEFAULT_MAX_RETRIES: Final = 2
-# As many idle connections kept as may be open: a burst of concurrent calls (bulk jobs, gather)
-# then reuses its connections instead of closing most of them and opening new ones next time.
-DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_LIMITS", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "CallDefaults"]
 

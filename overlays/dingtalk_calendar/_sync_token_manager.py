@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from dingtalk_calendar_api import Client
+import dingtalk_calendar_api
 
 from ._token_manager_base import TokenManagerBase, logger
 from ._tokens import Token
+
+if TYPE_CHECKING:
+    from dingtalk_calendar_api import Client
 
 
 class TokenAccess(TokenManagerBase):
@@ -66,7 +70,9 @@ class TokenAccess(TokenManagerBase):
     @contextmanager
     def _token_client(self) -> Iterator[Client]:
         # A client per fetch (one every two hours or so): nothing stays open between fetches.
-        client = Client(base_url=self._base_url, timeout=self._timeout, httpx_args=self._args(self._transport))
+        client = dingtalk_calendar_api.Client(
+            base_url=self._base_url, timeout=self._timeout, httpx_args=self._args(self._transport)
+        )
         try:
             yield client
         finally:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 import httpx
 from attrs import field, frozen
 
-from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.spec_data import SCHEMAS
 
@@ -40,6 +39,7 @@ from ._redact import request_of, scrub_headers, secrets_of_request
 # The generated token endpoints and their models are imported by the first fetch, not with
 # the SDK: a client given a fixed token never loads them.
 if TYPE_CHECKING:
+    from dingtalk_calendar_api import Client
     from dingtalk_calendar_api.models.access_token_response import AccessTokenResponse
     from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
     from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse

@@ -179,7 +179,7 @@ def call_url(base: httpx.URL, path: str) -> httpx.URL:
 # -- the httpx clients --------------------------------------------------------------------
 
 
-class _NoCookies(httpx.Cookies):
+class NoCookies(httpx.Cookies):
     """A cookie jar that keeps nothing: reading Set-Cookie on every answer costs ~28 µs a call."""
 
     def extract_cookies(self, response: httpx.Response) -> None:
@@ -189,7 +189,7 @@ class _NoCookies(httpx.Cookies):
 class CookielessClient(httpx.Client):
     """``httpx.Client`` without its per-call cookie handling."""
 
-    _no_cookies = _NoCookies()
+    _no_cookies = NoCookies()
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -203,7 +203,7 @@ class CookielessClient(httpx.Client):
 class AsyncCookielessClient(httpx.AsyncClient):
     """``httpx.AsyncClient`` without its per-call cookie handling."""
 
-    _no_cookies = _NoCookies()
+    _no_cookies = NoCookies()
 
     @property
     def cookies(self) -> httpx.Cookies:
