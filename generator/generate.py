@@ -161,6 +161,7 @@ def _error(raw: dict[str, Any]) -> dict[str, Any]:
         "status": int(raw["status"]),
         "code": raw["code"],
         "message": raw.get("message"),
+        "message_zh": raw.get("message_zh"),
         "description": raw["description"],
         "unverified": bool(raw.get("unverified", False)),
         "field": raw.get("field"),
@@ -310,12 +311,19 @@ def _enum_members(global_errors: list[dict[str, Any]], operations: list[dict[str
     codes: dict[str, dict[str, str]] = {e["code"]: {"value": e["code"], "doc": e["description"]} for e in global_errors}
     answered_by: dict[str, set[str]] = {}
     reasons: dict[str, dict[str, str]] = {}
+    aliases: dict[str, str] = {}
     for op in operations:
         for e in op["errors"]:
             answered_by.setdefault(e["code"], set()).add(f"{op['operation_id']} (HTTP {e['status']})")
             if e["message"]:
                 doc = f"{e['description']} Code {e['code']}."
                 reasons.setdefault(e["message"], {"value": e["message"], "doc": doc})
+                if e["message_zh"]:
+                    # The China site's pages give some messages in Chinese: the same reason.
+                    aliases[e["message_zh"]] = e["message"]
+    for e in global_errors:
+        if e["message"]:
+            reasons.setdefault(e["message"], {"value": e["message"], "doc": f"{e['description']} Code {e['code']}."})
     for code, where in answered_by.items():
         codes.setdefault(code, {"value": code, "doc": "Documented for " + ", ".join(sorted(where)) + "."})
     members: dict[str, Any] = {}
@@ -323,10 +331,14 @@ def _enum_members(global_errors: list[dict[str, Any]], operations: list[dict[str
         named: dict[str, dict[str, str]] = {}
         for value, member in sorted(table.items()):
             name = constant_name(value, split_camel=split)
+            if name in named and split:
+                # "system.busy" and "systemBusy" are two codes: the camelCase one stays one word.
+                name = constant_name(value, split_camel=False)
             if name in named:
                 raise SystemExit(f"openapi.yaml: {kind} {named[name]['value']!r} and {value!r} both name {name}")
             named[name] = {**member, "name": name}
         members[kind] = list(named.values())
+    members["reason_aliases"] = sorted(aliases.items())
     members["example_reason"] = constant_name("calendar name cannot be blank", split_camel=False)
     return members
 
@@ -336,7 +348,8 @@ def _pyrepr(value: Any) -> str:
 
 
 def _error_literal(e: dict[str, Any]) -> str:
-    extra = ", unverified=True" if e["unverified"] else ""
+    extra = f", message_zh={e['message_zh']!r}" if e["message_zh"] else ""
+    extra += ", unverified=True" if e["unverified"] else ""
     if e["field"] is not None:
         extra += f", field={e['field']!r}"
     if e["rules"]:

@@ -64,7 +64,9 @@ def dead_on_arrival(emu: Emulator, use_async: bool) -> dict[str, object]:
 
 
 def calendar_request(name: str = "Team") -> CreateSubscribedCalendarRequest:
-    return CreateSubscribedCalendarRequest(name=name, subscribe_scope=SubscribeScope(union_ids=["alice"]))
+    return CreateSubscribedCalendarRequest(
+        name=name, subscribe_scope=SubscribeScope(union_ids=["alice"], corp_ids=["ding-acme"])
+    )
 
 
 def create(client: dingtalk_calendar_api.Client) -> Response[CreateSubscribedCalendarResponse | Error]:

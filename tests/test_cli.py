@@ -82,6 +82,8 @@ def test_create_prints_the_new_id_and_request_id(run: Run, emu: Emulator) -> Non
         "alice",
         "--user",
         "carol",
+        "--group",
+        "cid-engineering",  # the creator must be in a group or organisation of the scope
     )
     assert code == 0, err
     assert out.startswith("created calendar ")
@@ -132,11 +134,14 @@ def test_update_sends_only_what_is_given(run: Run, emu: Emulator, calendar: str)
     stored = emu.state.calendars[calendar]
     assert (stored.name, stored.description, stored.scope.corp_ids) == ("Holidays", "Public holidays", ("ding-acme",))
 
-    code, out, _ = run("--json", "update", "alice", calendar, "--user", "alice", "--user", "dave", "--manager", "bob")
+    code, out, _ = run(
+        "--json", "update", "alice", calendar, "--user", "dave", "--group", "cid-engineering", "--manager", "bob"
+    )
     assert set(_json(out)) == {"result", "request_id"}
     assert _json(out)["result"] is True
     stored = emu.state.calendars[calendar]
-    assert stored.scope.union_ids == ("alice", "dave")
+    assert stored.scope.union_ids == ("dave",)
+    assert stored.scope.open_conversation_ids == ("cid-engineering",)
     assert stored.scope.corp_ids == ()  # a scope given replaces the whole scope
     assert stored.managers == ("bob",)
     assert stored.description == "Public holidays"
@@ -162,6 +167,21 @@ def test_subscribe_and_unsubscribe(run: Run, emu: Emulator, calendar: str) -> No
     assert code == 0
     assert _json(out)["result"] is True
     assert emu.state.subscribers(calendar) == ()
+
+
+def test_delete_by_the_creator_only(run: Run, emu: Emulator, calendar: str) -> None:
+    run("subscribe", "bob", calendar)
+    code, _, err = run("delete", "bob", calendar)
+    assert code == 1  # bob is not the creator: DingTalk's permissionDenied
+    assert "permissionDenied" in err
+    code, out, _ = run("delete", "alice", calendar)
+    assert code == 0
+    assert out.startswith(f"deleted calendar {calendar} (request id ")
+    assert calendar not in emu.state.calendars
+    assert emu.state.subscribers(calendar) == ()
+    code, out, _ = run("--json", "delete", "alice", calendar)
+    assert code == 1
+    assert _json(out)["error"]["code"] == "invalidParameter"
 
 
 def test_quiet_success_prints_nothing(run: Run, calendar: str) -> None:

@@ -16,6 +16,7 @@ STEPS = [
     "Step 5. Unsubscribe bob",
     "Step 6. A documented error",
     "Step 7. A forced token refresh",
+    "Step 8. Clean up",
 ]
 REQUEST_ID = re.compile(r"request:  [0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}  ")
 
@@ -47,10 +48,12 @@ def test_demo_exits_0_and_walks_through_every_step_in_order(demo: subprocess.Com
 
 
 def test_demo_shows_each_call_and_its_request_id(demo: subprocess.CompletedProcess[str]) -> None:
-    for call in ("client.create(", "client.get(", "client.update(", "client.subscribe(", "client.unsubscribe("):
+    calls = ("client.create(", "client.get(", "client.update(", "client.subscribe(", "client.unsubscribe(")
+    for call in (*calls, "client.delete("):
         assert f"call:     {call}" in demo.stdout
-    # create, get, update, subscribe, unsubscribe, and the get after the refresh
-    assert len(REQUEST_ID.findall(demo.stdout)) == 6
+    # create, get, update, subscribe, unsubscribe, the get after the refresh, and the delete
+    assert len(REQUEST_ID.findall(demo.stdout)) == 7
+    assert "the calendar still exists: False; subscribers now: []" in demo.stdout
     assert "name='Team holidays' (unchanged)" in demo.stdout
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from dingtalk_calendar._errors import (
     ERROR_CLASS_BY_CODE,
+    PER_MINUTE_THROTTLING_CODES,
     THROTTLING_CODES,
     AccessTokenPermissionDeniedError,
     APIConnectionError,
@@ -91,10 +92,18 @@ def test_every_documented_code_and_message_is_in_the_generated_enums() -> None:
 
 
 def test_throttling_codes_are_the_qps_limits() -> None:
+    # Per second, and 429 busy: retried after about a second. Per minute: a wait of a minute.
     assert {
         "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi",
         "Forbidden.AccessDenied.QpsLimitForApi",
+        "Forbidden.AccessDenied.QpsLimitForSuitekeyAndOrgAndApi",
+        "system.busy",
+        "systemBusy",
     } == THROTTLING_CODES
+    assert {
+        "Forbidden.AccessDenied.QpmLimitForAppkeyAndApi",
+        "Forbidden.AccessDenied.QpmLimitForSuitekeyAndOrgAndApi",
+    } == PER_MINUTE_THROTTLING_CODES
 
 
 @pytest.mark.parametrize("case", DOCUMENTED, ids=[_id(case) for case in DOCUMENTED])

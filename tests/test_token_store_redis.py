@@ -27,8 +27,14 @@ from dingtalk_calendar import (
     TokenStoreError,
 )
 from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._token_store import STORE_RETRY_INTERVAL, RedisTokenStore, token_from_json, token_to_json
-from dingtalk_calendar._tokens import InternalAppCredentials, Token, UserCredentials
+from dingtalk_calendar._token_store import (
+    STORE_RETRY_INTERVAL,
+    MemoryTokenStore,
+    RedisTokenStore,
+    token_from_json,
+    token_to_json,
+)
+from dingtalk_calendar._tokens import EnterpriseAppCredentials, InternalAppCredentials, Token, UserCredentials
 from dingtalk_calendar_emulator import Emulator
 from tests.recording_server import recording_server
 from tests.redis_server import RedisServer
@@ -315,6 +321,68 @@ def test_a_rotated_refresh_token_reaches_the_next_process_through_redis(
     assert second != first
     assert stored_second is not None
     assert stored_second.refresh_token not in (None, stored_first.refresh_token)
+
+
+# --- corp tokens: DingTalk hands out a new one on every request --------------------------------
+# zh/obtain-the-access-token-of-the-authorized-enterprise-1.md: asking again while a corp token
+# is valid returns a new token, so a fleet in which each process asks for its own churns tokens.
+# Single flight within a process and the Redis store across processes keep it to one request.
+
+
+def _corp_fleet_member(
+    emulator_url: str,
+    redis_url: str | None,
+    suite: tuple[str, str, str, str],
+    start: threading.Barrier,
+    results: multiprocessing.Queue[str],
+) -> None:
+    suite_key, suite_secret, corp_id, suite_ticket = suite
+    store = RedisTokenStore(redis_url, poll_interval=0.01) if redis_url else MemoryTokenStore()
+    manager = TokenManager(
+        EnterpriseAppCredentials(suite_key, suite_secret, corp_id, suite_ticket), store=store, base_url=emulator_url
+    )
+    start.wait()
+    with ThreadPoolExecutor(10) as pool:
+        tokens = list(pool.map(lambda _: manager.get_token(), range(20)))
+    results.put(",".join(sorted(set(tokens))))
+
+
+def _run_corp_fleet(emulator_url: str, redis_url: str | None, suite: tuple[str, str, str, str], size: int) -> list[str]:
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(size)
+    results: multiprocessing.Queue[str] = context.Queue()
+    members = [
+        context.Process(target=_corp_fleet_member, args=(emulator_url, redis_url, suite, start, results))
+        for _ in range(size)
+    ]
+    for member in members:
+        member.start()
+    answers = [results.get(timeout=90) for _ in members]
+    for member in members:
+        member.join(timeout=30)
+        assert member.exitcode == 0
+    return answers
+
+
+def test_eight_processes_starting_cold_make_one_corp_token_request(redis_url: str, dingtalk_emulator: Emulator) -> None:
+    emu = dingtalk_emulator
+    app = emu.enterprise_app
+    suite = (app.suite_key, app.suite_secret, "ding-acme", app.suite_ticket)
+    answers = _run_corp_fleet(emu.url, redis_url, suite, size=8)
+    assert len(set(answers)) == 1  # every process, and each of its threads, holds the one token
+    assert "," not in answers[0]
+    assert _stats(emu.url)["requests"]["getCorpAccessToken"] == 1
+
+
+def test_without_a_shared_store_each_process_churns_its_own_corp_token(dingtalk_emulator: Emulator) -> None:
+    # What the Redis store prevents: per process, single flight still makes one request.
+    emu = dingtalk_emulator
+    app = emu.enterprise_app
+    suite = (app.suite_key, app.suite_secret, "ding-acme", app.suite_ticket)
+    answers = _run_corp_fleet(emu.url, None, suite, size=4)
+    assert all("," not in answer for answer in answers)  # one token within each process
+    assert len(set(answers)) == 4  # a new token for every process
+    assert _stats(emu.url)["requests"]["getCorpAccessToken"] == 4
 
 
 # --- an outage: Redis down, frozen, or dying mid-run ------------------------------------------------

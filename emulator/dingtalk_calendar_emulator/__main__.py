@@ -18,7 +18,7 @@ READY = "Press Ctrl-C to stop."
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command line: port, directory file, QPS quota, TLS."""
+    """The command line: port, directory file, quotas, message language, TLS."""
     parser = argparse.ArgumentParser(
         prog="python -m dingtalk_calendar_emulator",
         description="A local DingTalk (subscribed calendars and token endpoints) on 127.0.0.1.",
@@ -30,6 +30,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=DEFAULT_QPS_LIMIT,
         help=f"requests per app and API per second (default {DEFAULT_QPS_LIMIT}; 0 turns the quota off)",
+    )
+    parser.add_argument(
+        "--qpm-limit", type=int, default=0, help="requests per app and API per minute (default 0: no quota)"
+    )
+    parser.add_argument(
+        "--monthly-quota", type=int, default=0, help="calls per organisation per 30 days (default 0: no quota)"
+    )
+    parser.add_argument(
+        "--language",
+        choices=("en", "zh"),
+        default="en",
+        help="zh: the Chinese messages of the China site's pages where they give one (default en)",
     )
     parser.add_argument(
         "--tls",
@@ -44,7 +56,15 @@ def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = No
     args = parse_args(argv)
     try:
         directory = Directory.load(args.directory) if args.directory else Directory.default()
-        emulator = Emulator(port=args.port, directory=directory, qps_limit=args.qps_limit or None, tls=args.tls)
+        emulator = Emulator(
+            port=args.port,
+            directory=directory,
+            qps_limit=args.qps_limit or None,
+            qpm_limit=args.qpm_limit or None,
+            monthly_quota=args.monthly_quota or None,
+            language=args.language,
+            tls=args.tls,
+        )
         emulator.start()
     except (DirectoryError, EmulatorError) as exc:
         print(f"error: {exc}", file=sys.stderr)

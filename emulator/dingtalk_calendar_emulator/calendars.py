@@ -1,9 +1,17 @@
-"""What the five calendar operations do: DingTalk's checks and answers, errors as documented.
+"""What the six calendar operations do: DingTalk's checks and answers, errors as documented.
 
 The spec's field rules are checked before an operation runs, by the generated checker (see
 ``server``): a broken rule answers the error row the spec tags with that field and rule,
 else ``calendar_refusal``'s forwarded detail. Bodies are read, and answers written, through
-the generated models, so wire names live only in the spec.
+the generated models, so wire names live only in the spec. Messages are in English or,
+where the China site's pages give them in Chinese, in Chinese (``language="zh"``).
+
+Who may create (or re-scope) a calendar: the create page
+(``zh/create-subscription-calendar.md``, notes on ``openConversationIds`` and ``corpIds``)
+says the creator must be in one of the scope's groups or organisations, so a creator
+named only in ``subscribeScope.unionIds`` is refused with "current user must in range".
+The same page says a third-party personal app need not send groups: its user, who may
+belong to no organisation, may stand in the scope by unionId alone.
 """
 
 from collections.abc import Mapping
@@ -35,6 +43,7 @@ GET = OperationId.GET_SUBSCRIBED_CALENDAR
 UPDATE = OperationId.UPDATE_SUBSCRIBED_CALENDAR
 SUBSCRIBE = OperationId.SUBSCRIBE_CALENDAR
 UNSUBSCRIBE = OperationId.UNSUBSCRIBE_CALENDAR
+DELETE = OperationId.DELETE_SUBSCRIBED_CALENDAR
 
 
 @frozen
@@ -48,12 +57,19 @@ RESULT_TRUE = Answer(ResultResponse(result=True).to_dict())
 
 
 class CalendarService:
-    """The five operations over one CalendarStore and Directory."""
+    """The six operations over one CalendarStore and Directory.
 
-    def __init__(self, store: CalendarStore, directory: Directory, subscribe_limit: int | None) -> None:
+    ``language`` is the language of the messages the China site's pages give in Chinese
+    ("en" or "zh"); the docs do not say which one DingTalk sends.
+    """
+
+    def __init__(
+        self, store: CalendarStore, directory: Directory, subscribe_limit: int | None, language: str = "en"
+    ) -> None:
         self.store = store
         self.directory = directory
         self.subscribe_limit = subscribe_limit
+        self.language = language
 
     def create(self, grant: Grant, user_id: str, body: Any) -> Answer:
         """createSubscribedCalendar."""
@@ -61,7 +77,7 @@ class CalendarService:
         if not self._may_act_for(grant, user_id):
             raise documented(CREATE, ErrorReason.PERMISSION_DENIED)
         scope = _scope(request.subscribe_scope)
-        if not self._in_scope(user_id, scope):
+        if not self._creator_in_range(grant, user_id, scope):
             raise documented(CREATE, ErrorReason.CURRENT_USER_MUST_IN_RANGE)
         calendar = Calendar(
             calendar_id=self.store.new_calendar_id(),
@@ -86,7 +102,7 @@ class CalendarService:
         with self.store.locked():
             calendar = self._editable(UPDATE, user_id, calendar_id)
             scope = None if isinstance(request.subscribe_scope, Unset) else _scope(request.subscribe_scope)
-            if scope is not None and not self._in_scope(user_id, scope):
+            if scope is not None and not self._creator_in_range(grant, user_id, scope):
                 raise documented(UPDATE, ErrorReason.CURRENT_USER_MUST_IN_RANGE)
             changes: dict[str, Any] = {}
             if not isinstance(request.name, Unset):
@@ -105,7 +121,7 @@ class CalendarService:
         with self.store.locked():
             calendar = self._subscribable(SUBSCRIBE, user_id, calendar_id)
             if not self._in_scope(user_id, calendar.scope):
-                raise documented(SUBSCRIBE, ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE)
+                raise documented(SUBSCRIBE, ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE, self.language)
             subscribed = self.store.subscriptions_of(user_id)
             if calendar_id not in subscribed:
                 limit = self.subscribe_limit
@@ -123,8 +139,24 @@ class CalendarService:
             calendar = self._subscribable(UNSUBSCRIBE, user_id, calendar_id)
             subscribed = calendar_id in self.store.subscriptions_of(user_id)
             if not subscribed and not self._in_scope(user_id, calendar.scope):
-                raise documented(UNSUBSCRIBE, ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE)
+                raise documented(UNSUBSCRIBE, ErrorReason.THE_USER_IS_NOT_WITHIN_THE_SUBSCRIPTION_SCOPE, self.language)
             self.store.unsubscribe(user_id, calendar_id)
+        return RESULT_TRUE
+
+    def delete(self, grant: Grant, user_id: str, calendar_id: str) -> Answer:
+        """deleteSubscribedCalendar: only the creator (not a manager); every subscription goes with it.
+
+        A second delete finds no calendar and gets the forwarded invalidParameter that
+        every operation answers for an unknown id (``zh/delete-subscription-calendar.md``
+        documents no code of its own for it).
+        """
+        with self.store.locked():
+            calendar = self.store.get(calendar_id)
+            if calendar is None:
+                raise _unknown_calendar(DELETE, calendar_id)
+            if user_id != calendar.author:
+                raise documented(DELETE, ErrorReason.PERMISSION_DENIED)
+            self.store.delete(calendar_id)
         return RESULT_TRUE
 
     def _editable(self, operation_id: str, user_id: str, calendar_id: str) -> Calendar:
@@ -146,6 +178,12 @@ class CalendarService:
 
     def _in_scope(self, user_id: str, scope: Scope) -> bool:
         return self.directory.in_scope(user_id, scope.union_ids, scope.open_conversation_ids, scope.corp_ids)
+
+    def _creator_in_range(self, grant: Grant, user_id: str, scope: Scope) -> bool:
+        """Whether the creator belongs to a group or organisation of ``scope`` (see the module docstring)."""
+        if isinstance(grant.app, PersonalApp):
+            return self._in_scope(user_id, scope)
+        return self.directory.in_scope(user_id, (), scope.open_conversation_ids, scope.corp_ids)
 
     def _may_act_for(self, grant: Grant, user_id: str) -> bool:
         """Whether the token may create calendars for ``user_id``.

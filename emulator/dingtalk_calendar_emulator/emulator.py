@@ -19,7 +19,7 @@ from .runner import ServerThread
 from .server import Backend, build_app
 from .state import CalendarStore, StateSnapshot
 from .stats import Stats
-from .throttle import QpsLimiter
+from .throttle import Throttle
 from .tokens import Grant, TokenStore
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def default_apps() -> list[App]:
 
 
 class Emulator:
-    """A local DingTalk: the five calendar operations and three token endpoints over real HTTP.
+    """A local DingTalk: the six calendar operations and three token endpoints over real HTTP.
 
     Use it as a context manager (or ``start()``/``stop()``)::
 
@@ -66,6 +66,10 @@ class Emulator:
             httpx.get(f"{emu.url}/v1.0/...", headers={"x-acs-dingtalk-access-token": token})
 
     Parameters: ``qps_limit`` requests per app and API per second (None: no quota);
+    ``qpm_limit`` the same per minute (default None: DingTalk publishes no figure);
+    ``monthly_quota`` calls per organisation per (30-day) month (default None; a standard
+    DingTalk organisation has 5,000); ``language`` "en" or "zh", the language of the
+    messages that the China site's pages give in Chinese;
     ``token_ttl`` seconds an access token lives; ``refresh_token_ttl`` and ``auth_code_ttl``
     the same for a personal app's credentials; ``subscribe_limit`` calendars per user (None:
     no limit); ``directory`` the users, groups and organisations (default: the demo
@@ -76,18 +80,24 @@ class Emulator:
 
     Every request goes through the same steps: it is counted in ``stats``; an injected
     fault (``faults``) may answer instead; calendar calls need a valid token (else 400
-    ``InvalidAuthentication``), stay within the QPS quota of their app and API (else 403
-    ``...QpsLimitForAppkeyAndApi``; token endpoints count against the app named in their
-    body) and need the operation's permission (else 403
-    ``...AccessTokenPermissionDenied``); then the operation runs. Asking for a token while
-    one is valid returns the same token and renews it for ``token_ttl`` seconds, as
-    DingTalk documents. Time is ``clock``, which tests move with ``clock.advance``.
+    ``InvalidAuthentication``), stay within the quotas of their app and API (else 403
+    ``...QpsLimitForAppkeyAndApi``, ``...QpmLimitForAppkeyAndApi``, for a third-party
+    enterprise app ``...ForSuitekeyAndOrgAndApi``, per organisation
+    ``...ApiCountLimitForOrg``; token endpoints count against the app named in their body,
+    per second only) and need the operation's permission (else 403
+    ``...AccessTokenPermissionDenied``); then the operation runs. Asking for an internal
+    app's or a user's token while one is valid returns the same token and renews it for
+    ``token_ttl`` seconds; a corp token is new on every request, as DingTalk documents.
+    Time is ``clock``, which tests move with ``clock.advance``.
     """
 
     def __init__(
         self,
         *,
         qps_limit: int | None = DEFAULT_QPS_LIMIT,
+        qpm_limit: int | None = None,
+        monthly_quota: int | None = None,
+        language: str = "en",
         token_ttl: float = DEFAULT_TOKEN_TTL,
         refresh_token_ttl: float = DEFAULT_REFRESH_TOKEN_TTL,
         auth_code_ttl: float = DEFAULT_AUTH_CODE_TTL,
@@ -100,6 +110,7 @@ class Emulator:
     ) -> None:
         if tls:
             _require_trustme()  # here rather than at start: the mistake is in this line
+        _check_language(language)
         self.host = host
         self.requested_port = port
         self.tls = tls
@@ -114,11 +125,12 @@ class Emulator:
         for app in default_apps() if apps is None else apps:
             self.add_app(app)
         self._store = CalendarStore()
-        self._limiter = QpsLimiter(self.clock, qps_limit)
-        self._calendars = CalendarService(self._store, self.directory, subscribe_limit)
+        self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
+        self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
+        self._oauth = OAuthService(self.apps, self.tokens, self.directory, self.stats, self._limiter, language)
         backend = Backend(
             calendars=self._calendars,
-            oauth=OAuthService(self.apps, self.tokens, self.directory, self.stats, self._limiter),
+            oauth=self._oauth,
             tokens=self.tokens,
             store=self._store,
             limiter=self._limiter,
@@ -296,11 +308,40 @@ class Emulator:
     @property
     def qps_limit(self) -> int | None:
         """Requests per app and API per second; None: no quota."""
-        return self._limiter.limit
+        return self._limiter.per_second.limit
 
     @qps_limit.setter
     def qps_limit(self, value: int | None) -> None:
-        self._limiter.limit = value
+        self._limiter.per_second.limit = value
+
+    @property
+    def qpm_limit(self) -> int | None:
+        """Requests per app (or suite and organisation) and API per minute; None: no quota."""
+        return self._limiter.per_minute.limit
+
+    @qpm_limit.setter
+    def qpm_limit(self, value: int | None) -> None:
+        self._limiter.per_minute.limit = value
+
+    @property
+    def monthly_quota(self) -> int | None:
+        """Calls per organisation per emulated 30-day month; None: no quota."""
+        return self._limiter.monthly.limit
+
+    @monthly_quota.setter
+    def monthly_quota(self, value: int | None) -> None:
+        self._limiter.monthly.limit = value
+
+    @property
+    def language(self) -> str:
+        """ "en" or "zh": the language of messages the China site's pages give in Chinese."""
+        return self._calendars.language
+
+    @language.setter
+    def language(self, value: str) -> None:
+        _check_language(value)
+        self._calendars.language = value
+        self._oauth.language = value
 
     @property
     def subscribe_limit(self) -> int | None:
@@ -319,8 +360,9 @@ class Emulator:
         return self._store.snapshot()
 
     def reset(self) -> None:
-        """Forget calendars, subscriptions, tokens, statistics and faults; keep apps and settings."""
+        """Forget calendars, subscriptions, tokens, statistics, faults and quota counts; keep apps and settings."""
         self._store.clear()
+        self._limiter.clear()
         self.tokens.revoke()
         self.stats.reset()
         self.faults.clear()
@@ -341,6 +383,11 @@ def _first(app: _T | None, kind: str) -> _T:
     if app is None:
         raise EmulatorError(f"no {kind} is registered with this emulator")
     return app
+
+
+def _check_language(language: str) -> None:
+    if language not in ("en", "zh"):
+        raise EmulatorError(f"language must be 'en' or 'zh', not {language!r}")
 
 
 def _require_trustme() -> None:

@@ -5,6 +5,7 @@ or status that the spec changes changes here too; a lookup of something the spec
 not document fails loudly instead of inventing a second error table.
 """
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,11 +36,15 @@ def _find(errors: tuple[DocumentedError, ...], code: str, message: str | None) -
     return None
 
 
-def documented(operation_id: str, reason: ErrorReason) -> ApiError:
-    """The error the spec documents for ``operation_id`` with message ``reason`` (its status and code)."""
+def documented(operation_id: str, reason: ErrorReason, language: str = "en") -> ApiError:
+    """The error the spec documents for ``operation_id`` with message ``reason`` (its status and code).
+
+    With ``language="zh"`` the message is the China site's Chinese one where the spec has one.
+    """
     for error in OPERATIONS[operation_id].errors:
         if error.message == reason.value:
-            return ApiError(error.status, error.code, reason.value)
+            message = error.message_zh if language == "zh" and error.message_zh else reason.value
+            return ApiError(error.status, error.code, message)
     raise LookupError(f"openapi.yaml documents no error {reason.value!r} for {operation_id}")
 
 
@@ -55,19 +60,24 @@ def invalid_parameter(operation_id: str, detail: str) -> ApiError:
     return ApiError(error.status, error.code, detail)
 
 
-def global_error(code: ErrorCode, message: str, extra: Mapping[str, Any] | None = None) -> ApiError:
-    """One of the spec's ``x-dingtalk-global-errors``, whose messages the spec leaves to us."""
+def global_error(code: ErrorCode, message: str | None = None, extra: Mapping[str, Any] | None = None) -> ApiError:
+    """One of the spec's ``x-dingtalk-global-errors``; ``message`` None takes the spec's own (Chinese if only that)."""
     error = _find(GLOBAL_ERRORS, code.value, None)
     if error is None:
         raise LookupError(f"openapi.yaml lists no global error {code.value!r}")
+    if message is None:
+        # The page's message; where it gives none, the first words of the spec's description.
+        message = error.message or error.message_zh or re.split(r"[;(.]", error.description)[0].strip()
     return ApiError(error.status, error.code, message, extra)
 
 
-def credentials_error(operation_id: str, code: ErrorCode, message: str) -> ApiError:
-    """A documented error of a token endpoint (they document codes, not messages)."""
+def credentials_error(operation_id: str, code: ErrorCode, message: str, language: str = "en") -> ApiError:
+    """A documented error of a token endpoint; with ``language="zh"`` its page's Chinese message, if any."""
     error = _find(OPERATIONS[operation_id].errors, code.value, None)
     if error is None:
         raise LookupError(f"openapi.yaml documents no {code.value!r} for {operation_id}")
+    if language == "zh" and error.message_zh:
+        message = error.message_zh
     return ApiError(error.status, error.code, message)
 
 

@@ -28,6 +28,14 @@ Kinds:
 ``malformed``       200, ``application/json``, a truncated JSON body
 ``throttle``        403 ``Forbidden.AccessDenied.QpsLimitForAppkeyAndApi``
 ``throttle_api``    403 ``Forbidden.AccessDenied.QpsLimitForApi``
+``throttle_suite``  403 ``Forbidden.AccessDenied.QpsLimitForSuitekeyAndOrgAndApi``
+``qpm``             403 ``Forbidden.AccessDenied.QpmLimitForAppkeyAndApi`` (per minute)
+``qpm_suite``       403 ``Forbidden.AccessDenied.QpmLimitForSuitekeyAndOrgAndApi``
+``quota``           403 ``Forbidden.AccessDenied.ApiCountLimitForOrg`` (the monthly quota)
+``ip_not_allowed``  403 ``Forbidden.AccessDenied.IpNotInWhiteList``
+``ip_ban``          403 with the HTML page of a per-egress-IP ban of five minutes
+``busy``            429 ``system.busy``
+``busy_camel``      429 ``systemBusy``
 ``latency:S``       answer normally after S more seconds (``latency:0.5``)
 ==================  ===================================================================
 """
@@ -38,10 +46,24 @@ from collections.abc import Iterable
 
 from attrs import define, frozen
 
+from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 ERROR_STATUSES = {"500": 500, "502": 502, "503": 503, "504": 504}
-KINDS = frozenset({"drop", "drop_after", "502_html", "html", "malformed", "throttle", "throttle_api", *ERROR_STATUSES})
+GLOBAL_ERROR_KINDS = {
+    "throttle_api": ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_API,
+    "throttle_suite": ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_SUITEKEY_AND_ORG_AND_API,
+    "qpm": ErrorCode.FORBIDDEN_ACCESS_DENIED_QPM_LIMIT_FOR_APPKEY_AND_API,
+    "qpm_suite": ErrorCode.FORBIDDEN_ACCESS_DENIED_QPM_LIMIT_FOR_SUITEKEY_AND_ORG_AND_API,
+    "quota": ErrorCode.FORBIDDEN_ACCESS_DENIED_API_COUNT_LIMIT_FOR_ORG,
+    "ip_not_allowed": ErrorCode.FORBIDDEN_ACCESS_DENIED_IP_NOT_IN_WHITE_LIST,
+    "busy": ErrorCode.SYSTEM_BUSY,
+    "busy_camel": ErrorCode.SYSTEMBUSY,
+}
+"""Fault kinds answered with one of the spec's global errors, in its status and message."""
+KINDS = frozenset(
+    {"drop", "drop_after", "502_html", "html", "malformed", "throttle", "ip_ban", *ERROR_STATUSES, *GLOBAL_ERROR_KINDS}
+)
 _RANDOM_5XX = ("500", "502", "503", "502_html")
 
 

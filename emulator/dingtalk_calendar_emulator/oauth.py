@@ -22,9 +22,9 @@ from dingtalk_calendar_api.types import UNSET, Unset
 from .apps import AppRegistry, EnterpriseApp, InternalApp, PersonalApp
 from .calendars import Answer, without_nulls
 from .directory import Directory
-from .errors import ApiError, credentials_error, throttled
+from .errors import ApiError, credentials_error
 from .stats import Stats
-from .throttle import QpsLimiter
+from .throttle import Throttle, per_second_error
 from .tokens import Grant, TokenStore
 
 INTERNAL_OPERATION = OperationId.GET_ACCESS_TOKEN
@@ -36,13 +36,21 @@ class OAuthService:
     """getAccessToken, getCorpAccessToken and getUserAccessToken."""
 
     def __init__(
-        self, apps: AppRegistry, tokens: TokenStore, directory: Directory, stats: Stats, limiter: QpsLimiter
+        self,
+        apps: AppRegistry,
+        tokens: TokenStore,
+        directory: Directory,
+        stats: Stats,
+        limiter: Throttle,
+        language: str = "en",
     ) -> None:
         self.apps = apps
         self.limiter = limiter
         self.tokens = tokens
         self.directory = directory
         self.stats = stats
+        self.language = language
+        """"zh": the Chinese messages of the token pages, where they give one."""
 
     def app_token(self, body: Any) -> Answer:
         """An internal app's token for appKey + appSecret."""
@@ -52,27 +60,40 @@ class OAuthService:
         app = self.apps.find(InternalApp, request.app_key)
         if app is None or not _same(app.app_secret, request.app_secret):
             raise credentials_error(
-                INTERNAL_OPERATION, ErrorCode.INVALID_CLIENT_ID_OR_SECRET, "appKey or appSecret is invalid"
+                INTERNAL_OPERATION,
+                ErrorCode.INVALID_CLIENT_ID_OR_SECRET,
+                "appKey or appSecret is invalid",
+                self.language,
             )
         return self._token_answer(Grant(app))
 
     def corp_token(self, body: Any) -> Answer:
-        """The token of one organisation that authorised a third-party enterprise app."""
+        """The token of one organisation that authorised a third-party enterprise app: a new one every time.
+
+        Codes as ``zh/obtain-the-access-token-of-the-authorized-enterprise-1.md`` lists them:
+        ``invalidSuiteKey`` (its page names no code for a wrong suite secret; this one is
+        the nearest), ``invalidSuiteTicket``, ``invalidAuthInfo``.
+        """
         request = GetCorpAccessTokenRequest.from_dict(without_nulls(body))
         self._throttle(request.suite_key, CORP_OPERATION)
         self.stats.record_token_app(request.suite_key)
         app = self.apps.find(EnterpriseApp, request.suite_key)
         if app is None or not _same(app.suite_secret, request.suite_secret):
             raise credentials_error(
-                CORP_OPERATION, ErrorCode.INVALID_CLIENT_ID_OR_SECRET, "suiteKey or suiteSecret is invalid"
+                CORP_OPERATION, ErrorCode.INVALID_SUITE_KEY, "suiteKey or suiteSecret is invalid", self.language
             )
         if not _same(app.suite_ticket, request.suite_ticket):
-            raise credentials_error(CORP_OPERATION, ErrorCode.INVALID_SUITE_TICKET, "suiteTicket is invalid or stale")
+            raise credentials_error(
+                CORP_OPERATION, ErrorCode.INVALID_SUITE_TICKET, "suiteTicket is invalid or stale", self.language
+            )
         corp_id = request.auth_corp_id
         authorised = self.directory.corps.keys() if app.authorised_corp_ids is None else app.authorised_corp_ids
         if corp_id not in authorised:
             raise credentials_error(
-                CORP_OPERATION, ErrorCode.INVALID_AUTH_CORP_ID, f"the corp {corp_id} has not authorised this suite"
+                CORP_OPERATION,
+                ErrorCode.INVALID_AUTH_INFO,
+                f"the corp {corp_id} has not enabled this app",
+                self.language,
             )
         return self._token_answer(Grant(app, corp_id=corp_id))
 
@@ -113,8 +134,8 @@ class OAuthService:
 
     def _throttle(self, app_key: str, operation_id: str) -> None:
         # Token requests are throttled per app too; their app is named in the body.
-        if not self.limiter.allow(app_key, operation_id):
-            raise throttled()
+        if not self.limiter.per_second.allow(app_key, operation_id):
+            raise per_second_error()
 
     def _token_answer(self, grant: Grant) -> Answer:
         answer = AccessTokenResponse(access_token=self.tokens.token_for(grant), expire_in=int(self.tokens.token_ttl))

@@ -31,12 +31,12 @@ from dingtalk_calendar_api.operation_ids import OperationId
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, OPERATIONS, Operation
 
 from .calendars import Answer, CalendarService, calendar_refusal
-from .errors import ApiError, NotFoundError, global_error, throttled
-from .faults import ERROR_STATUSES, Fault, Faults, parse_kind
+from .errors import ApiError, NotFoundError, global_error
+from .faults import ERROR_STATUSES, GLOBAL_ERROR_KINDS, Fault, Faults, parse_kind
 from .oauth import OAuthService, token_refusal
 from .state import CalendarStore
 from .stats import Stats
-from .throttle import QpsLimiter
+from .throttle import Throttle, per_second_error
 from .tokens import Grant, TokenStore
 
 REQUEST_ID_HEADER = "x-acs-request-id"
@@ -75,7 +75,7 @@ class Backend:
         oauth: OAuthService,
         tokens: TokenStore,
         store: CalendarStore,
-        limiter: QpsLimiter,
+        limiter: Throttle,
         faults: Faults,
         stats: Stats,
         control: Mapping[str, Callable[[Any], Any]] | None = None,
@@ -132,6 +132,10 @@ def _unsubscribe(backend: Backend, grant: Grant | None, body: Any, /, **path: st
     return backend.calendars.unsubscribe(_required(grant), **path)
 
 
+def _delete(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+    return backend.calendars.delete(_required(grant), **path)
+
+
 def _app_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
     return backend.oauth.app_token(body)
 
@@ -150,6 +154,7 @@ MODELLED: Final[Mapping[str, Modelled]] = {
     OperationId.UPDATE_SUBSCRIBED_CALENDAR: Modelled(_update, calendar_refusal),
     OperationId.SUBSCRIBE_CALENDAR: Modelled(_subscribe, calendar_refusal),
     OperationId.UNSUBSCRIBE_CALENDAR: Modelled(_unsubscribe, calendar_refusal),
+    OperationId.DELETE_SUBSCRIBED_CALENDAR: Modelled(_delete, calendar_refusal),
     OperationId.GET_ACCESS_TOKEN: Modelled(_app_token, token_refusal),
     OperationId.GET_CORP_ACCESS_TOKEN: Modelled(_corp_token, token_refusal),
     OperationId.GET_USER_ACCESS_TOKEN: Modelled(_user_token, token_refusal),
@@ -229,8 +234,9 @@ class OperationEndpoint:
         grant = self.backend.tokens.authenticate(token)
         if grant is None:
             raise global_error(ErrorCode.INVALID_AUTHENTICATION, "the access token is invalid or expired")
-        if not self.backend.limiter.allow(grant.app.key, self.operation_id):
-            raise throttled()
+        throttled = self.backend.limiter.check(grant, self.operation_id)
+        if throttled is not None:
+            raise throttled
         if self.permission_error is not None and self.operation.permission not in grant.app.permissions:
             raise self.permission_error
         return grant
@@ -269,9 +275,13 @@ class OperationEndpoint:
             await send_json(send, status, _ErrorBody(_SERVER_ERRORS[status]), request_id)
             return
         if kind == "throttle":
-            error = throttled()
-        elif kind == "throttle_api":
-            error = global_error(ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_API, "the API is over its QPS quota")
+            error = per_second_error()
+        elif kind in GLOBAL_ERROR_KINDS:
+            error = global_error(GLOBAL_ERROR_KINDS[kind])
+        elif kind == "ip_ban":
+            self.backend.stats.record_status(self.operation_id, 403)
+            await _send(send, 403, [_HTML, (REQUEST_ID_HEADER.encode(), request_id.encode())], _IP_BAN_PAGE)
+            return
         else:
             status, headers, body = _BROKEN_BODIES[kind]
             self.backend.stats.record_status(self.operation_id, status)
@@ -287,6 +297,16 @@ class _ErrorBody(dict[str, Any]):
     def __init__(self, error: ApiError) -> None:
         super().__init__(error.body(""))
         self.error = error
+
+
+# zh/how-to-process-api-throttling-on-the-dingtalk-server.md: an egress IP over 10,000
+# calls in 20 seconds is banned for five minutes and answered with an HTML page, not an
+# error code; the page shows its gist. It names no HTTP status: the emulator sends 403.
+_IP_BAN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Access denied</title></head><body>"
+    b'<script>var punish = {"status":1111,"wait":5,"source":"x5","punish":"deny","uuid":"emulator"};</script>'
+    b"<p>Too many requests from your IP address; try again in 5 minutes.</p></body></html>"
+)
 
 
 _SERVER_ERRORS = {

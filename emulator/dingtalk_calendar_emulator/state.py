@@ -131,6 +131,13 @@ class CalendarStore:
                 if not calendars:
                     del self._subscriptions[union_id]
 
+    def delete(self, calendar_id: str) -> None:
+        """Remove a calendar and every user's subscription to it."""
+        with self._lock:
+            self._calendars.pop(calendar_id, None)
+            for union_id in [user for user, ids in self._subscriptions.items() if calendar_id in ids]:
+                self.unsubscribe(union_id, calendar_id)
+
     def snapshot(self) -> StateSnapshot:
         """A consistent copy of everything."""
         with self._lock:

@@ -14,7 +14,8 @@ from .clock import Clock
 class Grant:
     """What an access token stands for: an app, and for corp and user tokens the organisation or user.
 
-    Equal grants share one token: one per internal app, per (suite, corp), per (personal app, user).
+    Equal grants of an internal app or a user share one token. A corp token (a grant with
+    a ``corp_id``) is new on every grant, as its page says.
     """
 
     app: App
@@ -41,9 +42,13 @@ class _UserCredential:
 class TokenStore:
     """Every credential the emulator handed out. Thread-safe.
 
-    Asking for a token while one is valid returns the same token and extends its life to
-    a full ``token_ttl`` again (DingTalk documents this renewal), so ``expireIn`` is always
-    ``token_ttl``.
+    For an internal app and a user, asking for a token while one is valid returns the same
+    token and extends its life to a full ``token_ttl`` again
+    (``zh/obtain-the-access-token-of-an-internal-app.md``, ``zh/obtain-user-token.md``), so
+    ``expireIn`` is always ``token_ttl``. For a third-party enterprise app's corp token,
+    asking again returns a new token
+    (``zh/obtain-the-access-token-of-the-authorized-enterprise-1.md``); the page does not
+    say the earlier one dies, so it stays valid until its own expiry.
     """
 
     def __init__(self, clock: Clock, *, token_ttl: float, refresh_token_ttl: float, auth_code_ttl: float) -> None:
@@ -62,8 +67,8 @@ class TokenStore:
         now = self.clock.now()
         with self._lock:
             token = self._by_grant.get(grant)
-            if token is None or token.expires_at <= now:
-                if token is not None:
+            if token is None or token.expires_at <= now or grant.corp_id is not None:
+                if token is not None and token.expires_at <= now:
                     self._tokens.pop(token.value, None)
                 token = _AccessToken(secrets.token_hex(16), grant, now + self.token_ttl)
                 self._tokens[token.value] = token

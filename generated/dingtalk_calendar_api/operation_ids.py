@@ -12,6 +12,7 @@ class OperationId(StrEnum):
     """An operation of openapi.yaml."""
 
     CREATE_SUBSCRIBED_CALENDAR = "createSubscribedCalendar"
+    DELETE_SUBSCRIBED_CALENDAR = "deleteSubscribedCalendar"
     GET_ACCESS_TOKEN = "getAccessToken"
     GET_CORP_ACCESS_TOKEN = "getCorpAccessToken"
     GET_SUBSCRIBED_CALENDAR = "getSubscribedCalendar"

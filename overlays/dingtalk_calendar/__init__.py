@@ -23,17 +23,22 @@ from ._errors import (
     BadRequestError,
     ConfigurationError,
     DingTalkError,
+    EgressIpBannedError,
     InvalidCredentialsError,
     InvalidParameterError,
+    IpNotAllowedError,
     MalformedRateLimitError,
     MalformedResponseError,
     MalformedServerError,
     NotFoundError,
+    PerMinuteRateLimitError,
     PermissionDeniedError,
+    QuotaExceededError,
     RateLimitError,
     RefreshTokenInvalidError,
     ServerError,
     SubscribeLimitExceededError,
+    SystemBusyError,
     TokenStoreError,
     ValidationError,
     error_from_response,
@@ -48,7 +53,7 @@ if TYPE_CHECKING:
     from ._bulk import BulkResult, Failure, Progress, abulk_run, bulk_run
     from ._env import credentials_from_env, settings_from_env
     from ._models import Calendar, CreatedCalendar, Result, Scope
-    from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit
+    from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
     from ._retry import AsyncRetryTransport, RetryTransport
     from ._retry_policy import NO_RETRIES, RetryPolicy
     from ._token_manager import TokenManager
@@ -91,7 +96,8 @@ _LAZY = {
     **dict.fromkeys(["BulkResult", "Failure", "Progress", "abulk_run", "bulk_run"], "._bulk"),
     **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._env"),
     **dict.fromkeys(
-        ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit"], "._rate_limit"
+        ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit", "budget_key"],
+        "._rate_limit",
     ),
 }
 
@@ -136,6 +142,7 @@ __all__ = [
     "CreatedCalendar",
     "DingTalkAuth",
     "DingTalkError",
+    "EgressIpBannedError",
     "EnterpriseAppCredentials",
     "ErrorCode",
     "ErrorReason",
@@ -144,14 +151,17 @@ __all__ = [
     "InternalAppCredentials",
     "InvalidCredentialsError",
     "InvalidParameterError",
+    "IpNotAllowedError",
     "MalformedRateLimitError",
     "MalformedResponseError",
     "MalformedServerError",
     "MemoryTokenStore",
     "NotFoundError",
     "Overlay",
+    "PerMinuteRateLimitError",
     "PermissionDeniedError",
     "Progress",
+    "QuotaExceededError",
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
@@ -165,6 +175,7 @@ __all__ = [
     "Scope",
     "ServerError",
     "SubscribeLimitExceededError",
+    "SystemBusyError",
     "Token",
     "TokenManager",
     "TokenProvider",
@@ -173,6 +184,7 @@ __all__ = [
     "UserCredentials",
     "ValidationError",
     "abulk_run",
+    "budget_key",
     "bulk_run",
     "credentials_from_env",
     "error_from_response",

@@ -106,7 +106,7 @@ class AsyncCalendarClient(BaseClient):
     def _margin(self) -> dict[str, Any]:
         return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
 
-    # -- the five operations -------------------------------------------------------------
+    # -- the six operations --------------------------------------------------------------
 
     async def create(
         self,
@@ -183,6 +183,17 @@ class AsyncCalendarClient(BaseClient):
     ) -> Result:
         """Unsubscribe ``user_id`` from the calendar."""
         return await self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+
+    async def delete(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Result:
+        """Delete the calendar; ``user_id`` must be its creator. Everyone subscribed is unsubscribed."""
+        return await self._run(_calls.delete(user_id, calendar_id, options=self._options(timeout, max_retries)))
 
     # -- bulk ----------------------------------------------------------------------------
 

@@ -53,6 +53,8 @@ _CALENDAR_ID_MESSAGES: Final = frozenset(
 
 
 def stops_the_job(error: DingTalkError) -> bool:
+    if error.ends_bulk_job:  # the monthly quota, the IP allowlist, a ban of this IP: nothing else gets through
+        return True
     if isinstance(error, AuthenticationError | AccessTokenPermissionDeniedError):
         return True
     return isinstance(error, InvalidParameterError) and error.reason in _CALENDAR_ID_MESSAGES

@@ -151,6 +151,15 @@ def unsubscribe(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> C
     return Call(operation, kwargs, _result_finisher(endpoint, operation, empty_is_success=True))
 
 
+def delete(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[Result]:
+    import dingtalk_calendar_api.api.calendar.delete_subscribed_calendar as endpoint
+
+    operation = endpoint.OPERATION_ID
+    check_path(operation, user_id=user_id, calendar_id=calendar_id)
+    kwargs = endpoint.build_request_kwargs(user_id, calendar_id, **options)
+    return Call(operation, kwargs, _result_finisher(endpoint, operation, empty_is_success=True))
+
+
 def _result_finisher(
     module: Any, operation: str, *, empty_is_success: bool
 ) -> Callable[[httpx.Response, Client], Result]:

@@ -105,7 +105,7 @@ class CalendarClient(BaseClient):
     def _margin(self) -> dict[str, Any]:
         return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
 
-    # -- the five operations -------------------------------------------------------------
+    # -- the six operations --------------------------------------------------------------
 
     def create(
         self,
@@ -182,6 +182,17 @@ class CalendarClient(BaseClient):
     ) -> Result:
         """Unsubscribe ``user_id`` from the calendar."""
         return self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, max_retries)))
+
+    def delete(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Result:
+        """Delete the calendar; ``user_id`` must be its creator. Everyone subscribed is unsubscribed."""
+        return self._run(_calls.delete(user_id, calendar_id, options=self._options(timeout, max_retries)))
 
     # -- bulk ----------------------------------------------------------------------------
 

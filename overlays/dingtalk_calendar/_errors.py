@@ -18,7 +18,12 @@ Catch at the level you care about::
         ├── PermissionDeniedError     permissionDenied (DingTalk uses 400 and 403 for it), 403
         │   └── AccessTokenPermissionDeniedError   the app lacks a scope: .required_scopes
         ├── NotFoundError             404
-        ├── RateLimitError            Forbidden.AccessDenied.QpsLimit* (HTTP 403), 429
+        ├── RateLimitError            Forbidden.AccessDenied.QpsLimit* (HTTP 403), 429: wait a second
+        │   ├── PerMinuteRateLimitError       Forbidden.AccessDenied.QpmLimit*: wait for the next minute
+        │   ├── SystemBusyError               429 system.busy / systemBusy
+        │   └── EgressIpBannedError           the HTML page of a per-IP ban of minutes
+        ├── QuotaExceededError        Forbidden.AccessDenied.ApiCountLimitForOrg: the monthly quota
+        ├── IpNotAllowedError         Forbidden.AccessDenied.IpNotInWhiteList (also a PermissionDeniedError)
         ├── ServerError               5xx
         └── MalformedResponseError    a body that is not the JSON DingTalk sends
             (MalformedServerError and MalformedRateLimitError are also ServerError and
@@ -28,13 +33,18 @@ DingTalk reuses 400 and 403 for many causes, so an answer is classified by the b
 ``code`` first (``ERROR_CLASS_BY_CODE``, one entry per generated ``ErrorCode``) and by
 the HTTP status second. An unknown code still raises, classified by status, with
 ``raw_code`` and the body kept.
+
+A class whose ``ends_bulk_job`` is True names an error that no retry and no other item
+of a bulk job can get past (the monthly quota, the IP allowlist, a ban of this IP): a
+bulk job stops at the first one and says why.
 """
 
 import json
 import re
+import time
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import httpx
 
@@ -52,6 +62,9 @@ _PREVIEW_LENGTH: Final = 200
 
 class DingTalkError(Exception):
     """Base of every exception the SDK raises."""
+
+    ends_bulk_job: ClassVar[bool] = False
+    """True where retrying, or going on with the next item of a bulk job, is pointless for everyone."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only constructors defeat Exception's default pickling; rebuild from state
@@ -116,6 +129,9 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(DingTalkError):
     """DingTalk, or something in front of it, answered with an error."""
 
+    advice: ClassVar[str | None] = None
+    """What the error means and what to do, added to the message where the class knows."""
+
     def __init__(
         self,
         *,
@@ -160,7 +176,11 @@ class APIStatusError(DingTalkError):
             line += f": {_one_line(text)}"
         notes = [f"request id {self.request_id}"] if self.request_id else []
         notes.append(_attempts_text(self.attempts))
-        return f"{line} ({', '.join(notes)})"
+        advice = self._advice()
+        return f"{line} ({', '.join(notes)})" + (f". {advice}" if advice else "")
+
+    def _advice(self) -> str | None:
+        return self.advice
 
     def __repr__(self) -> str:
         fields = {
@@ -234,7 +254,99 @@ class NotFoundError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """Throttled: ``Forbidden.AccessDenied.QpsLimit*`` (HTTP 403) or HTTP 429. Wait about a second."""
+    """Throttled: ``Forbidden.AccessDenied.QpsLimit*`` (HTTP 403) or HTTP 429. Wait about a second.
+
+    Per second: per app per API (``QpsLimitForAppkeyAndApi``, 20 on a standard
+    organisation), per API for all of DingTalk (``QpsLimitForApi``), per third-party suite
+    per customer organisation per API (``QpsLimitForSuitekeyAndOrgAndApi``).
+    ``retry_after`` is the wait DingTalk's pages advise for this kind of limit.
+    """
+
+    retry_after: ClassVar[float] = 1.0
+    """Seconds to wait before calling this API again (a ``Retry-After`` header, if sent, says better)."""
+
+
+class PerMinuteRateLimitError(RateLimitError):
+    """A per-minute quota (``QpmLimitForAppkeyAndApi``, ``QpmLimitForSuitekeyAndOrgAndApi``).
+
+    A one-second wait does not help: the retry layer waits ``RetryPolicy.per_minute_wait``
+    (60 s), which the default ``max_elapsed`` does not allow, so the call fails with this.
+    """
+
+    retry_after: ClassVar[float] = 60.0
+    advice = "A per-minute quota: calls to this API succeed again in the next minute, not the next second"
+
+
+class SystemBusyError(RateLimitError):
+    """HTTP 429 ``system.busy`` or ``systemBusy``: DingTalk throttles in general. Retried like any throttling."""
+
+
+class EgressIpBannedError(RateLimitError):
+    """DingTalk banned this machine's egress IP for minutes (more than 10,000 calls in 20 seconds).
+
+    The ban answers with an HTML page instead of an error body; every call from the IP
+    fails until it ends, so it is not retried, and a bulk job stops. ``ban_seconds`` is
+    the ban as the page says (``"wait"``, in minutes), else the documented five minutes.
+    """
+
+    ends_bulk_job = True
+    retry_after: ClassVar[float] = 300.0
+
+    def __init__(self, *, ban_seconds: float = 300.0, **fields: Any) -> None:
+        self.ban_seconds = ban_seconds
+        """How long the ban lasts, in seconds, from the moment DingTalk answered."""
+        super().__init__(**fields)
+
+    def _advice(self) -> str:
+        return (
+            f"DingTalk banned this egress IP for about {self.ban_seconds / 60:g} minutes after too many calls "
+            "from it (10,000 in 20 seconds); spread the calls over more egress IPs, or wait out the ban"
+        )
+
+
+class QuotaExceededError(APIStatusError):
+    """``Forbidden.AccessDenied.ApiCountLimitForOrg``: the organisation used up its monthly quota.
+
+    A standard organisation has 5,000 calls a month (token, identity and address-book
+    calls not counted). Retrying is pointless until the quota resets, so nothing retries
+    it and a bulk job stops. ``resets_in`` is the seconds until it resets when DingTalk
+    says (a ``Retry-After`` header), else None.
+    """
+
+    ends_bulk_job = True
+
+    @property
+    def resets_in(self) -> float | None:
+        """Seconds until the quota resets, if DingTalk said (``Retry-After``)."""
+        from ._retry_policy import parse_retry_after  # the policy imports this module
+
+        return parse_retry_after(self.headers.get("retry-after"), now=time.time())
+
+    def _advice(self) -> str:
+        resets_in = self.resets_in
+        when = (
+            f"DingTalk says it resets in {resets_in:.0f} s"
+            if resets_in is not None
+            else "DingTalk did not say when it resets (it is counted per month)"
+        )
+        return (
+            f"The organisation's monthly API quota is used up; retrying will not help: {when}. "
+            "Upgrading the organisation's DingTalk edition raises it"
+        )
+
+
+class IpNotAllowedError(PermissionDeniedError):
+    """``Forbidden.AccessDenied.IpNotInWhiteList``: this machine's egress IP is not on the app's allowlist.
+
+    Add the server's egress IP to the app's IP allowlist in the developer console (for a
+    third-party suite, the suite's allowlist). Not retried; a bulk job stops.
+    """
+
+    ends_bulk_job = True
+    advice = (
+        "The request's egress IP address is not on the app's IP allowlist: add this server's "
+        "egress IP in the DingTalk developer console; retrying from this address will not help"
+    )
 
 
 class ServerError(APIStatusError):
@@ -266,22 +378,55 @@ ERROR_CLASS_BY_CODE: Final[Mapping[ErrorCode, type[APIStatusError]]] = MappingPr
         ErrorCode.INVALID_AUTHENTICATION: AuthenticationError,
         ErrorCode.INVALID_CLIENT_ID_OR_SECRET: InvalidCredentialsError,
         ErrorCode.INVALID_AUTH_CODE: InvalidCredentialsError,
+        ErrorCode.INVALID_SUITE_KEY: InvalidCredentialsError,
         ErrorCode.INVALID_SUITE_TICKET: InvalidCredentialsError,
-        ErrorCode.INVALID_AUTH_CORP_ID: InvalidCredentialsError,
+        ErrorCode.INVALID_AUTH_INFO: InvalidCredentialsError,
         ErrorCode.INVALID_REFRESH_TOKEN: RefreshTokenInvalidError,
         ErrorCode.PERMISSION_DENIED: PermissionDeniedError,
         ErrorCode.FORBIDDEN_ACCESS_DENIED_ACCESS_TOKEN_PERMISSION_DENIED: AccessTokenPermissionDeniedError,
         ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_API: RateLimitError,
         ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_APPKEY_AND_API: RateLimitError,
+        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPS_LIMIT_FOR_SUITEKEY_AND_ORG_AND_API: RateLimitError,
+        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPM_LIMIT_FOR_APPKEY_AND_API: PerMinuteRateLimitError,
+        ErrorCode.FORBIDDEN_ACCESS_DENIED_QPM_LIMIT_FOR_SUITEKEY_AND_ORG_AND_API: PerMinuteRateLimitError,
+        ErrorCode.SYSTEM_BUSY: SystemBusyError,
+        ErrorCode.SYSTEMBUSY: SystemBusyError,
+        ErrorCode.FORBIDDEN_ACCESS_DENIED_API_COUNT_LIMIT_FOR_ORG: QuotaExceededError,
+        ErrorCode.FORBIDDEN_ACCESS_DENIED_IP_NOT_IN_WHITE_LIST: IpNotAllowedError,
     }
 )
 """The class of every code the spec documents. A test fails when ``ErrorCode`` gains a
 member without an entry here, so a new code cannot ship unclassified."""
 
 THROTTLING_CODES: Final[frozenset[str]] = frozenset(
-    code.value for code, cls in ERROR_CLASS_BY_CODE.items() if issubclass(cls, RateLimitError)
+    code.value
+    for code, cls in ERROR_CLASS_BY_CODE.items()
+    if issubclass(cls, RateLimitError) and not issubclass(cls, PerMinuteRateLimitError)
 )
-"""Codes that mean "too many calls, DingTalk did nothing": the retry layer retries them."""
+"""Codes of per-second limits ("too many calls, DingTalk did nothing"): retried after about a second."""
+
+PER_MINUTE_THROTTLING_CODES: Final[frozenset[str]] = frozenset(
+    code.value for code, cls in ERROR_CLASS_BY_CODE.items() if issubclass(cls, PerMinuteRateLimitError)
+)
+"""Codes of per-minute limits: DingTalk did nothing, and a retry must wait for the next minute."""
+
+_BUSY_CODES: Final = frozenset({ErrorCode.SYSTEM_BUSY, ErrorCode.SYSTEMBUSY})
+
+# The page DingTalk answers during a per-IP ban is HTML holding a JSON-like block,
+# {"status":1111,"wait":5,"source":"x5","punish":"deny",...} (wait in minutes).
+_BAN_MARKER: Final = re.compile(rb'"punish"\s*:\s*"deny"')
+_BAN_WAIT: Final = re.compile(rb'"wait"\s*:\s*"?(\d+(?:\.\d+)?)')
+DEFAULT_BAN_SECONDS: Final = 300.0
+"""The documented ban of an egress IP over its limit: five minutes."""
+
+
+def egress_ip_ban_seconds(content: bytes) -> float | None:
+    """The ban, in seconds, that a per-IP throttling page announces; None for any other body."""
+    if not _BAN_MARKER.search(content):
+        return None
+    wait = _BAN_WAIT.search(content)
+    return float(wait.group(1)) * 60 if wait else DEFAULT_BAN_SECONDS
+
 
 _CLASS_BY_STATUS: Final[Mapping[int, type[APIStatusError]]] = MappingProxyType(
     {
@@ -304,6 +449,8 @@ def class_for_status(status_code: int) -> type[APIStatusError]:
 def class_for(raw_code: str | None, status_code: int) -> type[APIStatusError]:
     """The class of an error answer: by DingTalk's code first, the HTTP status second."""
     code = ErrorCode.parse(raw_code)
+    if code in _BUSY_CODES and status_code >= 500:
+        return ServerError  # the error-code page also lists system.busy as a 500: a server error
     if code is not None:
         return ERROR_CLASS_BY_CODE[code]
     return class_for_status(status_code)
@@ -331,6 +478,17 @@ def error_from_response(
     secrets = secrets_of_request(request)
     content = _content_of(response)
     parsed = _json_object(content)
+    ban_seconds = egress_ip_ban_seconds(content) if parsed is None else None
+    if ban_seconds is not None:
+        return EgressIpBannedError(
+            ban_seconds=ban_seconds,
+            status_code=response.status_code,
+            operation=operation,
+            attempts=attempts,
+            request_id=request_id_of(response),
+            headers=response.headers,
+            detail="an HTML page announcing a ban of this egress IP",
+        )
     if parsed is None or 200 <= response.status_code < 300:
         return _malformed(response, content, parsed, operation=operation, attempts=attempts, secrets=secrets)
     raw_code = _str_or_none(parsed.get("code"))

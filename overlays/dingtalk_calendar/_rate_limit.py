@@ -8,6 +8,13 @@ evenly, so no one-second window sees more than ``rate`` calls (plus ``burst`` - 
 - :class:`RateLimit` holds the timestamp in memory: one process.
 - :class:`RedisRateLimit` holds it in Redis and updates it atomically with a Lua script on
   Redis's own clock, so every process and host of a fleet that uses one app shares one budget.
+
+DingTalk also counts per minute (``QpmLimitForAppkeyAndApi``,
+``QpmLimitForSuitekeyAndOrgAndApi``, figures unpublished): give ``per_minute`` and a call
+waits for both budgets, the minute's spread evenly (one call every ``60 / per_minute`` s).
+A third-party suite is counted per customer organisation: one budget per organisation,
+with a key from :func:`budget_key` naming the ``corp_id``
+(``zh/how-to-process-api-throttling-on-the-dingtalk-server.md``, ``zh/server-api-error-codes-1.md``).
 """
 
 import threading
@@ -23,6 +30,19 @@ if TYPE_CHECKING:
 
 DEFAULT_BULK_RATE: Final = 19.0
 """Calls per second: just under DingTalk's quota of about 20 per app and API."""
+
+
+def budget_key(app_key: str, api: str, corp_id: str | None = None) -> str:
+    """A Redis key for the budget DingTalk counts: per app and API, or per suite, organisation and API."""
+    return f"dingtalk:rate:{app_key}:{corp_id}:{api}" if corp_id else f"dingtalk:rate:{app_key}:{api}"
+
+
+def _per_minute_budget(per_minute: int | None) -> "_Budget | None":
+    if per_minute is None:
+        return None
+    if per_minute < 1:
+        raise ValueError(f"per_minute must be None or at least 1, not {per_minute!r}")
+    return _Budget(per_minute / 60.0)
 
 
 class RateLimiter(Protocol):
@@ -54,12 +74,25 @@ class _Budget:
 
 
 class RateLimit:
-    """At most ``rate`` calls a second in this process, evenly spaced; ``burst`` may start at once."""
+    """At most ``rate`` calls a second in this process, evenly spaced; ``burst`` may start at once.
 
-    def __init__(self, rate: float = DEFAULT_BULK_RATE, *, burst: int = 1, clock: Callable[[], float] = time.monotonic):
+    ``per_minute``: also at most that many calls a minute, evenly spaced.
+    """
+
+    def __init__(
+        self,
+        rate: float = DEFAULT_BULK_RATE,
+        *,
+        burst: int = 1,
+        per_minute: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._budget = _Budget(rate, burst)
+        self._minute = _per_minute_budget(per_minute)
+        self.per_minute = per_minute
         self._clock = clock
         self._arrival = 0.0
+        self._minute_arrival = 0.0
         self._lock = threading.Lock()
 
     @property
@@ -69,7 +102,11 @@ class RateLimit:
     def _reserve(self) -> float:
         # Reserving under a lock and sleeping outside it lets waiters queue up in order.
         with self._lock:
-            wait, self._arrival = self._budget.wait_and_next(self._clock(), self._arrival)
+            now = self._clock()
+            wait, self._arrival = self._budget.wait_and_next(now, self._arrival)
+            if self._minute is not None:
+                minute_wait, self._minute_arrival = self._minute.wait_and_next(now, self._minute_arrival)
+                wait = max(wait, minute_wait)
         return wait
 
     def acquire(self) -> None:
@@ -85,23 +122,28 @@ class RateLimit:
             await asyncio.sleep(wait)
 
     def __repr__(self) -> str:
-        return f"RateLimit(rate={self._budget.rate}, burst={self._budget.burst})"
+        minute = f", per_minute={self.per_minute}" if self.per_minute is not None else ""
+        return f"RateLimit(rate={self._budget.rate}, burst={self._budget.burst}{minute})"
 
 
-# KEYS[1]: the arrival-time key. ARGV: interval and burst allowance in microseconds.
-# Returns the wait in microseconds. Redis's TIME keeps the hosts of a fleet on one clock.
+# KEYS[i]: the arrival-time key of budget i. ARGV[2i-1], ARGV[2i]: its interval and burst
+# allowance in microseconds. Every budget takes its slot; returns the longest wait in
+# microseconds. Redis's TIME keeps the hosts of a fleet on one clock.
 _GCRA_SCRIPT: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local allowance = tonumber(ARGV[2])
-local arrival = tonumber(redis.call('GET', KEYS[1]) or '0')
-if arrival < now then arrival = now end
-local wait = arrival - allowance - now
-if wait < 0 then wait = 0 end
-local next_arrival = arrival + interval
-redis.call('SET', KEYS[1], next_arrival, 'PX', math.ceil((next_arrival - now) / 1000) + 1000)
-return wait
+local longest = 0
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i - 1])
+  local allowance = tonumber(ARGV[2 * i])
+  local arrival = tonumber(redis.call('GET', key) or '0')
+  if arrival < now then arrival = now end
+  local wait = arrival - allowance - now
+  if wait > longest then longest = wait end
+  local next_arrival = arrival + interval
+  redis.call('SET', key, next_arrival, 'PX', math.ceil((next_arrival - now) / 1000) + 1000)
+end
+return longest
 """
 
 
@@ -110,7 +152,9 @@ class RedisRateLimit:
 
     Give it a sync client (``redis.Redis``) for the sync SDK client, an async one
     (``redis.asyncio.Redis``) for the async client, or a URL and it makes the one it needs.
-    Name the key after the app and API it protects, e.g. ``"dingtalk:rate:<appKey>:subscribe"``.
+    Name the key after the app and API it protects, e.g. ``"dingtalk:rate:<appKey>:subscribe"``
+    (:func:`budget_key`; for a third-party suite, one key per customer organisation).
+    ``per_minute`` adds a per-minute budget, kept under ``key + ":minute"``.
     """
 
     def __init__(
@@ -120,22 +164,32 @@ class RedisRateLimit:
         rate: float = DEFAULT_BULK_RATE,
         *,
         burst: int = 1,
+        per_minute: int | None = None,
     ) -> None:
         self._budget = _Budget(rate, burst)
+        self._minute = _per_minute_budget(per_minute)
+        self.per_minute = per_minute
         self._client = redis_client
         self.key = key
         self._sync: Any = None
         self._async: Any = None
 
-    def _args(self) -> tuple[int, int]:
-        interval = round(self._budget.interval * 1_000_000)
-        return interval, interval * (self._budget.burst - 1)
+    def _keys(self) -> list[str]:
+        return [self.key] if self._minute is None else [self.key, self.key + ":minute"]
+
+    def _args(self) -> tuple[int, ...]:
+        args: list[int] = []
+        for budget in (self._budget, self._minute):
+            if budget is not None:
+                interval = round(budget.interval * 1_000_000)
+                args += [interval, interval * (budget.burst - 1)]
+        return tuple(args)
 
     def _reserve(self) -> float:
         """Take the next slot; the seconds to wait before using it."""
         if self._sync is None:
             self._sync = _sync_script(self._client)
-        return int(self._sync(keys=[self.key], args=self._args())) / 1_000_000
+        return int(self._sync(keys=self._keys(), args=self._args())) / 1_000_000
 
     def acquire(self) -> None:
         wait = self._reserve()
@@ -145,14 +199,15 @@ class RedisRateLimit:
     async def aacquire(self) -> None:
         if self._async is None:
             self._async = _async_script(self._client)
-        wait_us = int(await self._async(keys=[self.key], args=self._args()))
+        wait_us = int(await self._async(keys=self._keys(), args=self._args()))
         if wait_us > 0:
             import asyncio
 
             await asyncio.sleep(wait_us / 1_000_000)
 
     def __repr__(self) -> str:
-        return f"RedisRateLimit(key={self.key!r}, rate={self._budget.rate}, burst={self._budget.burst})"
+        minute = f", per_minute={self.per_minute}" if self.per_minute is not None else ""
+        return f"RedisRateLimit(key={self.key!r}, rate={self._budget.rate}, burst={self._budget.burst}{minute})"
 
 
 def _import_redis() -> Any:

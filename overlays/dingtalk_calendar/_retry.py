@@ -18,8 +18,13 @@ columns:
 
 - connect failed: ``httpx.ConnectError``, ``ConnectTimeout``, ``PoolTimeout``, ``ProxyError``:
   the request never left.
-- throttled: HTTP 403 with ``Forbidden.AccessDenied.QpsLimitForAppkeyAndApi`` or
-  ``Forbidden.AccessDenied.QpsLimitForApi``, or HTTP 429: DingTalk refused to act.
+- throttled: HTTP 403 with a per-second code (``Forbidden.AccessDenied.QpsLimitForAppkeyAndApi``,
+  ``QpsLimitForApi``, ``QpsLimitForSuitekeyAndOrgAndApi``), or HTTP 429 (``system.busy``,
+  ``systemBusy``): DingTalk refused to act; retried after about a second. A per-minute
+  code (``QpmLimitForAppkeyAndApi``, ``QpmLimitForSuitekeyAndOrgAndApi``) waits a minute
+  (``per_minute_wait``), so within the default ``max_elapsed`` it is not retried. Never
+  retried: the monthly quota (``ApiCountLimitForOrg``), the IP allowlist
+  (``IpNotInWhiteList``) and the HTML page of a per-IP ban of minutes.
 - 5xx: any HTTP 500-599 answer, JSON or not.
 - no answer after sending: ``ReadTimeout``, ``WriteTimeout``, ``RemoteProtocolError``,
   ``ReadError``, ``WriteError`` (the connection dropped or the server went silent).

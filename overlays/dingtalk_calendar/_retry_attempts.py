@@ -4,7 +4,6 @@ The transports themselves are ``_async_retry.AsyncRetryTransport`` (written by h
 ``_sync_retry.RetryTransport`` (generated from it); ``_retry`` documents them.
 """
 
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -18,6 +17,7 @@ from ._retry_policy import (
     AttemptFailure,
     RetryDecision,
     RetryPolicy,
+    answer_code,
     classify_exception,
     classify_response,
     decide,
@@ -27,8 +27,8 @@ from ._retry_policy import (
 
 logger = logging.getLogger("dingtalk_calendar.retry")
 
-# Only a 403 may carry one of DingTalk's throttling codes; a 429 says so by its status.
-STATUSES_TO_READ: Final = frozenset({403})
+# A 403 may carry one of DingTalk's throttling codes; a 429 may be the page of an IP ban.
+STATUSES_TO_READ: Final = frozenset({403, 429})
 
 
 class Attempts:
@@ -150,12 +150,7 @@ def buffered(response: httpx.Response, raw: bytes) -> tuple[httpx.Response, str 
 
 
 def error_code(content: bytes) -> str | None:
-    try:
-        body = json.loads(content)
-    except ValueError:  # not JSON: no code to read
-        return None
-    code = body.get("code") if isinstance(body, dict) else None
-    return code if isinstance(code, str) else None
+    return answer_code(content)  # the body's code, or the mark of an IP-ban page
 
 
 def default_sleep() -> Callable[[float], None]:

@@ -7,6 +7,7 @@ arguments (the random draw for jitter included), so it is tested without a netwo
 
 import email.utils
 import enum
+import json
 from datetime import UTC
 from typing import Final, NamedTuple
 
@@ -15,7 +16,7 @@ from attrs import field, frozen, validators
 
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
-from ._errors import THROTTLING_CODES
+from ._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
 
 # RFC 9110: these methods may be repeated without a different effect.
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -33,8 +34,11 @@ class RetryPolicy:
     The wait before retry *n* (1, 2, ...) is ``initial_backoff * 2 ** (n - 1)``, at most
     ``max_backoff``, less up to ``jitter`` of itself at random, so that many clients do
     not retry in step. A throttled call waits ``throttle_wait`` plus up to ``jitter`` of
-    it (DingTalk's advice: about a second). A ``Retry-After`` answer header wins over
-    both, up to ``max_retry_after``. No retry starts that would end its wait past
+    it (DingTalk's advice: about a second); one throttled by a per-minute quota
+    (``QpmLimit*``) waits ``per_minute_wait`` plus jitter instead, which the default
+    ``max_elapsed`` does not allow, so it fails at once rather than after a useless
+    one-second retry. A ``Retry-After`` answer header wins over all of them, up to
+    ``max_retry_after``. No retry starts that would end its wait past
     ``max_elapsed`` seconds after the first attempt began, and each attempt's timeouts
     are cut to the time left, so ``max_elapsed`` bounds the whole call.
     """
@@ -51,6 +55,8 @@ class RetryPolicy:
     """Seconds to wait after a throttling answer that names no ``Retry-After``."""
     max_retry_after: float = field(default=60.0, validator=validators.ge(0))
     """The longest ``Retry-After`` obeyed; a longer one is cut to this."""
+    per_minute_wait: float = field(default=60.0, validator=validators.ge(0))
+    """Seconds to wait after a per-minute throttling answer (``QpmLimit*``) that names no ``Retry-After``."""
 
     def backoff(self, retry_number: int, random_value: float) -> float:
         """The wait before retry ``retry_number`` (1-based); ``random_value`` in [0, 1)."""
@@ -60,6 +66,10 @@ class RetryPolicy:
     def throttled_backoff(self, random_value: float) -> float:
         """The wait after a throttling answer; never shorter than ``throttle_wait``."""
         return self.throttle_wait * (1 + self.jitter * random_value)
+
+    def per_minute_backoff(self, random_value: float) -> float:
+        """The wait after a per-minute throttling answer; never shorter than ``per_minute_wait``."""
+        return self.per_minute_wait * (1 + self.jitter * random_value)
 
 
 NO_RETRIES: Final = RetryPolicy(max_retries=0)
@@ -73,6 +83,8 @@ class AttemptFailure(enum.Enum):
     """Connect error or timeout, no free connection: DingTalk never saw the request."""
     THROTTLED = "throttled"
     """A throttling answer: DingTalk refused to act."""
+    THROTTLED_PER_MINUTE = "throttled per minute"
+    """A per-minute throttling answer: DingTalk refused to act until the next minute."""
     TIMED_OUT = "timed out"
     """Read or write timeout: the request may have reached DingTalk and acted."""
     CONNECTION_LOST = "connection lost"
@@ -85,7 +97,7 @@ class AttemptFailure(enum.Enum):
     @property
     def certainly_not_acted(self) -> bool:
         """Whether repeating the request cannot do its work twice."""
-        return self in (AttemptFailure.NOT_SENT, AttemptFailure.THROTTLED)
+        return self in (AttemptFailure.NOT_SENT, AttemptFailure.THROTTLED, AttemptFailure.THROTTLED_PER_MINUTE)
 
     @property
     def retryable(self) -> bool:
@@ -104,11 +116,31 @@ def classify_exception(error: httpx.TransportError) -> AttemptFailure:
     return AttemptFailure.FINAL  # UnsupportedProtocol, LocalProtocolError: our request is wrong
 
 
+EGRESS_IP_BAN: Final = "<egress IP ban page>"
+"""What ``answer_code`` says of the HTML page of a per-IP ban, which has no code of its own."""
+
+
+def answer_code(content: bytes) -> str | None:
+    """The ``code`` of an error body, ``EGRESS_IP_BAN`` for a ban page, else None."""
+    try:
+        body = json.loads(content)
+    except ValueError:  # not JSON: no code to read, unless it is the page of an IP ban
+        return EGRESS_IP_BAN if egress_ip_ban_seconds(content) is not None else None
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
 def classify_response(status_code: int, code: str | None) -> AttemptFailure | None:
     """The failure an answer means, or None for an answer to hand back as it is."""
     if status_code < 400:
         return None
-    if status_code == 429 or code in THROTTLING_CODES:
+    if code == EGRESS_IP_BAN:
+        return AttemptFailure.FINAL  # a ban of minutes: a retry within the call only meets it again
+    if code in PER_MINUTE_THROTTLING_CODES:
+        return AttemptFailure.THROTTLED_PER_MINUTE
+    # The error-code page also lists system.busy with HTTP 500 ("internal error"): a server
+    # error that may have acted, not a refusal.
+    if status_code == 429 or (code in THROTTLING_CODES and status_code < 500):
         return AttemptFailure.THROTTLED
     if status_code >= 500:
         return AttemptFailure.SERVER_ERROR
@@ -183,6 +215,8 @@ def decide(
         wait = min(retry_after, policy.max_retry_after)
     elif failure is AttemptFailure.THROTTLED:
         wait = policy.throttled_backoff(random_value)
+    elif failure is AttemptFailure.THROTTLED_PER_MINUTE:
+        wait = policy.per_minute_backoff(random_value)
     else:
         wait = policy.backoff(attempts, random_value)
     if policy.max_elapsed is not None and elapsed + wait >= policy.max_elapsed:

@@ -1,8 +1,10 @@
 """A walkthrough of the SDK against a local emulator: ``python -m dingtalk_calendar.demo`` (``make demo``).
 
 It starts the emulator on a free loopback port, then creates, reads, updates, subscribes
-and unsubscribes, meets one documented error and a token refresh, printing each call and
-its answer, and stops the emulator. No credentials, no internet.
+and unsubscribes, meets one documented error and a token refresh, and ends by deleting
+the calendar it made (as a script against real DingTalk should: a calendar left behind
+stays forever), printing each call and its answer, and stops the emulator. No
+credentials, no internet.
 
 The SDK never imports this module (nor the emulator); it needs the ``emulator`` extra.
 """
@@ -62,6 +64,7 @@ def walk_through(emu: "Emulator") -> None:
         _unsubscribe(client, emu, calendar_id)
         _documented_error(client, calendar_id)
         _token_refresh(client, emu, calendar_id)
+        _delete(client, emu, calendar_id)
 
 
 def _create(client: CalendarClient, emu: "Emulator") -> str:
@@ -156,6 +159,17 @@ def _token_refresh(client: CalendarClient, emu: "Emulator", calendar_id: str) ->
         f"            and sent the request again, once, without the caller noticing ({sent} requests for this get)"
     )
     _note(f"token requests: {before} before, {emu.stats.token_requests} after; the client's token changed: {changed}")
+
+
+def _delete(client: CalendarClient, emu: "Emulator", calendar_id: str) -> None:
+    _step(8, f"Clean up: {AUTHOR}, its creator, deletes the calendar (subscribers are unsubscribed with it)")
+    client.subscribe(MEMBER, calendar_id)
+    _note(f"subscribed {MEMBER} again first; subscribers: {list(emu.state.subscribers(calendar_id))}")
+    _call(f"client.delete({AUTHOR!r}, calendar_id)")
+    result = client.delete(AUTHOR, calendar_id)
+    _answer(f"Result: result={result.result}", result.request_id)
+    left = calendar_id in emu.state.calendars
+    _note(f"the calendar still exists: {left}; subscribers now: {list(emu.state.subscribers(calendar_id))}")
 
 
 def _member(value: Enum | None) -> str:

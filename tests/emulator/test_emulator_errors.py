@@ -56,6 +56,14 @@ def subscription(action: str, user: str, calendar: str | None = None) -> Scenari
     return call
 
 
+def delete(user: str, calendar: str | None = None) -> Scenario:
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        calendar_id = calendar if calendar is not None else new_calendar(http, auth)
+        return http.delete(f"{CALENDARS.format(user=user)}/{calendar_id}", headers=auth)
+
+    return call
+
+
 def over_subscribe_limit(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
     emu.subscribe_limit = 1
     first, second = new_calendar(http, auth), new_calendar(http, auth)
@@ -113,6 +121,46 @@ def over_quota(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
 def api_over_quota(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
     # DingTalk's whole-API quota cannot be reached by one app in a test; it is a fault.
     emu.faults.next("throttle_api")
+    return http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+
+
+def fault(kind: str) -> Scenario:
+    # Limits one test cannot reach by calling (DingTalk-wide quotas, allowlists, busy servers) are faults.
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        emu.faults.next(kind)
+        return http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+
+    return call
+
+
+def over_minute_quota(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    emu.qpm_limit = 2
+    for _ in range(2):
+        http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+        emu.clock.advance(1)  # past the per-second window, within the minute
+    return http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+
+
+def corp_auth(emu: Emulator) -> Auth:
+    return {"x-acs-dingtalk-access-token": emu.issue_token(emu.enterprise_app, corp_id="ding-acme")}
+
+
+def suite_over_quota(per_minute: bool) -> Scenario:
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        headers = corp_auth(emu)
+        if per_minute:
+            emu.qpm_limit = 1
+        else:
+            emu.qps_limit = 1
+        http.get(f"{CALENDARS.format(user='alice')}/x", headers=headers)
+        return http.get(f"{CALENDARS.format(user='alice')}/x", headers=headers)
+
+    return call
+
+
+def over_monthly_quota(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    emu.monthly_quota = 1
+    http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
     return http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
 
 
@@ -179,11 +227,15 @@ SCENARIOS: dict[tuple[str, str, str | None], Scenario] = {
         "unsubscribe", "bob", "%20"
     ),
     ("unsubscribeCalendar", "invalidParameter", R.CALENDAR_TYPE_INVALID): subscription("unsubscribe", "bob", "primary"),
+    # deleteSubscribedCalendar
+    ("deleteSubscribedCalendar", "invalidParameter", FORWARDED): delete("alice", "no-such-calendar"),
+    ("deleteSubscribedCalendar", "invalidParameter", R.CALENDARID_CANNOT_BE_BLANK): delete("alice", "%20"),
+    ("deleteSubscribedCalendar", "permissionDenied", R.PERMISSION_DENIED): delete("bob"),
     # token endpoints
     ("getAccessToken", "invalidClientIdOrSecret", None): app_token,
-    ("getCorpAccessToken", "invalidClientIdOrSecret", None): corp_token(suiteSecret="wrong"),
+    ("getCorpAccessToken", "invalidSuiteKey", None): corp_token(suiteSecret="wrong"),
     ("getCorpAccessToken", "invalidSuiteTicket", None): corp_token(stale_ticket="yes"),
-    ("getCorpAccessToken", "invalidAuthCorpId", None): corp_token(authCorpId="ding-stranger"),
+    ("getCorpAccessToken", "invalidAuthInfo", None): corp_token(authCorpId="ding-stranger"),
     ("getUserAccessToken", "invalidClientIdOrSecret", None): user_token(
         clientSecret="wrong", grantType="authorization_code"
     ),
@@ -193,12 +245,20 @@ SCENARIOS: dict[tuple[str, str, str | None], Scenario] = {
     ("*", "InvalidAuthentication", None): expired_token,
     ("*", "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", None): over_quota,
     ("*", "Forbidden.AccessDenied.QpsLimitForApi", None): api_over_quota,
+    ("*", "Forbidden.AccessDenied.QpsLimitForSuitekeyAndOrgAndApi", None): suite_over_quota(per_minute=False),
+    ("*", "Forbidden.AccessDenied.QpmLimitForAppkeyAndApi", None): over_minute_quota,
+    ("*", "Forbidden.AccessDenied.QpmLimitForSuitekeyAndOrgAndApi", None): suite_over_quota(per_minute=True),
+    ("*", "Forbidden.AccessDenied.ApiCountLimitForOrg", None): over_monthly_quota,
+    ("*", "Forbidden.AccessDenied.IpNotInWhiteList", None): fault("ip_not_allowed"),
+    ("*", "system.busy", "system busy, request too frequest"): fault("busy"),
+    ("*", "systemBusy", None): fault("busy_camel"),
     ("*", "Forbidden.AccessDenied.AccessTokenPermissionDenied", None): read_only_app,
     ("*", "invalidClientIdOrSecret", None): app_token,
     ("*", "invalidAuthCode", None): user_token(grantType="authorization_code", code="made-up"),
     ("*", "invalidRefreshToken", None): user_token(grantType="refresh_token", refreshToken="x"),
+    ("*", "invalidSuiteKey", None): corp_token(suiteKey="no-such-suite"),
     ("*", "invalidSuiteTicket", None): corp_token(stale_ticket="yes"),
-    ("*", "invalidAuthCorpId", None): corp_token(authCorpId="ding-stranger"),
+    ("*", "invalidAuthInfo", None): corp_token(authCorpId="ding-stranger"),
 }
 
 
@@ -239,3 +299,25 @@ def test_documented_error_is_reachable(
 def test_permission_error_names_the_required_scope(emu: Emulator, http: httpx.Client, auth: Auth) -> None:
     body = read_only_app(emu, http, auth).json()
     assert body["accessdenieddetail"] == {"requiredScopes": ["Calendar.Calendar.Write"]}
+
+
+@pytest.mark.parametrize("case", [c for c in documented_errors() if c[1].message_zh and c[0] != "*"], ids=case_id)
+def test_chinese_messages_when_asked(
+    emu: Emulator, http: httpx.Client, auth: Auth, case: tuple[str, DocumentedError]
+) -> None:
+    # The China site's pages give these messages in Chinese; the emulator answers either.
+    operation_id, error = case
+    emu.language = "zh"
+    response = SCENARIOS[(operation_id, error.code, error.message)](emu, http, auth)
+    body = response.json()
+    assert (response.status_code, body["code"], body["message"]) == (error.status, error.code, error.message_zh)
+    if error.message is not None:
+        assert ErrorReason.parse(body["message"]) is ErrorReason(error.message)  # one reason, either language
+
+
+def test_ip_ban_is_an_html_page(emu: Emulator, http: httpx.Client, auth: Auth) -> None:
+    emu.faults.next("ip_ban")
+    response = http.get(f"{CALENDARS.format(user='alice')}/x", headers=auth)
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/html")
+    assert '"punish":"deny"' in response.text

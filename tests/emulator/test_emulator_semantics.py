@@ -33,7 +33,7 @@ def subscribe(http: httpx.Client, auth: dict[str, str], user: str, calendar_id: 
 @pytest.mark.parametrize(
     ("scope", "inside", "outside"),
     [
-        ({"unionIds": ["alice", "frank"]}, "frank", "bob"),  # named directly
+        ({"unionIds": ["frank"], "corpIds": ["ding-acme"]}, "frank", "erin"),  # named directly
         ({"openConversationIds": ["cid-engineering"]}, "dave", "erin"),  # through a group
         ({"corpIds": ["ding-acme"]}, "carol", "dave"),  # through an organisation
     ],
@@ -100,7 +100,11 @@ def test_managers_may_read_and_update(emu: Emulator, http: httpx.Client, auth: d
 def test_update_is_idempotent(emu: Emulator, http: httpx.Client, auth: dict[str, str]) -> None:
     calendar_id = create(http, auth, {"corpIds": ["ding-acme"]})
     path = f"{CALENDARS.format(user='alice')}/{calendar_id}"
-    change = {"name": "Renamed", "subscribeScope": {"unionIds": ["alice"], "corpIds": ["ding-globex"]}}
+    change = {
+        "name": "Renamed",
+        "subscribeScope": {"openConversationIds": ["cid-engineering"], "corpIds": ["ding-globex"]},
+    }
+    assert http.put(path, json=change, headers=auth).json() == {"result": True}
     http.put(path, json=change, headers=auth)
     once = emu.state.calendars[calendar_id]
     http.put(path, json=change, headers=auth)
@@ -118,10 +122,12 @@ def test_unsubscribing_twice_is_harmless(emu: Emulator, http: httpx.Client, auth
 def test_subscriber_taken_out_of_scope_may_still_unsubscribe(
     emu: Emulator, http: httpx.Client, auth: dict[str, str]
 ) -> None:
-    calendar_id = create(http, auth, {"corpIds": ["ding-acme"]})
+    calendar_id = create(http, auth, {"corpIds": ["ding-acme"]}, user="carol")  # carol: Acme and Globex
     assert subscribe(http, auth, "bob", calendar_id).status_code == 200
-    narrowed = {"subscribeScope": {"unionIds": ["alice"]}}
-    http.put(f"{CALENDARS.format(user='alice')}/{calendar_id}", json=narrowed, headers=auth)
+    narrowed = {"subscribeScope": {"corpIds": ["ding-globex"]}}  # bob is out
+    updated = http.put(f"{CALENDARS.format(user='carol')}/{calendar_id}", json=narrowed, headers=auth)
+    assert updated.json() == {"result": True}
+    assert subscribe(http, auth, "bob", calendar_id).status_code == 400
     assert http.post(f"/v1.0/calendar/users/bob/calendars/{calendar_id}/unsubscribe", headers=auth).status_code == 200
     assert emu.state.subscribers(calendar_id) == ()
 
@@ -210,3 +216,48 @@ def test_default_directory_round_trips() -> None:
     directory = Directory.default()
     assert Directory.from_dict(directory.to_dict()) == directory
     assert directory.corps_of("carol") == {"ding-acme", "ding-globex"}
+
+
+def test_a_creator_named_only_by_union_id_is_not_in_range(http: httpx.Client, auth: dict[str, str]) -> None:
+    # zh/create-subscription-calendar.md: the creator must be in one of the scope's groups
+    # (openConversationIds) or organisations (corpIds); being listed in unionIds is not enough.
+    body = {"name": "Team", "subscribeScope": {"unionIds": ["alice", "bob"]}}
+    refused = http.post(CALENDARS.format(user="alice"), json=body, headers=auth)
+    assert (refused.status_code, refused.json()["code"], refused.json()["message"]) == (
+        400,
+        "invalidParameter",
+        "current user must in range",
+    )
+    with_group = {"name": "Team", "subscribeScope": {"unionIds": ["bob"], "openConversationIds": ["cid-engineering"]}}
+    assert http.post(CALENDARS.format(user="alice"), json=with_group, headers=auth).status_code == 200
+
+
+def test_a_personal_apps_user_may_stand_in_the_scope_by_union_id(emu: Emulator, http: httpx.Client) -> None:
+    # The same page: a third-party personal app need not send groups; frank belongs to no organisation.
+    headers = {"x-acs-dingtalk-access-token": emu.issue_token(emu.personal_app, union_id="frank")}
+    body = {"name": "Mine", "subscribeScope": {"unionIds": ["frank"]}}
+    assert http.post(CALENDARS.format(user="frank"), json=body, headers=headers).status_code == 200
+
+
+def test_only_the_creator_deletes_and_subscriptions_go_with_the_calendar(
+    emu: Emulator, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    calendar_id = create(http, auth, {"corpIds": ["ding-acme"]}, managers=["bob"])
+    other = create(http, auth, {"corpIds": ["ding-acme"]})
+    for user in ("bob", "carol"):
+        assert subscribe(http, auth, user, calendar_id).status_code == 200
+    assert subscribe(http, auth, "bob", other).status_code == 200
+    path = f"{CALENDARS.format(user='{user}')}/{calendar_id}"
+
+    by_manager = http.delete(path.format(user="bob"), headers=auth)  # a manager is not the creator
+    assert (by_manager.status_code, by_manager.json()["code"]) == (403, "permissionDenied")
+    assert calendar_id in emu.state.calendars
+
+    assert http.delete(path.format(user="alice"), headers=auth).json() == {"result": True}
+    assert calendar_id not in emu.state.calendars
+    assert emu.state.subscribers(calendar_id) == ()
+    assert emu.state.subscriptions["bob"] == (other,)  # other calendars are untouched
+
+    again = http.delete(path.format(user="alice"), headers=auth)
+    assert (again.status_code, again.json()["code"]) == (400, "invalidParameter")
+    assert calendar_id in again.json()["message"]

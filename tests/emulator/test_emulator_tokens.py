@@ -102,7 +102,7 @@ def test_enterprise_app_serves_only_authorising_corps(
     emu = dingtalk_emulator_factory(apps=[suite])
     assert connect(emu).post("/v1.0/oauth2/corpAccessToken", json=corp_body(suite, "ding-globex")).status_code == 200
     refused = connect(emu).post("/v1.0/oauth2/corpAccessToken", json=corp_body(suite, "ding-acme"))
-    assert refused.json()["code"] == "invalidAuthCorpId"
+    assert refused.json()["code"] == "invalidAuthInfo"  # the page's code: the corp has not enabled the app
 
 
 def test_personal_app_code_is_single_use(emu: Emulator, http: httpx.Client) -> None:
@@ -212,3 +212,17 @@ def test_token_requests_are_throttled_per_app(emu: Emulator, http: httpx.Client)
         http.post("/v1.0/oauth2/accessToken", json={"appKey": "other", "appSecret": "other-secret"}).status_code == 200
     )
     assert other.app_key == "other"
+
+
+def test_asking_again_for_a_corp_token_gives_a_new_one(emu: Emulator, http: httpx.Client) -> None:
+    # zh/obtain-the-access-token-of-the-authorized-enterprise-1.md: within its life, a new token
+    # each time (the internal-app and user pages: the same one, renewed).
+    app = emu.enterprise_app
+    first = http.post("/v1.0/oauth2/corpAccessToken", json=corp_body(app)).json()["accessToken"]
+    second = http.post("/v1.0/oauth2/corpAccessToken", json=corp_body(app)).json()["accessToken"]
+    assert first != second
+    # The page does not say the earlier one dies: both act, until each one's own expiry.
+    for token in (first, second):
+        assert http.get(GET_PATH, headers=token_header(token)).json()["code"] == "invalidParameter"
+    emu.clock.advance(7200)
+    assert http.get(GET_PATH, headers=token_header(first)).json()["code"] == "InvalidAuthentication"

@@ -61,6 +61,11 @@ def unsubscribe(client: CalendarClient, args: argparse.Namespace, progress_strea
     return result_report(result, f"unsubscribed {args.user} from calendar {args.calendar}")
 
 
+def delete(client: CalendarClient, args: argparse.Namespace, progress_stream: TextIO | None) -> Report:
+    result = client.delete(args.user, args.calendar)
+    return result_report(result, f"deleted calendar {args.calendar}")
+
+
 def bulk(
     operation: Operation, client: CalendarClient, args: argparse.Namespace, progress_stream: TextIO | None
 ) -> Report:
@@ -106,6 +111,7 @@ COMMANDS: dict[str, Command] = {
     "update": update,
     "subscribe": subscribe,
     "unsubscribe": unsubscribe,
+    "delete": delete,
     "bulk-subscribe": partial(bulk, "subscribe"),
     "bulk-unsubscribe": partial(bulk, "unsubscribe"),
 }

@@ -12,7 +12,7 @@ PROG = "dingtalk-calendar"
 
 DESCRIPTION = """\
 DingTalk's subscribed calendars from the command line: create, get, update, subscribe,
-unsubscribe, and subscribe or unsubscribe many users from a file.
+unsubscribe, delete, and subscribe or unsubscribe many users from a file.
 
 Credentials come from the DINGTALK_* environment (DINGTALK_APP_KEY and DINGTALK_APP_SECRET
 for an internal app; see the credential options below); flags override it. Prefer the
@@ -200,6 +200,13 @@ def build_parser() -> Parser:
     for name, verb in (("subscribe", "subscribe a user to"), ("unsubscribe", "unsubscribe a user from")):
         sub = command(name, f"{verb} a calendar")
         user_and_calendar(sub, "the user (unionId)")
+
+    delete = command(
+        "delete",
+        "delete a calendar",
+        description="delete a calendar (only its creator may); everyone subscribed to it is unsubscribed",
+    )
+    user_and_calendar(delete, "the calendar's creator (unionId)")
 
     bulk_commands = (("bulk-subscribe", "subscribe many users to"), ("bulk-unsubscribe", "unsubscribe many users from"))
     for name, verb in bulk_commands:

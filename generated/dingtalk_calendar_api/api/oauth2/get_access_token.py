@@ -108,7 +108,8 @@ def sync_detailed(
 
      Exchanges an internal app's key and secret for an access token that
     lives `expireIn` seconds (7,200). Asking again within that time
-    returns the same token. Rate limited: cache the token.
+    returns the same token and renews it. Rate limited: cache the token.
+    Source zh/obtain-the-access-token-of-an-internal-app.md.
 
     Args:
         body (GetAccessTokenRequest):
@@ -144,7 +145,8 @@ def sync(
 
      Exchanges an internal app's key and secret for an access token that
     lives `expireIn` seconds (7,200). Asking again within that time
-    returns the same token. Rate limited: cache the token.
+    returns the same token and renews it. Rate limited: cache the token.
+    Source zh/obtain-the-access-token-of-an-internal-app.md.
 
     Args:
         body (GetAccessTokenRequest):
@@ -178,7 +180,8 @@ async def asyncio_detailed(
 
      Exchanges an internal app's key and secret for an access token that
     lives `expireIn` seconds (7,200). Asking again within that time
-    returns the same token. Rate limited: cache the token.
+    returns the same token and renews it. Rate limited: cache the token.
+    Source zh/obtain-the-access-token-of-an-internal-app.md.
 
     Args:
         body (GetAccessTokenRequest):
@@ -214,7 +217,8 @@ async def asyncio(
 
      Exchanges an internal app's key and secret for an access token that
     lives `expireIn` seconds (7,200). Asking again within that time
-    returns the same token. Rate limited: cache the token.
+    returns the same token and renews it. Rate limited: cache the token.
+    Source zh/obtain-the-access-token-of-an-internal-app.md.
 
     Args:
         body (GetAccessTokenRequest):

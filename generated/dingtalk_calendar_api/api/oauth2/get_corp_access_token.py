@@ -108,7 +108,12 @@ def sync_detailed(
 
      Exchanges a suite's key, secret and current ticket for the access
     token of one authorising organisation (`authCorpId`). Each
-    organisation gets its own token.
+    organisation gets its own token. Unlike the other two token
+    endpoints, asking again while a token is valid returns a new token:
+    keep one token per organisation and share it (a fleet that asks once
+    per process churns tokens). The page's table names the URL without
+    `/v1.0`; its request example, and the official SDK, use this path.
+    Source zh/obtain-the-access-token-of-the-authorized-enterprise-1.md.
 
     Args:
         body (GetCorpAccessTokenRequest):
@@ -144,7 +149,12 @@ def sync(
 
      Exchanges a suite's key, secret and current ticket for the access
     token of one authorising organisation (`authCorpId`). Each
-    organisation gets its own token.
+    organisation gets its own token. Unlike the other two token
+    endpoints, asking again while a token is valid returns a new token:
+    keep one token per organisation and share it (a fleet that asks once
+    per process churns tokens). The page's table names the URL without
+    `/v1.0`; its request example, and the official SDK, use this path.
+    Source zh/obtain-the-access-token-of-the-authorized-enterprise-1.md.
 
     Args:
         body (GetCorpAccessTokenRequest):
@@ -178,7 +188,12 @@ async def asyncio_detailed(
 
      Exchanges a suite's key, secret and current ticket for the access
     token of one authorising organisation (`authCorpId`). Each
-    organisation gets its own token.
+    organisation gets its own token. Unlike the other two token
+    endpoints, asking again while a token is valid returns a new token:
+    keep one token per organisation and share it (a fleet that asks once
+    per process churns tokens). The page's table names the URL without
+    `/v1.0`; its request example, and the official SDK, use this path.
+    Source zh/obtain-the-access-token-of-the-authorized-enterprise-1.md.
 
     Args:
         body (GetCorpAccessTokenRequest):
@@ -214,7 +229,12 @@ async def asyncio(
 
      Exchanges a suite's key, secret and current ticket for the access
     token of one authorising organisation (`authCorpId`). Each
-    organisation gets its own token.
+    organisation gets its own token. Unlike the other two token
+    endpoints, asking again while a token is valid returns a new token:
+    keep one token per organisation and share it (a fleet that asks once
+    per process churns tokens). The page's table names the URL without
+    `/v1.0`; its request example, and the official SDK, use this path.
+    Source zh/obtain-the-access-token-of-the-authorized-enterprise-1.md.
 
     Args:
         body (GetCorpAccessTokenRequest):

@@ -108,8 +108,11 @@ def sync_detailed(
 
      Exchanges an authorization code (grantType `authorization_code`) or a
     refresh token (grantType `refresh_token`) for a user access token and
-    a refresh token. The refresh token lasts about 30 days and may be
-    replaced by a new one on use: keep the one returned.
+    a refresh token. Asking again while the access token is valid
+    returns the same token and renews it. The refresh token lasts 30 days
+    and may be replaced by a new one on use: keep the one returned. The
+    page lists no error codes (the codes below are unverified).
+    Source zh/obtain-user-token.md.
 
     Args:
         body (GetUserAccessTokenRequest):
@@ -145,8 +148,11 @@ def sync(
 
      Exchanges an authorization code (grantType `authorization_code`) or a
     refresh token (grantType `refresh_token`) for a user access token and
-    a refresh token. The refresh token lasts about 30 days and may be
-    replaced by a new one on use: keep the one returned.
+    a refresh token. Asking again while the access token is valid
+    returns the same token and renews it. The refresh token lasts 30 days
+    and may be replaced by a new one on use: keep the one returned. The
+    page lists no error codes (the codes below are unverified).
+    Source zh/obtain-user-token.md.
 
     Args:
         body (GetUserAccessTokenRequest):
@@ -180,8 +186,11 @@ async def asyncio_detailed(
 
      Exchanges an authorization code (grantType `authorization_code`) or a
     refresh token (grantType `refresh_token`) for a user access token and
-    a refresh token. The refresh token lasts about 30 days and may be
-    replaced by a new one on use: keep the one returned.
+    a refresh token. Asking again while the access token is valid
+    returns the same token and renews it. The refresh token lasts 30 days
+    and may be replaced by a new one on use: keep the one returned. The
+    page lists no error codes (the codes below are unverified).
+    Source zh/obtain-user-token.md.
 
     Args:
         body (GetUserAccessTokenRequest):
@@ -217,8 +226,11 @@ async def asyncio(
 
      Exchanges an authorization code (grantType `authorization_code`) or a
     refresh token (grantType `refresh_token`) for a user access token and
-    a refresh token. The refresh token lasts about 30 days and may be
-    replaced by a new one on use: keep the one returned.
+    a refresh token. Asking again while the access token is valid
+    returns the same token and renews it. The refresh token lasts 30 days
+    and may be replaced by a new one on use: keep the one returned. The
+    page lists no error codes (the codes below are unverified).
+    Source zh/obtain-user-token.md.
 
     Args:
         body (GetUserAccessTokenRequest):
