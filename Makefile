@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup redis install-redis generate check-generated lint format typecheck pytest test demo bench clean
+.PHONY: setup redis install-redis generate check-generated docs-check lint format typecheck pytest test demo bench clean
 
 ## setup: a local virtualenv with the SDK (editable) and every tool; fast when already done
 setup: $(STAMP) redis
@@ -38,6 +38,10 @@ check-generated: $(STAMP)
 	$(BIN)/python generator/unasync.py --check
 	$(BIN)/python generator/readme_tables.py --check
 	$(BIN)/python generator/changelog.py --check
+
+## docs-check: the spec against the DingTalk pages it names (saved in ../shared/dingtalk-docs, else fetched)
+docs-check: $(STAMP)
+	$(BIN)/python -m generator.docs_check
 
 ## lint: ruff check and ruff format --check over everything
 lint: $(STAMP)
