@@ -38,14 +38,15 @@ def test_the_wheel_carries_the_three_packages_typed(wheel: Path) -> None:
     assert not any(name.startswith(("tests/", "generator/", "bench/")) for name in names)
 
 
-def test_runtime_dependencies_are_httpx_attrs_aiohttp_and_typing_extensions_only(wheel: Path) -> None:
+def test_runtime_dependencies_are_httpx_httpcore_attrs_aiohttp_and_typing_extensions_only(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         metadata_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         metadata = email.message_from_bytes(archive.read(metadata_name))
     requirements = metadata.get_all("Requires-Dist") or []
     unconditional = sorted(r.split(">")[0].split("<")[0].strip() for r in requirements if "extra ==" not in r)
     # typing-extensions: @deprecated on what the spec deprecates (httpx's anyio needs it already).
-    assert unconditional == ["aiohttp", "attrs", "httpx", "httpx-aiohttp", "typing-extensions"]
+    # httpcore: the sync transport's network backend (httpx needs it already).
+    assert unconditional == ["aiohttp", "attrs", "httpcore", "httpx", "httpx-aiohttp", "typing-extensions"]
     assert {"emulator", "redis", "otel"} <= set(metadata.get_all("Provides-Extra") or [])
     assert metadata["Requires-Python"] == ">=3.11"
 

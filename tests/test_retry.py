@@ -784,6 +784,25 @@ def test_async_headers_that_trickle_are_cut_off_at_the_time_limit() -> None:
     assert server.requests == 1
 
 
+HEAD_TRICKLE_POLICY = attrs.evolve(TRICKLE_POLICY, max_elapsed=0.5)
+
+
+@pytest.mark.timeout(30)  # before the fix: 64 head bytes at 0.3 s each, ~20 s, then success
+def test_sync_headers_that_trickle_are_cut_off_at_the_time_limit() -> None:
+    # The sync default transport cuts every socket read to the time left on the call's limit;
+    # each byte would restart the 2 s read timeout, so only the limit ends this head.
+    with (
+        trickle_server("headers", every=0.3, body=lambda target: b"{}") as server,
+        open_trickle_client("sync", server.url, policy=HEAD_TRICKLE_POLICY) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.get("alice", "c1")
+    assert caught.value.operation == "getSubscribedCalendar"
+    assert caught.value.attempts == 1
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+    assert server.requests == 1  # the time was up: not sent again
+
+
 TOKEN_ANSWER = b'{"accessToken": "tok-0123456789abcdef", "expireIn": 7200}'
 RESULT_ANSWER = b'{"result": true}'.ljust(len(TOKEN_ANSWER))
 

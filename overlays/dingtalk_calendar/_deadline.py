@@ -14,8 +14,10 @@ limit rather than getting a fresh one each.
 How close to the limit a call ends: the async transport cancels the read under way at the
 limit, in the head or the body. The sync one cannot interrupt a blocked read, so it stops
 at the first chunk of the body that arrives after the limit, and a server that goes silent
-is bounded by the read timeout, itself cut to the time left when the attempt began; a head
-that trickles is bounded only by that read timeout per byte and h11's 16 KiB limit on it.
+is bounded by the read timeout, itself cut to the time left when the attempt began. The
+sync default transport's sockets (see :mod:`._transports`) cut each read and write, the
+head's included, to the time left on the call's limit (:func:`time_left`) and fail with a
+read or write timeout once it has passed, so a head that trickles ends at the limit too.
 """
 
 import time
@@ -119,6 +121,12 @@ class Deadline:
 _call_deadline: ContextVar[Deadline | None] = ContextVar("dingtalk_calendar_call_deadline", default=None)
 
 
+def time_left() -> float | None:
+    """Seconds left on the running call's limit (0 once passed), or None outside a call or without one."""
+    deadline = _call_deadline.get()
+    return None if deadline is None else deadline.left()
+
+
 @contextmanager
 def call_deadline(limit: float | None) -> Iterator[None]:
     """Within the block, every request made shares one limit of ``limit`` seconds.
@@ -143,7 +151,17 @@ class _BoundedStream(httpx.SyncByteStream):
         self._error = error
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._stream:
+        chunks = iter(self._stream)
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+            except httpx.TimeoutException:
+                # The default transport cuts each read to the time left: its timeout is the limit's.
+                if self._deadline.expired:
+                    raise self._error(self._deadline.reason("the answer was still arriving")) from None
+                raise
             # A blocked read cannot be interrupted here; the chunk that ends it is checked.
             if self._deadline.expired:
                 raise self._error(self._deadline.reason("the answer was still arriving"))

@@ -7,17 +7,22 @@
 - Sharing: a client's transport is held through a :class:`SharedTransport` lease; a client made
   with ``with_credentials`` takes another lease on the same pool, and the pool closes with the
   last lease.
+- Time limit (sync): the default transport's sockets cut every read and write to the time
+  left on the running call's limit (see :mod:`._deadline`), so a head that trickles a byte at
+  a time ends at the limit rather than at the per-read timeout that each byte restarts.
 - Per call: the httpx clients skip cookies (DingTalk sets none the SDK would send back).
 """
 
 import re
 import ssl
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+import httpcore
 import httpx
 
+from ._deadline import time_left
 from ._proxies import ProxyRoutes, environment_routes
 
 _default_context: ssl.SSLContext | None = None
@@ -43,12 +48,97 @@ def tls_context(verify: ssl.SSLContext | bool) -> ssl.SSLContext:
 def sync_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> httpx.BaseTransport:
     """httpx's own transport, through the environment's proxy where it names one."""
     context = tls_context(verify)
-    direct = httpx.HTTPTransport(limits=limits, verify=context)
+    direct = _deadline_aware(httpx.HTTPTransport(limits=limits, verify=context))
     routes = environment_routes()
     if routes is None:
         return direct
-    proxied = {proxy: httpx.HTTPTransport(limits=limits, verify=context, proxy=proxy) for proxy in routes.proxies}
+    proxied = {
+        proxy: _deadline_aware(httpx.HTTPTransport(limits=limits, verify=context, proxy=proxy))
+        for proxy in routes.proxies
+    }
     return _SyncRouter(routes, direct, proxied)
+
+
+def _deadline_aware(transport: httpx.HTTPTransport) -> httpx.HTTPTransport:
+    """``transport`` with its pool's sockets bounded by the call's time limit.
+
+    httpx builds the httpcore pool (direct, HTTP or SOCKS proxy) from its own arguments and
+    takes no network backend; its pool keeps the one it connects with, wrapped here, so the
+    proxy, TLS and limits settings stay exactly httpx's.
+    """
+    pool = transport._pool
+    backend = getattr(pool, "_network_backend", None)
+    if not isinstance(backend, httpcore.NetworkBackend):  # a changed httpcore: fail loudly, not unbounded
+        raise RuntimeError(f"httpcore's {type(pool).__name__} has no network backend to bound")
+    pool._network_backend = DeadlineBackend(backend)
+    return transport
+
+
+_EXPIRED = "the call's time limit was reached"
+
+
+def _clamped(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` cut to the time left on the call's limit; raises ``expired`` once it has passed."""
+    left = time_left()
+    if left is None:
+        return timeout
+    if left <= 0.0:  # a socket timeout of 0 would make it non-blocking: fail as a timeout instead
+        raise expired(_EXPIRED)
+    return left if timeout is None else min(timeout, left)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A stream whose every read and write waits no longer than the call's time limit allows."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _clamped(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _clamped(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._stream.start_tls(ssl_context, server_hostname, _clamped(timeout, httpcore.ConnectTimeout))
+        return DeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """``backend``, its connections and their streams bounded by the call's time limit."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, _clamped(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_unix_socket(path, _clamped(timeout, httpcore.ConnectTimeout), socket_options)
+        return DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
 
 
 class _SyncRouter(httpx.BaseTransport):
