@@ -6,13 +6,16 @@ Pages: zh/how-to-process-api-throttling-on-the-dingtalk-server.md, zh/server-api
 """
 
 import asyncio
+import threading
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from dingtalk_calendar import (
     AsyncCalendarClient,
+    BulkResult,
     CalendarClient,
     DingTalkError,
     EgressIpBannedError,
@@ -22,17 +25,22 @@ from dingtalk_calendar import (
     PerMinuteRateLimitError,
     Progress,
     QuotaExceededError,
+    RateLimit,
     RateLimitError,
     RetryPolicy,
     Scope,
     SystemBusyError,
+    abulk_run,
+    bulk_run,
 )
+from dingtalk_calendar._bulk import PER_MINUTE_RETRIES, _pause_for
 from dingtalk_calendar._retry_policy import AttemptFailure, decide
 from dingtalk_calendar_emulator import Emulator
 
 GET = "getSubscribedCalendar"
 # Per-second throttling is retried; a zero wait keeps the test from sleeping.
 QUICK = RetryPolicy(max_retries=2, throttle_wait=0.0, jitter=0.0)
+UNPACED = RateLimit(rate=10_000, burst=100)
 
 Getter = Callable[[Emulator, RetryPolicy], DingTalkError]
 
@@ -252,13 +260,104 @@ def test_in_a_bulk_job_throttled_users_are_retried_and_a_per_minute_refusal_is_t
             if progress.user_id == "bob":  # then carol's one attempt: per minute, not retried
                 emu.faults.next("qpm", operation="subscribeCalendar")
 
-        result = client.bulk_subscribe(calendar_id, ["bob", "carol", "alice"], concurrency=1, on_progress=after)
+        result = client.bulk_subscribe(
+            calendar_id, ["bob", "carol", "alice"], concurrency=1, on_progress=after, per_minute_retries=0
+        )
     assert result.done == ("bob", "alice")
     (failure,) = result.failed
     assert failure.user_id == "carol"
     assert type(failure.error) is PerMinuteRateLimitError
     assert failure.code == "Forbidden.AccessDenied.QpmLimitForAppkeyAndApi"
     assert result.stopped_by is None  # a per-minute quota passes; the job goes on
+
+
+def _bulk_with_pauses(
+    emu: Emulator, *, sync: bool, qpm_faults: int, stop: threading.Event | None = None, concurrency: int = 1
+) -> tuple[BulkResult, list[str], list[tuple[float, int]]]:
+    """Subscribe bob, carol, alice; carol's first ``qpm_faults`` attempts are refused per minute.
+
+    Returns the result, the progress order, and each pause step with the subscribe requests
+    the emulator had received when it was slept."""
+    app = emu.internal_app
+    credentials = InternalAppCredentials(app.app_key, app.app_secret)
+    order: list[str] = []
+    slept: list[tuple[float, int]] = []
+    users = ["bob", "carol", "alice"]
+
+    def after(progress: Progress) -> None:
+        order.append(f"{progress.user_id}:{progress.outcome}")
+        if progress.user_id == "bob":
+            emu.faults.next("qpm", count=qpm_faults, operation="subscribeCalendar")
+
+    def note(seconds: float) -> None:
+        slept.append((seconds, emu.stats.requests("subscribeCalendar")))
+        if stop is not None:
+            stop.set()
+
+    options: dict[str, Any] = {"concurrency": concurrency, "on_progress": after, "stop": stop, "per_minute_wait": 60.0}
+    if sync:
+        with CalendarClient(credentials, base_url=emu.url, retry_policy=QUICK) as client:
+            calendar_id = client.create("alice", name="Team", scope=Scope(organisations=["ding-acme"])).calendar_id
+            emu.stats.reset()
+            result = bulk_run(client.subscribe, calendar_id, users, rate_limiter=UNPACED, sleep=note, **options)
+        return result, order, slept
+
+    async def pause(seconds: float) -> None:
+        note(seconds)
+
+    async def run() -> BulkResult:
+        async with AsyncCalendarClient(credentials, base_url=emu.url, retry_policy=QUICK) as client:
+            calendar_id = (
+                await client.create("alice", name="Team", scope=Scope(organisations=["ding-acme"]))
+            ).calendar_id
+            emu.stats.reset()
+            return await abulk_run(client.subscribe, calendar_id, users, rate_limiter=UNPACED, sleep=pause, **options)
+
+    return asyncio.run(run()), order, slept
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_per_minute_refusal_pauses_the_bulk_job_then_retries_that_user(emu: Emulator, sync: bool) -> None:
+    result, order, slept = _bulk_with_pauses(emu, sync=sync, qpm_faults=1)
+    assert result.done == ("bob", "carol", "alice")
+    assert not result.failed
+    assert not result.not_attempted
+    assert order == ["bob:done", "carol:done", "alice:done"]  # carol retried before alice started
+    assert sum(seconds for seconds, _ in slept) == pytest.approx(60.0)  # the whole minute, in steps
+    assert {seen for _, seen in slept} == {2}  # bob's call and carol's refused one; none during the pause
+    assert emu.stats.requests("subscribeCalendar") == 4
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_bulk_job_retries_a_per_minute_refusal_a_bounded_number_of_times(emu: Emulator, sync: bool) -> None:
+    result, order, slept = _bulk_with_pauses(emu, sync=sync, qpm_faults=1 + PER_MINUTE_RETRIES)
+    assert result.done == ("bob", "alice")  # the job goes on after carol
+    (failure,) = result.failed
+    assert failure.user_id == "carol"
+    assert type(failure.error) is PerMinuteRateLimitError
+    assert order == ["bob:done", "carol:failed", "alice:done"]
+    assert emu.stats.requests("subscribeCalendar") == 1 + (1 + PER_MINUTE_RETRIES) + 1
+    assert sum(seconds for seconds, _ in slept) == pytest.approx(PER_MINUTE_RETRIES * 60.0)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_stop_during_the_per_minute_pause_ends_the_job_at_once(emu: Emulator, sync: bool) -> None:
+    stop = threading.Event()  # set by the first pause step
+    result, order, slept = _bulk_with_pauses(emu, sync=sync, qpm_faults=1, stop=stop)
+    assert result.cancelled
+    assert result.done == ("bob",)
+    assert result.not_attempted == ("carol", "alice")  # carol's refused call did nothing: to retry
+    assert order == ["bob:done"]
+    assert len(slept) == 1  # the rest of the minute is not slept
+    assert emu.stats.requests("subscribeCalendar") == 2
+
+
+def test_the_pause_is_dingtalks_retry_after_when_it_sends_one() -> None:
+    error = PerMinuteRateLimitError.__new__(PerMinuteRateLimitError)
+    error.headers = httpx.Headers({"Retry-After": "7"})
+    assert _pause_for(error, 60.0) == 7.0
+    error.headers = httpx.Headers()
+    assert _pause_for(error, 60.0) == 60.0
 
 
 def test_reset_forgets_what_the_quotas_counted(emu: Emulator) -> None:

@@ -264,9 +264,14 @@ class AsyncCalendarClient(BaseClient):
         already_done: Iterable[str] = (),
         on_progress: Callable[[Progress], object] | None = None,
         stop: StopSignal | None = None,
+        per_minute_retries: int | None = None,
     ) -> BulkResult:
-        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
-        from ._bulk import abulk_run
+        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`.
+
+        A per-minute refusal pauses the job for the retry policy's ``per_minute_wait`` (or the
+        answer's Retry-After), then retries that user, up to ``per_minute_retries`` times (default 2).
+        """
+        from ._bulk import PER_MINUTE_RETRIES, abulk_run
 
         return await abulk_run(
             self.subscribe,
@@ -277,6 +282,8 @@ class AsyncCalendarClient(BaseClient):
             already_done=already_done,
             on_progress=on_progress,
             stop=stop,
+            per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
+            per_minute_wait=self._defaults.retry.per_minute_wait,
         )
 
     async def bulk_unsubscribe(
@@ -289,9 +296,10 @@ class AsyncCalendarClient(BaseClient):
         already_done: Iterable[str] = (),
         on_progress: Callable[[Progress], object] | None = None,
         stop: StopSignal | None = None,
+        per_minute_retries: int | None = None,
     ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
-        from ._bulk import abulk_run
+        from ._bulk import PER_MINUTE_RETRIES, abulk_run
 
         return await abulk_run(
             self.unsubscribe,
@@ -302,6 +310,8 @@ class AsyncCalendarClient(BaseClient):
             already_done=already_done,
             on_progress=on_progress,
             stop=stop,
+            per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
+            per_minute_wait=self._defaults.retry.per_minute_wait,
         )
 
     # -- plumbing ------------------------------------------------------------------------

@@ -24,12 +24,17 @@ Ctrl-C while a sync job runs with a :class:`BulkJobInterrupted` (a ``KeyboardInt
 each carrying the ``result`` so far, once the calls under way have finished.
 
 Calls go out ``concurrency`` at a time, paced by a rate limiter (default: just under DingTalk's
-per-app quota); throttling answers are retried by the client's retry policy. A progress
+per-app quota); throttling answers are retried by the client's retry policy. A per-minute
+refusal (``PerMinuteRateLimitError``) pauses the whole job, no new call starting, for the
+answer's ``Retry-After`` or else ``per_minute_wait`` seconds, then retries that user, up to
+``per_minute_retries`` times (then the user fails); a ``stop`` set during the pause ends the
+job at once, the paused user not attempted. A progress
 callback hears about each user as it is settled, so a long job can be journaled and resumed
 with ``already_done``.
 """
 
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from inspect import isawaitable
 from typing import Any, Final, Literal, Protocol
@@ -38,15 +43,25 @@ from attrs import field, frozen
 
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
-from ._errors import DingTalkError, InvalidParameterError, ValidationError
+from ._errors import DingTalkError, InvalidParameterError, PerMinuteRateLimitError, ValidationError
 from ._extensions import OPERATION_EXTENSION
 from ._models import Result
 from ._rate_limit import AsyncRateLimiter, RateLimit, RateLimiter
+from ._retry_policy import parse_retry_after
 
 Outcome = Literal["done", "already_done", "failed", "not_attempted"]
 
 SAME_ERROR_LIMIT: Final = 3
 """Users failing alike (``invalidParameter``, or unexpectedly), before any success, that stop the job."""
+
+PER_MINUTE_RETRIES: Final = 2
+"""How many times a bulk job pauses for one user's per-minute refusal and retries it."""
+
+PER_MINUTE_WAIT: Final = 60.0
+"""The pause after a per-minute refusal without ``Retry-After`` (``RetryPolicy.per_minute_wait``)."""
+
+# A pause is slept in steps this long at most, so that a stop signal is noticed promptly.
+_PAUSE_STEP: Final = 0.5
 
 # The Python name the clients' ValidationError gives the calendar's id: about the job, not a user.
 _CALENDAR_FIELD: Final = "calendar_id"
@@ -293,10 +308,27 @@ def _outcome(returned: object) -> DingTalkError | None:
     return None
 
 
+def _pause_for(error: DingTalkError, per_minute_wait: float) -> float:
+    """The seconds to pause the job after a per-minute refusal: DingTalk's Retry-After, else ours."""
+    headers = getattr(error, "headers", None)
+    retry_after = parse_retry_after(headers.get("retry-after"), now=time.time()) if headers is not None else None
+    return retry_after if retry_after is not None else per_minute_wait
+
+
+def _pause_steps(seconds: float) -> list[float]:
+    steps = [_PAUSE_STEP] * int(seconds // _PAUSE_STEP)
+    rest = seconds - sum(steps)
+    return [*steps, rest] if rest > 0 else steps
+
+
 def _unexpected(error: Exception) -> UnexpectedError:
     wrapped = UnexpectedError(error)
     wrapped.__cause__ = error
     return wrapped
+
+
+class _NotAttempted(Exception):
+    """The job stopped before this user's call was sent."""
 
 
 def bulk_run(
@@ -309,11 +341,15 @@ def bulk_run(
     already_done: Iterable[str] = (),
     on_progress: Callable[[Progress], object] | None = None,
     stop: StopSignal | None = None,
+    per_minute_retries: int = PER_MINUTE_RETRIES,
+    per_minute_wait: float = PER_MINUTE_WAIT,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> BulkResult:
     """Run ``call(user_id, calendar_id)`` for each user, in threads; see the module's documentation.
 
     ``stop``: set it (a ``threading.Event``) to end the job after the calls under way; the
-    result then says ``cancelled`` and lists the rest as not attempted.
+    result then says ``cancelled`` and lists the rest as not attempted. ``sleep`` is what
+    the pause after a per-minute refusal sleeps with (in steps, checking ``stop``).
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -323,22 +359,56 @@ def bulk_run(
         _report(on_progress, progress, ledger)
     queue = iter(ledger.todo)
     queue_lock = threading.Lock()
+    running = threading.Event()  # cleared while the job pauses for a per-minute limit
+    running.set()
+    pause_lock = threading.Lock()
 
     def next_user() -> str | None:
         with queue_lock:
             return None if ledger.stopped else next(queue, None)
 
-    def worker() -> None:
-        while (user_id := next_user()) is not None:
+    def pause(seconds: float) -> None:
+        with pause_lock:
+            if not running.is_set():
+                pauser = False
+            else:
+                running.clear()
+                pauser = True
+        if not pauser:  # another worker is pausing the job already: wait with it
+            running.wait()
+            return
+        try:
+            for step in _pause_steps(seconds):
+                if ledger.stopped:
+                    return
+                sleep(step)
+        finally:
+            running.set()
+
+    def attempt(user_id: str) -> DingTalkError | None:
+        pauses = 0
+        while True:
+            running.wait()
             limiter.acquire()
             if ledger.stopped:
-                return  # the user stays "not attempted"
+                raise _NotAttempted
             try:
                 error = _outcome(call(user_id, calendar_id))
             except DingTalkError as failure:
                 error = failure
             except Exception as bug:  # one user's bug must not lose the job's result
                 error = _unexpected(bug)
+            if not isinstance(error, PerMinuteRateLimitError) or pauses >= per_minute_retries:
+                return error
+            pauses += 1
+            pause(_pause_for(error, per_minute_wait))
+
+    def worker() -> None:
+        while (user_id := next_user()) is not None:
+            try:
+                error = attempt(user_id)
+            except _NotAttempted:
+                return  # the user stays "not attempted"
             progress = ledger.settle(user_id, error)
             if progress is not None:
                 _report(on_progress, progress, ledger)
@@ -377,10 +447,14 @@ async def abulk_run(
     already_done: Iterable[str] = (),
     on_progress: Callable[[Progress], object] | None = None,
     stop: StopSignal | None = None,
+    per_minute_retries: int = PER_MINUTE_RETRIES,
+    per_minute_wait: float = PER_MINUTE_WAIT,
+    sleep: Callable[[float], Awaitable[object]] | None = None,
 ) -> BulkResult:
     """The async twin of :func:`bulk_run`, in tasks; ``on_progress`` may be a coroutine function.
 
     ``stop`` may be an ``asyncio.Event`` (or a ``threading.Event``, set from another thread).
+    ``sleep`` (default ``asyncio.sleep``) is awaited for the pause after a per-minute refusal.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -401,23 +475,53 @@ async def abulk_run(
         await report(progress)
     queue = iter(ledger.todo)
 
-    async def worker() -> None:
-        # Tasks share one event loop thread, so taking the next id needs no lock.
-        while not ledger.stopped and (user_id := next(queue, None)) is not None:
+    import asyncio  # here, not at import: a sync application never loads it
+
+    asleep = sleep if sleep is not None else asyncio.sleep
+    running = asyncio.Event()  # cleared while the job pauses for a per-minute limit
+    running.set()
+
+    async def pause(seconds: float) -> None:
+        if not running.is_set():  # another task is pausing the job already: wait with it
+            await running.wait()
+            return
+        running.clear()
+        try:
+            for step in _pause_steps(seconds):
+                if ledger.stopped:
+                    return
+                await asleep(step)
+        finally:
+            running.set()
+
+    async def attempt(user_id: str) -> DingTalkError | None:
+        pauses = 0
+        while True:
+            await running.wait()
             await limiter.aacquire()
             if ledger.stopped:
-                return
+                raise _NotAttempted
             try:
                 error = _outcome(await call(user_id, calendar_id))
             except DingTalkError as failure:
                 error = failure
             except Exception as bug:  # one user's bug must not lose the job's result
                 error = _unexpected(bug)
+            if not isinstance(error, PerMinuteRateLimitError) or pauses >= per_minute_retries:
+                return error
+            pauses += 1
+            await pause(_pause_for(error, per_minute_wait))
+
+    async def worker() -> None:
+        # Tasks share one event loop thread, so taking the next id needs no lock.
+        while not ledger.stopped and (user_id := next(queue, None)) is not None:
+            try:
+                error = await attempt(user_id)
+            except _NotAttempted:
+                return
             progress = ledger.settle(user_id, error)
             if progress is not None:
                 await report(progress)
-
-    import asyncio  # here, not at import: a sync application never loads it
 
     async with asyncio.TaskGroup() as group:
         for _ in range(min(concurrency, len(ledger.todo))):

@@ -265,9 +265,14 @@ class CalendarClient(BaseClient):
         already_done: Iterable[str] = (),
         on_progress: Callable[[Progress], object] | None = None,
         stop: StopSignal | None = None,
+        per_minute_retries: int | None = None,
     ) -> BulkResult:
-        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`."""
-        from ._bulk import bulk_run
+        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`.
+
+        A per-minute refusal pauses the job for the retry policy's ``per_minute_wait`` (or the
+        answer's Retry-After), then retries that user, up to ``per_minute_retries`` times (default 2).
+        """
+        from ._bulk import PER_MINUTE_RETRIES, bulk_run
 
         return bulk_run(
             self.subscribe,
@@ -278,6 +283,8 @@ class CalendarClient(BaseClient):
             already_done=already_done,
             on_progress=on_progress,
             stop=stop,
+            per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
+            per_minute_wait=self._defaults.retry.per_minute_wait,
         )
 
     def bulk_unsubscribe(
@@ -290,9 +297,10 @@ class CalendarClient(BaseClient):
         already_done: Iterable[str] = (),
         on_progress: Callable[[Progress], object] | None = None,
         stop: StopSignal | None = None,
+        per_minute_retries: int | None = None,
     ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
-        from ._bulk import bulk_run
+        from ._bulk import PER_MINUTE_RETRIES, bulk_run
 
         return bulk_run(
             self.unsubscribe,
@@ -303,6 +311,8 @@ class CalendarClient(BaseClient):
             already_done=already_done,
             on_progress=on_progress,
             stop=stop,
+            per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
+            per_minute_wait=self._defaults.retry.per_minute_wait,
         )
 
     # -- plumbing ------------------------------------------------------------------------
