@@ -276,29 +276,23 @@ class NoCookies(httpx.Cookies):
         return None
 
 
-class CookielessClient(httpx.Client):
+class _NoCookieJar:
+    """Takes the place of an httpx client's cookie jar: DingTalk's answers set no cookie the SDK needs."""
+
+    _no_cookies = NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        pass
+
+
+class CookielessClient(_NoCookieJar, httpx.Client):
     """``httpx.Client`` without its per-call cookie handling."""
 
-    _no_cookies = NoCookies()
 
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return self._no_cookies
-
-    @cookies.setter
-    def cookies(self, cookies: Any) -> None:
-        pass
-
-
-class AsyncCookielessClient(httpx.AsyncClient):
+class AsyncCookielessClient(_NoCookieJar, httpx.AsyncClient):
     """``httpx.AsyncClient`` without its per-call cookie handling."""
-
-    _no_cookies = NoCookies()
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return self._no_cookies
-
-    @cookies.setter
-    def cookies(self, cookies: Any) -> None:
-        pass
