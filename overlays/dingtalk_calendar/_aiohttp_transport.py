@@ -25,15 +25,18 @@ converted by ``httpx_aiohttp.AiohttpTransport``; this layer closes what it leave
 
 import asyncio
 import contextlib
+import functools
 import ssl
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, Final
 
 import aiohttp
 import httpx
+from aiohttp.client_proto import ResponseHandler
 from httpx_aiohttp import AiohttpTransport as _HttpxAiohttpTransport
 from httpx_aiohttp.transport import AiohttpResponseStream
 
+from ._alarms import Alarm, alarms_for
 from ._settings import DEFAULT_LIMITS
 from ._transports import tls_context
 
@@ -45,12 +48,62 @@ _READ_AT_ONCE: Final = 1024 * 1024
 _TIMEOUTS_KEPT: Final = 64
 
 
+class _ReadWatch(ResponseHandler):
+    """aiohttp's protocol for one connection, its read timeout (``sock_read``) kept on the loop's alarms.
+
+    aiohttp cancels its read timer and arms a new one at every chunk received: two timers for
+    the smallest answer. Here a chunk only moves the time the read must end by; the one alarm
+    armed when the request went out, on ringing, either finds that time passed and fails the
+    read as aiohttp does, or is set again for the time left.
+    """
+
+    _watch: Alarm | None = None
+    _read_by = 0.0
+
+    def _reschedule_timeout(self) -> None:
+        timeout = self._read_timeout
+        if not timeout:
+            self._drop_timeout()
+            return
+        self._read_by = self._loop.time() + timeout
+        if self._watch is None:
+            self._watch = alarms_for(self._loop).set(timeout, self._check_read)
+
+    def _drop_timeout(self) -> None:
+        watch = self._watch
+        if watch is not None:
+            watch.cancel()
+            self._watch = None
+
+    def _check_read(self) -> None:
+        left = self._read_by - self._loop.time()
+        if left > 0:
+            self._watch = alarms_for(self._loop).set(left, self._check_read)
+        else:
+            self._watch = None
+            self._on_read_timeout()
+
+
+def _read_watch(loop: asyncio.AbstractEventLoop) -> ResponseHandler:
+    return _ReadWatch(loop)
+
+
+# The protocol hooks _ReadWatch replaces; with an aiohttp that has other ones, aiohttp's own
+# protocol and timers are used instead.
+_WATCHABLE: Final = all(
+    callable(getattr(ResponseHandler, name, None))
+    for name in ("_reschedule_timeout", "_drop_timeout", "_on_read_timeout", "start_timeout")
+)
+
+
 class _Connector(aiohttp.TCPConnector):
     """aiohttp's pool, keeping at most ``max_idle`` idle connections, and none that spoke out of turn."""
 
     def __init__(self, *, max_idle: int | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._max_idle = max_idle
+        if _WATCHABLE and isinstance(getattr(self, "_factory", None), functools.partial):
+            self._factory = functools.partial(_read_watch, loop=self._loop)
 
     async def _get(self, key: Any, traces: Any) -> Any:
         # aiohttp keeps bytes that arrive on an idle connection and hands them to the next

@@ -24,11 +24,14 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
 from ._errors import APITimeoutError
+
+if TYPE_CHECKING:
+    from ._alarms import cutoff
 
 T = TypeVar("T")
 
@@ -107,16 +110,26 @@ class Deadline:
         left = self.left()
         if left is None:
             return await awaitable
-        import asyncio  # here, not at import: a sync application never loads it
-
         try:
-            async with asyncio.timeout(left) as scope:
+            async with _cutoff()(left) as scope:
                 return await awaitable
         except TimeoutError:
             if scope.expired():
                 raise error(self.reason(doing)) from None
             raise
 
+
+def _cutoff() -> "type[cutoff]":
+    """``_alarms.cutoff``, imported on the first async call: a sync application never loads asyncio."""
+    global _cutoff_class
+    if _cutoff_class is None:
+        from ._alarms import cutoff
+
+        _cutoff_class = cutoff
+    return _cutoff_class
+
+
+_cutoff_class: "type[cutoff] | None" = None
 
 _call_deadline: ContextVar[Deadline | None] = ContextVar("dingtalk_calendar_call_deadline", default=None)
 
