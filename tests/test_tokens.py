@@ -7,6 +7,7 @@ so expiry is tested without waiting; every count is read from the emulator.
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import time
 import traceback
@@ -18,6 +19,7 @@ import pytest
 from dingtalk_calendar import CalendarClient
 from dingtalk_calendar._errors import (
     APIConnectionError,
+    ConfigurationError,
     InvalidCredentialsError,
     MalformedResponseError,
     RefreshTokenInvalidError,
@@ -98,9 +100,22 @@ def test_user_credentials_need_a_refresh_token_or_a_code() -> None:
         UserCredentials("client", "secret")
 
 
-def test_the_manager_rejects_negative_settings() -> None:
-    with pytest.raises(ValueError, match="negative"):
-        TokenManager(FixedToken("t"), refresh_margin=-1)
+@pytest.mark.parametrize("setting", ["refresh_margin", "min_ttl", "min_fetch_interval"])
+@pytest.mark.parametrize("value", [-1.0, math.nan])
+def test_the_manager_refuses_a_negative_setting_naming_it(setting: str, value: float) -> None:
+    with pytest.raises(ConfigurationError, match=rf"TokenManager {setting} must be a number of seconds, 0 or more"):
+        TokenManager(FixedToken("t"), **{setting: value})  # type: ignore[arg-type]
+
+
+def test_a_client_with_a_negative_refresh_margin_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="refresh_margin"):
+        CalendarClient("fixed-token", refresh_margin=-1)
+
+
+@pytest.mark.parametrize("value", [0.0, -1.0, math.nan])
+def test_the_manager_refuses_a_time_limit_that_is_not_positive(value: float) -> None:
+    with pytest.raises(ConfigurationError, match="max_elapsed must be None or above 0 seconds"):
+        TokenManager(FixedToken("t"), max_elapsed=value)
 
 
 def test_a_fixed_token_is_used_as_given_and_never_fetched(dingtalk_emulator: Emulator) -> None:

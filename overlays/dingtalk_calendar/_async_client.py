@@ -89,6 +89,7 @@ class AsyncCalendarClient(BaseClient):
             base_url=self.base_url,
             async_transport=retrying,
             timeout=self.timeout,
+            max_elapsed=self._defaults.retry.max_elapsed,
             **self._margin(),
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""

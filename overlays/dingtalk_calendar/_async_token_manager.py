@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import dingtalk_calendar_api
 
+from ._locks import check_time_left
 from ._token_manager_base import TokenManagerBase, logger
 from ._tokens import Token
 
@@ -57,6 +58,8 @@ class AsyncTokenAccess(TokenManagerBase):
             if self._usable(stored, now, rejected=rejected):
                 assert stored is not None
                 return self._adopt(stored, fetched=False, now=now, rejected=rejected)
+            # A caller out of time would not use the token: leave the fetch to the next one.
+            check_time_left(f"about to fetch the access token for {self.cache_key}")
             logger.debug("fetching an access token for %s", self.cache_key)
             try:
                 async with self._async_token_client() as client:

@@ -90,6 +90,7 @@ class CalendarClient(BaseClient):
             base_url=self.base_url,
             transport=retrying,
             timeout=self.timeout,
+            max_elapsed=self._defaults.retry.max_elapsed,
             **self._margin(),
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""

@@ -11,15 +11,17 @@ import math
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING
 
 import httpx
 
 from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 
-from ._locks import holding_thread_lock
+from ._deadline import call_deadline
+from ._errors import ConfigurationError
+from ._locks import holding, holding_loop_lock, holding_thread_lock
 from ._token_store import MemoryTokenStore, SharedStoreView, TokenStore, store_is_essential
 from ._tokens import Token, TokenProvider
 
@@ -45,9 +47,11 @@ class TokenManagerBase:
         min_ttl: float = 60.0,
         min_fetch_interval: float = 5.0,
         clock: Callable[[], float] = time.time,
+        max_elapsed: float | None = None,
     ) -> None:
-        if refresh_margin < 0 or min_ttl < 0 or min_fetch_interval < 0:
-            raise ValueError("refresh_margin, min_ttl and min_fetch_interval cannot be negative")
+        _check_seconds(refresh_margin=refresh_margin, min_ttl=min_ttl, min_fetch_interval=min_fetch_interval)
+        if max_elapsed is not None and not max_elapsed > 0:
+            raise ConfigurationError(f"TokenManager max_elapsed must be None or above 0 seconds, not {max_elapsed!r}")
         self.provider = provider
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
         # What the fetch paths use: a failing shared store is skipped for app tokens (see _token_store).
@@ -61,6 +65,7 @@ class TokenManagerBase:
         self._min_ttl = min_ttl
         self._min_fetch_interval = min_fetch_interval
         self._clock = clock
+        self._max_elapsed = max_elapsed
         self._current: Token | None = None
         # After a failed refresh ahead of expiry, the still valid token is used until then.
         self._retry_refresh_at = -math.inf
@@ -130,15 +135,25 @@ class TokenManagerBase:
 
     # --- locks ----------------------------------------------------------------------------
 
-    def _exclusive(self) -> threading.Lock:
+    # Both run what they guard under a time limit: the client call's, else ``max_elapsed``
+    # (a get_token() of the application's own); no wait for a lock outlasts it.
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
         """The lock sync callers queue on."""
-        return self._thread_lock
+        with call_deadline(self._max_elapsed), holding(self._thread_lock, self._fetch_under_way()):
+            yield
 
     @asynccontextmanager
     async def _aexclusive(self) -> AsyncIterator[None]:
         """This event loop's lock for the key, then the lock shared with threads and other loops."""
-        async with self._loop_lock(), holding_thread_lock(self._thread_lock):
-            yield
+        doing = self._fetch_under_way()
+        with call_deadline(self._max_elapsed):
+            async with holding_loop_lock(self._loop_lock(), doing), holding_thread_lock(self._thread_lock, doing):
+                yield
+
+    def _fetch_under_way(self) -> str:
+        return f"waiting for the access token for {self.cache_key}, which another caller is obtaining"
 
     def _loop_lock(self) -> asyncio.Lock:
         import asyncio
@@ -154,3 +169,9 @@ class TokenManagerBase:
     @staticmethod
     def _args(transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> dict[str, object]:
         return {} if transport is None else {"transport": transport}
+
+
+def _check_seconds(**settings: float) -> None:
+    for name, value in settings.items():
+        if not value >= 0:  # NaN too: every comparison with it is false
+            raise ConfigurationError(f"TokenManager {name} must be a number of seconds, 0 or more, not {value!r}")

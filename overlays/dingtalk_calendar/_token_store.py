@@ -31,8 +31,9 @@ from contextlib import (
 )
 from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
+from ._deadline import time_left
 from ._errors import ConfigurationError, TokenStoreError
-from ._locks import KeyedLocks, holding_thread_lock
+from ._locks import KeyedLocks, holding, holding_thread_lock, out_of_time, within_time_left
 from ._tokens import Token, TokenProvider, UserCredentials
 
 if TYPE_CHECKING:
@@ -48,7 +49,9 @@ class TokenStore(Protocol):
 
     ``lock``/``alock`` must exclude every other holder of the same key that shares the store
     (other threads, event loops, processes or hosts, as far as the store reaches). A store
-    that cannot do its job raises :class:`TokenStoreError`, within a bounded time.
+    that cannot do its job raises :class:`TokenStoreError`, within a bounded time. The
+    stores here also stop waiting for a lock when the running call's time is up
+    (``_deadline.time_left()``), raising ``APITimeoutError``.
     """
 
     def get(self, key: str) -> Token | None: ...
@@ -89,7 +92,7 @@ class MemoryTokenStore:
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:
-        with self._locks(key):
+        with holding(self._locks(key), _waiting_for_lock(key)):
             yield
 
     async def aget(self, key: str) -> Token | None:
@@ -103,7 +106,7 @@ class MemoryTokenStore:
 
     @asynccontextmanager
     async def alock(self, key: str) -> AsyncIterator[None]:
-        async with holding_thread_lock(self._locks(key)):
+        async with holding_thread_lock(self._locks(key), _waiting_for_lock(key)):
             yield
 
 
@@ -156,11 +159,14 @@ class RedisTokenStore:
     clients keep their own ``socket_timeout``). A bad ``url`` is a :class:`ConfigurationError`
     at once.
 
-    The lock is ``SET key owner NX PX lock_ttl`` with a random owner and a compare-and-delete
-    release. ``lock_ttl`` (120 s) bounds how long a crashed holder blocks the others; it must
-    not be shorter than a token request may take, which the client's ``RetryPolicy.max_elapsed``
-    bounds (60 s by default). A waiter that gets no lock within ``lock_timeout`` raises
-    :class:`TokenStoreError` (and the token manager fetches an app's token itself). Entries
+    The lock is ``SET key owner NX PX ttl`` with a random owner and a compare-and-delete
+    release. It must not lapse while its holder still fetches, and a crashed holder blocks the
+    others until it does: its ``ttl`` is ``lock_ttl`` (120 s), or, when the holder's call has
+    longer left (a ``RetryPolicy.max_elapsed`` above 120 s), that time plus two store
+    timeouts (reading again and writing the token). Without a time limit on the call
+    (``max_elapsed=None``) it is ``lock_ttl``. A waiter that gets no lock within
+    ``lock_timeout`` raises :class:`TokenStoreError` (and the token manager fetches an app's
+    token itself); one whose call runs out of time first raises ``APITimeoutError``. Entries
     expire after ``entry_ttl`` (31 days, past a user refresh token's life) only to collect
     garbage: freshness is decided from the token's own expiry.
 
@@ -218,9 +224,25 @@ class RedisTokenStore:
     def _lock_key(self, key: str) -> str:
         return self._prefix + key + ":lock"
 
-    def _pause(self) -> float:
+    def _holder_ttl_ms(self) -> int:
+        """How long a lock taken now lives: ``lock_ttl``, or what the holder's call has left, if longer."""
+        left = time_left()
+        if left is None:
+            return self._lock_ttl_ms
+        # After its fetch the holder may wait the store's timeout twice: to read again, to write.
+        return max(self._lock_ttl_ms, math.ceil((left + 2 * self._timeout) * 1000))
+
+    def _pause_or_give_up(self, key: str, give_up_at: float) -> float:
+        """Seconds to wait before asking for ``key``'s lock again; raises when the wait is over."""
+        now = time.monotonic()
+        if now >= give_up_at:
+            raise TokenStoreError(f"Redis token store: no lock for {key} within {self._lock_timeout:g} s")
+        left = time_left()
+        if left is not None and left <= 0.0:
+            raise out_of_time(_waiting_for_lock(key))
         # Jitter keeps waiting processes from retrying in lock step (not a security matter).
-        return self._poll_interval * random.uniform(0.5, 1.5)  # noqa: S311
+        pause = self._poll_interval * random.uniform(0.5, 1.5)  # noqa: S311
+        return min(pause, give_up_at - now, math.inf if left is None else left)
 
     # --- sync -----------------------------------------------------------------------------
 
@@ -265,12 +287,10 @@ class RedisTokenStore:
     def lock(self, key: str) -> Iterator[None]:
         client = self._sync()
         name, owner = self._lock_key(key), _owner()
-        deadline = time.monotonic() + self._lock_timeout
+        give_up_at = time.monotonic() + self._lock_timeout
         with self._failing_as_store_error("locking", key):
-            while not client.set(name, owner, nx=True, px=self._lock_ttl_ms):
-                if time.monotonic() >= deadline:
-                    raise TokenStoreError(f"Redis token store: no lock for {key} within {self._lock_timeout:g} s")
-                time.sleep(self._pause())
+            while not client.set(name, owner, nx=True, px=self._holder_ttl_ms()):
+                time.sleep(self._pause_or_give_up(key, give_up_at))
         try:
             yield
         finally:
@@ -301,7 +321,9 @@ class RedisTokenStore:
     async def aget(self, key: str) -> Token | None:
         with self._failing_as_store_error("reading", key):
             async with self._async() as client:
-                return _decoded(key, await client.get(self._key(key)))
+                # A read is cut at the call's limit when that comes before the store's timeout.
+                raw = await within_time_left(client.get(self._key(key)), f"reading the token store for {key}")
+                return _decoded(key, raw)
 
     async def aset(self, key: str, token: Token) -> None:
         with self._failing_as_store_error("writing", key):
@@ -318,14 +340,15 @@ class RedisTokenStore:
         import asyncio  # here, not at import: a sync application never loads it
 
         name, owner = self._lock_key(key), _owner()
-        deadline = time.monotonic() + self._lock_timeout
+        give_up_at = time.monotonic() + self._lock_timeout
         async with AsyncExitStack() as stack:
             with self._failing_as_store_error("locking", key):
                 client = await stack.enter_async_context(self._async())
-                while not await client.set(name, owner, nx=True, px=self._lock_ttl_ms):
-                    if time.monotonic() >= deadline:
-                        raise TokenStoreError(f"Redis token store: no lock for {key} within {self._lock_timeout:g} s")
-                    await asyncio.sleep(self._pause())
+                # Each SET runs to the store's timeout, not cut at the call's: a SET cut after Redis
+                # ran it would leave a lock nobody releases, blocking the fleet until it lapses. Other
+                # processes release the lock: no asyncio.Event of ours can tell.
+                while not await client.set(name, owner, nx=True, px=self._holder_ttl_ms()):  # noqa: ASYNC110
+                    await asyncio.sleep(self._pause_or_give_up(key, give_up_at))
             try:
                 yield
             finally:
@@ -333,6 +356,10 @@ class RedisTokenStore:
                     await client.eval(_RELEASE_SCRIPT, 1, name, owner)
                 except (self._redis.RedisError, OSError):
                     logger.debug("could not release the token lock for %s; it lapses after %g s", key, self.lock_ttl)
+
+
+def _waiting_for_lock(key: str) -> str:
+    return f"waiting for the token store's lock for {key}"
 
 
 def _owner() -> str:
