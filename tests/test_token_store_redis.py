@@ -18,6 +18,8 @@ import pytest
 import redis
 
 from dingtalk_calendar import (
+    APITimeoutError,
+    AsyncCalendarClient,
     CalendarClient,
     ConfigurationError,
     DingTalkError,
@@ -26,6 +28,7 @@ from dingtalk_calendar import (
     Scope,
     TokenStoreError,
 )
+from dingtalk_calendar._deadline import call_deadline
 from dingtalk_calendar._token_manager import TokenManager
 from dingtalk_calendar._token_store import (
     STORE_RETRY_INTERVAL,
@@ -35,6 +38,7 @@ from dingtalk_calendar._token_store import (
     token_to_json,
 )
 from dingtalk_calendar._tokens import EnterpriseAppCredentials, InternalAppCredentials, Token, UserCredentials
+from dingtalk_calendar_api import Client
 from dingtalk_calendar_emulator import Emulator
 from tests.recording_server import recording_server
 from tests.redis_server import RedisServer
@@ -590,3 +594,108 @@ def test_a_waiter_that_gets_no_lock_in_time_fetches_the_app_token_itself(
     assert manager.get_token()
     assert dingtalk_emulator.stats.token_requests == 1
     assert any("no lock for" in r.getMessage() for r in caplog.records)
+
+
+# --- the call's time limit -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_a_waiter_on_the_redis_lock_gives_up_at_its_calls_limit_and_fetches_nothing(
+    redis_url: str, dingtalk_emulator: Emulator, use_async: bool
+) -> None:
+    app = dingtalk_emulator.internal_app
+    manager = TokenManager(
+        InternalAppCredentials(app.app_key, app.app_secret),
+        store=RedisTokenStore(redis_url, lock_timeout=5.0, poll_interval=0.01),
+        base_url=dingtalk_emulator.url,
+    )
+    raw = redis.Redis.from_url(redis_url)
+    raw.set(f"dingtalk_calendar:token:{manager.cache_key}:lock", b"a-holder-still-fetching")
+    raw.close()
+    with (
+        pytest.raises(APITimeoutError, match=f"waiting for the token store's lock for {manager.cache_key}"),
+        call_deadline(0.1),
+    ):
+        await manager.aget_token() if use_async else manager.get_token()
+    assert dingtalk_emulator.stats.token_requests == 0  # not fetched past the holder: it was out of time
+
+
+class LockWatchingCredentials:
+    """An internal app that notes, as its token is fetched, how long the store's lock has to live."""
+
+    def __init__(self, emulator: Emulator, redis_url: str) -> None:
+        app = emulator.internal_app
+        self._inner = InternalAppCredentials(app.app_key, app.app_secret)
+        self._raw = redis.Redis.from_url(redis_url)
+        self.lock_ttls_ms: list[int] = []
+
+    @property
+    def cache_key(self) -> str:
+        return self._inner.cache_key
+
+    def _note(self) -> None:
+        self.lock_ttls_ms.append(self._raw.pttl(f"dingtalk_calendar:token:{self.cache_key}:lock"))
+
+    def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        self._note()
+        return self._inner.fetch(client, previous=previous, now=now)
+
+    async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
+        self._note()
+        return await self._inner.afetch(client, previous=previous, now=now)
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_the_lock_lives_as_long_as_a_client_with_a_larger_max_elapsed_may_fetch(
+    redis_url: str, dingtalk_emulator: Emulator, use_async: bool
+) -> None:
+    credentials = LockWatchingCredentials(dingtalk_emulator, redis_url)
+    store = RedisTokenStore(redis_url)  # lock_ttl 120 s
+    policy = RetryPolicy(max_elapsed=300)
+    if use_async:
+        async with AsyncCalendarClient(
+            credentials, base_url=dingtalk_emulator.url, token_store=store, retry_policy=policy
+        ) as aclient:
+            await aclient.tokens.aget_token()  # outside a call: the client's max_elapsed still bounds it
+            await aclient.tokens.ainvalidate(await aclient.tokens.aget_token())
+    else:
+        with CalendarClient(
+            credentials, base_url=dingtalk_emulator.url, token_store=store, retry_policy=policy
+        ) as client:
+            client.tokens.get_token()
+            client.tokens.invalidate(client.tokens.get_token())
+    assert len(credentials.lock_ttls_ms) == 2
+    for ttl_ms in credentials.lock_ttls_ms:
+        assert 300_000 - 1_000 < ttl_ms <= (300 + 2 * 2.0) * 1000  # the holder's time left and two store timeouts
+
+
+@pytest.mark.parametrize("limit", [None, 5.0, 300.0])
+def test_the_lock_lives_lock_ttl_or_the_holders_time_left_if_longer(
+    store: RedisTokenStore, redis_url: str, limit: float | None
+) -> None:
+    raw = redis.Redis.from_url(redis_url)
+    try:
+        with call_deadline(limit), store.lock("k"):
+            ttl_ms = raw.pttl("test:k:lock")
+    finally:
+        raw.close()
+    if limit is None or limit < store.lock_ttl:
+        assert store.lock_ttl * 1000 - 1_000 < ttl_ms <= store.lock_ttl * 1000
+    else:
+        assert limit * 1000 < ttl_ms <= (limit + 2 * 2.0) * 1000
+
+
+async def test_an_async_read_of_a_frozen_redis_ends_at_the_calls_limit_when_that_comes_first(
+    frozen_redis: RedisServer, dingtalk_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = dingtalk_emulator.internal_app
+    manager = TokenManager(
+        InternalAppCredentials(app.app_key, app.app_secret),
+        store=RedisTokenStore(frozen_redis.url, timeout=30.0),
+        base_url=dingtalk_emulator.url,
+    )
+    with pytest.raises(APITimeoutError, match="reading the token store for internal:"), call_deadline(0.1):
+        await manager.aget_token()
+    assert dingtalk_emulator.stats.token_requests == 0
+    # The call ran out of time, the store did not fail: it is not left alone for it.
+    assert not [r for r in caplog.records if "the token store failed" in r.getMessage()]

@@ -11,6 +11,9 @@ Single flight, from the inside out:
 
 Every waiter re-reads after the holder is done, so a cold start of any number of threads,
 tasks or processes causes one token request.
+
+No wait outlasts the waiter's time limit (its client call's, else ``max_elapsed``): a
+caller whose time is up raises ``APITimeoutError`` rather than fetch a token too late.
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ class TokenManager(TokenAccess, AsyncTokenAccess):
     before they have passed, and the call fails instead. A server that refuses every token
     (a tiny ``expireIn``, a misconfigured app) then costs one token request per interval,
     not one per call.
+
+    ``max_elapsed``: no wait for a token (for another caller's fetch, for the store's lock)
+    outlasts a client call's time limit; ``get_token()`` and ``invalidate()`` made outside a
+    call get this one (None: no limit; a client passes its ``RetryPolicy.max_elapsed``). A
+    caller out of time raises ``APITimeoutError`` and fetches nothing.
 
     ``clock``: wall-clock seconds since the epoch (``time.time``); tokens in a shared store
     carry wall-clock times, which every process and host can compare.

@@ -156,8 +156,10 @@ class RedisTokenStore:
 
     ``timeout`` (2 s) bounds each Redis command of the clients made from ``url``, connecting
     included: a Redis that is down or frozen raises :class:`TokenStoreError` within it (ready
-    clients keep their own ``socket_timeout``). A bad ``url`` is a :class:`ConfigurationError`
-    at once.
+    clients keep their own ``socket_timeout``). An async read is cut sooner when the call
+    reading has less time left (``APITimeoutError``); a sync one cannot be, since redis-py
+    sets timeouts per connection, not per command. A bad ``url`` is a
+    :class:`ConfigurationError` at once.
 
     The lock is ``SET key owner NX PX ttl`` with a random owner and a compare-and-delete
     release. It must not lapse while its holder still fetches, and a crashed holder blocks the
@@ -208,7 +210,7 @@ class RedisTokenStore:
         self._prefix = prefix
         self._timeout = timeout
         self.lock_ttl = lock_ttl
-        """Seconds after which a holder's lock lapses (a crashed holder blocks the others this long)."""
+        """Seconds after which a holder's lock lapses at the soonest (longer for a call with more time left)."""
         self._lock_ttl_ms = max(1, int(lock_ttl * 1000))
         self._lock_timeout = lock_timeout
         self._poll_interval = poll_interval
