@@ -39,7 +39,7 @@ def check_time_left(doing: str) -> None:
 def holding(lock: threading.Lock, doing: str) -> Iterator[None]:
     """Hold ``lock``, waiting no longer than the running call may."""
     left = time_left()
-    if not lock.acquire(timeout=-1 if left is None else left):
+    if not lock.acquire(timeout=-1 if left is None else min(left, threading.TIMEOUT_MAX)):
         raise out_of_time(doing)
     try:
         yield

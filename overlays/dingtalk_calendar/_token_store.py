@@ -51,7 +51,8 @@ class TokenStore(Protocol):
     (other threads, event loops, processes or hosts, as far as the store reaches). A store
     that cannot do its job raises :class:`TokenStoreError`, within a bounded time. The
     stores here also stop waiting for a lock when the running call's time is up
-    (``_deadline.time_left()``), raising ``APITimeoutError``.
+    (``_deadline.time_left()``), raising ``APITimeoutError``; the token manager cuts an
+    ``aget`` there itself.
     """
 
     def get(self, key: str) -> Token | None: ...
@@ -156,9 +157,9 @@ class RedisTokenStore:
 
     ``timeout`` (2 s) bounds each Redis command of the clients made from ``url``, connecting
     included: a Redis that is down or frozen raises :class:`TokenStoreError` within it (ready
-    clients keep their own ``socket_timeout``). An async read is cut sooner when the call
-    reading has less time left (``APITimeoutError``); a sync one cannot be, since redis-py
-    sets timeouts per connection, not per command. A bad ``url`` is a
+    clients keep their own ``socket_timeout``). The token manager cuts an async read sooner
+    when its call has less time left (``APITimeoutError``); a sync one cannot be, since
+    redis-py sets timeouts per connection, not per command. A bad ``url`` is a
     :class:`ConfigurationError` at once.
 
     The lock is ``SET key owner NX PX ttl`` with a random owner and a compare-and-delete
@@ -323,9 +324,7 @@ class RedisTokenStore:
     async def aget(self, key: str) -> Token | None:
         with self._failing_as_store_error("reading", key):
             async with self._async() as client:
-                # A read is cut at the call's limit when that comes before the store's timeout.
-                raw = await within_time_left(client.get(self._key(key)), f"reading the token store for {key}")
-                return _decoded(key, raw)
+                return _decoded(key, await client.get(self._key(key)))
 
     async def aset(self, key: str, token: Token) -> None:
         with self._failing_as_store_error("writing", key):
@@ -485,7 +484,9 @@ class SharedStoreView:
         if self._skipping():
             return None
         try:
-            return await self.store.aget(key)
+            # Cut at the call's limit when that comes before the store's own timeout. Only reads
+            # are: a fetched token's write must not be lost, and a lock is the store's to bound.
+            return await within_time_left(self.store.aget(key), f"reading the token store for {key}")
         except TokenStoreError as error:
             self._failed(error, key)
             return None
