@@ -300,7 +300,7 @@ class RedisTokenStore:
             try:
                 client.eval(_RELEASE_SCRIPT, 1, name, owner)
             except (self._redis.RedisError, OSError):
-                logger.debug("could not release the token lock for %s; it lapses after %g s", key, self.lock_ttl)
+                logger.debug("could not release the token lock for %s; it lapses at its TTL", key)
 
     # --- async ----------------------------------------------------------------------------
 
@@ -356,7 +356,7 @@ class RedisTokenStore:
                 try:
                     await client.eval(_RELEASE_SCRIPT, 1, name, owner)
                 except (self._redis.RedisError, OSError):
-                    logger.debug("could not release the token lock for %s; it lapses after %g s", key, self.lock_ttl)
+                    logger.debug("could not release the token lock for %s; it lapses at its TTL", key)
 
 
 def _waiting_for_lock(key: str) -> str:
