@@ -226,3 +226,20 @@ def test_a_caller_whose_time_ran_out_under_the_lock_fetches_nothing(dingtalk_emu
     assert dingtalk_emulator.stats.token_requests == 0
     assert manager.get_token()  # the next caller, with time, fetches
     assert dingtalk_emulator.stats.token_requests == 1
+
+
+def test_a_get_token_outside_any_call_waits_no_longer_than_the_managers_max_elapsed(
+    gated: GatedCredentials, dingtalk_emulator: Emulator
+) -> None:
+    """What ``client.tokens.get_token()`` does: the client passes its RetryPolicy's ``max_elapsed``."""
+    manager = TokenManager(gated, base_url=dingtalk_emulator.url, max_elapsed=LIMIT)
+    with ThreadPoolExecutor(2) as pool:
+        holder = pool.submit(manager.get_token)
+        gated.started.wait()
+        waiter = pool.submit(manager.get_token)  # no call_deadline of its own
+        waited = _outcome(waiter)
+        gated.gate.set()
+        holder.result()
+        waited = waited or _outcome(waiter)
+    assert isinstance(waited, APITimeoutError)
+    assert gated.fetches == 1
