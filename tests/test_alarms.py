@@ -14,9 +14,15 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import aiohttp
+import httpx
 import pytest
 
+from dingtalk_calendar import APITimeoutError, AsyncCalendarClient, RetryPolicy
+from dingtalk_calendar._aiohttp_transport import _WATCHABLE, _ReadWatch
 from dingtalk_calendar._alarms import _REBUILD_FROM, alarms_for, cutoff
+
+from .scripted_server import Received, Reply, response, scripted_server
 
 T = TypeVar("T")
 
@@ -554,3 +560,135 @@ def test_many_cutoffs_leave_no_alarm_behind() -> None:
         assert len(alarms._heap) <= 2 * _REBUILD_FROM + 2
 
     run(main)
+
+
+# -- aiohttp's read timeout on the alarms (_ReadWatch), through the client ------------------------
+
+READ_TIMEOUT = 5.0
+TIMEOUTS = httpx.Timeout(60.0, read=READ_TIMEOUT)
+QUICK_RETRIES = RetryPolicy(max_retries=2, initial_backoff=0.0, max_backoff=0.0, max_elapsed=None)
+BODY = b'{"calendarId": "cal-1", "name": "Trickled", "author": "alice"}'
+
+
+def client(url: str, **options: Any) -> AsyncCalendarClient:
+    options.setdefault("retry_policy", RetryPolicy(max_retries=0))
+    return AsyncCalendarClient("a-fixed-token", base_url=url, timeout=TIMEOUTS, **options)
+
+
+def protocols(c: AsyncCalendarClient) -> list[Any]:
+    """The aiohttp protocols of ``c``'s pool: those in use, then the idle ones."""
+    pool = c._transport.transport._pool  # type: ignore[attr-defined]
+    connector = pool.session.connector
+    return [*connector._acquired, *(protocol for idle in connector._conns.values() for protocol, _ in idle)]
+
+
+def test_the_default_transport_keeps_reads_on_the_alarms() -> None:
+    assert _WATCHABLE, (
+        "aiohttp's ResponseHandler lost a hook _ReadWatch replaces (_reschedule_timeout, _drop_timeout,"
+        " _on_read_timeout, start_timeout): read timeouts run on aiohttp's own timers again"
+    )
+
+    async def main(_: SteeredLoop) -> list[type]:
+        async with scripted_server(lambda _: Reply(response(body=BODY))) as server, client(server.url) as c:
+            assert (await c.get("alice", "cal-1")).name == "Trickled"
+            return [type(protocol) for protocol in protocols(c)]
+
+    assert run(main) == [_ReadWatch]
+
+
+def test_a_silent_server_is_a_read_timeout_retried() -> None:
+    async def main(loop: SteeredLoop) -> tuple[APITimeoutError, int]:
+        release = asyncio.Event()
+
+        async def silent(_: Received) -> Reply:
+            loop.skew += READ_TIMEOUT + 1.0  # the request went out, its read watch is set
+            await release.wait()
+            return Reply(data=None)
+
+        async with scripted_server(silent) as server, client(server.url, retry_policy=QUICK_RETRIES) as c:
+            with pytest.raises(APITimeoutError) as caught:
+                await c.get("alice", "cal-1")
+            release.set()
+        return caught.value, len(server.received)
+
+    error, requests = run(main)
+    assert isinstance(error.__cause__, httpx.ReadTimeout)
+    assert error.attempts == 3
+    assert requests == 3
+
+
+def test_a_body_trickling_within_the_read_timeout_is_read_whole() -> None:
+    # Each part comes 0.6 read timeouts after the one before: the read timeout restarts with
+    # each, though the whole answer takes three read timeouts.
+    parts = [BODY[index : index + 13] for index in range(0, len(BODY), 13)]
+    assert len(parts) == 5
+
+    async def main(loop: SteeredLoop) -> tuple[str, int]:
+        c = client("http://127.0.0.1:1")  # replaced below, once the server's port is known
+        moved = asyncio.Event()  # the client's read watch moved: it received a part
+
+        def answer(_: Received) -> Reply:
+            [watch] = protocols(c)
+            reschedule = watch._reschedule_timeout
+
+            def observed() -> None:
+                reschedule()
+                moved.set()
+
+            watch._reschedule_timeout = observed
+            head = b"HTTP/1.1 200 X\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(BODY)
+            return Reply(head + parts[0], later=trickle)
+
+        async def trickle(writer: asyncio.StreamWriter) -> None:
+            for part in parts[1:]:
+                await moved.wait()  # the client has the part before
+                moved.clear()
+                loop.skew += 0.6 * READ_TIMEOUT
+                writer.write(part)
+                await writer.drain()
+
+        async with scripted_server(answer) as server:
+            c = client(server.url)
+            async with c:
+                calendar = await c.get("alice", "cal-1")
+        return calendar.name, len(server.received)
+
+    assert run(main) == ("Trickled", 1)
+
+
+def test_a_read_timeout_made_shorter_is_kept() -> None:
+    async def main(loop: SteeredLoop) -> BaseException | None:
+        protocol = _ReadWatch(loop)
+        protocol.read_timeout = 600.0
+        protocol.start_timeout()
+        protocol.read_timeout = 1.0  # the next request on the connection has a shorter one
+        protocol.start_timeout()
+        loop.skew += 2.0
+        await next_turns()
+        return protocol.exception()
+
+    assert isinstance(run(main), aiohttp.SocketTimeoutError)
+
+
+def test_a_read_watch_the_loop_rings_early_times_out_at_once() -> None:
+    # The loop runs its timers 2 s early: aiohttp's own timer would fail the read then, and so
+    # must the watch, not set itself again and again until the clock reaches its time.
+    async def main(loop: SteeredLoop) -> tuple[type, int]:
+        release, armed = asyncio.Event(), []
+
+        async def silent(_: Received) -> Reply:
+            armed.append(loop.timers_armed)
+            loop.skew += READ_TIMEOUT - 1.0  # not yet the read timeout, but the timer runs
+            await release.wait()
+            return Reply(data=None)
+
+        async with scripted_server(silent) as server, client(server.url) as c:
+            with pytest.raises(APITimeoutError) as caught:
+                await c.get("alice", "cal-1")
+            armed.append(loop.timers_armed)
+            release.set()
+        return type(caught.value.__cause__), armed[1] - armed[0]
+
+    cause, timers_armed = run(main, early=2.0)
+    assert cause is httpx.ReadTimeout
+    assert timers_armed <= 3
