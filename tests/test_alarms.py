@@ -9,6 +9,7 @@ durations.
 
 import asyncio
 import gc
+import random
 import weakref
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ import pytest
 
 from dingtalk_calendar import APITimeoutError, AsyncCalendarClient, RetryPolicy
 from dingtalk_calendar._aiohttp_transport import _WATCHABLE, _ReadWatch
-from dingtalk_calendar._alarms import _REBUILD_FROM, alarms_for, cutoff
+from dingtalk_calendar._alarms import _REBUILD_FROM, Alarm, alarms_for, cutoff
 
 from .scripted_server import Received, Reply, response, scripted_server
 
@@ -254,6 +255,37 @@ def test_a_callback_that_sets_alarms_while_the_heap_is_rebuilt() -> None:
     run(main)
 
 
+def test_an_alarm_set_and_cancelled_while_ringing_stays_counted_through_a_rebuild() -> None:
+    async def main(loop: SteeredLoop) -> None:
+        alarms, rings = alarms_for(loop), Rings()
+        doomed = [alarms.set(50.0, rings.callback("cancelled")) for _ in range(3 * _REBUILD_FROM)]
+        set_by_first: list[Alarm] = []
+
+        def first() -> None:
+            # due before second, held aside for the next turn
+            set_by_first.append(alarms.set(-1.9, rings.callback("cancelled")))
+
+        def second() -> None:
+            set_by_first[0].cancel()
+            for alarm in doomed:
+                alarm.cancel()
+            alarms.set(5.0, rings.callback("kept"))  # past the threshold: the heap is rebuilt
+
+        alarms.set(1.0, first)
+        alarms.set(1.0, second)
+        loop.skew += 2.0
+        await next_turns()
+        assert alarms.cancelled == sum(1 for entry in alarms._heap if entry[2].callback is None)
+        assert len(alarms) == 1
+        loop.skew += 10.0
+        await rings.until(1)
+        assert rings.order == ["kept"]
+        assert len(alarms) == 0
+        assert alarms.cancelled >= 0
+
+    run(main)
+
+
 def test_a_callback_that_raises_is_reported_and_the_other_alarms_still_ring() -> None:
     async def main(loop: SteeredLoop) -> list[object]:
         alarms, rings, reported = alarms_for(loop), Rings(), []
@@ -273,6 +305,59 @@ def test_a_callback_that_raises_is_reported_and_the_other_alarms_still_ring() ->
         return rings.order
 
     assert run(main) == ["due with it", "later"]
+
+
+def test_counts_stay_right_through_random_sets_cancels_and_rings() -> None:
+    # A seeded mix of sets (some already due), cancels (some of alarms that rang, some twice)
+    # and callbacks that set and cancel alarms themselves, enough to rebuild the heap many times.
+    rng = random.Random(17)
+
+    async def main(loop: SteeredLoop) -> None:
+        alarms = alarms_for(loop)
+        made: list[Alarm] = []
+        rang: list[int] = []
+        cancelled_first: set[int] = set()
+
+        def check() -> None:
+            assert alarms.cancelled == sum(1 for entry in alarms._heap if entry[2].callback is None)
+            assert len(alarms) == sum(1 for entry in alarms._heap if entry[2].callback is not None)
+
+        def cancel(index: int) -> None:
+            if made[index].callback is not None:
+                cancelled_first.add(index)
+            made[index].cancel()
+
+        def make(delay: float, nested: bool) -> None:
+            index = len(made)
+
+            def ring() -> None:
+                rang.append(index)
+                if nested:
+                    for _ in range(rng.randrange(3)):
+                        make(rng.uniform(-1.0, 3.0), nested=False)
+                    cancel(rng.randrange(max(len(made) - 100, 0), len(made)))
+
+            made.append(alarms.set(delay, ring))
+
+        for _ in range(400):
+            for _ in range(rng.randrange(40)):
+                make(rng.uniform(-1.0, 60.0), nested=rng.random() < 0.3)
+            for _ in range(rng.randrange(60)):  # mostly of recent alarms, still to ring
+                cancel(rng.randrange(max(len(made) - 100, 0), len(made)))
+            check()
+            loop.skew += rng.uniform(0.0, 2.0)
+            await next_turns(4)
+            check()
+        for _ in range(2):  # the second for the alarms set by the first one's callbacks
+            loop.skew += 100.0
+            await next_turns(6)
+            check()
+        assert len(alarms) == 0
+        assert len(rang) == len(set(rang))  # none rang twice
+        assert set(rang) == set(range(len(made))) - cancelled_first
+        assert len(alarms._heap) <= 2 * _REBUILD_FROM + 2 or alarms.cancelled * 2 <= len(alarms._heap)
+
+    run(main)
 
 
 def test_memory_stays_bounded_when_alarms_are_set_and_cancelled() -> None:
