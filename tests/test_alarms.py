@@ -260,13 +260,16 @@ def test_an_alarm_set_and_cancelled_while_ringing_stays_counted_through_a_rebuil
         alarms, rings = alarms_for(loop), Rings()
         doomed = [alarms.set(50.0, rings.callback("cancelled")) for _ in range(3 * _REBUILD_FROM)]
         set_by_first: list[Alarm] = []
+        counted: list[int] = []
 
         def first() -> None:
             # due before second, held aside for the next turn
             set_by_first.append(alarms.set(-1.9, rings.callback("cancelled")))
 
         def second() -> None:
+            counted.append(len(alarms))
             set_by_first[0].cancel()
+            counted.append(len(alarms))
             for alarm in doomed:
                 alarm.cancel()
             alarms.set(5.0, rings.callback("kept"))  # past the threshold: the heap is rebuilt
@@ -275,6 +278,7 @@ def test_an_alarm_set_and_cancelled_while_ringing_stays_counted_through_a_rebuil
         alarms.set(1.0, second)
         loop.skew += 2.0
         await next_turns()
+        assert counted == [len(doomed) + 1, len(doomed)]  # the alarm held aside counts
         assert alarms.cancelled == sum(1 for entry in alarms._heap if entry[2].callback is None)
         assert len(alarms) == 1
         loop.skew += 10.0

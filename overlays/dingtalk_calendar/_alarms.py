@@ -49,6 +49,7 @@ class Alarms:
         self._order = itertools.count()  # ties on ``when`` never compare two alarms
         self._timer: asyncio.TimerHandle | None = None
         self._timer_when = math.inf
+        self._held: list[tuple[float, int, Alarm]] = []  # while ringing: due alarms its callbacks set
         self.cancelled = 0
 
     def set(self, delay: float, callback: Callable[[], None]) -> Alarm:
@@ -78,13 +79,13 @@ class Alarms:
         # arms the timer (nothing is below -inf) nor rebuilds the heap.
         set_from = next(self._order)
         self._timer, self._timer_when = None, -math.inf
-        set_while_ringing = []
+        held = self._held
         try:
             while self._heap and self._heap[0][0] <= due:
                 entry = heapq.heappop(self._heap)
                 alarm = entry[2]
                 if entry[1] > set_from:
-                    set_while_ringing.append(entry)
+                    held.append(entry)
                     continue
                 callback = alarm.callback
                 if callback is None:
@@ -100,8 +101,9 @@ class Alarms:
                         {"message": f"Exception in alarm callback {callback!r}", "exception": error}
                     )
         finally:
-            for entry in set_while_ringing:
+            for entry in held:
                 heapq.heappush(self._heap, entry)
+            held.clear()
             self._timer_when = math.inf
             if self.cancelled > _REBUILD_FROM and self.cancelled * 2 > len(self._heap):
                 self._rebuild()
@@ -124,7 +126,7 @@ class Alarms:
 
     def __len__(self) -> int:
         """Alarms still to ring."""
-        return len(self._heap) - self.cancelled
+        return len(self._heap) + len(self._held) - self.cancelled
 
 
 # Not a WeakKeyDictionary: an Alarms holds its loop (and its callbacks the loop's tasks), so
