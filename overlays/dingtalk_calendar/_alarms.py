@@ -7,7 +7,9 @@ milliseconds later, the heap work was a sixth of the client's CPU per call. Here
 one loop sit in a heap of plain ``(when, n, alarm)`` tuples, which ``heapq`` orders in C, and
 the loop holds a single timer, for the earliest of them. Cancelling only marks an alarm; the
 heap drops cancelled ones as they come to its top, and is rebuilt without them once they are
-more than half of it (as asyncio does with its own).
+more than half of it (as asyncio does with its own). As with the loop's own timers, a callback
+that raises is reported to the loop's exception handler and the others still ring, and an
+alarm set by a callback rings at the loop's next turn at the soonest.
 
 :func:`cutoff` is ``asyncio.timeout`` on these alarms.
 """
