@@ -141,8 +141,11 @@ class _LoopPool:
         # aiohttp's own limit stays off: the slots below bound requests in flight, so that
         # waiting for one is a pool timeout and not part of the connect timeout.
         keep_none = limits.max_keepalive_connections == 0
+        max_idle = limits.max_keepalive_connections
+        if max_idle is not None and limits.max_connections is not None and max_idle >= limits.max_connections:
+            max_idle = None  # never more idle connections than requests in flight: nothing to trim
         connector = _Connector(
-            max_idle=limits.max_keepalive_connections,
+            max_idle=max_idle,
             limit=0,
             ssl=owner.ssl_context,
             force_close=keep_none,
@@ -239,12 +242,15 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         await pool.acquire(timeouts.get("pool"), request)
         try:
             if proxy is None and _body_of(request) is None:
-                response = await _send_direct(pool, request, timeouts)
+                response, read = await _send_direct(pool, request, timeouts)
             else:
                 response = await self._send(pool.converter(self, proxy), request, timeouts.get("write"))
-            upstream = getattr(response.stream, "_aiohttp_response", None)  # httpx-aiohttp's stream
-            if isinstance(upstream, aiohttp.ClientResponse) and _read_at_once(upstream):
-                await _read_whole(response, upstream, request)
+                upstream = getattr(response.stream, "_aiohttp_response", None)  # httpx-aiohttp's stream
+                read = False
+                if isinstance(upstream, aiohttp.ClientResponse) and _read_at_once(upstream):
+                    await _read_whole(response, upstream, request)
+                    read = True
+            if read:
                 pool.release()
                 return response
         except BaseException:
@@ -289,13 +295,17 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
             watched.deadline = None  # an early answer may come while aiohttp still writes the body
 
 
-async def _send_direct(pool: _LoopPool, request: httpx.Request, timeouts: Mapping[str, float | None]) -> httpx.Response:
+async def _send_direct(
+    pool: _LoopPool, request: httpx.Request, timeouts: Mapping[str, float | None]
+) -> tuple[httpx.Response, bool]:
     """The common request (no proxy, a small body of bytes) handed to aiohttp as bare aiohttp code would.
 
     httpx-aiohttp's conversion rebuilds the headers through ``httpx.Headers.items()`` and a
     ``ClientTimeout`` on every call; here the raw headers go as they are (repeated ones
-    included), the timeouts are the pool's cached ``ClientTimeout``, and the answer is
-    wrapped in httpx-aiohttp's own response stream, as its transport does.
+    included) and the timeouts are the pool's cached ``ClientTimeout``. A small answer
+    (every DingTalk answer) is read at once, its response made with the body in it; any
+    other is wrapped in httpx-aiohttp's own response stream, as its transport does. Returns
+    the response and whether its body was read.
     """
     with _translated(request):
         upstream = await pool.session.request(
@@ -308,16 +318,27 @@ async def _send_direct(pool: _LoopPool, request: httpx.Request, timeouts: Mappin
             timeout=pool.client_timeout(timeouts),
             server_hostname=request.extensions.get("sni_hostname"),
         )
+        if _read_at_once(upstream):
+            try:
+                body = await upstream.read()
+            finally:
+                upstream.release()
+            return _response(upstream, request, httpx.ByteStream(body), body), True
+    return _response(upstream, request, AiohttpResponseStream(upstream), None), False
+
+
+def _response(
+    upstream: aiohttp.ClientResponse, request: httpx.Request, stream: httpx.AsyncByteStream, body: bytes | None
+) -> httpx.Response:
     extensions = {"http_version": b"HTTP/1.1"}
     if upstream.reason:
         extensions["reason_phrase"] = upstream.reason.encode()
-    return httpx.Response(
-        upstream.status,
-        headers=upstream.raw_headers,
-        stream=AiohttpResponseStream(upstream),
-        request=request,
-        extensions=extensions,
+    response = httpx.Response(
+        upstream.status, headers=upstream.raw_headers, stream=stream, request=request, extensions=extensions
     )
+    if body is not None:
+        _set_content(response, upstream, body)
+    return response
 
 
 def _read_at_once(upstream: aiohttp.ClientResponse) -> bool:
@@ -337,6 +358,10 @@ async def _read_whole(response: httpx.Response, upstream: aiohttp.ClientResponse
         finally:
             upstream.release()
     response.stream = httpx.ByteStream(body)
+    _set_content(response, upstream, body)
+
+
+def _set_content(response: httpx.Response, upstream: aiohttp.ClientResponse, body: bytes) -> None:
     if upstream.headers.get("content-encoding") is None:
         response._content = body  # what response.read() would make of it, without its decoders
     else:

@@ -19,17 +19,32 @@ async def async_token_flow(
     tokens: TokenManager, request: httpx.Request
 ) -> AsyncGenerator[httpx.Request, httpx.Response]:
     """Send ``request`` with the current token; on ``InvalidAuthentication``, once more with a new one."""
+    token = await aauthorize(tokens, request)
+    response = yield request
+    again = await arenewed(tokens, request, token, response)
+    if again is not None:
+        yield again
+
+
+async def aauthorize(tokens: TokenManager, request: httpx.Request) -> str:
+    """Put the current token on ``request``; returns that token."""
     token = await tokens.aget_token()
     put_token(request, token)
-    response = yield request
+    return token
+
+
+async def arenewed(
+    tokens: TokenManager, request: httpx.Request, token: str, response: httpx.Response
+) -> httpx.Request | None:
+    """``request`` with a new token when ``response`` is DingTalk refusing ``token``; else None (send no more)."""
     if response.status_code != INVALID_AUTHENTICATION_STATUS:
-        return
+        return None
     await response.aread()  # only a 400's body is read: other answers can still be streamed
     if not is_invalid_authentication(response):
-        return
+        return None
     renewed = await tokens.ainvalidate(token)
     if renewed == token:
-        return
+        return None
     log_resend(tokens.cache_key)
     put_token(request, renewed)
-    yield request
+    return request

@@ -320,22 +320,29 @@ class AsyncCalendarClient(BaseClient):
         if call.operation in _deprecation.WATCHED:
             _deprecation.warn(call.operation, call.request_kwargs.get("json"), stacklevel=3)
         request = build_request(self._http, self._base_url, call.request_kwargs)
-        async with self._overlays.acall(request):
-            await self._overlays.arequest(request)
+        overlays = self._overlays
+        if not overlays.per_call:  # no hook to run: the calls into them are skipped
+            response = await self._send(request)
+            if response.is_success:
+                return call.finish(response, self._api)
+            raise _status_error(call, response)
+        async with overlays.acall(request):
+            await overlays.arequest(request)
             try:
-                with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
-                    response = await send(self._http, self._retrying, self._auth, request)
+                response = await self._send(request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
-                await self._overlays.aerror(error)
+                await overlays.aerror(error)
                 raise
             if response.is_success:
-                await self._overlays.aresponse(response)
+                await overlays.aresponse(response)
                 return call.finish(response, self._api)
-            status_error = error_from_response(
-                response, operation=call.operation, attempts=response.extensions.get(ATTEMPTS_EXTENSION, 1)
-            )
-            await self._overlays.aerror(status_error)
+            status_error = _status_error(call, response)
+            await overlays.aerror(status_error)
             raise status_error
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
+            return await send(self._http, self._retrying, self.tokens, request)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -346,3 +353,9 @@ class AsyncCalendarClient(BaseClient):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+def _status_error(call: _calls.Call[Any], response: httpx.Response) -> DingTalkError:
+    return error_from_response(
+        response, operation=call.operation, attempts=response.extensions.get(ATTEMPTS_EXTENSION, 1)
+    )

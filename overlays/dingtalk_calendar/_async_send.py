@@ -6,8 +6,9 @@ timer stream) at ~60 µs a call above the transport. The SDK's httpx client is b
 one transport, its ``DingTalkAuth``, no event hooks, ``follow_redirects=False`` and no
 cookie jar (see ``_transports``), so here:
 
-- kept, as httpx does them: the auth flow driven request by request (every answer but the
-  last read, closed and kept in ``response.history``), the error on a closed client, the
+- kept, as httpx does them: the auth flow (``DingTalkAuth``'s, whose steps are called here
+  directly) request by request (every answer but the last read, closed and kept in
+  ``response.history``), the error on a closed client, the
   request set on the response and on a ``RequestError`` raised without one,
   ``response.elapsed``, the ``HTTP Request: ...`` line on httpx's logger, the body read
   before the response is returned and the response closed when that fails;
@@ -21,43 +22,51 @@ Anyone's own ``httpx.AsyncClient`` (``client.request(...)``, the generated clien
 through httpx's ``send``.
 """
 
+from __future__ import annotations
+
 import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
+
+from ._auth import aauthorize, arenewed
+from ._invalid_token import INVALID_AUTHENTICATION_STATUS
+
+if TYPE_CHECKING:
+    from ._token_manager import TokenManager
 
 _httpx_logger = logging.getLogger("httpx")
 
 
 async def send(
-    client: httpx.AsyncClient, transport: httpx.AsyncBaseTransport, auth: httpx.Auth, request: httpx.Request
+    client: httpx.AsyncClient, transport: httpx.AsyncBaseTransport, tokens: TokenManager, request: httpx.Request
 ) -> httpx.Response:
-    """``client.send(request)`` for a client with ``transport`` and ``auth`` and nothing else."""
+    """``client.send(request)`` for a client with ``transport`` and ``DingTalkAuth(tokens)`` and nothing else.
+
+    The auth flow's two steps are called directly rather than through its generator: the
+    token put on, and after a refusal of it, the one resend (see ``_async_auth``).
+    """
     if client.is_closed:
         raise RuntimeError("Cannot send a request, as the client has been closed.")
-    flow = auth.async_auth_flow(request)
-    history: list[httpx.Response] = []
-    try:
-        request = await flow.__anext__()
-        while True:
-            response = await _send_once(transport, request)
-            try:
-                try:
-                    next_request = await flow.asend(response)
-                except StopAsyncIteration:
-                    break
-                response.history = list(history)
-                await response.aread()
-                request = next_request
-                history.append(response)
-            except BaseException:
-                await response.aclose()
-                raise
-    finally:
-        await flow.aclose()
-    response.history = history
+    token = await aauthorize(tokens, request)
+    response = await _send_once(transport, request)
+    if response.status_code == INVALID_AUTHENTICATION_STATUS:  # the only answer the flow may act on
+        try:
+            again = await arenewed(tokens, request, token, response)
+        except BaseException:
+            await response.aclose()
+            raise
+        response.history = []
+        if again is not None:
+            await response.aread()  # every answer but the last is read and closed, as httpx does
+            refused = response
+            response = await _send_once(transport, again)
+            response.history = [refused]
+    else:
+        response.history = []
     try:
         await response.aread()
     except BaseException:

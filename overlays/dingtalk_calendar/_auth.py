@@ -6,12 +6,13 @@ from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
-from ._async_auth import async_token_flow
+from ._async_auth import aauthorize, arenewed, async_token_flow
 from ._invalid_token import is_invalid_authentication
-from ._sync_auth import token_flow
+from ._sync_auth import authorize, renewed, token_flow
 from ._token_manager import TokenManager
 
-__all__ = ["DingTalkAuth", "is_invalid_authentication"]
+# The flow's two steps too, for the clients' own send (``_async_send``, ``_send``).
+__all__ = ["DingTalkAuth", "aauthorize", "arenewed", "authorize", "is_invalid_authentication", "renewed"]
 
 
 class DingTalkAuth(httpx.Auth):

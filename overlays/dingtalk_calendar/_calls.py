@@ -163,11 +163,20 @@ def delete(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[R
 def _result_finisher(
     module: Any, operation: str, *, empty_is_success: bool
 ) -> Callable[[httpx.Response, Client], Result]:
+    """How a ``{"result": ...}`` answer of ``operation`` is read; made once per operation, not per call."""
+    key = (operation, empty_is_success)
+    finish = _RESULT_FINISHERS.get(key)
+    if finish is None:
+        finish = _RESULT_FINISHERS[key] = _make_result_finisher(operation, empty_is_success=empty_is_success)
+    return finish
+
+
+def _make_result_finisher(operation: str, *, empty_is_success: bool) -> Callable[[httpx.Response, Client], Result]:
     from dingtalk_calendar_api.models import ResultResponse
 
-    def finish(response: httpx.Response, client: Client) -> Result:
-        from ._models import Result
+    from ._models import Result
 
+    def finish(response: httpx.Response, client: Client) -> Result:
         if empty_is_success and not response.content:
             return Result(True, request_id=request_id_of(response), raw_response=response)
         parsed = ResultResponse.from_dict(answer_data(operation, response))
@@ -176,3 +185,6 @@ def _result_finisher(
         return Result(result, request_id=request_id_of(response), raw_response=response)
 
     return finish
+
+
+_RESULT_FINISHERS: dict[tuple[str, bool], Callable[[httpx.Response, Client], Result]] = {}

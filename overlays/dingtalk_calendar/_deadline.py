@@ -22,8 +22,7 @@ read or write timeout once it has passed, so a head that trickles ends at the li
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
@@ -45,13 +44,20 @@ class Deadline:
     ``outer`` is a limit it may not outlast either (the whole call's, see :func:`call_deadline`).
     """
 
-    __slots__ = ("_clock", "_outer", "_started", "limit")
+    __slots__ = ("_clock", "_ends", "_ends_for", "_outer", "_started", "limit")
 
     def __init__(self, limit: float | None, clock: Callable[[], float], *, outer: "Deadline | None" = None) -> None:
         self.limit = limit
         self._clock = clock
-        self._started = clock()
-        self._outer = outer
+        self._started = now = clock()
+        self._ends = None if limit is None else now + limit
+        self._ends_for = limit  # the limit ``_ends`` is the end of
+        if outer is not None and outer._clock is clock and outer._outer is None:
+            # On one clock the nearer end is known now: each left() then reads the clock once.
+            if outer._ends is not None and (self._ends is None or outer._ends < self._ends):
+                self._ends, self._ends_for = outer._ends, outer.limit
+            outer = None
+        self._outer: Deadline | None = outer
 
     @classmethod
     def for_request(cls, limit: float | None, clock: Callable[[], float]) -> "Deadline":
@@ -67,16 +73,13 @@ class Deadline:
 
     def left(self) -> float | None:
         """Seconds left (0 once passed), or None without a limit."""
-        own, outer = self._own_left(), self._outer_left()
+        own = None if self._ends is None else max(self._ends - self._clock(), 0.0)
+        if self._outer is None:
+            return own
+        outer = self._outer.left()
         if own is None or outer is None:
             return outer if own is None else own
         return min(own, outer)
-
-    def _own_left(self) -> float | None:
-        return None if self.limit is None else max(self.limit - (self._clock() - self._started), 0.0)
-
-    def _outer_left(self) -> float | None:
-        return None if self._outer is None else self._outer.left()
 
     @property
     def expired(self) -> bool:
@@ -85,15 +88,18 @@ class Deadline:
 
     def reason(self, doing: str) -> str:
         """What to say once the time is up: the limit that ran out, own or outer."""
-        own, outer = self._own_left(), self._outer_left()
-        outer_ran_out = self._outer is not None and outer is not None and (own is None or outer < own)
-        limit = self._outer.limit if outer_ran_out and self._outer is not None else self.limit
+        limit = self._ends_for
+        if self._outer is not None:
+            own = None if self._ends is None else max(self._ends - self._clock(), 0.0)
+            outer = self._outer.left()
+            if outer is not None and (own is None or outer < own):
+                limit = self._outer.limit
         return f"{doing}; time limit ({limit:g} s) reached"
 
     def bound(self, response: httpx.Response, error: ErrorFactory) -> None:
         """Make reading ``response``'s body stop at the limit (raising ``error(...)``)."""
-        if self.left() is None or response.is_stream_consumed:
-            return  # nothing to bound, or an inner transport (a mock, a cache) read it already
+        if response.is_stream_consumed or _is_read(response) or self.left() is None:
+            return  # read already (a small answer, a mock, a cache), or nothing to bound
         stream = response.stream
         if isinstance(stream, httpx.AsyncByteStream):
             response.stream = _AsyncBoundedStream(stream, self, error)
@@ -119,6 +125,14 @@ class Deadline:
             raise
 
 
+def _is_read(response: httpx.Response) -> bool:
+    try:
+        response.content  # noqa: B018 - raises until the body has been read
+    except httpx.ResponseNotRead:
+        return False
+    return True
+
+
 def _cutoff() -> "type[cutoff]":
     """``_alarms.cutoff``, imported on the first async call: a sync application never loads asyncio."""
     global _cutoff_class
@@ -140,21 +154,28 @@ def time_left() -> float | None:
     return None if deadline is None else deadline.left()
 
 
-@contextmanager
-def call_deadline(limit: float | None) -> Iterator[None]:
+class call_deadline:  # lower case, used as a function: ``with call_deadline(60.0): ...``
     """Within the block, every request made shares one limit of ``limit`` seconds.
 
     A block inside another keeps the outer limit. Context variables carry it, so it follows
-    the call through the auth flow in its thread or task and no further.
+    the call through the auth flow in its thread or task and no further. A class, not
+    ``contextlib.contextmanager``, which costs several microseconds a call.
     """
-    if limit is None or _call_deadline.get() is not None:
-        yield
-        return
-    token = _call_deadline.set(Deadline(limit, time.monotonic))
-    try:
-        yield
-    finally:
-        _call_deadline.reset(token)
+
+    __slots__ = ("_limit", "_token")
+
+    def __init__(self, limit: float | None) -> None:
+        self._limit = limit
+        self._token: Token[Deadline | None] | None = None
+
+    def __enter__(self) -> None:
+        if self._limit is not None and _call_deadline.get() is None:
+            self._token = _call_deadline.set(Deadline(self._limit, time.monotonic))
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _call_deadline.reset(self._token)
+            self._token = None
 
 
 class _BoundedStream(httpx.SyncByteStream):

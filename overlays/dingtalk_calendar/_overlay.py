@@ -174,6 +174,7 @@ class Overlays:
         "_scoped",
         "items",
         "per_attempt",
+        "per_call",
     )
 
     def __init__(self, items: Iterable[Overlay]) -> None:
@@ -188,6 +189,8 @@ class Overlays:
         self.per_attempt = bool(self._on_attempt or self._on_attempt_end)
         """Whether the client must wrap its transport so that the per-attempt hooks run."""
         self._scoped = self.per_attempt or bool(self._on_call_end)
+        self.per_call = bool(self._scoped or self._on_request or self._on_response or self._on_error)
+        """Whether any hook runs per call: a client without one skips the calls into them."""
 
     def get(self, kind: type[_O]) -> _O:
         overlay = self._by_type.get(kind)

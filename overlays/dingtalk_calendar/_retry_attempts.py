@@ -48,7 +48,6 @@ class Attempts:
         self.policy = policy_for(request, default_policy)
         operation = request.extensions.get(OPERATION_EXTENSION)
         self.operation = operation if isinstance(operation, str) else None
-        self.idempotent = is_idempotent(self.operation, request.method)
         self.count = 0
         self._wall_clock = wall_clock
         self._random_value = random_value
@@ -64,11 +63,7 @@ class Attempts:
         self.count += 1
         timeout = self._extensions.get("timeout")
         left = self.deadline.left()
-        if (
-            left is not None
-            and isinstance(timeout, Mapping)
-            and any(value is None or value > left for value in timeout.values())  # else nothing to cut
-        ):
+        if left is not None and isinstance(timeout, Mapping) and _cut_needed(timeout, left):
             capped = {name: left if value is None else min(value, left) for name, value in timeout.items()}
             self.request.extensions = {**self._extensions, "timeout": capped}
 
@@ -108,7 +103,7 @@ class Attempts:
         decision = decide(
             self.policy,
             failure,
-            idempotent=self.idempotent,
+            idempotent=is_idempotent(self.operation, self.request.method),
             attempts=self.count,
             elapsed=self._elapsed(),
             retry_after=retry_after,
@@ -130,6 +125,14 @@ class Attempts:
 
     def _elapsed(self) -> float:
         return self.deadline.elapsed()
+
+
+def _cut_needed(timeout: Mapping[str, float | None], left: float) -> bool:
+    """Whether any of an attempt's timeouts is unlimited or longer than the time left."""
+    for value in timeout.values():  # noqa: SIM110 - a loop, not any(): no generator on every attempt
+        if value is None or value > left:
+            return True
+    return False
 
 
 def policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:

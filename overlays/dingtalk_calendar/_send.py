@@ -7,8 +7,9 @@ timer stream) at ~60 µs a call above the transport. The SDK's httpx client is b
 one transport, its ``DingTalkAuth``, no event hooks, ``follow_redirects=False`` and no
 cookie jar (see ``_transports``), so here:
 
-- kept, as httpx does them: the auth flow driven request by request (every answer but the
-  last read, closed and kept in ``response.history``), the error on a closed client, the
+- kept, as httpx does them: the auth flow (``DingTalkAuth``'s, whose steps are called here
+  directly) request by request (every answer but the last read, closed and kept in
+  ``response.history``), the error on a closed client, the
   request set on the response and on a ``RequestError`` raised without one,
   ``response.elapsed``, the ``HTTP Request: ...`` line on httpx's logger, the body read
   before the response is returned and the response closed when that fails;
@@ -22,43 +23,51 @@ Anyone's own ``httpx.Client`` (``client.request(...)``, the generated client) st
 through httpx's ``send``.
 """
 
+from __future__ import annotations
+
 import logging
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
+
+from ._auth import authorize, renewed
+from ._invalid_token import INVALID_AUTHENTICATION_STATUS
+
+if TYPE_CHECKING:
+    from ._token_manager import TokenManager
 
 _httpx_logger = logging.getLogger("httpx")
 
 
 def send(
-    client: httpx.Client, transport: httpx.BaseTransport, auth: httpx.Auth, request: httpx.Request
+    client: httpx.Client, transport: httpx.BaseTransport, tokens: TokenManager, request: httpx.Request
 ) -> httpx.Response:
-    """``client.send(request)`` for a client with ``transport`` and ``auth`` and nothing else."""
+    """``client.send(request)`` for a client with ``transport`` and ``DingTalkAuth(tokens)`` and nothing else.
+
+    The auth flow's two steps are called directly rather than through its generator: the
+    token put on, and after a refusal of it, the one resend (see ``_auth``).
+    """
     if client.is_closed:
         raise RuntimeError("Cannot send a request, as the client has been closed.")
-    flow = auth.sync_auth_flow(request)
-    history: list[httpx.Response] = []
-    try:
-        request = flow.__next__()
-        while True:
-            response = _send_once(transport, request)
-            try:
-                try:
-                    next_request = flow.send(response)
-                except StopIteration:
-                    break
-                response.history = list(history)
-                response.read()
-                request = next_request
-                history.append(response)
-            except BaseException:
-                response.close()
-                raise
-    finally:
-        flow.close()
-    response.history = history
+    token = authorize(tokens, request)
+    response = _send_once(transport, request)
+    if response.status_code == INVALID_AUTHENTICATION_STATUS:  # the only answer the flow may act on
+        try:
+            again = renewed(tokens, request, token, response)
+        except BaseException:
+            response.close()
+            raise
+        response.history = []
+        if again is not None:
+            response.read()  # every answer but the last is read and closed, as httpx does
+            refused = response
+            response = _send_once(transport, again)
+            response.history = [refused]
+    else:
+        response.history = []
     try:
         response.read()
     except BaseException:

@@ -18,17 +18,30 @@ if TYPE_CHECKING:
 
 def token_flow(tokens: TokenManager, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
     """Send ``request`` with the current token; on ``InvalidAuthentication``, once more with a new one."""
+    token = authorize(tokens, request)
+    response = yield request
+    again = renewed(tokens, request, token, response)
+    if again is not None:
+        yield again
+
+
+def authorize(tokens: TokenManager, request: httpx.Request) -> str:
+    """Put the current token on ``request``; returns that token."""
     token = tokens.get_token()
     put_token(request, token)
-    response = yield request
+    return token
+
+
+def renewed(tokens: TokenManager, request: httpx.Request, token: str, response: httpx.Response) -> httpx.Request | None:
+    """``request`` with a new token when ``response`` is DingTalk refusing ``token``; else None (send no more)."""
     if response.status_code != INVALID_AUTHENTICATION_STATUS:
-        return
+        return None
     response.read()  # only a 400's body is read: other answers can still be streamed
     if not is_invalid_authentication(response):
-        return
+        return None
     renewed = tokens.invalidate(token)
     if renewed == token:
-        return
+        return None
     log_resend(tokens.cache_key)
     put_token(request, renewed)
-    yield request
+    return request
