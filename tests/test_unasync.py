@@ -1,5 +1,6 @@
 """generator/unasync.py: the sync twins are the rewrite of their async sources, and stay so."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -84,7 +85,10 @@ def test_a_missing_twin_is_caught(package: Path) -> None:
 def test_a_line_that_stays_async_is_refused_with_the_line(package: Path) -> None:
     source = package / "_async_auth.py"
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("    token = await", "    # wait for it, asynchronously\n    token = await", 1))
+    first_await = re.compile(r"^( *)token = await", re.MULTILINE)
+    commented = first_await.sub(r"\1# wait for it, asynchronously\n\1token = await", text, count=1)
+    assert commented != text
+    source.write_text(commented)
     result = run_unasync("--check", "--package", package)
     assert result.returncode == 2
     assert "_async_auth.py: its sync rewrite still says async" in result.stderr

@@ -65,8 +65,11 @@ class _ReadWatch(ResponseHandler):
         if not timeout:
             self._drop_timeout()
             return
-        self._read_by = self._loop.time() + timeout
-        if self._watch is None:
+        read_by = self._read_by = self._loop.time() + timeout
+        watch = self._watch
+        if watch is None or watch.when > read_by:  # later only if the read timeout was made shorter
+            if watch is not None:
+                watch.cancel()
             self._watch = alarms_for(self._loop).set(timeout, self._check_read)
 
     def _drop_timeout(self) -> None:
@@ -76,12 +79,15 @@ class _ReadWatch(ResponseHandler):
             self._watch = None
 
     def _check_read(self) -> None:
-        left = self._read_by - self._loop.time()
-        if left > 0:
-            self._watch = alarms_for(self._loop).set(left, self._check_read)
-        else:
+        now = self._loop.time()
+        watch = self._watch
+        # An alarm may ring a little before its time (the loop's clock resolution): its own
+        # time counts as reached, as aiohttp's timer would have fired.
+        if watch is None or self._read_by <= max(now, watch.when):
             self._watch = None
             self._on_read_timeout()
+        else:
+            self._watch = alarms_for(self._loop).set(self._read_by - now, self._check_read)
 
 
 def _read_watch(loop: asyncio.AbstractEventLoop) -> ResponseHandler:

@@ -7,7 +7,9 @@ milliseconds later, the heap work was a sixth of the client's CPU per call. Here
 one loop sit in a heap of plain ``(when, n, alarm)`` tuples, which ``heapq`` orders in C, and
 the loop holds a single timer, for the earliest of them. Cancelling only marks an alarm; the
 heap drops cancelled ones as they come to its top, and is rebuilt without them once they are
-more than half of it (as asyncio does with its own).
+more than half of it (as asyncio does with its own). As with the loop's own timers, a callback
+that raises is reported to the loop's exception handler and the others still ring, and an
+alarm set by a callback rings at the loop's next turn at the soonest.
 
 :func:`cutoff` is ``asyncio.timeout`` on these alarms.
 """
@@ -15,7 +17,7 @@ more than half of it (as asyncio does with its own).
 import asyncio
 import heapq
 import itertools
-import weakref
+import math
 from collections.abc import Callable
 from types import TracebackType
 from typing import Final
@@ -48,7 +50,8 @@ class Alarms:
         self._heap: list[tuple[float, int, Alarm]] = []
         self._order = itertools.count()  # ties on ``when`` never compare two alarms
         self._timer: asyncio.TimerHandle | None = None
-        self._timer_when = float("inf")
+        self._timer_when = math.inf
+        self._held: list[tuple[float, int, Alarm]] = []  # while ringing: due alarms its callbacks set
         self.cancelled = 0
 
     def set(self, delay: float, callback: Callable[[], None]) -> Alarm:
@@ -69,21 +72,46 @@ class Alarms:
         self._timer = self._loop.call_at(when, self._ring)
 
     def _ring(self) -> None:
+        loop = self._loop
         # The loop runs a timer up to its clock's resolution early: everything the timer was
         # armed for is due, whatever loop.time() says now.
-        due = max(self._timer_when, self._loop.time())
-        self._timer, self._timer_when = None, float("inf")
-        while self._heap and self._heap[0][0] <= due:  # a callback may set alarms, and so rebuild the heap
-            alarm = heapq.heappop(self._heap)[2]
-            callback = alarm.callback
-            if callback is None:
-                self.cancelled -= 1
-            else:
+        due = max(self._timer_when, loop.time())
+        # An alarm set by a callback rings from the loop's next turn, as a call_soon would: one
+        # that sets an alarm already due cannot hold the loop here. While ringing, set() neither
+        # arms the timer (nothing is below -inf) nor rebuilds the heap.
+        set_from = next(self._order)
+        self._timer, self._timer_when = None, -math.inf
+        held = self._held
+        try:
+            while self._heap and self._heap[0][0] <= due:
+                entry = heapq.heappop(self._heap)
+                alarm = entry[2]
+                if entry[1] > set_from:
+                    held.append(entry)
+                    continue
+                callback = alarm.callback
+                if callback is None:
+                    self.cancelled -= 1
+                    continue
                 alarm.callback = None
-                callback()
-        self._drop_cancelled_top()
-        if self._heap and self._heap[0][0] < self._timer_when:
-            self._arm(self._heap[0][0])
+                try:
+                    callback()
+                except (SystemExit, KeyboardInterrupt):
+                    raise
+                except BaseException as error:  # as the loop does with its own timers: report, go on
+                    loop.call_exception_handler(
+                        {"message": f"Exception in alarm callback {callback!r}", "exception": error}
+                    )
+        finally:
+            for entry in held:
+                heapq.heappush(self._heap, entry)
+            held.clear()
+            self._timer_when = math.inf
+            if self.cancelled > _REBUILD_FROM and self.cancelled * 2 > len(self._heap):
+                self._rebuild()
+            self._drop_cancelled_top()
+            if self._heap:
+                self._arm(self._heap[0][0])
 
     def _drop_cancelled_top(self) -> None:
         heap = self._heap
@@ -92,16 +120,21 @@ class Alarms:
             self.cancelled -= 1
 
     def _rebuild(self) -> None:
+        if self._timer_when == -math.inf:
+            return  # ringing: the alarms it holds aside would be miscounted; rebuilt once it is done
         self._heap = [entry for entry in self._heap if entry[2].callback is not None]
         heapq.heapify(self._heap)
         self.cancelled = 0
 
     def __len__(self) -> int:
         """Alarms still to ring."""
-        return len(self._heap) - self.cancelled
+        return len(self._heap) + len(self._held) - self.cancelled
 
 
-_by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Alarms]" = weakref.WeakKeyDictionary()
+# Not a WeakKeyDictionary: an Alarms holds its loop (and its callbacks the loop's tasks), so
+# no entry would ever die. A closed loop's entry is dropped when a new loop comes instead:
+# successive asyncio.run()s keep no more than the last loop alive.
+_by_loop: dict[asyncio.AbstractEventLoop, Alarms] = {}
 _last: tuple[asyncio.AbstractEventLoop | None, Alarms | None] = (None, None)
 
 
@@ -113,6 +146,8 @@ def alarms_for(loop: asyncio.AbstractEventLoop) -> Alarms:
         return last_alarms
     alarms = _by_loop.get(loop)
     if alarms is None:
+        for closed in [known for known in list(_by_loop) if known.is_closed()]:
+            _by_loop.pop(closed, None)
         alarms = _by_loop[loop] = Alarms(loop)
     _last = (loop, alarms)
     return alarms

@@ -343,7 +343,7 @@ class AsyncCalendarClient(BaseClient):
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
-            return await send(self._http, self._retrying, self.tokens, request)
+            return await send(self._http, self._retrying, self._auth, request)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

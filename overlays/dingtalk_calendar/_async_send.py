@@ -32,30 +32,29 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._auth import aauthorize, arenewed
 from ._invalid_token import INVALID_AUTHENTICATION_STATUS
 
 if TYPE_CHECKING:
-    from ._token_manager import TokenManager
+    from ._auth import DingTalkAuth
 
 _httpx_logger = logging.getLogger("httpx")
 
 
 async def send(
-    client: httpx.AsyncClient, transport: httpx.AsyncBaseTransport, tokens: TokenManager, request: httpx.Request
+    client: httpx.AsyncClient, transport: httpx.AsyncBaseTransport, auth: DingTalkAuth, request: httpx.Request
 ) -> httpx.Response:
-    """``client.send(request)`` for a client with ``transport`` and ``DingTalkAuth(tokens)`` and nothing else.
+    """``client.send(request)`` for a client with ``transport`` and ``auth`` and nothing else.
 
     The auth flow's two steps are called directly rather than through its generator: the
     token put on, and after a refusal of it, the one resend (see ``_async_auth``).
     """
     if client.is_closed:
         raise RuntimeError("Cannot send a request, as the client has been closed.")
-    token = await aauthorize(tokens, request)
+    token = await auth.aauthorize(request)
     response = await _send_once(transport, request)
     if response.status_code == INVALID_AUTHENTICATION_STATUS:  # the only answer the flow may act on
         try:
-            again = await arenewed(tokens, request, token, response)
+            again = await auth.arenewed(request, token, response)
         except BaseException:
             await response.aclose()
             raise

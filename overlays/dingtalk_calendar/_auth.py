@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
+from typing import TYPE_CHECKING
 
 import httpx
 
-from ._async_auth import aauthorize, arenewed, async_token_flow
+from ._async_auth import AsyncTokenFlow
 from ._invalid_token import is_invalid_authentication
-from ._sync_auth import authorize, renewed, token_flow
-from ._token_manager import TokenManager
+from ._sync_auth import TokenFlow
 
-# The flow's two steps too, for the clients' own send (``_async_send``, ``_send``).
-__all__ = ["DingTalkAuth", "aauthorize", "arenewed", "authorize", "is_invalid_authentication", "renewed"]
+if TYPE_CHECKING:
+    from ._token_manager import TokenManager
+
+__all__ = ["DingTalkAuth", "is_invalid_authentication"]
 
 
-class DingTalkAuth(httpx.Auth):
+class DingTalkAuth(AsyncTokenFlow, TokenFlow, httpx.Auth):
     """Puts the current access token in DingTalk's header; on ``InvalidAuthentication``, renews it and re-sends once.
 
     Give it to the generated client (``dingtalk_calendar_api.Client(base_url=..., auth=auth)``)
@@ -32,9 +33,3 @@ class DingTalkAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"DingTalkAuth({self.tokens!r})"
-
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        return token_flow(self.tokens, request)
-
-    def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        return async_token_flow(self.tokens, request)

@@ -344,7 +344,7 @@ class CalendarClient(BaseClient):
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
-            return send(self._http, self._retrying, self.tokens, request)
+            return send(self._http, self._retrying, self._auth, request)
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -28,7 +28,7 @@ def build_request(client: httpx.Client | httpx.AsyncClient, base: httpx.URL, kwa
         not _FAST_KEYS.issuperset(kwargs)
         or not isinstance(client.cookies, NoCookies)  # the SDK's clients keep none: no jar to walk
         or client.params
-        or not all(key.isascii() and value.isascii() for key, value in extra.items())
+        or (extra and not all(key.isascii() and value.isascii() for key, value in extra.items()))
     ):
         return client.build_request(**{**kwargs, "url": url})
     method: str = kwargs["method"].upper()

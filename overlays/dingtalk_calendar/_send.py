@@ -33,30 +33,29 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._auth import authorize, renewed
 from ._invalid_token import INVALID_AUTHENTICATION_STATUS
 
 if TYPE_CHECKING:
-    from ._token_manager import TokenManager
+    from ._auth import DingTalkAuth
 
 _httpx_logger = logging.getLogger("httpx")
 
 
 def send(
-    client: httpx.Client, transport: httpx.BaseTransport, tokens: TokenManager, request: httpx.Request
+    client: httpx.Client, transport: httpx.BaseTransport, auth: DingTalkAuth, request: httpx.Request
 ) -> httpx.Response:
-    """``client.send(request)`` for a client with ``transport`` and ``DingTalkAuth(tokens)`` and nothing else.
+    """``client.send(request)`` for a client with ``transport`` and ``auth`` and nothing else.
 
     The auth flow's two steps are called directly rather than through its generator: the
     token put on, and after a refusal of it, the one resend (see ``_auth``).
     """
     if client.is_closed:
         raise RuntimeError("Cannot send a request, as the client has been closed.")
-    token = authorize(tokens, request)
+    token = auth.authorize(request)
     response = _send_once(transport, request)
     if response.status_code == INVALID_AUTHENTICATION_STATUS:  # the only answer the flow may act on
         try:
-            again = renewed(tokens, request, token, response)
+            again = auth.renewed(request, token, response)
         except BaseException:
             response.close()
             raise

@@ -46,7 +46,8 @@ def answer_data(operation: str, response: httpx.Response) -> dict[str, Any]:
     reaches the caller.
     """
     try:
-        data = json.loads(response.content)
+        # JSON on the network is UTF-8 (RFC 8259): decoded as such, json skips guessing the encoding.
+        data = json.loads(response.content.decode())
     except (ValueError, RecursionError) as error:  # JSONDecodeError and bad UTF-8 are ValueErrors
         detail = "nested too deeply to read" if isinstance(error, RecursionError) else "not JSON"
         raise _malformed(operation, response, f"a 2xx answer whose body is {detail}") from None
