@@ -19,8 +19,8 @@ converted by ``httpx_aiohttp.AiohttpTransport``; this layer closes what it leave
 - event loops: aiohttp's objects belong to one loop; a transport used under a second
   ``asyncio.run()`` opens a fresh pool there.
 - per-call CPU: no cookie jar; the common request (no proxy, a small body) goes to aiohttp
-  straight, its timeouts made once (``_send_direct``); a streamed or large body, and a
-  proxied request, go through httpx-aiohttp's conversion.
+  straight, its timeouts made once (``send_via``); a streamed or large body, and a proxied
+  request, go through httpx-aiohttp's conversion.
 """
 
 import asyncio
@@ -242,13 +242,42 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         await pool.acquire(timeouts.get("pool"), request)
         try:
             if proxy is None and _body_of(request) is None:
-                response, read = await _send_direct(pool, request, timeouts)
+                # The common request (no proxy, a small body of bytes) handed to aiohttp as bare
+                # aiohttp code would, here rather than in a function of its own: each coroutine
+                # between the caller and aiohttp is walked again every time the call resumes.
+                # httpx-aiohttp's conversion rebuilds the headers through httpx.Headers.items()
+                # and a ClientTimeout on every call; here the raw headers go as they are
+                # (repeated ones included) and the timeouts are the pool's cached ClientTimeout.
+                with _translated(request):
+                    upstream = await pool.session.request(
+                        request.method,
+                        str(request.url),
+                        headers=[
+                            (key.decode("latin-1"), value.decode("latin-1")) for key, value in request.headers.raw
+                        ],
+                        data=request.content or None,
+                        allow_redirects=False,
+                        auto_decompress=False,
+                        timeout=pool.client_timeout(timeouts),
+                        server_hostname=request.extensions.get("sni_hostname"),
+                    )
+                    # A small answer (every DingTalk answer) is read at once, its response made
+                    # with the body in it; any other is wrapped in httpx-aiohttp's own stream.
+                    read = _read_at_once(upstream)
+                    if read:
+                        try:
+                            body = await upstream.read()
+                        finally:
+                            upstream.release()
+                        response = _response(upstream, request, httpx.ByteStream(body), body)
+                    else:
+                        response = _response(upstream, request, AiohttpResponseStream(upstream), None)
             else:
                 response = await self._send(pool.converter(self, proxy), request, timeouts.get("write"))
-                upstream = getattr(response.stream, "_aiohttp_response", None)  # httpx-aiohttp's stream
+                converted = getattr(response.stream, "_aiohttp_response", None)  # httpx-aiohttp's stream
                 read = False
-                if isinstance(upstream, aiohttp.ClientResponse) and _read_at_once(upstream):
-                    await _read_whole(response, upstream, request)
+                if isinstance(converted, aiohttp.ClientResponse) and _read_at_once(converted):
+                    await _read_whole(response, converted, request)
                     read = True
             if read:
                 pool.release()
@@ -293,38 +322,6 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
                     raise
         finally:
             watched.deadline = None  # an early answer may come while aiohttp still writes the body
-
-
-async def _send_direct(
-    pool: _LoopPool, request: httpx.Request, timeouts: Mapping[str, float | None]
-) -> tuple[httpx.Response, bool]:
-    """The common request (no proxy, a small body of bytes) handed to aiohttp as bare aiohttp code would.
-
-    httpx-aiohttp's conversion rebuilds the headers through ``httpx.Headers.items()`` and a
-    ``ClientTimeout`` on every call; here the raw headers go as they are (repeated ones
-    included) and the timeouts are the pool's cached ``ClientTimeout``. A small answer
-    (every DingTalk answer) is read at once, its response made with the body in it; any
-    other is wrapped in httpx-aiohttp's own response stream, as its transport does. Returns
-    the response and whether its body was read.
-    """
-    with _translated(request):
-        upstream = await pool.session.request(
-            request.method,
-            str(request.url),
-            headers=[(key.decode("latin-1"), value.decode("latin-1")) for key, value in request.headers.raw],
-            data=request.content or None,
-            allow_redirects=False,
-            auto_decompress=False,
-            timeout=pool.client_timeout(timeouts),
-            server_hostname=request.extensions.get("sni_hostname"),
-        )
-        if _read_at_once(upstream):
-            try:
-                body = await upstream.read()
-            finally:
-                upstream.release()
-            return _response(upstream, request, httpx.ByteStream(body), body), True
-    return _response(upstream, request, AiohttpResponseStream(upstream), None), False
 
 
 def _response(

@@ -155,12 +155,14 @@ def alarms_for(loop: asyncio.AbstractEventLoop) -> Alarms:
 
 class cutoff:  # lower case, as asyncio.timeout: ``async with cutoff(5.0) as scope:``
     """``asyncio.timeout(delay)`` on the loop's alarms: the task is cancelled at the limit and
-    ``TimeoutError`` raised from the block; ``expired()`` tells it was this limit."""
+    ``TimeoutError`` raised from the block (or ``timed_out()``, when given); ``expired()`` tells
+    it was this limit."""
 
-    __slots__ = ("_alarm", "_cancelling", "_delay", "_expired", "_task")
+    __slots__ = ("_alarm", "_cancelling", "_delay", "_expired", "_task", "_timed_out")
 
-    def __init__(self, delay: float) -> None:
+    def __init__(self, delay: float, timed_out: Callable[[], BaseException] | None = None) -> None:
         self._delay = delay
+        self._timed_out = timed_out  # the error to raise at the limit instead of TimeoutError
         self._expired = False
         self._alarm: Alarm | None = None
 
@@ -185,6 +187,8 @@ class cutoff:  # lower case, as asyncio.timeout: ``async with cutoff(5.0) as sco
         # As asyncio.timeout does: the cancellation is ours to turn into TimeoutError only
         # when nobody else asked for one meanwhile.
         if self._expired and self._task.uncancel() <= self._cancelling and kind is asyncio.CancelledError:
+            if self._timed_out is not None:
+                raise self._timed_out() from None
             raise TimeoutError from error
 
     def _expire(self) -> None:

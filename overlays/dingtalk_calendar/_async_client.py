@@ -322,15 +322,18 @@ class AsyncCalendarClient(BaseClient):
             _deprecation.warn(call.operation, call.request_kwargs.get("json"), stacklevel=3)
         request = build_request(self._http, self._base_url, call.request_kwargs)
         overlays = self._overlays
+        limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
-            response = await self._send(request)
+            with call_deadline(limit):
+                response = await send(self._http, self._retrying, self._auth, request)
             if response.is_success:
                 return call.finish(response, self._api)
             raise _status_error(call, response)
         async with overlays.acall(request):
             await overlays.arequest(request)
             try:
-                response = await self._send(request)
+                with call_deadline(limit):
+                    response = await send(self._http, self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 await overlays.aerror(error)
                 raise
@@ -340,10 +343,6 @@ class AsyncCalendarClient(BaseClient):
             status_error = _status_error(call, response)
             await overlays.aerror(status_error)
             raise status_error
-
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
-            return await send(self._http, self._retrying, self._auth, request)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -43,9 +43,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             while True:
                 attempts.start()
                 try:
-                    response, code = await attempts.deadline.awithin(
-                        self._send(request, attempts), attempts.timed_out, "the answer had not all arrived"
-                    )
+                    async with attempts.deadline.aenforce(attempts.timed_out, "the answer had not all arrived"):
+                        response = await self.transport.handle_async_request(request)
+                        attempts.deadline.bound(response, attempts.timed_out)
+                        code = None
+                        if response.status_code in STATUSES_TO_READ:
+                            response, code = await self._read_refusal(response)
                 except httpx.TransportError as error:
                     wait = attempts.wait_after_error(error)
                 else:
@@ -58,11 +61,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         finally:
             attempts.restore()
 
-    async def _send(self, request: httpx.Request, attempts: Attempts) -> tuple[httpx.Response, str | None]:
-        response = await self.transport.handle_async_request(request)
-        attempts.deadline.bound(response, attempts.timed_out)
-        if response.status_code not in STATUSES_TO_READ:
-            return response, None
+    async def _read_refusal(self, response: httpx.Response) -> tuple[httpx.Response, str | None]:
+        """A 403 or 429 read whole, and the code in it: a throttle may be retried (see ``_retry``)."""
         if response.is_stream_consumed:  # an inner transport read it already (a mock, a cache)
             return response, error_code(response.content)
         try:

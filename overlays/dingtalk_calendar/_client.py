@@ -323,15 +323,18 @@ class CalendarClient(BaseClient):
             _deprecation.warn(call.operation, call.request_kwargs.get("json"), stacklevel=3)
         request = build_request(self._http, self._base_url, call.request_kwargs)
         overlays = self._overlays
+        limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
-            response = self._send(request)
+            with call_deadline(limit):
+                response = send(self._http, self._retrying, self._auth, request)
             if response.is_success:
                 return call.finish(response, self._api)
             raise _status_error(call, response)
         with overlays.call(request):
             overlays.request(request)
             try:
-                response = self._send(request)
+                with call_deadline(limit):
+                    response = send(self._http, self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 overlays.error(error)
                 raise
@@ -341,10 +344,6 @@ class CalendarClient(BaseClient):
             status_error = _status_error(call, response)
             overlays.error(status_error)
             raise status_error
-
-    def _send(self, request: httpx.Request) -> httpx.Response:
-        with call_deadline(self._defaults.retry.max_elapsed):  # the token fetch and any resend included
-            return send(self._http, self._retrying, self._auth, request)
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -22,6 +22,7 @@ read or write timeout once it has passed, so a head that trickles ends at the li
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, TypeVar
 
@@ -106,10 +107,17 @@ class Deadline:
         elif isinstance(stream, httpx.SyncByteStream):
             response.stream = _BoundedStream(stream, self, error)
 
-    def within(self, value: T, error: ErrorFactory, doing: str) -> T:
-        """The sync twin of :meth:`awithin`: a blocked sync call cannot be cut off, only bounded
-        by its timeouts (cut to the time left), so its value is taken as it comes."""
-        return value
+    def enforce(self, error: ErrorFactory, doing: str) -> AbstractContextManager[None]:
+        """The sync twin of :meth:`aenforce`: a blocked sync call cannot be cut off, only bounded
+        by its timeouts (cut to the time left)."""
+        return _NO_LIMIT
+
+    def aenforce(self, error: ErrorFactory, doing: str) -> AbstractAsyncContextManager[object]:
+        """``async with deadline.aenforce(...):`` cancels the block at the limit, raising ``error(...)``."""
+        left = self.left()
+        if left is None:
+            return _NO_ASYNC_LIMIT
+        return _cutoff()(left, lambda: error(self.reason(doing)))
 
     async def awithin(self, awaitable: Awaitable[T], error: ErrorFactory, doing: str) -> T:
         """Await ``awaitable``, cancelled at the limit (raising ``error(...)``)."""
@@ -144,6 +152,18 @@ def _cutoff() -> "type[cutoff]":
 
 
 _cutoff_class: "type[cutoff] | None" = None
+_NO_LIMIT: AbstractContextManager[None] = nullcontext()
+
+
+class _NoAsyncLimit:
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+
+_NO_ASYNC_LIMIT = _NoAsyncLimit()
 
 _call_deadline: ContextVar[Deadline | None] = ContextVar("dingtalk_calendar_call_deadline", default=None)
 

@@ -44,9 +44,12 @@ class RetryTransport(httpx.BaseTransport):
             while True:
                 attempts.start()
                 try:
-                    response, code = attempts.deadline.within(
-                        self._send(request, attempts), attempts.timed_out, "the answer had not all arrived"
-                    )
+                    with attempts.deadline.enforce(attempts.timed_out, "the answer had not all arrived"):
+                        response = self.transport.handle_request(request)
+                        attempts.deadline.bound(response, attempts.timed_out)
+                        code = None
+                        if response.status_code in STATUSES_TO_READ:
+                            response, code = self._read_refusal(response)
                 except httpx.TransportError as error:
                     wait = attempts.wait_after_error(error)
                 else:
@@ -59,11 +62,8 @@ class RetryTransport(httpx.BaseTransport):
         finally:
             attempts.restore()
 
-    def _send(self, request: httpx.Request, attempts: Attempts) -> tuple[httpx.Response, str | None]:
-        response = self.transport.handle_request(request)
-        attempts.deadline.bound(response, attempts.timed_out)
-        if response.status_code not in STATUSES_TO_READ:
-            return response, None
+    def _read_refusal(self, response: httpx.Response) -> tuple[httpx.Response, str | None]:
+        """A 403 or 429 read whole, and the code in it: a throttle may be retried (see ``_retry``)."""
         if response.is_stream_consumed:  # an inner transport read it already (a mock, a cache)
             return response, error_code(response.content)
         try:

@@ -206,6 +206,11 @@ class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         with self._leases.lock:
             self._leases.open += 1
         self._closed = False
+        # Each request goes to the shared transport's own method: no frame of ours in between.
+        if isinstance(transport, httpx.AsyncBaseTransport):
+            self.handle_async_request = transport.handle_async_request  # type: ignore[method-assign]
+        if isinstance(transport, httpx.BaseTransport):
+            self.handle_request = transport.handle_request  # type: ignore[method-assign]
 
     def lease(self) -> "SharedTransport":
         """Another lease on the same transport, for another client."""
