@@ -153,7 +153,7 @@ def alarms_for(loop: asyncio.AbstractEventLoop) -> Alarms:
     return alarms
 
 
-class cutoff:  # lower case, as asyncio.timeout: ``async with cutoff(5.0) as scope:``
+class cutoff:  # lower case, as asyncio.timeout: ``with cutoff(5.0) as scope:`` inside a task
     """``asyncio.timeout(delay)`` on the loop's alarms: the task is cancelled at the limit and
     ``TimeoutError`` raised from the block (or ``timed_out()``, when given); ``expired()`` tells
     it was this limit."""
@@ -169,7 +169,7 @@ class cutoff:  # lower case, as asyncio.timeout: ``async with cutoff(5.0) as sco
     def expired(self) -> bool:
         return self._expired
 
-    async def __aenter__(self) -> "cutoff":
+    def __enter__(self) -> "cutoff":
         task = asyncio.current_task()
         if task is None:
             raise RuntimeError("cutoff() should be used inside a task")
@@ -178,7 +178,7 @@ class cutoff:  # lower case, as asyncio.timeout: ``async with cutoff(5.0) as sco
         self._alarm = alarms_for(task.get_loop()).set(self._delay, self._expire)
         return self
 
-    async def __aexit__(
+    def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
     ) -> None:
         if self._alarm is not None:
@@ -190,6 +190,16 @@ class cutoff:  # lower case, as asyncio.timeout: ``async with cutoff(5.0) as sco
             if self._timed_out is not None:
                 raise self._timed_out() from None
             raise TimeoutError from error
+
+    # Entering and leaving awaits nothing, so ``with`` serves inside a coroutine and saves the
+    # two coroutines ``async with`` makes; ``async with`` works as with asyncio.timeout.
+    async def __aenter__(self) -> "cutoff":
+        return self.__enter__()
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.__exit__(kind, error, traceback)
 
     def _expire(self) -> None:
         self._alarm = None

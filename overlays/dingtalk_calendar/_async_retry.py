@@ -43,7 +43,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             while True:
                 attempts.start()
                 try:
-                    async with attempts.deadline.aenforce(attempts.timed_out, "the answer had not all arrived"):
+                    with attempts.deadline.aenforce(attempts.timed_out, "the answer had not all arrived"):
                         response = await self.transport.handle_async_request(request)
                         attempts.deadline.bound(response, attempts.timed_out)
                         code = None

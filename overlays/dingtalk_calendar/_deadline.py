@@ -22,7 +22,7 @@ read or write timeout once it has passed, so a head that trickles ends at the li
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, TypeVar
 
@@ -112,11 +112,11 @@ class Deadline:
         by its timeouts (cut to the time left)."""
         return _NO_LIMIT
 
-    def aenforce(self, error: ErrorFactory, doing: str) -> AbstractAsyncContextManager[object]:
-        """``async with deadline.aenforce(...):`` cancels the block at the limit, raising ``error(...)``."""
+    def aenforce(self, error: ErrorFactory, doing: str) -> AbstractContextManager[object]:
+        """``with deadline.aenforce(...):``, in a task, cancels the block at the limit, raising ``error(...)``."""
         left = self.left()
         if left is None:
-            return _NO_ASYNC_LIMIT
+            return _NO_LIMIT
         return _cutoff()(left, lambda: error(self.reason(doing)))
 
     async def awithin(self, awaitable: Awaitable[T], error: ErrorFactory, doing: str) -> T:
@@ -125,7 +125,7 @@ class Deadline:
         if left is None:
             return await awaitable
         try:
-            async with _cutoff()(left) as scope:
+            with _cutoff()(left) as scope:
                 return await awaitable
         except TimeoutError:
             if scope.expired():
@@ -153,17 +153,6 @@ def _cutoff() -> "type[cutoff]":
 
 _cutoff_class: "type[cutoff] | None" = None
 _NO_LIMIT: AbstractContextManager[None] = nullcontext()
-
-
-class _NoAsyncLimit:
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        return None
-
-
-_NO_ASYNC_LIMIT = _NoAsyncLimit()
 
 _call_deadline: ContextVar[Deadline | None] = ContextVar("dingtalk_calendar_call_deadline", default=None)
 

@@ -35,6 +35,8 @@ STATUSES_TO_READ: Final = frozenset({403, 429})
 class Attempts:
     """One request's attempts so far, and the decisions both transports share."""
 
+    __slots__ = ("_extensions", "_random_value", "_wall_clock", "count", "deadline", "operation", "policy", "request")
+
     def __init__(
         self,
         request: httpx.Request,
