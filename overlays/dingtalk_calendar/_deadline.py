@@ -63,7 +63,10 @@ class Deadline:
     @classmethod
     def for_request(cls, limit: float | None, clock: Callable[[], float]) -> "Deadline":
         """A request's limit, within the call's when one is running."""
-        return cls(limit, clock, outer=_call_deadline.get())
+        outer = _call_deadline.get()
+        if outer is not None and outer.limit == limit and outer._clock is clock and outer._outer is None:
+            return outer  # the same limit on the same clock, started earlier: it ends first anyway
+        return cls(limit, clock, outer=outer)
 
     def elapsed(self) -> float:
         """Seconds spent, as its own limit counts them: the outer limit running out first counts as reaching it."""

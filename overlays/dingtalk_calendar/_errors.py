@@ -583,19 +583,11 @@ def _json_object(content: bytes) -> dict[str, Any] | None:
 
 
 def request_id_of(response: httpx.Response) -> str | None:
-    """DingTalk's request id from the answer's headers, if a gateway named it (the first header of a name)."""
-    headers = response.headers
-    found: dict[bytes, bytes] = {}
-    for key, value in headers.raw:  # one pass, read on every answer: no lookup per name
-        if value and key.lower() in _REQUEST_ID_RAW:
-            found.setdefault(key.lower(), value)
-    for name in _REQUEST_ID_RAW:
-        if name in found:
-            return found[name].decode(headers.encoding)
+    """DingTalk's request id from the answer's headers, if a gateway named it."""
+    for name in _REQUEST_ID_HEADERS:
+        if value := response.headers.get(name):
+            return str(value)
     return None
-
-
-_REQUEST_ID_RAW: Final = tuple(name.encode() for name in _REQUEST_ID_HEADERS)
 
 
 def _str_or_none(value: object) -> str | None:
