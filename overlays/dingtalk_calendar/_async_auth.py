@@ -9,7 +9,7 @@ put on, and after an answer, the request to send once more, if any.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import httpx
 
@@ -24,6 +24,8 @@ class AsyncTokenFlow:
     """The flow's steps, for ``DingTalkAuth``, which holds the ``tokens``."""
 
     tokens: TokenManager
+    refusal_status: ClassVar[int] = INVALID_AUTHENTICATION_STATUS
+    """The status of DingTalk's refusal of a token: the only answer after which the flow may act."""
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Send ``request`` with the current token; on ``InvalidAuthentication``, once more with a new one."""

@@ -33,8 +33,6 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._invalid_token import INVALID_AUTHENTICATION_STATUS
-
 if TYPE_CHECKING:
     from ._auth import DingTalkAuth
 
@@ -53,7 +51,7 @@ def send(
         raise RuntimeError("Cannot send a request, as the client has been closed.")
     token = auth.authorize(request)
     response = _send_once(transport, request)
-    if response.status_code == INVALID_AUTHENTICATION_STATUS:  # the only answer the flow may act on
+    if response.status_code == auth.refusal_status:  # the only answer the flow may act on
         try:
             again = auth.renewed(request, token, response)
         except BaseException:

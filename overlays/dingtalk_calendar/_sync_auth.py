@@ -10,7 +10,7 @@ put on, and after an answer, the request to send once more, if any.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import httpx
 
@@ -25,6 +25,8 @@ class TokenFlow:
     """The flow's steps, for ``DingTalkAuth``, which holds the ``tokens``."""
 
     tokens: TokenManager
+    refusal_status: ClassVar[int] = INVALID_AUTHENTICATION_STATUS
+    """The status of DingTalk's refusal of a token: the only answer after which the flow may act."""
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         """Send ``request`` with the current token; on ``InvalidAuthentication``, once more with a new one."""
