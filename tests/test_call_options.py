@@ -19,6 +19,8 @@ from dingtalk_calendar import (
     ServerError,
     ValidationError,
 )
+from dingtalk_calendar._defaults import USER_AGENT
+from dingtalk_calendar._version import __version__
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 from dingtalk_calendar_emulator import Emulator
 from tests.client_support import TOKEN, Blocking, both, open_client, recorded_client
@@ -62,6 +64,19 @@ def test_default_headers_go_with_every_call_and_with_options_adds_more(kind: str
     assert copied.headers["x-job"] == "nightly"
     assert all(r.headers[ACCESS_TOKEN_HEADER] == TOKEN for r in server.received)
     assert client.default_headers == {"x-team": "acme"}  # the original is unchanged
+
+
+@both
+def test_calls_name_the_sdk_as_their_user_agent_unless_the_caller_names_another(kind: str) -> None:
+    with recorded_client(kind) as (client, server):
+        client.subscribe("bob", "cal-1")
+        with_options(client, default_headers={"user-agent": "acme-sync/3.1"}).subscribe("bob", "cal-1")
+        client.subscribe("bob", "cal-1", extra_headers={"User-Agent": "acme-once/1"})
+    ours, theirs, once = (r.headers["user-agent"] for r in server.received)
+    assert ours == USER_AGENT
+    assert ours.startswith(f"dingtalk-calendar/{__version__} python/")
+    assert theirs == "acme-sync/3.1"
+    assert once == "acme-once/1"
 
 
 @both
