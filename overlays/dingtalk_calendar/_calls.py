@@ -129,7 +129,7 @@ def update(
     )
     kwargs = endpoint.build_request_kwargs(user_id, calendar_id, body=body, **options)
     check_body(operation, kwargs["json"])
-    return Call(operation, kwargs, _result_finisher(endpoint, operation, empty_is_success=False))
+    return Call(operation, kwargs, _result_finisher(operation, empty_is_success=False))
 
 
 def subscribe(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[Result]:
@@ -139,7 +139,7 @@ def subscribe(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Cal
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
     kwargs = endpoint.build_request_kwargs(user_id, calendar_id, **options)
     # DingTalk may answer a subscribe with a 200 and no body at all: that is success.
-    return Call(operation, kwargs, _result_finisher(endpoint, operation, empty_is_success=True))
+    return Call(operation, kwargs, _result_finisher(operation, empty_is_success=True))
 
 
 def unsubscribe(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[Result]:
@@ -148,7 +148,7 @@ def unsubscribe(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> C
     operation = endpoint.OPERATION_ID
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
     kwargs = endpoint.build_request_kwargs(user_id, calendar_id, **options)
-    return Call(operation, kwargs, _result_finisher(endpoint, operation, empty_is_success=True))
+    return Call(operation, kwargs, _result_finisher(operation, empty_is_success=True))
 
 
 def delete(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[Result]:
@@ -157,12 +157,10 @@ def delete(user_id: str, calendar_id: str, *, options: dict[str, Any]) -> Call[R
     operation = endpoint.OPERATION_ID
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
     kwargs = endpoint.build_request_kwargs(user_id, calendar_id, **options)
-    return Call(operation, kwargs, _result_finisher(endpoint, operation, empty_is_success=True))
+    return Call(operation, kwargs, _result_finisher(operation, empty_is_success=True))
 
 
-def _result_finisher(
-    module: Any, operation: str, *, empty_is_success: bool
-) -> Callable[[httpx.Response, Client], Result]:
+def _result_finisher(operation: str, *, empty_is_success: bool) -> Callable[[httpx.Response, Client], Result]:
     """How a ``{"result": ...}`` answer of ``operation`` is read; made once per operation, not per call."""
     key = (operation, empty_is_success)
     finish = _RESULT_FINISHERS.get(key)

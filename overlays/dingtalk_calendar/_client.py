@@ -16,7 +16,7 @@ import dingtalk_calendar_api
 from . import _calls, _deprecation
 from ._base_client import BaseClient
 from ._deadline import call_deadline
-from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, USER_AGENT
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
 from ._requests import build_request
@@ -73,6 +73,7 @@ class CalendarClient(BaseClient):
         # Loaded here rather than with the SDK: importing it stays cheap (tests/test_import_cost.py).
         from ._auth import DingTalkAuth
         from ._retry import RetryTransport
+        from ._settings import with_user_agent
         from ._token_manager import TokenManager
         from ._transport_defaults import default_transport
         from ._transports import CookielessClient, SharedTransport
@@ -103,7 +104,7 @@ class CalendarClient(BaseClient):
             timeout=self.timeout,
             transport=retrying,
             auth=self._auth,
-            headers=_with_user_agent(self.default_headers),
+            headers=with_user_agent(self.default_headers),
         )
         self._api.set_httpx_client(self._http)
         # httpx would parse each call's URL string again; build_request joins the parsed base instead.
@@ -360,10 +361,3 @@ def _status_error(call: _calls.Call[Any], response: httpx.Response) -> DingTalkE
     return error_from_response(
         response, operation=call.operation, attempts=response.extensions.get(ATTEMPTS_EXTENSION, 1)
     )
-
-
-def _with_user_agent(headers: Mapping[str, str]) -> httpx.Headers:
-    """The client's headers: the SDK's User-Agent, unless the caller's headers name their own."""
-    merged = httpx.Headers({"User-Agent": USER_AGENT})
-    merged.update(headers)  # case-insensitive: a "user-agent" of the caller's replaces ours
-    return merged

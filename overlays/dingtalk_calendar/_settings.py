@@ -8,7 +8,7 @@ from attrs import evolve, field, frozen
 
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 
-from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT
 from ._errors import ValidationError
 from ._extensions import RETRY_EXTENSION
 from ._retry_policy import RetryPolicy
@@ -45,6 +45,13 @@ def checked_headers(headers: Mapping[str, str] | None, *, field: str) -> dict[st
             raise ValidationError(field, f"header {name!r} has an empty name or a line break")
         checked[name] = value
     return checked
+
+
+def with_user_agent(headers: Mapping[str, str]) -> httpx.Headers:
+    """A client's headers: the SDK's User-Agent, unless ``headers`` name their own."""
+    merged = httpx.Headers({"User-Agent": USER_AGENT})
+    merged.update(headers)  # case-insensitive: a "user-agent" of the caller's replaces ours
+    return merged
 
 
 def checked_query(query: Mapping[str, str] | None) -> dict[str, str]:
