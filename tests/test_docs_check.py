@@ -329,6 +329,47 @@ def test_deviations_are_acknowledged_not_drift(tmp_path: Path) -> None:
     assert "Forbidden.AccessDenied.SampleMonthlyLimit" not in json.dumps(report["findings"])
 
 
+def test_a_map_type_reads_as_an_object() -> None:
+    row = "| corpIds | Array of String | 否 |"
+    page = sample("zh-markdown-update.md").replace(row, "| extra | Map<String, String> | 否 | 扩展。 |\n" + row, 1)
+    parsed = parse_page("update", page, CODES)
+    assert isinstance(parsed, ApiPage)
+    assert [f.type for f in parsed.body if f.name == "extra"] == ["object"]
+
+
+def _pending(spec: Path, operation: str) -> None:
+    entry = f'  - {{operation: "{operation}", reason: A sample operation.}}\n'
+    text = SPEC.read_text(encoding="utf-8")
+    if "x-dingtalk-docs-pending:\n" in text:
+        text = text.replace("x-dingtalk-docs-pending:\n", "x-dingtalk-docs-pending:\n" + entry, 1)
+    else:
+        anchor = "x-dingtalk-global-errors:"
+        text = text.replace(anchor, "x-dingtalk-docs-pending:\n" + entry + anchor)
+    spec.write_text(text, encoding="utf-8")
+
+
+def test_a_pending_operation_is_named_and_acknowledged(tmp_path: Path) -> None:
+    page = tmp_path / "archives.txt"
+    page.write_text(sample("en-markdown-get.txt").replace("/subscribedCalendars/", "/archives/"), encoding="utf-8")
+    _, before, _ = run(str(page))
+    assert [(f["fact"], f["spec"]) for f in before["findings"]] == [("operation", "absent")]
+    operation = before["findings"][0]["operation"]
+    spec = tmp_path / "openapi.yaml"
+    _pending(spec, operation)
+    code, after, _ = run("--spec", str(spec), str(page))
+    assert (code, after["findings"]) == (0, [])
+    acknowledged = [(f["operation"], f["reason"]) for f in after["acknowledged"]]
+    assert acknowledged == [(operation, "pending: A sample operation.")]
+
+
+def test_a_pending_entry_for_an_operation_the_spec_has_is_a_finding(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    _pending(spec, "GET /v1.0/calendar/users/{userId}/subscribedCalendars/{calendarId}")
+    code, report, _ = run("--spec", str(spec), str(SAMPLES / "zh-throttling.md"))
+    assert code == 1
+    assert ("getSubscribedCalendar", "pending") in {(f["operation"], f["fact"]) for f in report["findings"]}
+
+
 # Fetching over HTTP, from a server on 127.0.0.1 ---------------------------------------
 
 

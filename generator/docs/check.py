@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.docs.compare import GLOBAL, compare_page, match_operation
+from generator.docs.compare import ABSENT, GLOBAL, compare_page, match_operation, same_endpoint
 from generator.docs.facts import ApiPage, Finding, Page, PageError, SkippedPage
 from generator.docs.parse import Vocabulary, parse_page
 from generator.docs.sources import RawPage
@@ -110,7 +110,31 @@ def compare_pages(
     return report
 
 
+def _set_pending_apart(facts: SpecFacts, report: Report, findings: list[Finding]) -> list[Finding]:
+    """Documented operations the spec does not have yet are acknowledged, each by its own entry.
+
+    An entry for an operation the spec now has is stale: a finding, so that it is removed.
+    """
+    pending = {entry.operation: entry for entry in facts.pending}
+    rest: list[Finding] = []
+    for finding in findings:
+        entry = pending.get(finding.operation) if (finding.fact, finding.spec) == ("operation", ABSENT) else None
+        if entry is None:
+            rest.append(finding)
+        else:
+            report.acknowledged.append(replace(finding, acknowledged=f"pending: {entry.reason}"))
+    for entry in facts.pending:
+        method, _, path = entry.operation.partition(" ")
+        have = next((op for op in facts.operations if same_endpoint(op, method, path)), None)
+        if have is not None:
+            stale = Finding(have.operation_id, "pending", f"has {entry.operation}",
+                            "x-dingtalk-docs-pending still lists it", "openapi.yaml")  # fmt: skip
+            report.findings.append(stale)
+    return rest
+
+
 def _set_deviations_apart(facts: SpecFacts, pages: list[Page], report: Report, findings: list[Finding]) -> None:
+    findings = _set_pending_apart(facts, report, findings)
     by_operation = {op.operation_id: op.deviations for op in facts.operations}
     used: set[tuple[str, int]] = set()
     for finding in findings:

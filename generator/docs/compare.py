@@ -26,11 +26,16 @@ def _matches_example(template: str, example: str) -> bool:
     return re.fullmatch(pattern, example.rstrip("/")) is not None
 
 
+def same_endpoint(op: OperationFacts, method: str, path: str) -> bool:
+    """Whether an operation is the one at this method and path (parameter names aside)."""
+    return op.method == method.upper() and _template(op.path) == _template(path)
+
+
 def match_operation(spec: SpecFacts, page: ApiPage) -> tuple[OperationFacts | None, bool]:
     """The operation a page documents, by HTTP method and path; and whether only its example matched."""
     same_method = [op for op in spec.operations if op.method == page.method]
     for op in same_method:
-        if _template(op.path) == _template(page.path):
+        if same_endpoint(op, page.method, page.path):
             return op, False
     if page.example_path:
         for op in same_method:

@@ -53,6 +53,7 @@ DOC_TYPES = {
     "Float": "number",
     "Number": "number",
 }
+_MAP_TYPE = re.compile(r"Map\s*<\s*\w+\s*,\s*[\w<>, ]+>")
 YES = {"yes", "是", "true", "required", "必填"}
 NO = {"no", "否", "false", "optional", "选填"}
 
@@ -247,6 +248,9 @@ def _doc_type(name: str, section: str, value: str) -> str:
         return DOC_TYPES[cleaned]
     if cleaned.lower().startswith("array of "):
         return "array of " + DOC_TYPES.get(cleaned[9:], cleaned[9:].lower())
+    if _MAP_TYPE.fullmatch(cleaned):
+        # Java's generic map (``Map<String, String>``): a JSON object, whatever its value type.
+        return "object"
     raise PageError(name, f"{section}: unknown type {cleaned!r}")
 
 

@@ -11,7 +11,9 @@ Besides the OpenAPI structure the check reads the spec's own extensions:
   docs folder), ``doc_id``, ``updated_at``, ``sha256``; top-level entries add ``kind``
   (``error-codes`` or ``throttling``);
 - ``x-dingtalk-docs-deviations``: differences kept on purpose, each ``fact`` (as a finding
-  names it) and ``reason``, optionally ``docs`` (what the page says) and ``lang``.
+  names it) and ``reason``, optionally ``docs`` (what the page says) and ``lang``;
+- ``x-dingtalk-docs-pending`` (top level): operations DingTalk documents that the spec does
+  not have yet, each ``operation`` (``METHOD /path``, as the finding names it) and ``reason``.
 """
 
 from __future__ import annotations
@@ -65,6 +67,14 @@ class Deviation:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A documented operation the spec does not have yet: its finding is acknowledged, and named."""
+
+    operation: str  # METHOD /path, as an "operation: spec absent" finding names it
+    reason: str
+
+
+@dataclass(frozen=True)
 class OperationFacts:
     operation_id: str
     method: str
@@ -87,6 +97,7 @@ class SpecFacts:
     global_errors: tuple[SpecError, ...]
     sources: tuple[Source, ...]
     deviations: tuple[Deviation, ...]
+    pending: tuple[Pending, ...] = ()
 
     def all_errors(self) -> Iterable[tuple[str, SpecError]]:
         for error in self.global_errors:
@@ -227,4 +238,5 @@ def spec_facts(spec: Mapping[str, Any]) -> SpecFacts:
         global_errors=_errors(spec.get("x-dingtalk-global-errors", [])),
         sources=_sources(spec.get("x-dingtalk-docs", [])),
         deviations=_deviations(spec.get("x-dingtalk-docs-deviations", [])),
+        pending=tuple(Pending(str(e["operation"]), str(e["reason"])) for e in spec.get("x-dingtalk-docs-pending", [])),
     )
