@@ -4,16 +4,41 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup redis install-redis generate check-generated docs-check lint format typecheck pytest test demo bench clean
+.PHONY: setup redis install-redis generate check-generated docs-check lint format typecheck pytest test test-lowest test-latest lock demo bench clean
 
-## setup: a local virtualenv with the SDK (editable) and every tool; fast when already done
+## setup: a local virtualenv with the SDK (editable) and every tool, at the versions of
+## constraints/dev.txt (what was last tested); fast when already done
 setup: $(STAMP) redis
 
-$(STAMP): pyproject.toml overlays/dingtalk_calendar/_version.py
+$(STAMP): pyproject.toml overlays/dingtalk_calendar/_version.py constraints/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -c constraints/dev.txt
 	@touch $(STAMP)
+
+## lock: write constraints/dev.txt from the newest versions pyproject.toml allows (then run make test)
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^dingtalk' > constraints/dev.txt
+	rm -rf .venv-lock
+
+## test-lowest: the tests in a fresh virtualenv with the lowest versions the SDK's pins allow (constraints/lowest.txt)
+test-lowest: redis
+	rm -rf .venv-lowest && $(PYTHON) -m venv .venv-lowest
+	.venv-lowest/bin/python -m pip install --quiet --upgrade pip
+	.venv-lowest/bin/python -m pip install --quiet -e '.[dev]' -c constraints/lowest.txt
+	.venv-lowest/bin/python -m pip list 2>/dev/null | grep -E -i '^(httpx|httpcore|aiohttp|httpx-aiohttp|attrs|typing.extensions) '
+	.venv-lowest/bin/pytest -q
+
+## test-latest: the tests in a fresh virtualenv with the newest versions the pins allow
+test-latest: redis
+	rm -rf .venv-latest && $(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
+	.venv-latest/bin/python -m pip list 2>/dev/null | grep -E -i '^(httpx|httpcore|aiohttp|httpx-aiohttp|attrs|typing.extensions) '
+	.venv-latest/bin/pytest -q
 
 ## redis: a redis-server binary for the token-store and rate-limiter tests (Debian's package)
 redis:
@@ -82,4 +107,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_VENV) .mypy_cache .ruff_cache .pytest_cache dist build
+	rm -rf $(VENV) $(DEMO_VENV) .venv-lowest .venv-latest .mypy_cache .ruff_cache .pytest_cache dist build

@@ -91,9 +91,11 @@ def _throughput(r: BenchResults) -> str:
         ratio = f"{p.ratio:.2f}x" if p.ratio is not None else "-"
         on_httpx = f"{p.httpx_default_per_s:,.0f}" if p.httpx_default_per_s is not None else "-"
         busy = "/".join(f"{b:.0%}" if b is not None else "-" for b in (p.server_busy_ours, p.server_busy_official))
-        rows.append([p.server, p.op, str(p.concurrency), f"{p.ours_per_s:,.0f}", theirs, ratio, on_httpx, busy])
+        raw = f"{p.raw_per_s:,.0f} ({p.share_of_raw:.0%})" if p.raw_per_s and p.share_of_raw else "-"
+        rows.append([p.server, p.op, str(p.concurrency), f"{p.ours_per_s:,.0f}", theirs, ratio, on_httpx, raw, busy])
     header = ["server", "operation", "concurrency", "AsyncCalendarClient calls/s", "official *_async calls/s"]
-    header += ["ours / official", "ours on httpx's default transport, calls/s", "server CPU (ours/official)"]
+    header += ["ours / official", "ours on httpx's default transport, calls/s", "raw sockets, calls/s (ours / raw)"]
+    header += ["server CPU (ours/official)"]
     calls = "; ".join(
         sorted({f"over {p.server}, {p.calls} of ours and {p.official_calls} of the official's" for p in r.throughput})
     )
@@ -101,7 +103,9 @@ def _throughput(r: BenchResults) -> str:
         f"## Async throughput\n\nCalls per measurement {calls}; median of rounds. `http` is the emulator over "
         "plain HTTP, `https` the same emulator serving TLS. The next-to-last column is our client with "
         "`transport=httpx.AsyncHTTPTransport(...)` (httpcore's pool) instead of its default "
-        "`AsyncAiohttpTransport` (aiohttp through httpx-aiohttp), in the same rounds.\n\n" + _table(header, rows)
+        "`AsyncAiohttpTransport` (aiohttp through httpx-aiohttp), in the same rounds. `raw sockets` is the physical "
+        "floor: keep-alive asyncio connections writing the same request as pre-built bytes "
+        "(`bench/raw_client.py`).\n\n" + _table(header, rows)
     )
 
 

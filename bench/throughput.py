@@ -27,6 +27,7 @@ from .emulator_process import EmulatorInfo
 from .log import log
 from .official_client import OfficialWorker
 from .process_cpu import cpu_seconds
+from .raw_client import raw_seconds
 from .timing import median
 
 
@@ -52,6 +53,10 @@ class ThroughputPoint:
     rounds_official: tuple[float, ...]
     httpx_default_per_s: float | None = None
     """Our client on httpx's own async transport (httpcore), median over rounds."""
+    raw_per_s: float | None = None
+    """A raw-socket client sending pre-built requests (``bench/raw_client.py``), median over rounds."""
+    share_of_raw: float | None = None
+    """Median over rounds of ours / raw in the same round."""
 
 
 async def _ours_seconds(
@@ -99,6 +104,7 @@ def measure_throughput(
     ours: dict[tuple[str, int], list[tuple[float, float | None]]] = {}
     theirs: dict[tuple[str, int], list[tuple[float, float | None]]] = {}
     httpx_default: dict[tuple[str, int], list[float]] = {}
+    raw: dict[tuple[str, int], list[float]] = {}
     for round_no in range(rounds):
         for op in ops:
             for concurrency in concurrencies:
@@ -108,12 +114,22 @@ def measure_throughput(
                 if official is not None:
                     run_theirs = partial(official.throughput, op, concurrency=concurrency, calls=their_calls)
                     theirs.setdefault(key, []).append(_with_server_cpu(server_pid, run_theirs))
+                raw.setdefault(key, []).append(calls / raw_seconds(info, calendar_id, op, concurrency, calls))
                 if with_httpx_default:
                     seconds = _run_ours(info, calendar_id, op, concurrency, calls, httpx_default=True)
                     httpx_default.setdefault(key, []).append(calls / seconds)
         log(f"throughput ({server}) round {round_no + 1}/{rounds} done")
     return [
-        _point(server, op, c, (calls, their_calls), ours[(op, c)], theirs.get((op, c)), httpx_default.get((op, c)))
+        _point(
+            server,
+            op,
+            c,
+            (calls, their_calls),
+            ours[(op, c)],
+            theirs.get((op, c)),
+            httpx_default.get((op, c)),
+            raw[(op, c)],
+        )
         for op in ops
         for c in concurrencies
     ]
@@ -127,6 +143,7 @@ def _point(
     ours: list[tuple[float, float | None]],
     theirs: list[tuple[float, float | None]] | None,
     httpx_default: list[float] | None,
+    raw: list[float],
 ) -> ThroughputPoint:
     ours_rates = [calls[0] / seconds for seconds, _ in ours]
     their_rates = [calls[1] / seconds for seconds, _ in theirs] if theirs else []
@@ -144,6 +161,8 @@ def _point(
         rounds_ours=tuple(round(r, 1) for r in ours_rates),
         rounds_official=tuple(round(r, 1) for r in their_rates),
         httpx_default_per_s=median(httpx_default) if httpx_default else None,
+        raw_per_s=median(raw),
+        share_of_raw=median([a / b for a, b in zip(ours_rates, raw, strict=True)]),
     )
 
 

@@ -40,7 +40,7 @@ NOT_AT_IMPORT = (
     "dingtalk_calendar_api.models",
     "dingtalk_calendar.cli",
     "aiohttp",
-    "dingtalk_calendar._aiohttp_transport",
+    "dingtalk_calendar._transport.aiohttp_transport",
     "httpx_aiohttp",
     "dingtalk_calendar._bulk",
     "dingtalk_calendar._env",
@@ -104,7 +104,7 @@ NOT_UNTIL_A_CLIENT_IS_MADE = (
     "dingtalk_calendar._token_manager_base",
     "dingtalk_calendar._token_store",
     "dingtalk_calendar._tokens",
-    "dingtalk_calendar._transport_defaults",
+    "dingtalk_calendar._transport.sync",
 )
 # ... and the result classes, until a call returns one.
 NOT_UNTIL_USED = ("dingtalk_calendar._models",)

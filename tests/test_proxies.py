@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials, Scope
-from dingtalk_calendar._proxies import environment_routes
+from dingtalk_calendar._transport.proxies import environment_routes
 from dingtalk_calendar_emulator import Emulator
 
 from .forward_proxy import ProxyLog, forward_proxy

@@ -20,7 +20,6 @@ import httpx
 import pytest
 
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials
-from dingtalk_calendar._deadline import Deadline
 from dingtalk_calendar._errors import APIConnectionError, APITimeoutError, RateLimitError, ServerError
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -34,6 +33,7 @@ from dingtalk_calendar._retry_policy import (
     is_idempotent,
     parse_retry_after,
 )
+from dingtalk_calendar._transport.deadline import Deadline
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar, get_subscribed_calendar
 from dingtalk_calendar_api.spec_data import OPERATIONS

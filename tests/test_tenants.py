@@ -17,7 +17,7 @@ from dingtalk_calendar import (
     Overlay,
     Scope,
 )
-from dingtalk_calendar._transports import tls_context
+from dingtalk_calendar._transport.tls import tls_context
 from dingtalk_calendar_emulator import Emulator
 
 from .scripted_server import Received, Reply, response, scripted_server

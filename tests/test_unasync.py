@@ -72,7 +72,7 @@ def test_a_hand_edit_to_a_twin_is_caught(package: Path) -> None:
     result = run_unasync("--check", "--package", package)
     assert result.returncode == 1
     assert "_sync_retry.py is not the sync rewrite of _async_retry.py" in result.stderr
-    assert "-                pass" in result.stdout
+    assert "-                    pass" in result.stdout
 
 
 def test_a_missing_twin_is_caught(package: Path) -> None:

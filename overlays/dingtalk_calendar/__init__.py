@@ -49,7 +49,6 @@ from ._overlay import Attempt, Overlay, TokenRequest
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._aiohttp_transport import AsyncAiohttpTransport
     from ._auth import DingTalkAuth
     from ._bulk import (
         BulkJobError,
@@ -80,6 +79,7 @@ if TYPE_CHECKING:
         TokenProvider,
         UserCredentials,
     )
+    from ._transport.aiohttp_transport import AsyncAiohttpTransport
 
 # Loaded on first use (PEP 562): the async transport imports asyncio, which a sync application
 # should not pay for, and bulk jobs, rate limiters and environment settings are for some
@@ -88,7 +88,7 @@ if TYPE_CHECKING:
 # that importing the SDK does not import attrs.
 # Type checkers see the ordinary imports above.
 _LAZY = {
-    "AsyncAiohttpTransport": "._aiohttp_transport",
+    "AsyncAiohttpTransport": "._transport.aiohttp_transport",
     "OpenTelemetryOverlay": "._otel",  # imports opentelemetry-api (the otel extra)
     "RawResult": "._raw",
     "retry_table": "._retry",

@@ -1,15 +1,15 @@
 # unasync: the source of _sync_auth.py (generator/unasync.py); run `make generate` after editing.
 """``DingTalkAuth``'s flow: the managed token on each request, and one renewal when DingTalk refuses it.
 
-The flow is httpx's generator (``async_auth_flow``) for any httpx client, built on two
-steps the SDK's own clients call directly on every call (see ``_async_send``): the token
-put on, and after an answer, the request to send once more, if any.
+The flow is httpx's generator (``async_auth_flow``), which the SDK's clients and any other
+httpx client run alike, in two steps: the token put on, and after an answer, the request to
+send once more, if any.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -24,8 +24,6 @@ class AsyncTokenFlow:
     """The flow's steps, for ``DingTalkAuth``, which holds the ``tokens``."""
 
     tokens: TokenManager
-    refusal_status: ClassVar[int] = INVALID_AUTHENTICATION_STATUS
-    """The status of DingTalk's refusal of a token: the only answer after which the flow may act."""
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Send ``request`` with the current token; on ``InvalidAuthentication``, once more with a new one."""
@@ -45,7 +43,7 @@ class AsyncTokenFlow:
         """``request`` with a new token when ``response`` is DingTalk refusing ``token``; else None (send no more)."""
         if response.status_code != INVALID_AUTHENTICATION_STATUS:
             return None
-        await response.aread()  # only a 400's body is read: other answers can still be streamed
+        await response.aread()  # only a 400's body is read here (the SDK's retry layer has read it already)
         if not is_invalid_authentication(response):
             return None
         renewed = await self.tokens.ainvalidate(token)

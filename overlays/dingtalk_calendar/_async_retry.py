@@ -7,15 +7,17 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from ._retry_attempts import STATUSES_TO_READ, Attempts, buffered, default_async_sleep, error_code
+from ._retry_attempts import STATUSES_TO_READ, Attempts, default_async_sleep, error_code
 from ._retry_policy import RetryPolicy
+from ._transport.body import DEFAULT_MAX_RESPONSE_BYTES, BodyError, BodyReader, BodyTooLarge
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
     """A transport that retries another one (by default httpx's own, ``httpx.AsyncHTTPTransport()``).
 
     ``sleep``, ``clock`` (monotonic), ``wall_clock`` (for ``Retry-After`` dates) and
-    ``random`` (jitter) are there for tests.
+    ``random`` (jitter) are there for tests. Every answer is read whole here, decoded, and
+    refused past ``max_response_bytes`` (see ``_transport.body``).
     """
 
     def __init__(
@@ -27,6 +29,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         random: Callable[[], float] = random.random,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.transport = transport if transport is not None else httpx.AsyncHTTPTransport()
         self.policy = policy if policy is not None else RetryPolicy()
@@ -34,44 +37,48 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._clock = clock
         self._wall_clock = wall_clock
         self._random = random
+        self.max_response_bytes = max_response_bytes
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempts = Attempts(
             request, self.policy, clock=self._clock, wall_clock=self._wall_clock, random_value=self._random
         )
         try:
-            while True:
-                attempts.start()
-                try:
-                    with attempts.deadline.aenforce(attempts.timed_out, "the answer had not all arrived"):
-                        response = await self.transport.handle_async_request(request)
-                        attempts.deadline.bound(response, attempts.timed_out)
-                        code = None
-                        if response.status_code in STATUSES_TO_READ:
-                            response, code = await self._read_refusal(response)
-                except httpx.TransportError as error:
-                    wait = attempts.wait_after_error(error)
-                else:
-                    retry_wait = attempts.wait_after_response(response, code)
-                    if retry_wait is None:
-                        return attempts.finish(response)
-                    await response.aclose()
-                    wait = retry_wait
-                await self._sleep(wait)
+            async with attempts.deadline.aenforce(attempts.timed_out, "the answer had not all arrived"):
+                while True:
+                    attempts.start()
+                    try:
+                        response = await self._read(await self.transport.handle_async_request(request), attempts)
+                    except httpx.TransportError as error:
+                        wait = attempts.wait_after_error(error)
+                    else:
+                        code = error_code(response.content) if response.status_code in STATUSES_TO_READ else None
+                        retry_wait = attempts.wait_after_response(response, code)
+                        if retry_wait is None:
+                            return attempts.finish(response)
+                        wait = retry_wait
+                    await self._sleep(wait)
         finally:
             attempts.restore()
 
-    async def _read_refusal(self, response: httpx.Response) -> tuple[httpx.Response, str | None]:
-        """A 403 or 429 read whole, and the code in it: a throttle may be retried (see ``_retry``)."""
-        if response.is_stream_consumed:  # an inner transport read it already (a mock, a cache)
-            return response, error_code(response.content)
+    async def _read(self, response: httpx.Response, attempts: Attempts) -> httpx.Response:
+        """The answer read whole and decoded, under the size cap and the time limit (see ``_transport.body``)."""
+        if response.is_stream_consumed:  # read already by an inner transport (a mock, a cache)
+            body = response.content
+            if len(body) > self.max_response_bytes:
+                raise attempts.body_refused(BodyTooLarge(), response, self.max_response_bytes)
+            return attempts.decoded(response, body)
         try:
-            raw = bytearray()
+            reader = BodyReader(response.headers, self.max_response_bytes)
             async for chunk in response.aiter_raw():
-                raw += chunk
+                reader.feed(chunk)
+                attempts.check_time()
+            body = reader.decoded()
+        except BodyError as error:
+            raise attempts.body_refused(error, response, self.max_response_bytes) from None
         finally:
             await response.aclose()
-        return buffered(response, bytes(raw))
+        return attempts.decoded(response, body)
 
     async def aclose(self) -> None:
         await self.transport.aclose()

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # attrs classes, loaded when the first client is made: import
     from ._settings import CallDefaults
     from ._token_store import TokenStore
     from ._tokens import TokenProvider
-    from ._transports import SharedTransport
+    from ._transport.shared import SharedTransport
 
 _O = TypeVar("_O", bound=Overlay)
 
@@ -48,12 +48,19 @@ class BaseClient:
         refresh_margin: float | None,
         overlays: Iterable[Overlay],
         default_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int,
     ) -> None:
         from ._retry_policy import RetryPolicy
         from ._settings import CallDefaults, checked_headers
         from ._token_store import MemoryTokenStore
 
         configure_once()
+        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            from ._errors import ConfigurationError
+
+            raise ConfigurationError(f"max_response_bytes must be a positive whole number, not {max_response_bytes!r}")
+        self.max_response_bytes = max_response_bytes
+        """The largest answer body (raw, and after each decoding step) a call reads; a larger one is an error."""
         # Sent with every call (not to the token endpoints); never the token header.
         self.default_headers = checked_headers(default_headers, field="default_headers")
         self.base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
@@ -117,6 +124,7 @@ class BaseClient:
             overlays=overlays,
             transport=self._transport.lease(),
             default_headers=self.default_headers,
+            max_response_bytes=self.max_response_bytes,
         )
         return clone
 

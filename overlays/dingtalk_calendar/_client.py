@@ -15,12 +15,10 @@ import dingtalk_calendar_api
 
 from . import _calls, _deprecation
 from ._base_client import BaseClient
-from ._deadline import call_deadline
-from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_BYTES
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
-from ._requests import build_request
-from ._send import send
+from ._transport.deadline import call_deadline
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress, StopSignal
@@ -58,6 +56,7 @@ class CalendarClient(BaseClient):
         limits: httpx.Limits = DEFAULT_LIMITS,
         verify: ssl.SSLContext | bool = True,
         default_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             credentials,
@@ -69,21 +68,25 @@ class CalendarClient(BaseClient):
             refresh_margin=refresh_margin,
             overlays=overlays,
             default_headers=default_headers,
+            max_response_bytes=max_response_bytes,
         )
         # Loaded here rather than with the SDK: importing it stays cheap (tests/test_import_cost.py).
         from ._auth import DingTalkAuth
         from ._retry import RetryTransport
         from ._settings import with_user_agent
         from ._token_manager import TokenManager
-        from ._transport_defaults import default_transport
-        from ._transports import CookielessClient, SharedTransport
+        from ._transport import default_transport
+        from ._transport.shared import SharedTransport
 
         if transport is None:
             transport = default_transport(limits=limits, verify=verify)
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
         # The per-attempt overlay hooks run under the retries, around each sending.
         retrying = RetryTransport(
-            self._overlays.wrap(self._transport), policy=self._defaults.retry, **self._overlays.retry_options()
+            self._overlays.wrap(self._transport),
+            policy=self._defaults.retry,
+            max_response_bytes=max_response_bytes,
+            **self._overlays.retry_options(),
         )
         self.tokens = TokenManager(
             self._provider,
@@ -96,19 +99,15 @@ class CalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        # _run sends through these two itself (see _send); the httpx client serves the generated one.
-        self._retrying = retrying
-        self._auth = DingTalkAuth(self.tokens)
-        self._http = CookielessClient(
+        # One httpx client sends every call, the generated client's too: the token flow is its auth.
+        self._http = httpx.Client(
             base_url=self.base_url,
             timeout=self.timeout,
             transport=retrying,
-            auth=self._auth,
+            auth=DingTalkAuth(self.tokens),
             headers=with_user_agent(self.default_headers),
         )
         self._api.set_httpx_client(self._http)
-        # httpx would parse each call's URL string again; build_request joins the parsed base instead.
-        self._base_url = self._http.base_url
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Self:
@@ -322,12 +321,12 @@ class CalendarClient(BaseClient):
     def _run(self, call: _calls.Call[T]) -> T:
         if call.operation in _deprecation.WATCHED:
             _deprecation.warn(call.operation, call.request_kwargs.get("json"), stacklevel=3)
-        request = build_request(self._http, self._base_url, call.request_kwargs)
+        request = self._http.build_request(**call.request_kwargs)
         overlays = self._overlays
         limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
             with call_deadline(limit):
-                response = send(self._http, self._retrying, self._auth, request)
+                response = self._send(request)
             if response.is_success:
                 return call.finish(response, self._api)
             raise _status_error(call, response)
@@ -335,7 +334,7 @@ class CalendarClient(BaseClient):
             overlays.request(request)
             try:
                 with call_deadline(limit):
-                    response = send(self._http, self._retrying, self._auth, request)
+                    response = self._send(request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 overlays.error(error)
                 raise
@@ -345,6 +344,16 @@ class CalendarClient(BaseClient):
             status_error = _status_error(call, response)
             overlays.error(status_error)
             raise status_error
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return self._http.send(request)
+        except RuntimeError as error:  # httpx's "the client has been closed"
+            if self._http.is_closed:
+                from ._transport.shared import closed_error
+
+                raise closed_error(error) from error
+            raise
 
     def close(self) -> None:
         """Close the connection pool."""

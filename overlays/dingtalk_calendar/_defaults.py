@@ -19,9 +19,18 @@ DEFAULT_MAX_RETRIES: Final = 2
 # As many idle connections kept as may be open: a burst of concurrent calls (bulk jobs, gather)
 # then reuses its connections instead of closing most of them and opening new ones next time.
 DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+DEFAULT_MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
+"""4 MiB, raw and decoded: a thousand times DingTalk's largest answer (see ``_transport.body``)."""
 
 _PYTHON: Final = f"{sys.version_info.major}.{sys.version_info.minor}"
 USER_AGENT: Final = f"dingtalk-calendar/{__version__} python/{_PYTHON} httpx/{httpx.__version__}"
 """What the clients' API calls say they are (``default_headers={"User-Agent": ...}`` replaces it)."""
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_LIMITS", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "USER_AGENT"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "USER_AGENT",
+]

@@ -1,6 +1,6 @@
 """Lock helpers shared by the token manager and the token stores.
 
-Every wait here ends when the running call's time is up (:func:`._deadline.time_left`):
+Every wait here ends when the running call's time is up (:func:`._transport.deadline.time_left`):
 a caller queued behind another's token fetch then raises :class:`APITimeoutError` naming
 what it waited for, instead of outliving its ``max_elapsed``.
 """
@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
-from ._deadline import time_left
 from ._errors import APITimeoutError
+from ._transport.deadline import time_left
 
 if TYPE_CHECKING:
     import asyncio

@@ -7,11 +7,11 @@ The transports themselves are ``_async_retry.AsyncRetryTransport`` (written by h
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 from typing import Final
 
 import httpx
 
-from ._deadline import Deadline
 from ._errors import APIConnectionError, APITimeoutError
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._retry_policy import (
@@ -25,6 +25,8 @@ from ._retry_policy import (
     is_idempotent,
     parse_retry_after,
 )
+from ._transport.body import BodyError, BodyTooLarge, decoded_response
+from ._transport.deadline import Deadline
 
 logger = logging.getLogger("dingtalk_calendar.retry")
 
@@ -35,7 +37,18 @@ STATUSES_TO_READ: Final = frozenset({403, 429})
 class Attempts:
     """One request's attempts so far, and the decisions both transports share."""
 
-    __slots__ = ("_extensions", "_random_value", "_wall_clock", "count", "deadline", "operation", "policy", "request")
+    __slots__ = (
+        "_clock",
+        "_extensions",
+        "_random_value",
+        "_started",
+        "_wall_clock",
+        "count",
+        "deadline",
+        "operation",
+        "policy",
+        "request",
+    )
 
     def __init__(
         self,
@@ -53,7 +66,10 @@ class Attempts:
         self.count = 0
         self._wall_clock = wall_clock
         self._random_value = random_value
-        self.deadline = Deadline.for_request(self.policy.max_elapsed, clock)  # bounds the body too: see _deadline
+        self._clock = clock
+        self._started = 0.0
+        self.deadline = Deadline.for_request(self.policy.max_elapsed, clock)  # the body's read too
+
         self._extensions = request.extensions
 
     @property
@@ -63,6 +79,7 @@ class Attempts:
     def start(self) -> None:
         """Count an attempt and give it no more time than the policy has left."""
         self.count += 1
+        self._started = self._clock()
         timeout = self._extensions.get("timeout")
         left = self.deadline.left()
         if left is not None and isinstance(timeout, Mapping) and _cut_needed(timeout, left):
@@ -72,6 +89,25 @@ class Attempts:
     def finish(self, response: httpx.Response) -> httpx.Response:
         response.extensions[ATTEMPTS_EXTENSION] = self.count
         return response
+
+    def check_time(self) -> None:
+        """Raise once the time is up: a body that trickles never trips a read timeout."""
+        if self.deadline.expired:
+            raise self.timed_out(self.deadline.reason("the answer was still arriving"))
+
+    def decoded(self, response: httpx.Response, body: bytes) -> httpx.Response:
+        """The attempt's answer with its decoded body in it."""
+        return decoded_response(response, body, self.request, timedelta(seconds=self._clock() - self._started))
+
+    def body_refused(self, error: BodyError, response: httpx.Response, cap: int) -> APIConnectionError:
+        """The error for an answer whose body is too large or does not decode (never retried)."""
+        if isinstance(error, BodyTooLarge):
+            reason = f"the answer's body passed the limit of {cap:,} bytes (max_response_bytes)"
+        else:
+            reason = str(error)
+        return APIConnectionError(
+            f"HTTP {response.status_code}: {reason}; not read further", operation=self.operation, attempts=self.count
+        )
 
     def timed_out(self, reason: str) -> APITimeoutError:
         """The error for a request whose time limit ran out while ``reason``."""
@@ -144,21 +180,6 @@ def policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:
     if not isinstance(policy, RetryPolicy):
         raise TypeError(f"extensions[{RETRY_EXTENSION!r}] must be a RetryPolicy, not {type(policy).__name__}")
     return policy
-
-
-def buffered(response: httpx.Response, raw: bytes) -> tuple[httpx.Response, str | None]:
-    """A fresh, unread copy of an answer whose body we had to read, and its error code."""
-    copy = httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        stream=httpx.ByteStream(raw),  # still encoded: the client decodes it as usual
-        extensions=response.extensions,
-    )
-    try:
-        decoded = httpx.Response(200, headers=response.headers, content=raw).content  # undoes gzip and the like
-    except httpx.DecodingError:
-        return copy, None
-    return copy, error_code(decoded)
 
 
 def error_code(content: bytes) -> str | None:

@@ -2,15 +2,15 @@
 # Edit that file, then run `make generate`.
 """``DingTalkAuth``'s flow: the managed token on each request, and one renewal when DingTalk refuses it.
 
-The flow is httpx's generator (``sync_auth_flow``) for any httpx client, built on two
-steps the SDK's own clients call directly on every call (see ``_send``): the token
-put on, and after an answer, the request to send once more, if any.
+The flow is httpx's generator (``sync_auth_flow``), which the SDK's clients and any other
+httpx client run alike, in two steps: the token put on, and after an answer, the request to
+send once more, if any.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -25,8 +25,6 @@ class TokenFlow:
     """The flow's steps, for ``DingTalkAuth``, which holds the ``tokens``."""
 
     tokens: TokenManager
-    refusal_status: ClassVar[int] = INVALID_AUTHENTICATION_STATUS
-    """The status of DingTalk's refusal of a token: the only answer after which the flow may act."""
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         """Send ``request`` with the current token; on ``InvalidAuthentication``, once more with a new one."""
@@ -46,7 +44,7 @@ class TokenFlow:
         """``request`` with a new token when ``response`` is DingTalk refusing ``token``; else None (send no more)."""
         if response.status_code != INVALID_AUTHENTICATION_STATUS:
             return None
-        response.read()  # only a 400's body is read: other answers can still be streamed
+        response.read()  # only a 400's body is read here (the SDK's retry layer has read it already)
         if not is_invalid_authentication(response):
             return None
         renewed = self.tokens.invalidate(token)

@@ -19,11 +19,11 @@ import httpx
 
 from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 
-from ._deadline import call_deadline
 from ._errors import ConfigurationError
 from ._locks import holding, holding_loop_lock, holding_thread_lock
 from ._token_store import MemoryTokenStore, SharedStoreView, TokenStore, store_is_essential
 from ._tokens import Token, TokenProvider
+from ._transport.deadline import call_deadline
 
 if TYPE_CHECKING:
     import asyncio  # imported by the async paths themselves: a sync application never loads it

@@ -1,0 +1,54 @@
+"""The only private internals of a dependency the SDK uses: two hooks of aiohttp's connection pool.
+
+aiohttp has no public way to refuse a pooled connection that should not be reused, nor to
+cap the idle connections it keeps, so its ``TCPConnector`` is subclassed here with two
+private methods overridden, nothing else:
+
+- ``BaseConnector._get`` (the reuse guard): aiohttp keeps bytes that arrive on an idle
+  connection and hands them to the next request as its answer (13 wrong answers in 20 calls
+  in ``tests/test_async_transport.py``). A connection with anything buffered or an error
+  pending (``Connection.protocol.should_close``) is closed instead of reused.
+- ``BaseConnector._release`` (``limits.max_keepalive_connections``): aiohttp keeps every idle
+  connection; past the limit, the oldest idle one is closed (aiohttp drops closed ones itself).
+
+``tests/test_transport_compat.py`` pins both: it fails, naming the aiohttp version, when
+either hook is gone or the stray-bytes behaviour it guards against has changed.
+"""
+
+from collections import OrderedDict
+from typing import Any
+
+import aiohttp
+
+
+class GuardedConnector(aiohttp.TCPConnector):
+    """aiohttp's pool, never reusing a connection that spoke out of turn, keeping at most ``max_idle`` idle."""
+
+    def __init__(self, *, max_idle: int | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._dingtalk_max_idle = max_idle
+        self._dingtalk_idle: OrderedDict[Any, None] = OrderedDict()  # protocols released, oldest first
+
+    async def _get(self, key: Any, *args: Any, **kwargs: Any) -> Any:
+        while True:
+            connection = await super()._get(key, *args, **kwargs)
+            if connection is None:
+                return None
+            protocol = connection.protocol
+            self._dingtalk_idle.pop(protocol, None)
+            if protocol is not None and not protocol.should_close:
+                return connection
+            connection.close()
+
+    def _release(self, key: Any, protocol: Any, *args: Any, **kwargs: Any) -> None:
+        super()._release(key, protocol, *args, **kwargs)
+        limit = self._dingtalk_max_idle
+        if limit is None or not protocol.is_connected():
+            return
+        idle = self._dingtalk_idle
+        idle[protocol] = None
+        for known in [known for known in idle if not known.is_connected()]:
+            del idle[known]
+        while len(idle) > limit:
+            oldest, _ = idle.popitem(last=False)
+            oldest.close()  # aiohttp's _get skips a closed connection

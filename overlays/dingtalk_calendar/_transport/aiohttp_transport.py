@@ -1,0 +1,298 @@
+"""The async client's default transport: aiohttp's pool behind httpx's API, through an unmodified httpx-aiohttp.
+
+httpx's own async pool re-scans every connection and waiting request on each request;
+aiohttp's does not, and is what openai-python ships as ``DefaultAioHttpClient``. The request
+and response are converted by ``httpx_aiohttp.AiohttpTransport`` as it is; this layer adds:
+
+- errors: httpx-aiohttp calls a server that hung up after the request a ``ConnectTimeout``
+  (the retry policy would then repeat a create DingTalk may have done) and lets some aiohttp
+  errors through (a refused header is a bare ``ValueError``); here each becomes the httpx
+  error of the phase it happened in, with the request on it.
+- timeouts: a pool timeout (requests wait for one of ``limits.max_connections`` slots) and a
+  write timeout (aiohttp has none), besides aiohttp's connect and read timeouts.
+- event loops and processes: aiohttp's objects belong to one loop. After ``asyncio.run()``
+  has ended, the next loop gets a fresh pool; a second loop using the client while the first
+  still runs gets a :class:`~dingtalk_calendar.APIConnectionError` naming the misuse. A
+  forked child gets a fresh pool too (see :mod:`.forks`).
+- the pool hooks in :mod:`._compat` (no stray bytes taken for an answer; idle limit).
+"""
+
+import asyncio
+import ssl
+from collections.abc import AsyncIterator
+from typing import Final
+
+import aiohttp
+import httpx
+from httpx_aiohttp import AiohttpTransport
+
+from .._defaults import DEFAULT_LIMITS
+from .._errors import APIConnectionError
+from ._compat import GuardedConnector
+from .forks import generation
+from .proxies import ProxyRoutes, environment_routes
+from .tls import tls_context
+
+# A body this small goes out in one write that never waits for the socket (aiohttp drains
+# only past 64 KiB): there is nothing for a write timeout to time.
+_UNTIMED_BODY: Final = 64 * 1024
+_CHUNK: Final = 64 * 1024
+
+
+class _LoopPool:
+    """What belongs to one event loop: the aiohttp session, an adapter per proxy, the request slots."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, owner: "AsyncAiohttpTransport") -> None:
+        self.loop = loop
+        self.generation = generation()
+        limits = owner.limits
+        keep_none = limits.max_keepalive_connections == 0
+        max_idle = limits.max_keepalive_connections
+        if max_idle is not None and limits.max_connections is not None and max_idle >= limits.max_connections:
+            max_idle = None  # never more idle connections than requests in flight: nothing to trim
+        # aiohttp's own limit stays off: the slots below bound the requests in flight, so that
+        # waiting for one is a pool timeout and not part of the connect timeout.
+        connector = GuardedConnector(
+            max_idle=max_idle,
+            limit=0,
+            ssl=owner.ssl_context,
+            force_close=keep_none,
+            **({} if keep_none else {"keepalive_timeout": limits.keepalive_expiry}),
+        )
+        self.session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        self.slots = asyncio.Semaphore(limits.max_connections) if limits.max_connections is not None else None
+        self.adapters: dict[httpx.Proxy | None, AiohttpTransport] = {}
+        self._ssl_context = owner.ssl_context
+
+    def adapter(self, proxy: httpx.Proxy | None) -> AiohttpTransport:
+        adapter = self.adapters.get(proxy)
+        if adapter is None:
+            adapter = AiohttpTransport(verify=self._ssl_context, proxy=proxy, client=self.session)
+            self.adapters[proxy] = adapter
+        return adapter
+
+    async def acquire(self, timeout: float | None, request: httpx.Request) -> None:
+        if self.slots is None:
+            return
+        try:
+            async with asyncio.timeout(timeout):
+                await self.slots.acquire()
+        except TimeoutError as error:
+            raise httpx.PoolTimeout(f"no free connection within {timeout} s", request=request) from error
+
+    def release(self) -> None:
+        if self.slots is not None:
+            self.slots.release()
+
+
+class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
+    """An httpx async transport on aiohttp, for ``AsyncCalendarClient(transport=...)``.
+
+    ``verify`` is True (certifi's trust, as httpx has it: one context for the whole process),
+    False, or an ``ssl.SSLContext``; ``limits.max_connections`` bounds the requests in flight,
+    ``limits.max_keepalive_connections`` the idle connections kept, ``limits.keepalive_expiry``
+    how long one stays idle; ``proxy`` sends every request through that HTTP proxy (a CONNECT
+    tunnel for https), ``routes`` picks one per URL (the environment's, by default none).
+    """
+
+    def __init__(
+        self,
+        *,
+        verify: ssl.SSLContext | bool = True,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        proxy: httpx.Proxy | str | None = None,
+        routes: ProxyRoutes | None = None,
+    ) -> None:
+        self.ssl_context = tls_context(verify)
+        self.limits = limits
+        self.proxy = httpx.Proxy(proxy) if isinstance(proxy, str) else proxy
+        self._routes = routes
+        self._pool: _LoopPool | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pool = self._current_pool()
+        proxy = self.proxy if self._routes is None else self._routes.proxy_for(request.url)
+        timeouts = request.extensions.get("timeout") or {}
+        await pool.acquire(timeouts.get("pool"), request)
+        try:
+            with _translated(request):
+                write_timeout = timeouts.get("write")
+                if write_timeout is None or len(_content(request)) <= _UNTIMED_BODY:
+                    response = await pool.adapter(proxy).handle_async_request(request)
+                else:
+                    response = await _send_timed(pool.adapter(proxy), request, write_timeout)
+        except BaseException:
+            pool.release()
+            raise
+        response.stream = _ResponseBody(response.stream, pool, request)
+        return response
+
+    async def aclose(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if pool.loop is asyncio.get_running_loop():
+            await pool.session.close()
+        else:  # made in a loop that has ended: nothing can run its closing any more
+            pool.session.detach()
+
+    def _current_pool(self) -> _LoopPool:
+        loop = asyncio.get_running_loop()
+        pool = self._pool
+        if pool is not None and pool.generation == generation():
+            if pool.loop is loop:
+                return pool
+            if not pool.loop.is_closed():
+                raise APIConnectionError(
+                    "this async client is in use by another event loop that is still open; an async client "
+                    "belongs to one event loop at a time: make one client per loop (or per thread)"
+                )
+        # The first call, a loop after the previous one closed, or a forked child: a fresh pool.
+        # The old one's session is let go unclosed (its loop cannot run it any more).
+        if pool is not None:
+            pool.session.detach()
+        pool = self._pool = _LoopPool(loop, self)
+        return pool
+
+
+def _content(request: httpx.Request) -> bytes:
+    try:
+        return request.content
+    except httpx.RequestNotRead:
+        return b"x" * (_UNTIMED_BODY + 1)  # a stream: of unknown length, so timed
+
+
+async def _send_timed(adapter: AiohttpTransport, request: httpx.Request, timeout: float) -> httpx.Response:
+    """Send ``request`` with its body written under a ``WriteTimeout`` of ``timeout`` a piece."""
+    loop = asyncio.get_running_loop()
+    scope = asyncio.timeout(None)
+    body = _TimedBody(request, scope, timeout, loop)
+    timed = httpx.Request(
+        request.method, request.url, headers=request.headers, stream=body, extensions=request.extensions
+    )
+    try:
+        async with scope:
+            return await adapter.handle_async_request(timed)
+    except TimeoutError:
+        if scope.expired() and body.writing:
+            raise httpx.WriteTimeout("the request was not sent within the write timeout", request=request) from None
+        raise
+
+
+class _TimedBody(httpx.AsyncByteStream):
+    """A request body whose every piece must be written within the write timeout."""
+
+    def __init__(
+        self, request: httpx.Request, scope: asyncio.Timeout, timeout: float, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        self._request = request
+        self._scope = scope
+        self._timeout = timeout
+        self._loop = loop
+        self.writing = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for piece in self._pieces():
+            self.writing = True
+            self._scope.reschedule(self._loop.time() + self._timeout)
+            yield piece
+        self.writing = False
+        self._scope.reschedule(None)
+
+    async def _pieces(self) -> AsyncIterator[bytes]:
+        try:
+            content = self._request.content
+        except httpx.RequestNotRead:
+            stream = self._request.stream
+            assert isinstance(stream, httpx.AsyncByteStream)
+            async for chunk in stream:
+                yield chunk
+            return
+        for start in range(0, len(content), _CHUNK):
+            yield content[start : start + _CHUNK]
+
+
+class _ResponseBody(httpx.AsyncByteStream):
+    """httpx-aiohttp's response stream, its errors translated; closing it frees the request's slot."""
+
+    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, pool: _LoopPool, request: httpx.Request):
+        assert isinstance(stream, httpx.AsyncByteStream)
+        self._stream = stream
+        self._pool: _LoopPool | None = pool
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _translated(self._request):
+            async for chunk in self._stream:
+                yield chunk
+
+    async def aclose(self) -> None:
+        pool, self._pool = self._pool, None
+        try:
+            with _translated(self._request):
+                await self._stream.aclose()
+        finally:
+            if pool is not None:
+                pool.release()
+
+
+class _translated:  # used as a function: ``with _translated(request):``
+    """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase."""
+
+    __slots__ = ("request",)
+
+    def __init__(self, request: httpx.Request) -> None:
+        self.request = request
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
+        if error is None:
+            return None
+        request = self.request
+        if isinstance(error, httpx.TransportError):
+            cause = error.__cause__
+            if isinstance(cause, aiohttp.ClientError | TimeoutError):
+                raise _httpx_error(cause, request) from cause
+            try:
+                error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
+            except RuntimeError:
+                error.request = request
+            return None
+        if isinstance(error, aiohttp.ClientError | TimeoutError):
+            raise _httpx_error(error, request) from error
+        if isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
+            raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
+        return None
+
+
+def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.TransportError:
+    message = str(error) or type(error).__name__
+    kind: type[httpx.TransportError]
+    if isinstance(error, aiohttp.ClientProxyConnectionError | aiohttp.ClientHttpProxyError):
+        kind = httpx.ProxyError
+    elif isinstance(error, aiohttp.ConnectionTimeoutError):
+        kind = httpx.ConnectTimeout  # connecting (DNS, TCP, TLS) took too long: nothing was sent
+    elif isinstance(error, TimeoutError):
+        kind = httpx.ReadTimeout  # aiohttp's sock_read: the request went, no answer came in time
+    elif isinstance(error, aiohttp.ClientConnectorError | aiohttp.ServerFingerprintMismatch):
+        kind = httpx.ConnectError
+    elif isinstance(error, aiohttp.NonHttpUrlClientError | aiohttp.InvalidUrlClientError):
+        kind = httpx.UnsupportedProtocol
+    elif isinstance(error, aiohttp.InvalidURL):
+        kind = httpx.LocalProtocolError
+    elif isinstance(error, aiohttp.ServerDisconnectedError):
+        kind, message = httpx.RemoteProtocolError, "Server disconnected without sending a response."
+    elif isinstance(error, aiohttp.ClientOSError):
+        kind = httpx.WriteError if "write" in message.lower() else httpx.ReadError
+    elif isinstance(error, aiohttp.ClientConnectionError) and "send" in message.lower():
+        kind = httpx.WriteError
+    else:  # a malformed or truncated answer (ClientResponseError, ClientPayloadError, ...)
+        kind = httpx.RemoteProtocolError
+    return kind(message, request=request)
+
+
+def async_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> AsyncAiohttpTransport:
+    """The async client's default transport, through the environment's proxy where it names one."""
+    return AsyncAiohttpTransport(limits=limits, verify=verify, routes=environment_routes())
