@@ -26,13 +26,16 @@ def _params(method: object) -> list[str]:
 def test_the_two_hooks_still_exist_with_the_arguments_the_sdk_passes_on() -> None:
     get = getattr(aiohttp.BaseConnector, "_get", None)
     release = getattr(aiohttp.BaseConnector, "_release", None)
-    assert inspect.iscoroutinefunction(get), f"{AIOHTTP}: BaseConnector._get is gone or no longer a coroutine"
+    assert callable(get), f"{AIOHTTP}: BaseConnector._get is gone"
     assert callable(release), f"{AIOHTTP}: BaseConnector._release is gone"
     assert _params(get)[:2] == ["self", "key"], f"{AIOHTTP}: BaseConnector._get{inspect.signature(get)} changed"
     assert _params(release)[:3] == ["self", "key", "protocol"], (
         f"{AIOHTTP}: BaseConnector._release{inspect.signature(release)} changed"
     )
     assert isinstance(aiohttp.connector.Connection.protocol, property), f"{AIOHTTP}: Connection.protocol changed"
+    assert isinstance(aiohttp.client_proto.ResponseHandler.should_close, property), (
+        f"{AIOHTTP}: ResponseHandler.should_close changed"
+    )
 
 
 def _calendar(name: str) -> bytes:
@@ -65,8 +68,11 @@ async def _second_answer(connector: aiohttp.BaseConnector) -> str:
 
 
 async def test_aiohttp_still_hands_stray_bytes_to_the_next_request() -> None:
-    answer = await _second_answer(aiohttp.TCPConnector())
-    if answer != "unsolicited":
+    try:
+        answer = await _second_answer(aiohttp.TCPConnector())
+    except (Exception, asyncio.CancelledError):  # aiohttp 3.10.0: the next request fails instead
+        answer = "an error"
+    if answer == "second":
         pytest.fail(f"{AIOHTTP} no longer takes stray bytes for the next answer: the _get guard in _compat can go")
 
 

@@ -15,7 +15,9 @@ private methods overridden, nothing else:
 either hook is gone or the stray-bytes behaviour it guards against has changed.
 """
 
+import inspect
 from collections import OrderedDict
+from collections.abc import Awaitable
 from typing import Any
 
 import aiohttp
@@ -29,16 +31,29 @@ class GuardedConnector(aiohttp.TCPConnector):
         self._dingtalk_max_idle = max_idle
         self._dingtalk_idle: OrderedDict[Any, None] = OrderedDict()  # protocols released, oldest first
 
-    async def _get(self, key: Any, *args: Any, **kwargs: Any) -> Any:
-        while True:
+    def _get(self, key: Any, *args: Any, **kwargs: Any) -> Any:
+        # A coroutine giving a Connection since aiohttp 3.10.x, a protocol before: both served.
+        got = super()._get(key, *args, **kwargs)
+        if inspect.isawaitable(got):
+            return self._reusable_later(got, key, args, kwargs)
+        while got is not None and not self._reusable(got):
+            got = super()._get(key, *args, **kwargs)
+        return got
+
+    async def _reusable_later(self, got: Awaitable[Any], key: Any, args: Any, kwargs: Any) -> Any:
+        connection = await got
+        while connection is not None and not self._reusable(connection):
             connection = await super()._get(key, *args, **kwargs)
-            if connection is None:
-                return None
-            protocol = connection.protocol
-            self._dingtalk_idle.pop(protocol, None)
-            if protocol is not None and not protocol.should_close:
-                return connection
-            connection.close()
+        return connection
+
+    def _reusable(self, got: Any) -> bool:
+        """Whether a pooled connection (or protocol) may carry a request; one that may not is closed."""
+        protocol = getattr(got, "protocol", got)
+        self._dingtalk_idle.pop(protocol, None)
+        if protocol is not None and not protocol.should_close:
+            return True
+        got.close()
+        return False
 
     def _release(self, key: Any, protocol: Any, *args: Any, **kwargs: Any) -> None:
         super()._release(key, protocol, *args, **kwargs)
