@@ -275,7 +275,7 @@ async def test_connect_refused_is_retried_as_never_sent() -> None:
 async def test_a_header_aiohttp_refuses_to_send_is_a_local_error_not_sent() -> None:
     # aiohttp raises a bare ValueError here; the retry policy must see httpx's error for a bad request.
     async with scripted_server() as server, httpx.AsyncClient(transport=AsyncAiohttpTransport()) as http:
-        with pytest.raises(httpx.LocalProtocolError, match="control character|[Nn]ewline") as caught:
+        with pytest.raises(httpx.LocalProtocolError, match=r"control character|[Nn]ewline") as caught:
             await http.get(server.url, headers={"x-secret": "a-secret-value\n"})
     assert "a-secret-value" not in str(caught.value)
     assert server.received == []
