@@ -77,32 +77,16 @@ class DeadlineBackend(httpcore.NetworkBackend):
         timeout = _clamped(timeout, httpcore.ConnectTimeout)
         return _DeadlineStream(self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
 
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        timeout = _clamped(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._backend.connect_unix_socket(path, timeout, socket_options))
-
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
 
 
-# httpcore's errors and httpx's have the same names (httpx.HTTPTransport maps them so too).
+# httpcore's errors and httpx's have the same names (httpx.HTTPTransport maps them so too),
+# the most specific first.
+_NAMES = "ConnectTimeout ReadTimeout WriteTimeout PoolTimeout TimeoutException ConnectError ReadError WriteError"
+_NAMES += " NetworkError ProxyError UnsupportedProtocol RemoteProtocolError LocalProtocolError ProtocolError"
 _ERRORS: list[tuple[type[Exception], type[httpx.TransportError]]] = [
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.ProxyError, httpx.ProxyError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
+    (getattr(httpcore, name), getattr(httpx, name)) for name in _NAMES.split()
 ]
 
 
