@@ -103,8 +103,9 @@ def decoded_response(
     response: httpx.Response, body: bytes, request: httpx.Request, elapsed: timedelta
 ) -> httpx.Response:
     """``response`` with its decoded ``body`` in it: read, closed, no content encoding left to undo."""
-    headers = httpx.Headers(response.headers)
+    headers = response.headers
     if "content-encoding" in headers:
+        headers = httpx.Headers(headers)
         del headers["content-encoding"]
         headers["content-length"] = str(len(body))
     decoded = httpx.Response(
