@@ -99,6 +99,7 @@ async def test_the_request_arrives_whole() -> None:
     assert json.loads(received.body) == {"name": "Team", "subscribeScope": {"corpIds": ["ding-acme"]}}
     assert received.headers["x-acs-dingtalk-access-token"] == TOKEN
     assert received.headers["content-length"] == str(len(received.body))
+    assert received.headers["accept-encoding"] == "gzip, deflate"  # what the SDK decodes, whatever is installed
 
 
 async def test_max_connections_bounds_the_calls_in_flight() -> None:

@@ -9,7 +9,7 @@ import httpx
 
 from ._retry_attempts import STATUSES_TO_READ, Attempts, default_async_sleep, error_code
 from ._retry_policy import RetryPolicy
-from ._transport.body import DEFAULT_MAX_RESPONSE_BYTES, BodyError, BodyReader, BodyTooLarge
+from ._transport.body import DEFAULT_MAX_RESPONSE_BYTES, BodyError, BodyReader, BodyTooLarge, ask_for_decodable
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
@@ -43,6 +43,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         attempts = Attempts(
             request, self.policy, clock=self._clock, wall_clock=self._wall_clock, random_value=self._random
         )
+        ask_for_decodable(request)
         try:
             async with attempts.deadline.aenforce(attempts.timed_out, "the answer had not all arrived"):
                 while True:

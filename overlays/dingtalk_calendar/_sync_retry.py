@@ -10,7 +10,7 @@ import httpx
 
 from ._retry_attempts import STATUSES_TO_READ, Attempts, default_sleep, error_code
 from ._retry_policy import RetryPolicy
-from ._transport.body import DEFAULT_MAX_RESPONSE_BYTES, BodyError, BodyReader, BodyTooLarge
+from ._transport.body import DEFAULT_MAX_RESPONSE_BYTES, BodyError, BodyReader, BodyTooLarge, ask_for_decodable
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -44,6 +44,7 @@ class RetryTransport(httpx.BaseTransport):
         attempts = Attempts(
             request, self.policy, clock=self._clock, wall_clock=self._wall_clock, random_value=self._random
         )
+        ask_for_decodable(request)
         try:
             with attempts.deadline.enforce(attempts.timed_out, "the answer had not all arrived"):
                 while True:

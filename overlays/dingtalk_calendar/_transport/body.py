@@ -16,7 +16,16 @@ import httpx
 
 from .._defaults import DEFAULT_MAX_RESPONSE_BYTES
 
-__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "BodyReader", "decoded_response"]
+__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "BodyReader", "ask_for_decodable", "decoded_response"]
+
+ACCEPT_ENCODING = "gzip, deflate"
+"""What the reader decodes (httpx would add ``br`` and ``zstd`` when their packages are installed)."""
+
+
+def ask_for_decodable(request: httpx.Request) -> None:
+    """Ask only for encodings :class:`BodyReader` decodes (or for none at all)."""
+    if request.headers.get("accept-encoding") not in (ACCEPT_ENCODING, "identity"):
+        request.headers["Accept-Encoding"] = ACCEPT_ENCODING
 
 
 class BodyError(Exception):

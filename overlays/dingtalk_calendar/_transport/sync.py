@@ -148,10 +148,9 @@ class SyncTransport(httpx.BaseTransport):
         self._generation = generation()
 
     def _pool(self, proxy: httpx.Proxy | None) -> httpcore.ConnectionPool:
-        if self._generation != generation():  # forked: the parent's sockets stay the parent's
-            with self._lock:
-                if self._generation != generation():
-                    self._pools, self._generation = {}, generation()
+        if self._generation != generation():  # forked: the parent's sockets and locks stay the parent's
+            self._lock = threading.Lock()
+            self._pools, self._generation = {}, generation()
         pool = self._pools.get(proxy)
         if pool is None:
             with self._lock:
