@@ -1,7 +1,7 @@
 """Which proxy a request goes through, read from the environment as httpx reads it (``trust_env=True``).
 
 httpx does this only for a client built without a transport, and the SDK's clients are always
-given one (the retrying layer), so the rules are applied here instead: ``HTTP_PROXY``,
+given one (the retrying layer), so the default transports apply the rules themselves: ``HTTP_PROXY``,
 ``HTTPS_PROXY`` and ``ALL_PROXY`` (either case, through ``urllib.request.getproxies``) name
 the proxy per scheme; ``NO_PROXY`` lists hosts reached directly (``*`` for all of them,
 ``example.com`` for it and its subdomains, ``.example.com`` for the subdomains only, an IP
@@ -62,18 +62,9 @@ class ProxyRoutes:
     def __init__(self, rules: list[_Rule]) -> None:
         self._rules = sorted(rules, key=lambda rule: rule.specificity)
         self.proxies = tuple(dict.fromkeys(rule.proxy for rule in self._rules if rule.proxy is not None))
-        self._by_origin: dict[tuple[str, str, int | None], httpx.Proxy | None] = {}
 
     def proxy_for(self, url: httpx.URL) -> httpx.Proxy | None:
-        origin = (url.scheme, url.host, url.port)
-        try:
-            return self._by_origin[origin]  # the SDK talks to one host: decided once
-        except KeyError:
-            pass
-        proxy = next((rule.proxy for rule in self._rules if rule.matches(url)), None)
-        if len(self._by_origin) < 64:
-            self._by_origin[origin] = proxy
-        return proxy
+        return next((rule.proxy for rule in self._rules if rule.matches(url)), None)
 
 
 def environment_routes(environ: Mapping[str, str] | None = None) -> ProxyRoutes | None:
