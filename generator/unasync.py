@@ -45,6 +45,7 @@ TWINS: dict[str, str] = {
     "_async_retry.py": "_sync_retry.py",
     "_async_token_manager.py": "_sync_token_manager.py",
     "_async_auth.py": "_sync_auth.py",
+    "_async_send.py": "_send.py",
 }
 
 # Other libraries' async names whose sync twin the general rules below would not find.

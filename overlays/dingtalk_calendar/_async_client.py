@@ -13,6 +13,7 @@ import httpx
 import dingtalk_calendar_api
 
 from . import _calls, _deprecation
+from ._async_send import send
 from ._base_client import BaseClient
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_BYTES
 from ._errors import DingTalkError, error_from_response
@@ -98,12 +99,15 @@ class AsyncCalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        # One httpx client sends every call, the generated client's too: the token flow is its auth.
+        # The generated client sends through this httpx client; the SDK's calls through its auth
+        # flow and transport, the two interfaces httpx's send would use (see _async_send).
+        self._retrying = retrying
+        self._auth = DingTalkAuth(self.tokens)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=self.timeout,
             transport=retrying,
-            auth=DingTalkAuth(self.tokens),
+            auth=self._auth,
             headers=with_user_agent(self.default_headers),
         )
         self._api.set_async_httpx_client(self._http)
@@ -325,7 +329,7 @@ class AsyncCalendarClient(BaseClient):
         limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
             with call_deadline(limit):
-                response = await self._send(request)
+                response = await send(self._retrying, self._auth, request)
             if response.is_success:
                 return call.finish(response, self._api)
             raise _status_error(call, response)
@@ -333,7 +337,7 @@ class AsyncCalendarClient(BaseClient):
             await overlays.arequest(request)
             try:
                 with call_deadline(limit):
-                    response = await self._send(request)
+                    response = await send(self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 await overlays.aerror(error)
                 raise
@@ -343,16 +347,6 @@ class AsyncCalendarClient(BaseClient):
             status_error = _status_error(call, response)
             await overlays.aerror(status_error)
             raise status_error
-
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        try:
-            return await self._http.send(request)
-        except RuntimeError as error:  # httpx's "the client has been closed"
-            if self._http.is_closed:
-                from ._transport.shared import closed_error
-
-                raise closed_error(error) from error
-            raise
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -18,6 +18,7 @@ from ._base_client import BaseClient
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_BYTES
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
+from ._send import send
 from ._transport.deadline import call_deadline
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
@@ -99,12 +100,15 @@ class CalendarClient(BaseClient):
         )
         """The client's token manager; ``client.tokens.invalidate(token)`` replaces a token DingTalk refused."""
         self._api = dingtalk_calendar_api.Client(base_url=self.base_url, timeout=self.timeout)
-        # One httpx client sends every call, the generated client's too: the token flow is its auth.
+        # The generated client sends through this httpx client; the SDK's calls through its auth
+        # flow and transport, the two interfaces httpx's send would use (see _send).
+        self._retrying = retrying
+        self._auth = DingTalkAuth(self.tokens)
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=self.timeout,
             transport=retrying,
-            auth=DingTalkAuth(self.tokens),
+            auth=self._auth,
             headers=with_user_agent(self.default_headers),
         )
         self._api.set_httpx_client(self._http)
@@ -326,7 +330,7 @@ class CalendarClient(BaseClient):
         limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
             with call_deadline(limit):
-                response = self._send(request)
+                response = send(self._retrying, self._auth, request)
             if response.is_success:
                 return call.finish(response, self._api)
             raise _status_error(call, response)
@@ -334,7 +338,7 @@ class CalendarClient(BaseClient):
             overlays.request(request)
             try:
                 with call_deadline(limit):
-                    response = self._send(request)
+                    response = send(self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 overlays.error(error)
                 raise
@@ -344,16 +348,6 @@ class CalendarClient(BaseClient):
             status_error = _status_error(call, response)
             overlays.error(status_error)
             raise status_error
-
-    def _send(self, request: httpx.Request) -> httpx.Response:
-        try:
-            return self._http.send(request)
-        except RuntimeError as error:  # httpx's "the client has been closed"
-            if self._http.is_closed:
-                from ._transport.shared import closed_error
-
-                raise closed_error(error) from error
-            raise
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -82,8 +82,3 @@ class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if self._last():
             assert isinstance(self.transport, httpx.AsyncBaseTransport)
             await self.transport.aclose()
-
-
-def closed_error(error: BaseException) -> APIConnectionError:
-    """What a call on a closed client ends in, ``from`` what the httpx client raised."""
-    return APIConnectionError(_CLOSED if isinstance(error, RuntimeError) else _CLOSED_IN_FLIGHT)
