@@ -43,6 +43,10 @@ class FieldRule(NamedTuple):
     max_length: int | None = None
     pattern: str | None = None
     """A regular expression the value must contain a match of (JSON Schema's ``pattern``)."""
+    minimum: float | None = None
+    """The smallest number allowed (JSON Schema's ``minimum``)."""
+    maximum: float | None = None
+    """The largest number allowed (JSON Schema's ``maximum``)."""
     schema: str | None = None
     """For an object field, the name of its schema in ``SCHEMAS``."""
     items_type: str | None = None
@@ -62,6 +66,8 @@ class SchemaRules(NamedTuple):
     fields: tuple[FieldRule, ...]
     at_least_one_of: tuple[str, ...] = ()
     """Wire names of list fields of which at least one must be non-empty (``x-dingtalk-at-least-one-of``)."""
+    min_properties: int = 0
+    """How many fields must be given at least (JSON Schema's ``minProperties``)."""
 
 
 class Operation(NamedTuple):
@@ -78,6 +84,7 @@ class Operation(NamedTuple):
     requires_token: bool
     permission: str | None
     path_parameters: tuple[FieldRule, ...]
+    query_parameters: tuple[FieldRule, ...]
     body_schema: str | None
     response_schema: str | None
     """The schema of a successful answer's JSON body."""
@@ -255,7 +262,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
     ),
     "CreateSubscribedCalendarResponse": SchemaRules(
         name="CreateSubscribedCalendarResponse",
-        fields=(FieldRule(name="calendarId", python_name="calendar_id", required=False, type="string"),),
+        fields=(FieldRule(name="calendarId", python_name="calendar_id", required=True, type="string"),),
         at_least_one_of=(),
     ),
     "Error": SchemaRules(
@@ -386,6 +393,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
         ),
         at_least_one_of=(),
+        min_properties=1,
     ),
     "UserAccessTokenResponse": SchemaRules(
         name="UserAccessTokenResponse",
@@ -422,6 +430,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema="CreateSubscribedCalendarRequest",
         response_schema="CreateSubscribedCalendarResponse",
         errors=(
@@ -499,6 +508,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema=None,
         response_schema="ResultResponse",
         errors=(
@@ -535,6 +545,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=False,
         permission="qyapi_base",
         path_parameters=(),
+        query_parameters=(),
         body_schema="GetAccessTokenRequest",
         response_schema="AccessTokenResponse",
         errors=(
@@ -558,6 +569,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=False,
         permission="isvapi_base",
         path_parameters=(),
+        query_parameters=(),
         body_schema="GetCorpAccessTokenRequest",
         response_schema="AccessTokenResponse",
         errors=(
@@ -614,6 +626,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema=None,
         response_schema="GetSubscribedCalendarResponse",
         errors=(
@@ -650,6 +663,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=False,
         permission="open_app_api_base",
         path_parameters=(),
+        query_parameters=(),
         body_schema="GetUserAccessTokenRequest",
         response_schema="UserAccessTokenResponse",
         errors=(
@@ -703,6 +717,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema=None,
         response_schema="ResultResponse",
         errors=(
@@ -772,6 +787,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema=None,
         response_schema="ResultResponse",
         errors=(
@@ -835,6 +851,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema="UpdateSubscribedCalendarRequest",
         response_schema="ResultResponse",
         errors=(

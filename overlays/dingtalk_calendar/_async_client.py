@@ -1,11 +1,11 @@
 # unasync: the source of _client.py (generator/unasync.py); run `make generate` after editing.
-"""The AsyncCalendarClient: the five operations with keyword arguments, typed results and typed errors."""
+"""The AsyncCalendarClient: its connection, token and send plumbing; its methods are generated from the spec."""
 
 from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
@@ -19,11 +19,11 @@ from ._deadline import call_deadline
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
+from ._generated.async_resources import AsyncResources
 from ._requests import build_request
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress, StopSignal
-    from ._models import Calendar, CreatedCalendar, Result, Scope
     from ._overlay import Overlay
     from ._rate_limit import AsyncRateLimiter
     from ._raw import RawResult
@@ -34,8 +34,12 @@ if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stay
 T = TypeVar("T")
 
 
-class AsyncCalendarClient(BaseClient):
+class AsyncCalendarClient(BaseClient, AsyncResources):
     """DingTalk's subscribed calendars. One connection pool for the client's life.
+
+    The operations of openapi.yaml are its resources' methods (``client.calendars.get(...)``,
+    written by ``make generate`` into ``_generated/``); the calendar ones are on the client too
+    (``client.get(...)``). ``client.request(...)`` calls any other path.
 
     ``credentials`` is a token provider (``InternalAppCredentials``,
     ``EnterpriseAppCredentials``, ``UserCredentials``) or a fixed access token string.
@@ -119,104 +123,6 @@ class AsyncCalendarClient(BaseClient):
     def _margin(self) -> dict[str, Any]:
         return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
 
-    # -- the six operations --------------------------------------------------------------
-
-    async def create(
-        self,
-        user_id: str,
-        *,
-        name: str,
-        scope: Scope,
-        description: str | None = None,
-        managers: Sequence[str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> CreatedCalendar:
-        """Create a subscribed calendar owned by ``user_id`` (a unionId); returns its id."""
-        options = self._options(timeout, max_retries, extra_headers, extra_query)
-        return await self._run(
-            _calls.create(user_id, name=name, scope=scope, description=description, managers=managers, options=options)
-        )
-
-    async def get(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Calendar:
-        """Read a calendar; ``user_id`` must be its author or a manager."""
-        return await self._run(
-            _calls.get(user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query))
-        )
-
-    async def update(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        managers: Sequence[str] | None = None,
-        scope: Scope | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Result:
-        """Change the fields given (only those are sent); ``user_id`` must be the author or a manager."""
-        options = self._options(timeout, max_retries, extra_headers, extra_query)
-        return await self._run(
-            _calls.update(
-                user_id,
-                calendar_id,
-                name=name,
-                description=description,
-                managers=managers,
-                scope=scope,
-                options=options,
-            )
-        )
-
-    async def subscribe(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Result:
-        """Subscribe ``user_id`` to the calendar (harmless when already subscribed)."""
-        return await self._run(
-            _calls.subscribe(
-                user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query)
-            )
-        )
-
-    async def unsubscribe(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Result:
-        """Unsubscribe ``user_id`` from the calendar."""
-        return await self._run(
-            _calls.unsubscribe(
-                user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query)
-            )
-        )
-
     # -- any other endpoint ---------------------------------------------------------------
 
     async def request(
@@ -239,20 +145,6 @@ class AsyncCalendarClient(BaseClient):
 
         options = self._options(timeout, max_retries, headers, params)
         return await self._run(_raw.call(method, path, json=json, options=options))
-
-    async def delete(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Result:
-        """Delete the calendar; ``user_id`` must be its creator. Everyone subscribed is unsubscribed."""
-        options = self._options(timeout, max_retries, extra_headers, extra_query)
-        return await self._run(_calls.delete(user_id, calendar_id, options=options))
 
     # -- bulk ----------------------------------------------------------------------------
 
