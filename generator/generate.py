@@ -550,11 +550,17 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail with a diff when generated/ is out of date")
     parser.add_argument("--target", type=Path, default=TARGET, help="the folder that holds the package")
     parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI file to read")
-    parser.add_argument("--sdk-target", type=Path, default=SDK_TARGET, help="the folder of the SDK's generated layer")
+    parser.add_argument(
+        "--sdk-target",
+        type=Path,
+        help="the folder of the SDK's generated layer (default: overlays/dingtalk_calendar/_generated, "
+        "or TARGET/_generated when --target is given, so that a test never writes into the repository)",
+    )
     args = parser.parse_args()
+    sdk_target = args.sdk_target or (SDK_TARGET if args.target == TARGET else args.target / SDK_TARGET.name)
     if args.check:
-        return check(args.target, args.spec, args.sdk_target)
-    generate(args.target, args.spec, args.sdk_target)
+        return check(args.target, args.spec, sdk_target)
+    generate(args.target, args.spec, sdk_target)
     return 0
 
 

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from dingtalk_calendar import AsyncCalendarClient, CalendarClient, Scope
-from dingtalk_calendar import _calls as calls
+from dingtalk_calendar import AsyncCalendarClient, CalendarClient, Scope, _calls
+from dingtalk_calendar._generated import calls
 from dingtalk_calendar._requests import build_request
 from dingtalk_calendar._transports import AsyncCookielessClient, CookielessClient
 from dingtalk_calendar_emulator import Emulator
@@ -22,16 +22,16 @@ from tests.client_support import both, open_client
 
 _ACME = Scope(organisations=["ding-acme"])
 
-CALLS: dict[str, Callable[[dict[str, Any]], calls.Call[Any]]] = {
-    "create": lambda o: calls.create(
+CALLS: dict[str, Callable[[dict[str, Any]], _calls.Call[Any]]] = {
+    "create": lambda o: calls.create_subscribed_calendar(
         "alice", name="Holidays ☀", scope=_ACME, description="Days off", managers=["bob"], options=o
     ),
-    "get": lambda o: calls.get("alice", "cal/1", options=o),
-    "update": lambda o: calls.update(
+    "get": lambda o: calls.get_subscribed_calendar("alice", "cal/1", options=o),
+    "update": lambda o: calls.update_subscribed_calendar(
         "alice", "cal-1", name="Renamed", description=None, managers=None, scope=None, options=o
     ),
-    "subscribe": lambda o: calls.subscribe("bob", "cal-1", options=o),
-    "unsubscribe": lambda o: calls.unsubscribe("bob", "cal-1", options=o),
+    "subscribe": lambda o: calls.subscribe_calendar("bob", "cal-1", options=o),
+    "unsubscribe": lambda o: calls.unsubscribe_calendar("bob", "cal-1", options=o),
 }
 
 OPTIONS: dict[str, dict[str, Any]] = {

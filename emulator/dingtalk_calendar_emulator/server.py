@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NamedTuple, Protocol
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qsl, quote, unquote
 
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
@@ -24,7 +24,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dingtalk_calendar_api.checks import Violation, check_path_parameters, check_request_body
+from dingtalk_calendar_api.checks import (
+    Violation,
+    check_path_parameters,
+    check_query_parameters,
+    check_request_body,
+)
 from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.models import AccessDeniedDetail, Error
 from dingtalk_calendar_api.operation_ids import OperationId
@@ -220,7 +225,7 @@ class OperationEndpoint:
             path_params = scope["path_params"]
             if scope.get(_ENCODED_PATH):
                 path_params = {name: unquote(value) for name, value in path_params.items()}
-            self._check(path_params, body)
+            self._check(path_params, _query(scope), body)
             by_python_name = {rule.python_name: path_params[rule.name] for rule in self.operation.path_parameters}
             answer = self.modelled.handler(self.backend, grant, body, **by_python_name)
         except ApiError as error:
@@ -241,9 +246,11 @@ class OperationEndpoint:
             raise self.permission_error
         return grant
 
-    def _check(self, path_params: PathParams, body: Any) -> None:
+    def _check(self, path_params: PathParams, query: Mapping[str, str], body: Any) -> None:
         """The spec's field rules: a broken one answers its documented row, else the operation's own refusal."""
         violation = check_path_parameters(self.operation_id, path_params)
+        if violation is None:
+            violation = check_query_parameters(self.operation_id, query, as_text=True)
         if violation is None and self.operation.body_schema is not None:
             violation = check_request_body(self.operation_id, body)
         if violation is None:
@@ -289,6 +296,12 @@ class OperationEndpoint:
             return
         self.backend.stats.record_status(self.operation_id, error.status)
         await send_json(send, error.status, _ErrorBody(error), request_id)
+
+
+def _query(scope: Scope) -> dict[str, str]:
+    """The query string's parameters (the first of a repeated one)."""
+    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    return dict(reversed(pairs))
 
 
 class _ErrorBody(dict[str, Any]):

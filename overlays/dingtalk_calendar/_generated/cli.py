@@ -13,9 +13,11 @@ class Argument(NamedTuple):
     """A positional (a path parameter) or a flag (a query parameter or a body field)."""
 
     name: str
-    """The method's keyword (or, for a positional, the dest of ``args``)."""
+    """The method's keyword (for a positional, the dest of ``args``: ``user`` for ``userId``)."""
+    where: str
+    """``path``, ``query`` or ``body``."""
     kind: str
-    """``positional``, ``str``, ``int``, ``float``, ``bool``, ``list``, ``json``, or a hand-written class's name."""
+    """``str``, ``int``, ``float``, ``bool``, ``list``, ``json``, or a hand-written class's name (``Scope``)."""
     help: str
     required: bool = False
     flag: str = ""
@@ -58,14 +60,22 @@ COMMANDS: Final = (
         arguments=(
             Argument(
                 "user",
-                "positional",
+                "path",
+                "str",
                 "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
             ),
             Argument(
-                "name", "str", "The calendar's name; not blank, at most 128 characters.", required=True, flag="--name"
+                "name",
+                "body",
+                "str",
+                "The calendar's name; not blank, at most 128 characters.",
+                required=True,
+                flag="--name",
             ),
             Argument(
                 "scope",
+                "body",
                 "Scope",
                 "Who may subscribe: users by unionId, groups by openConversationId and organisations by corpId.",
                 required=True,
@@ -73,6 +83,7 @@ COMMANDS: Final = (
             ),
             Argument(
                 "description",
+                "body",
                 "str",
                 "What the calendar is for; at most 1,024 characters.",
                 required=False,
@@ -80,6 +91,7 @@ COMMANDS: Final = (
             ),
             Argument(
                 "managers",
+                "body",
                 "list",
                 "unionIds of co-editors, who may read and update the calendar.",
                 required=False,
@@ -108,11 +120,17 @@ COMMANDS: Final = (
         arguments=(
             Argument(
                 "user",
-                "positional",
+                "path",
+                "str",
                 "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
             ),
             Argument(
-                "calendar", "positional", "The id of a subscribed calendar, as returned by createSubscribedCalendar."
+                "calendar",
+                "path",
+                "str",
+                "The id of a subscribed calendar, as returned by createSubscribedCalendar.",
+                required=True,
             ),
         ),
         operation_id="deleteSubscribedCalendar",
@@ -132,11 +150,17 @@ COMMANDS: Final = (
         arguments=(
             Argument(
                 "user",
-                "positional",
+                "path",
+                "str",
                 "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
             ),
             Argument(
-                "calendar", "positional", "The id of a subscribed calendar, as returned by createSubscribedCalendar."
+                "calendar",
+                "path",
+                "str",
+                "The id of a subscribed calendar, as returned by createSubscribedCalendar.",
+                required=True,
             ),
         ),
         operation_id="getSubscribedCalendar",
@@ -157,11 +181,17 @@ COMMANDS: Final = (
         arguments=(
             Argument(
                 "user",
-                "positional",
+                "path",
+                "str",
                 "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
             ),
             Argument(
-                "calendar", "positional", "The id of a subscribed calendar, as returned by createSubscribedCalendar."
+                "calendar",
+                "path",
+                "str",
+                "The id of a subscribed calendar, as returned by createSubscribedCalendar.",
+                required=True,
             ),
         ),
         operation_id="subscribeCalendar",
@@ -181,11 +211,17 @@ COMMANDS: Final = (
         arguments=(
             Argument(
                 "user",
-                "positional",
+                "path",
+                "str",
                 "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
             ),
             Argument(
-                "calendar", "positional", "The id of a subscribed calendar, as returned by createSubscribedCalendar."
+                "calendar",
+                "path",
+                "str",
+                "The id of a subscribed calendar, as returned by createSubscribedCalendar.",
+                required=True,
             ),
         ),
         operation_id="unsubscribeCalendar",
@@ -206,15 +242,24 @@ COMMANDS: Final = (
         arguments=(
             Argument(
                 "user",
-                "positional",
+                "path",
+                "str",
                 "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
             ),
             Argument(
-                "calendar", "positional", "The id of a subscribed calendar, as returned by createSubscribedCalendar."
+                "calendar",
+                "path",
+                "str",
+                "The id of a subscribed calendar, as returned by createSubscribedCalendar.",
+                required=True,
             ),
-            Argument("name", "str", "The new name; not blank, at most 128 characters.", required=False, flag="--name"),
+            Argument(
+                "name", "body", "str", "The new name; not blank, at most 128 characters.", required=False, flag="--name"
+            ),
             Argument(
                 "description",
+                "body",
                 "str",
                 "The new description; at most 1,024 characters.",
                 required=False,
@@ -222,6 +267,7 @@ COMMANDS: Final = (
             ),
             Argument(
                 "managers",
+                "body",
                 "list",
                 "The new list of co-editors (unionIds); replaces the old one.",
                 required=False,
@@ -229,6 +275,7 @@ COMMANDS: Final = (
             ),
             Argument(
                 "scope",
+                "body",
                 "Scope",
                 "Who may subscribe: users by unionId, groups by openConversationId and organisations by corpId.",
                 required=False,

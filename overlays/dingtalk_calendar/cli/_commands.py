@@ -1,4 +1,4 @@
-"""One function per subcommand: read the arguments, make the call, describe the answer."""
+"""Each subcommand's function: the spec's one-call commands (``_operation_commands``) and the bulk ones."""
 
 import argparse
 from collections.abc import Callable
@@ -8,62 +8,16 @@ from typing import TextIO
 
 from .._bulk import Progress
 from .._client import CalendarClient
-from .._models import Scope
+from .._generated.cli import COMMANDS as OPERATION_COMMANDS
 from ._bulk_job import BulkJob, Operation, run_bulk_job
-from ._errors import UsageError
 from ._journal import Journal, users_done
-from ._output import Report, bulk_report, calendar_report, created_report, result_report
+from ._operation_commands import run
+from ._output import Report, bulk_report
 from ._progress import ProgressBar
 from ._user_ids import read_user_ids
 
 Command = Callable[[CalendarClient, argparse.Namespace, TextIO | None], Report]
 """(client, arguments, where to draw a progress bar or None) -> the report to print."""
-
-
-def create(client: CalendarClient, args: argparse.Namespace, progress_stream: TextIO | None) -> Report:
-    # An empty scope is left to the SDK, whose ValidationError names the field.
-    created = client.create(
-        args.user,
-        name=args.name,
-        scope=_scope(args) or Scope(),
-        description=args.description,
-        managers=args.managers,
-    )
-    return created_report(created)
-
-
-def get(client: CalendarClient, args: argparse.Namespace, progress_stream: TextIO | None) -> Report:
-    return calendar_report(client.get(args.user, args.calendar))
-
-
-def update(client: CalendarClient, args: argparse.Namespace, progress_stream: TextIO | None) -> Report:
-    scope = _scope(args)
-    if args.name is None and args.description is None and args.managers is None and scope is None:
-        raise UsageError("nothing to update: give --name, --description, --manager, --user, --group or --org")
-    result = client.update(
-        args.user,
-        args.calendar,
-        name=args.name,
-        description=args.description,
-        managers=args.managers,
-        scope=scope,
-    )
-    return result_report(result, f"updated calendar {args.calendar}")
-
-
-def subscribe(client: CalendarClient, args: argparse.Namespace, progress_stream: TextIO | None) -> Report:
-    result = client.subscribe(args.user, args.calendar)
-    return result_report(result, f"subscribed {args.user} to calendar {args.calendar}")
-
-
-def unsubscribe(client: CalendarClient, args: argparse.Namespace, progress_stream: TextIO | None) -> Report:
-    result = client.unsubscribe(args.user, args.calendar)
-    return result_report(result, f"unsubscribed {args.user} from calendar {args.calendar}")
-
-
-def delete(client: CalendarClient, args: argparse.Namespace, progress_stream: TextIO | None) -> Report:
-    result = client.delete(args.user, args.calendar)
-    return result_report(result, f"deleted calendar {args.calendar}")
 
 
 def bulk(
@@ -98,20 +52,8 @@ def _tell_each(listeners: list[Callable[[Progress], object]], progress: Progress
         listener(progress)
 
 
-def _scope(args: argparse.Namespace) -> Scope | None:
-    """The scope the options give, or None when none of --user, --group, --org is given."""
-    if not (args.users or args.groups or args.organisations):
-        return None
-    return Scope(users=args.users or (), groups=args.groups or (), organisations=args.organisations or ())
-
-
 COMMANDS: dict[str, Command] = {
-    "create": create,
-    "get": get,
-    "update": update,
-    "subscribe": subscribe,
-    "unsubscribe": unsubscribe,
-    "delete": delete,
+    **{operation.name: partial(run, operation) for operation in OPERATION_COMMANDS},
     "bulk-subscribe": partial(bulk, "subscribe"),
     "bulk-unsubscribe": partial(bulk, "unsubscribe"),
 }

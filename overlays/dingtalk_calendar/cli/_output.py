@@ -7,7 +7,7 @@ from attrs import frozen
 
 from .._bulk import BulkResult, Failure
 from .._errors import DingTalkError
-from .._models import Calendar, CreatedCalendar, Result, Scope
+from .._models import Calendar, Scope
 from ._exit_codes import ExitCode
 
 _MAX_FAILURE_LINES = 20
@@ -29,15 +29,6 @@ class Report:
 
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
-
-
-def created_report(created: CreatedCalendar) -> Report:
-    return Report(
-        document={"calendar_id": created.calendar_id, "request_id": created.request_id},
-        text=f"created calendar {created.calendar_id}{_request_note(created.request_id)}",
-        # Bare, for CALENDAR=$(dingtalk-calendar --quiet create ...).
-        quiet_text=created.calendar_id,
-    )
 
 
 def calendar_report(calendar: Calendar) -> Report:
@@ -64,15 +55,6 @@ def calendar_report(calendar: Calendar) -> Report:
         "request_id": calendar.request_id,
     }
     return Report(document=document, text=text, quiet_text=text)
-
-
-def result_report(result: Result, done: str) -> Report:
-    """``done`` says what happened in words ("subscribed bob to CAL")."""
-    text = done if result else f"DingTalk answered false to: {done}"
-    return Report(
-        document={"result": result.result, "request_id": result.request_id},
-        text=text + _request_note(result.request_id),
-    )
 
 
 def bulk_report(operation: str, result: BulkResult, *, journal: str | None) -> Report:
@@ -150,7 +132,7 @@ def _listed(values: tuple[str, ...], *, limit: int | None = None) -> str:
     return ", ".join(values[:limit]) + f" and {len(values) - limit} more"
 
 
-def _request_note(request_id: str | None) -> str:
+def request_note(request_id: str | None) -> str:
     return f" (request id {request_id})" if request_id else ""
 
 
