@@ -29,7 +29,10 @@ from typing import Any
 
 import jinja2
 import yaml
-from sdk import render_sdk
+
+if __package__ in (None, ""):  # run as a script (python generator/generate.py): generator/ is a package of ROOT
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.sdk import render_sdk
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
