@@ -44,6 +44,7 @@ from ._errors import (
     error_from_response,
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from ._generated import RESULTS
 from ._logging import RedactingFilter
 from ._overlay import Attempt, Overlay, TokenRequest
 from ._version import __version__
@@ -64,7 +65,8 @@ if TYPE_CHECKING:
         bulk_run,
     )
     from ._env import credentials_from_env, settings_from_env
-    from ._models import Calendar, CreatedCalendar, Result, Scope
+    from ._generated.results import *  # noqa: F403 - the result classes generated from the spec
+    from ._models import Calendar, Scope
     from ._otel import OpenTelemetryOverlay
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
     from ._raw import RawResult
@@ -96,7 +98,8 @@ _LAZY = {
     "AsyncRetryTransport": "._retry",
     "RetryTransport": "._retry",
     "TokenManager": "._token_manager",
-    **dict.fromkeys(["Calendar", "CreatedCalendar", "Result", "Scope"], "._models"),
+    **dict.fromkeys(["Calendar", "Scope"], "._models"),
+    **dict.fromkeys(RESULTS, "._generated.results"),
     **dict.fromkeys(["NO_RETRIES", "RetryPolicy"], "._retry_policy"),
     **dict.fromkeys(["MemoryTokenStore", "RedisTokenStore", "TokenStore"], "._token_store"),
     **dict.fromkeys(
@@ -173,7 +176,6 @@ __all__ = [
     "Calendar",
     "CalendarClient",
     "ConfigurationError",
-    "CreatedCalendar",
     "DingTalkAuth",
     "DingTalkError",
     "EgressIpBannedError",
@@ -205,7 +207,6 @@ __all__ = [
     "RedisRateLimit",
     "RedisTokenStore",
     "RefreshTokenInvalidError",
-    "Result",
     "ResultFalseError",
     "RetryPolicy",
     "RetryTransport",
@@ -232,3 +233,4 @@ __all__ = [
     "retry_table",
     "settings_from_env",
 ]
+__all__ += RESULTS  # the result classes generated from the spec (CreatedCalendar, Result, ...)

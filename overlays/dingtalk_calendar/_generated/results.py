@@ -16,6 +16,11 @@ from attrs import field, frozen
 
 from .._errors import request_id_of
 
+__all__ = [
+    "CreatedCalendar",
+    "Result",
+]
+
 
 @frozen
 class CreatedCalendar:
