@@ -3,10 +3,11 @@
     python generator/readme_tables.py            rewrite them in README.md
     python generator/readme_tables.py --check    fail with a diff when one is stale
 
-Today one table: the retries per operation, asked of ``dingtalk_calendar._retry.retry_table()``
-(the retry decision applied to each operation of the spec), so a new operation in
-openapi.yaml gets its row from ``make generate``. Run it after generate.py: the SDK it
-imports reads the generated package.
+The retries per operation, asked of ``dingtalk_calendar._retry.retry_table()`` (the retry
+decision applied to each operation of the spec); the operations with their methods and CLI
+commands, from the generated command table; and the error classes as a tree, read from the
+classes themselves. A new operation in openapi.yaml gets its rows from ``make generate``.
+Run it after generate.py: the SDK it imports reads the generated package.
 """
 
 from __future__ import annotations
@@ -26,7 +27,51 @@ def _retry_table() -> str:
     return retry_table()
 
 
-TABLES: dict[str, Callable[[], str]] = {"retry_table()": _retry_table}
+def _operations() -> str:
+    from dingtalk_calendar._generated.cli import COMMANDS
+
+    rows = ["| operation | method | CLI command | what it does |", "|---|---|---|---|"]
+    for command in COMMANDS:
+        method = f"`client.{command.resource}.{command.method}`"
+        if command.flat:
+            method += f", `client.{command.method}`"
+        rows.append(f"| `{command.operation_id}` | {method} | `{command.name}` | {command.help} |")
+    return "\n".join(rows)
+
+
+def _error_tree() -> str:
+    import dingtalk_calendar
+
+    for name in dingtalk_calendar.__all__:  # load the lazily imported modules' error classes too
+        getattr(dingtalk_calendar, name)
+    root = dingtalk_calendar.DingTalkError
+    rows: list[tuple[str, str]] = [(root.__name__, _summary(root))]
+
+    def walk(cls: type, prefix: str) -> None:
+        # Each class once, under its first base; its other bases are said in words.
+        children = [c for c in cls.__subclasses__() if c.__bases__[0] is cls]
+        for i, child in enumerate(children):
+            last = i == len(children) - 1
+            others = [b.__name__ for b in child.__bases__[1:] if issubclass(b, root)]
+            also = f" (also a {', '.join(others)})" if others else ""
+            rows.append((f"{prefix}{'└── ' if last else '├── '}{child.__name__}", _summary(child) + also))
+            walk(child, prefix + ("    " if last else "│   "))
+
+    walk(root, "")
+    width = max(len(name) for name, _ in rows) + 2
+    return "```text\n" + "\n".join(f"{name.ljust(width)}{text}".rstrip() for name, text in rows) + "\n```"
+
+
+def _summary(cls: type) -> str:
+    first = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+    return first.replace("``", "")
+
+
+TABLES: dict[str, Callable[[], str]] = {
+    "retry_table()": _retry_table,
+    "the command table": _operations,
+    "the error classes": _error_tree,
+}
 
 
 def begin_marker(name: str) -> str:

@@ -231,6 +231,7 @@ def build_sdk_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "summary": op["summary"],
                     "help": op["summary"][:1].lower() + op["summary"][1:],
                     "resource": resource_name,
+                    "flat": bool(tag.get("x-dingtalk-sdk-flat")),
                     "path_parameters": [p for p in params if p["in"] == "path"],
                     "query_parameters": [p for p in params if p["in"] == "query"],
                     "body_schema": body_schema,

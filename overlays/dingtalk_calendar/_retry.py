@@ -25,7 +25,8 @@ columns:
   (``per_minute_wait``), so within the default ``max_elapsed`` it is not retried. Never
   retried: the monthly quota (``ApiCountLimitForOrg``), the IP allowlist
   (``IpNotInWhiteList``) and the HTML page of a per-IP ban of minutes.
-- 5xx: any HTTP 500-599 answer, JSON or not.
+- 5xx: any HTTP 500-599 answer, JSON or not, but 501 Not Implemented, which is final (the
+  server does not do the operation at all: the emulator's answer to one it does not model).
 - no answer after sending: ``ReadTimeout``, ``WriteTimeout``, ``RemoteProtocolError``,
   ``ReadError``, ``WriteError`` (the connection dropped or the server went silent).
 - other errors: any other 4xx, ``InvalidAuthentication`` included, and errors in the

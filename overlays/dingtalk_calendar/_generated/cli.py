@@ -35,6 +35,8 @@ class Command(NamedTuple):
     description: str
     arguments: tuple[Argument, ...]
     operation_id: str
+    flat: bool = False
+    """The method is on the client itself too (``client.create``), not only on its resource."""
     at_least: int = 0
     """How many of the body's flags must be given (the body schema's ``minProperties``)."""
     done: str | None = None
@@ -99,6 +101,7 @@ COMMANDS: Final = (
             ),
         ),
         operation_id="createSubscribedCalendar",
+        flat=True,
         done="created calendar {calendar_id}",
         quiet="calendar_id",
     ),
@@ -134,6 +137,7 @@ COMMANDS: Final = (
             ),
         ),
         operation_id="deleteSubscribedCalendar",
+        flat=True,
         done="deleted calendar {calendar}",
     ),
     Command(
@@ -164,6 +168,7 @@ COMMANDS: Final = (
             ),
         ),
         operation_id="getSubscribedCalendar",
+        flat=True,
     ),
     Command(
         name="subscribe",
@@ -195,6 +200,7 @@ COMMANDS: Final = (
             ),
         ),
         operation_id="subscribeCalendar",
+        flat=True,
         done="subscribed {user} to calendar {calendar}",
     ),
     Command(
@@ -225,6 +231,7 @@ COMMANDS: Final = (
             ),
         ),
         operation_id="unsubscribeCalendar",
+        flat=True,
         done="unsubscribed {user} from calendar {calendar}",
     ),
     Command(
@@ -283,6 +290,7 @@ COMMANDS: Final = (
             ),
         ),
         operation_id="updateSubscribedCalendar",
+        flat=True,
         at_least=1,
         done="updated calendar {calendar}",
     ),
