@@ -47,9 +47,9 @@ def _error_tree() -> str:
     root = dingtalk_calendar.DingTalkError
     rows: list[tuple[str, str]] = [(root.__name__, _summary(root))]
 
-    def walk(cls: type, prefix: str) -> None:
+    def walk(cls: type[BaseException], prefix: str) -> None:
         # Each class once, under its first base; its other bases are said in words.
-        children = [c for c in cls.__subclasses__() if c.__bases__[0] is cls]
+        children: list[type[BaseException]] = [c for c in cls.__subclasses__() if c.__bases__[0] is cls]
         for i, child in enumerate(children):
             last = i == len(children) - 1
             others = [b.__name__ for b in child.__bases__[1:] if issubclass(b, root)]
