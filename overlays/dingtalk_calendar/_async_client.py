@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Self, TypedDict, TypeVar, Unpack
 
 import httpx
 
@@ -24,6 +24,7 @@ from ._requests import build_request
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress, StopSignal
+    from ._generated.results import Result
     from ._overlay import Overlay
     from ._rate_limit import AsyncRateLimiter
     from ._raw import RawResult
@@ -32,6 +33,18 @@ if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stay
     from ._tokens import TokenProvider
 
 T = TypeVar("T")
+
+
+class BulkOptions(TypedDict, total=False):
+    """The keyword options of ``bulk_subscribe`` and ``bulk_unsubscribe`` (see :func:`dingtalk_calendar.bulk_run`)."""
+
+    concurrency: int
+    """Calls under way at once (default 8)."""
+    rate_limiter: AsyncRateLimiter | None
+    already_done: Iterable[str]
+    """Users to skip: an earlier run's ``done`` and ``already_done``."""
+    on_progress: Callable[[Progress], object] | None
+    stop: StopSignal | None
 
 
 class AsyncCalendarClient(BaseClient, AsyncResources):
@@ -153,58 +166,43 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         calendar_id: str,
         user_ids: Iterable[str],
         *,
-        concurrency: int = 8,
-        rate_limiter: AsyncRateLimiter | None = None,
-        already_done: Iterable[str] = (),
-        on_progress: Callable[[Progress], object] | None = None,
-        stop: StopSignal | None = None,
         per_minute_retries: int | None = None,
+        **options: Unpack[BulkOptions],
     ) -> BulkResult:
-        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`.
+        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run` and ``BulkOptions``.
 
         A per-minute refusal pauses the job for the retry policy's ``per_minute_wait`` (or the
         answer's Retry-After), then retries that user, up to ``per_minute_retries`` times (default 2).
         """
-        from ._bulk import PER_MINUTE_RETRIES, abulk_run
-
-        return await abulk_run(
-            self.subscribe,
-            calendar_id,
-            user_ids,
-            concurrency=concurrency,
-            rate_limiter=rate_limiter,
-            already_done=already_done,
-            on_progress=on_progress,
-            stop=stop,
-            per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
-            per_minute_wait=self._defaults.retry.per_minute_wait,
-        )
+        return await self._bulk(self.subscribe, calendar_id, user_ids, per_minute_retries, options)
 
     async def bulk_unsubscribe(
         self,
         calendar_id: str,
         user_ids: Iterable[str],
         *,
-        concurrency: int = 8,
-        rate_limiter: AsyncRateLimiter | None = None,
-        already_done: Iterable[str] = (),
-        on_progress: Callable[[Progress], object] | None = None,
-        stop: StopSignal | None = None,
         per_minute_retries: int | None = None,
+        **options: Unpack[BulkOptions],
     ) -> BulkResult:
-        """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
+        """Unsubscribe many users from one calendar; as :meth:`bulk_subscribe`."""
+        return await self._bulk(self.unsubscribe, calendar_id, user_ids, per_minute_retries, options)
+
+    async def _bulk(
+        self,
+        call: Callable[[str, str], Awaitable[Result]],
+        calendar_id: str,
+        user_ids: Iterable[str],
+        retries: int | None,
+        options: BulkOptions,
+    ) -> BulkResult:
         from ._bulk import PER_MINUTE_RETRIES, abulk_run
 
         return await abulk_run(
-            self.unsubscribe,
+            call,
             calendar_id,
             user_ids,
-            concurrency=concurrency,
-            rate_limiter=rate_limiter,
-            already_done=already_done,
-            on_progress=on_progress,
-            stop=stop,
-            per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
+            **options,
+            per_minute_retries=PER_MINUTE_RETRIES if retries is None else retries,
             per_minute_wait=self._defaults.retry.per_minute_wait,
         )
 
