@@ -5,7 +5,8 @@ a body parameter, and an answer that needs no special class) and is regenerated 
 Then, with that copy on the path: both clients have the new method, checked by the spec's
 rules before sending (the query parameter's ``maximum`` too); the CLI has the new command;
 and the emulator, which does not model the operation, answers 501, which arrives as a typed
-``ServerError`` after one attempt (501 is not retried). The copy's hand-written files are
+``ServerError`` after one attempt (501 is not retried); the emulator's reading of a query
+string applies the same rules. The copy's hand-written files are
 compared with the repository's: generation touched none of them.
 """
 
@@ -115,6 +116,14 @@ CALLS = textwrap.dedent(
         seen["cli_exit"] = main(argv, environ=env)
         seen["requests"] = emu.stats.requests("archiveSubscribedCalendar")
     seen["result_fields"] = [field.name for field in ArchiveSubscribedCalendar.__attrs_attrs__]
+    # The emulator's check of a query string (it answers this operation 501 before checking).
+    from dingtalk_calendar_api.checks import check_query_parameters
+    seen["emulator_query"] = [
+        (v.rule if v else None) for v in (
+            check_query_parameters("archiveSubscribedCalendar", {"keepDays": text}, as_text=True)
+            for text in ("7", "1000", "0", "seven")
+        )
+    ]
     print("SEEN " + json.dumps(seen))
     """
 )
@@ -177,3 +186,4 @@ def test_the_new_operation_works_from_both_clients_and_the_cli(project_copy: Pat
     assert seen["cli_exit"] == 1  # DingTalk answered with an error
     assert seen["requests"] == 3  # sync, async and CLI; the refused one was never sent
     assert seen["result_fields"] == ["archived_at", "request_id", "raw_response"]
+    assert seen["emulator_query"] == [None, "maximum", "minimum", "type"]
