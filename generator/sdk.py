@@ -112,6 +112,11 @@ def _body_fields(spec: dict[str, Any], schema_name: str) -> list[dict[str, Any]]
         annotation, kind = _annotation(spec, raw)
         resolved = _resolve(spec, raw)
         python = sdk_names.get(wire) or _snake(wire)
+        if kind == "object" and _ref_name(raw) is None:
+            raise SystemExit(
+                f"openapi.yaml: {schema_name}.{wire} is an inline object: give it a schema of its own "
+                "(components/schemas) and a $ref, so the SDK can name its model"
+            )
         fields.append(
             {
                 "wire": wire,

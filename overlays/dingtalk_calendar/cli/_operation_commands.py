@@ -76,7 +76,11 @@ def add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
         elif argument.kind == "list":
             metavar = argument.flag.removeprefix("--").replace("-", "_").upper()
             parser.add_argument(
-                argument.flag, dest=argument.name, action="append", metavar=metavar, help=f"{argument.help} Repeat for each."
+                argument.flag,
+                dest=argument.name,
+                action="append",
+                metavar=metavar,
+                help=f"{argument.help} Repeat for each.",
             )
         elif argument.kind == "bool":
             parser.add_argument(argument.flag, dest=argument.name, action=argparse.BooleanOptionalAction)
