@@ -36,7 +36,8 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
 
 
 def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    """A Python name: ``maxResults`` is ``max_results``, the header ``x-client-token`` is ``x_client_token``."""
+    return re.sub(r"\W", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)).lower()
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +91,7 @@ def _parameter(spec: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "wire": wire,
         "in": param["in"],
+        "item_class": None,  # query and header values are scalars or lists of them
         "python": param.get("x-dingtalk-sdk-name") or _snake(wire),
         "generated": _snake(wire),  # the generated endpoint function's argument
         "annotation": annotation,
@@ -103,6 +105,14 @@ def _parameter(spec: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _model_class(spec: dict[str, Any], parent: str, wire: str, raw: dict[str, Any]) -> str | None:
+    """The generated attrs model of an object value: its schema's name, or openapi-python-client's
+    name for an inline one (the parent's name and the field's, in PascalCase); None for a non-object."""
+    if _resolve(spec, raw).get("type", "object") != "object" or "x-dingtalk-sdk-class" in _resolve(spec, raw):
+        return None
+    return _ref_name(raw) or parent + wire[:1].upper() + wire[1:]
+
+
 def _body_fields(spec: dict[str, Any], schema_name: str) -> list[dict[str, Any]]:
     schema = spec["components"]["schemas"][schema_name]
     required = set(schema.get("required", []))
@@ -112,17 +122,15 @@ def _body_fields(spec: dict[str, Any], schema_name: str) -> list[dict[str, Any]]
         annotation, kind = _annotation(spec, raw)
         resolved = _resolve(spec, raw)
         python = sdk_names.get(wire) or _snake(wire)
-        if kind == "object" and _ref_name(raw) is None:
-            raise SystemExit(
-                f"openapi.yaml: {schema_name}.{wire} is an inline object: give it a schema of its own "
-                "(components/schemas) and a $ref, so the SDK can name its model"
-            )
         fields.append(
             {
                 "wire": wire,
                 "python": python,
                 "model": _snake(wire),  # the generated attrs model's attribute
-                "model_class": _ref_name(raw) if kind == "object" else None,
+                "model_class": _model_class(spec, schema_name, wire, raw),
+                "item_class": _model_class(spec, schema_name, f"{wire}Item", resolved["items"])
+                if kind == "list" and "items" in resolved
+                else None,
                 "annotation": annotation,
                 "kind": kind,
                 "type": resolved.get("type", "object"),
@@ -239,6 +247,7 @@ def build_sdk_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "flat": bool(tag.get("x-dingtalk-sdk-flat")),
                     "path_parameters": [p for p in params if p["in"] == "path"],
                     "query_parameters": [p for p in params if p["in"] == "query"],
+                    "header_parameters": [p for p in params if p["in"] == "header"],
                     "body_schema": body_schema,
                     "body_fields": _body_fields(spec, body_schema) if body_schema else [],
                     "body_minimum": body_minimum,

@@ -41,6 +41,10 @@ NEW_OPERATION = """
           in: query
           description: Days to keep the calendar before it goes. At most 100.
           schema: {type: integer, minimum: 1, maximum: 100}
+        - name: x-client-token
+          in: header
+          description: The same token within a day is the same request.
+          schema: {type: string}
       requestBody:
         required: true
         content:
@@ -71,6 +75,15 @@ NEW_SCHEMAS = """
         notifySubscribers:
           type: boolean
           description: Tell the subscribers.
+        notes:
+          type: array
+          description: Notes for the subscribers.
+          items: {$ref: "#/components/schemas/ArchiveNote"}
+
+    ArchiveNote:
+      type: object
+      properties:
+        text: {type: string}
 
     ArchiveSubscribedCalendarResponse:
       type: object
@@ -99,7 +112,10 @@ CALLS = textwrap.dedent(
             except ValidationError as error:
                 seen["too_many_days"] = [error.field, error.reason]
             try:
-                client.archive("alice", "cal-1", reason="done", keep_days=7, notify_subscribers=True)
+                client.archive(
+                    "alice", "cal-1", reason="done", keep_days=7, notify_subscribers=True,
+                    notes=[{"text": "see you"}], x_client_token="t-1",
+                )
             except ServerError as error:
                 seen["sync"] = [error.status_code, error.raw_code, error.attempts]
 
@@ -112,7 +128,8 @@ CALLS = textwrap.dedent(
 
         asyncio.run(call_async())
         env = {"DINGTALK_APP_KEY": app.app_key, "DINGTALK_APP_SECRET": app.app_secret, "DINGTALK_BASE_URL": emu.url}
-        argv = ["--json", "archive", "alice", "cal-1", "--reason", "done", "--keep-days", "7", "--notify-subscribers"]
+        argv = ["--json", "archive", "alice", "cal-1", "--reason", "done", "--keep-days", "7", "--notify-subscribers",
+                "--note", '{"text": "see you"}', "--x-client-token", "t-2"]
         seen["cli_exit"] = main(argv, environ=env)
         seen["requests"] = emu.stats.requests("archiveSubscribedCalendar")
     seen["result_fields"] = [field.name for field in ArchiveSubscribedCalendar.__attrs_attrs__]
@@ -159,6 +176,17 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         assert result.returncode == 0, result.stdout + result.stderr
     return copy
+
+
+def test_the_new_code_passes_mypy_strict(project_copy: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "overlays/dingtalk_calendar/_generated", "generated/dingtalk_calendar_api"],
+        cwd=project_copy,  # the copy's pyproject.toml: the project's own strict settings
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
 
 
 def test_generation_touches_no_hand_written_file(project_copy: Path) -> None:

@@ -15,9 +15,10 @@ class Argument(NamedTuple):
     name: str
     """The method's keyword (for a positional, the dest of ``args``: ``user`` for ``userId``)."""
     where: str
-    """``path``, ``query`` or ``body``."""
+    """``path``, ``query``, ``header`` or ``body``."""
     kind: str
-    """``str``, ``int``, ``float``, ``bool``, ``list``, ``json``, or a hand-written class's name (``Scope``)."""
+    """``str``, ``int``, ``float``, ``bool``, ``list`` (of strings), ``json`` (an object), ``json-list``
+    (of objects), or a hand-written class's name (``Scope``)."""
     help: str
     required: bool = False
     flag: str = ""

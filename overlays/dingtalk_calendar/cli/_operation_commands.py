@@ -1,7 +1,7 @@
 """The one-call subcommands, made from the spec's command table (``_generated/cli.py``).
 
 A path parameter is a positional (``USER``, ``CALENDAR``); a query parameter or a body field
-is a flag (a list one is repeated: ``--manager a --manager b``); a field of a hand-written
+is a flag (a list one is repeated: ``--manager a --manager b``; an object is JSON); a field of a hand-written
 class has that class's flags (``Scope``: ``--user``, ``--group``, ``--org``). The command
 calls the client's method of the same operation and prints its result: a hand-written result
 class its own report, any other the result's fields.
@@ -73,12 +73,13 @@ def add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
             parser.add_argument(argument.name, metavar=argument.name.upper(), help=argument.help)
         elif argument.kind in CLASS_OPTIONS:
             CLASS_OPTIONS[argument.kind].add(parser, argument)
-        elif argument.kind == "list":
-            metavar = argument.flag.removeprefix("--").replace("-", "_").upper()
+        elif argument.kind in ("list", "json-list"):
+            metavar = "JSON" if argument.kind == "json-list" else argument.flag[2:].replace("-", "_").upper()
             parser.add_argument(
                 argument.flag,
                 dest=argument.name,
                 action="append",
+                type=_json_object if argument.kind == "json-list" else str,
                 metavar=metavar,
                 help=f"{argument.help} Repeat for each.",
             )
@@ -90,6 +91,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
                 dest=argument.name,
                 required=argument.required,
                 type=_TYPES.get(argument.kind, str),
+                metavar="JSON" if argument.kind == "json" else None,
                 choices=argument.choices,
                 help=argument.help,
             )
