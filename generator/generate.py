@@ -27,12 +27,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import yaml
 
 if __package__ in (None, ""):  # run as a script (python generator/generate.py): generator/ is a package of ROOT
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.sdk import render_sdk
+from generator.sdk import python_templates, render_sdk
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -386,10 +385,6 @@ def _enum_members(global_errors: list[dict[str, Any]], operations: list[dict[str
     return members
 
 
-def _pyrepr(value: Any) -> str:
-    return repr(value)
-
-
 def _error_literal(e: dict[str, Any]) -> str:
     extra = f", message_zh={e['message_zh']!r}" if e["message_zh"] else ""
     extra += ", unverified=True" if e["unverified"] else ""
@@ -411,20 +406,9 @@ def _rule_literal(f: dict[str, Any]) -> str:
     return f"FieldRule({', '.join(args)})"
 
 
-def _pytuple(values: list[str]) -> str:
-    return repr(tuple(values))
-
-
 def render_package_templates(package_dir: Path, context: dict[str, Any]) -> None:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PACKAGE_TEMPLATES),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # noqa: S701 - renders Python source, not HTML
-    )
-    env.filters.update(pyrepr=_pyrepr, error_literal=_error_literal, rule_literal=_rule_literal, pytuple=_pytuple)
+    env = python_templates(PACKAGE_TEMPLATES)
+    env.filters.update(error_literal=_error_literal, rule_literal=_rule_literal)
     for template in sorted(PACKAGE_TEMPLATES.glob("*.jinja")):
         (package_dir / template.name.removesuffix(".jinja")).write_text(
             env.get_template(template.name).render(context), encoding="utf-8"

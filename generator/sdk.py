@@ -282,11 +282,10 @@ def build_sdk_context(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_sdk(spec: dict[str, Any], target: Path) -> None:
-    """Write the generated layer's modules into ``target`` (a folder made if missing)."""
-    context = build_sdk_context(spec)
+def python_templates(folder: Path) -> jinja2.Environment:
+    """A jinja2 environment for templates of Python source in ``folder`` (generate.py's too)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(folder),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -294,6 +293,13 @@ def render_sdk(spec: dict[str, Any], target: Path) -> None:
         autoescape=False,  # noqa: S701 - renders Python source, not HTML
     )
     env.filters.update(pyrepr=repr, pytuple=lambda values: repr(tuple(values)), pylines=_pylines)
+    return env
+
+
+def render_sdk(spec: dict[str, Any], target: Path) -> None:
+    """Write the generated layer's modules into ``target`` (a folder made if missing)."""
+    context = build_sdk_context(spec)
+    env = python_templates(TEMPLATES)
     target.mkdir(parents=True, exist_ok=True)
     outputs = {
         "__init__.py": ("package_init.py.jinja", {}),

@@ -1,7 +1,7 @@
 """What each operation of the spec has beyond the generated layer: reported, not failed.
 
-An operation added to openapi.yaml is usable from the generated client at once; the
-ergonomic method, the CLI command and the emulation come later. This prints, for every
+An operation added to openapi.yaml is usable at once: ``make generate`` writes its clients'
+methods and its CLI command; the emulation comes later. This prints, for every
 operation, what it has and lacks (doc pages, ergonomic method, CLI command, emulation), so
 a spec change can land before the rest. What is asserted: the report covers every
 operation, and what it says about emulation is what the emulator answers over HTTP.
