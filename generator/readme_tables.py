@@ -39,6 +39,22 @@ def _operations() -> str:
     return "\n".join(rows)
 
 
+def _usages() -> str:
+    import argparse
+    import os
+
+    from dingtalk_calendar._generated.cli import COMMANDS
+    from dingtalk_calendar.cli._operation_commands import add_arguments
+
+    os.environ["COLUMNS"] = "1000"  # one line each, whatever the terminal: argparse reads it
+    lines = []
+    for command in COMMANDS:
+        parser = argparse.ArgumentParser(prog=f"dingtalk-calendar {command.name}", add_help=False)
+        add_arguments(parser, command)  # the very arguments the CLI gives the command
+        lines.append(parser.format_usage().removeprefix("usage: ").strip())
+    return "```text\n" + "\n".join(lines) + "\n```"
+
+
 def _error_tree() -> str:
     import dingtalk_calendar
 
@@ -70,6 +86,7 @@ def _summary(cls: type) -> str:
 TABLES: dict[str, Callable[[], str]] = {
     "retry_table()": _retry_table,
     "the command table": _operations,
+    "the command usages": _usages,
     "the error classes": _error_tree,
 }
 
