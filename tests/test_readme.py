@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from attrs import frozen
 
@@ -209,3 +210,37 @@ def test_the_table_of_contents_lists_every_section_in_order() -> None:
     expected = [(title, _anchor(title)) for title in _sections()]
     wanted = "\n".join(f"- [{title}](#{anchor})" for title, anchor in expected)
     assert entries == expected, f"the README's Contents differ from its ## sections; it should read:\n\n{wanted}"
+
+
+# -- the personal app against the command-line emulator ------------------------------------
+
+
+def test_the_personal_app_example_runs_against_the_command_line_emulator(tmp_path: Path) -> None:
+    """The README's steps for a user token: the emulator's announced credentials and its auth-code route."""
+    (block,) = [b for b in BLOCKS if "UserCredentials(" in b.code and "DINGTALK_AUTH_CODE" in b.code]
+    command = [sys.executable, "-m", "dingtalk_calendar_emulator", "--port", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as cli:
+        try:
+            assert cli.stdout is not None
+            announced = [cli.stdout.readline() for _ in range(5)]
+            url = announced[0].rsplit(" ", 1)[-1].strip()
+            personal = dict(part.split("=", 1) for part in announced[3].split()[2:])
+            # The announced line is the README's curl command; send the same request.
+            assert "curl -X POST" in announced[4] and "/_emulator/auth-code" in announced[4], announced[4]
+            answer = httpx.post(f"{url}/_emulator/auth-code", content=b'{"userId": "alice"}', timeout=10)
+            assert answer.status_code == 200, answer.text
+            env = {name: value for name, value in os.environ.items() if not name.startswith("DINGTALK_")}
+            env |= {
+                "DINGTALK_BASE_URL": url,
+                "DINGTALK_CLIENT_ID": personal["clientId"],
+                "DINGTALK_CLIENT_SECRET": personal["clientSecret"],
+                "DINGTALK_AUTH_CODE": answer.json()["authCode"],
+            }
+            done = _run(block, tmp_path, env)
+        finally:
+            cli.terminate()
+    assert done.returncode == 0, done.stdout + done.stderr
+    readme = README.read_text(encoding="utf-8")
+    assert f"DINGTALK_CLIENT_ID={personal['clientId']}" in readme
+    assert f"DINGTALK_CLIENT_SECRET={personal['clientSecret']}" in readme
+    assert "/_emulator/auth-code -d '{\"userId\": \"alice\"}'" in readme
