@@ -14,16 +14,23 @@ one kind of credentials. A failure names the block by number, line and section, 
 The README's table of contents is checked here too: one entry per ``##`` section, in order.
 """
 
+import ast
+import importlib.metadata
+import importlib.util
 import os
 import re
+import shlex
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from attrs import frozen
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from dingtalk_calendar_emulator import Emulator
 
@@ -226,7 +233,8 @@ def test_the_personal_app_example_runs_against_the_command_line_emulator(tmp_pat
             url = announced[0].rsplit(" ", 1)[-1].strip()
             personal = dict(part.split("=", 1) for part in announced[3].split()[2:])
             # The announced line is the README's curl command; send the same request.
-            assert "curl -X POST" in announced[4] and "/_emulator/auth-code" in announced[4], announced[4]
+            assert "curl -X POST" in announced[4], announced[4]
+            assert "/_emulator/auth-code" in announced[4], announced[4]
             answer = httpx.post(f"{url}/_emulator/auth-code", content=b'{"userId": "alice"}', timeout=10)
             assert answer.status_code == 200, answer.text
             env = {name: value for name, value in os.environ.items() if not name.startswith("DINGTALK_")}
@@ -243,4 +251,83 @@ def test_the_personal_app_example_runs_against_the_command_line_emulator(tmp_pat
     readme = README.read_text(encoding="utf-8")
     assert f"DINGTALK_CLIENT_ID={personal['clientId']}" in readme
     assert f"DINGTALK_CLIENT_SECRET={personal['clientSecret']}" in readme
-    assert "/_emulator/auth-code -d '{\"userId\": \"alice\"}'" in readme
+    assert '/_emulator/auth-code -d \'{"userId": "alice"}\'' in readme
+
+
+# -- what the install lines bring ----------------------------------------------------------
+
+
+def _install_requirements() -> list[Requirement]:
+    """The packages the README's ``pip install`` lines name, as requirements (this SDK by its name)."""
+    found: list[Requirement] = []
+    for line in re.findall(r"^(?:\S+/)?pip install (.+)$", README.read_text(encoding="utf-8"), re.M):
+        for word in shlex.split(line, comments=True):
+            if word.startswith("-"):
+                continue
+            extras = re.search(r"\[([\w,]+)\]", word)
+            if word.startswith(".") or word.startswith("dingtalk-calendar"):
+                word = f"dingtalk-calendar[{extras.group(1)}]" if extras else "dingtalk-calendar"
+            found.append(Requirement(word))
+    return found
+
+
+def _installed_by(requirements: list[Requirement]) -> set[str]:
+    """Every distribution those requirements install, dependencies included (as this machine has them)."""
+    wanted = [(canonicalize_name(r.name), frozenset(r.extras)) for r in requirements]
+    seen: set[str] = set()
+    while wanted:
+        name, extras = wanted.pop()
+        first_visit = name not in seen
+        seen.add(name)
+        for text in importlib.metadata.requires(name) or []:
+            requirement = Requirement(text)
+            marker = requirement.marker
+            applies = marker is None or any(marker.evaluate({"extra": extra}) for extra in {"", *extras})
+            if not applies or (not first_visit and marker is None):
+                continue
+            wanted.append((canonicalize_name(requirement.name), frozenset(requirement.extras)))
+    return seen
+
+
+def _distribution_of(module: str, owners: dict[Path, str], sdk_packages: set[str]) -> str | None:
+    """The distribution that installs ``module``; None for the standard library and the clone's own tools."""
+    top = module.split(".")[0]
+    if top in sys.stdlib_module_names:
+        return None
+    if top in sdk_packages:
+        return "dingtalk-calendar"
+    spec = importlib.util.find_spec(module)
+    assert spec is not None, f"{module} is not installed in the development virtualenv"
+    origin = Path(spec.origin or next(iter(spec.submodule_search_locations or [])))
+    if origin.resolve().is_relative_to(README.parent / top):
+        return None  # the clone's own tools (generator): the block says it runs in the clone
+    owner = owners.get(origin.resolve())
+    assert owner is not None, f"no installed distribution holds {origin}"
+    return owner
+
+
+def test_every_package_an_example_imports_is_installed_by_an_install_line() -> None:
+    owners: dict[Path, str] = {}
+    for distribution in importlib.metadata.distributions():
+        for file in distribution.files or []:
+            if file.suffix in (".py", ".so", ".pyd"):
+                owners[Path(str(distribution.locate_file(file))).resolve()] = canonicalize_name(
+                    distribution.metadata["Name"]
+                )
+    pyproject = tomllib.loads((README.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    sdk_packages = {Path(p).name for p in pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]}
+    installed = _installed_by(_install_requirements())
+    missing: list[str] = []
+    for block in BLOCKS:
+        for node in ast.walk(ast.parse(block.code)):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                distribution = _distribution_of(module, owners, sdk_packages)
+                if distribution is not None and distribution not in installed:
+                    missing.append(f"{block.describe()} imports {module} ({distribution}): no install line brings it")
+    assert not missing, "\n".join(missing)

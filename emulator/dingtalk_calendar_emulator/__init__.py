@@ -46,9 +46,8 @@ _EXPORTS = {
 
 __all__ = [
     "ALL_PERMISSIONS",
-    "EXTRA_PACKAGES",
-    "MissingExtraError",
     "DEFAULT_DIRECTORY",
+    "EXTRA_PACKAGES",
     "Calendar",
     "Clock",
     "Directory",
@@ -59,6 +58,7 @@ __all__ = [
     "EnterpriseApp",
     "Faults",
     "InternalApp",
+    "MissingExtraError",
     "PersonalApp",
     "PortInUseError",
     "Scope",
