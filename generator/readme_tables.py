@@ -3,16 +3,19 @@
     python generator/readme_tables.py            rewrite them in README.md
     python generator/readme_tables.py --check    fail with a diff when one is stale
 
-Today one table: the retries per operation, asked of ``dingtalk_calendar._retry.retry_table()``
-(the retry decision applied to each operation of the spec), so a new operation in
-openapi.yaml gets its row from ``make generate``. Run it after generate.py: the SDK it
-imports reads the generated package.
+The retries per operation, asked of ``dingtalk_calendar._retry.retry_table()`` (the retry
+decision applied to each operation of the spec), so a new operation in openapi.yaml gets its
+row from ``make generate``; and every ``Overlay`` hook with its signature, read from the
+class, so a hook added or changed is documented as it is. Run it after generate.py: the SDK
+it imports reads the generated package.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import inspect
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +29,28 @@ def _retry_table() -> str:
     return retry_table()
 
 
-TABLES: dict[str, Callable[[], str]] = {"retry_table()": _retry_table}
+def overlay_hooks_table() -> str:
+    """One row per ``Overlay`` hook (its ``on_*`` methods, in the class's order): signature and docstring."""
+    from dingtalk_calendar import Overlay
+
+    rows = ["| hook | when it is called |", "|---|---|"]
+    for name, method in vars(Overlay).items():
+        if name.startswith("on_") and callable(method):
+            signature = inspect.signature(method)
+            parameters = list(signature.parameters.values())[1:]  # without self
+            text = f"{name}({', '.join(map(str, parameters))}) -> {inspect.formatannotation(signature.return_annotation)}"
+            text = re.sub(r"\b(?:collections\.abc|dingtalk_calendar\.\w+)\.", "", text)
+            doc = " ".join((inspect.getdoc(method) or "").split()).replace("``", "`")
+            # A pipe inside a cell, even in code, would end the cell.
+            cell = text.replace("|", "\\|")
+            rows.append(f"| `{cell}` | {doc} |")
+    return "\n".join(rows)
+
+
+TABLES: dict[str, Callable[[], str]] = {
+    "retry_table()": _retry_table,
+    "overlay_hooks_table()": overlay_hooks_table,
+}
 
 
 def begin_marker(name: str) -> str:

@@ -17,6 +17,7 @@ The README's table of contents is checked here too: one entry per ``##`` section
 import ast
 import importlib.metadata
 import importlib.util
+import inspect
 import os
 import re
 import shlex
@@ -177,6 +178,7 @@ def _expected_output() -> dict[int, tuple[str, ...]]:
         "result.summary())  # 3 done": ("3 done, 0 already done, 1 failed, 0 not attempted",),
         "result.summary())  # 2 done": ("2 done, 0 already done, 0 failed, 1 not attempted; cancelled",),
         'name="x" * 129': ("must be at most 128 characters (got 129)",),
+        "raise AcmeAccessError(": ("ask #calendar-admins for access (",),
     }
     found: dict[int, tuple[str, ...]] = {}
     for block in BLOCKS:
@@ -331,3 +333,25 @@ def test_every_package_an_example_imports_is_installed_by_an_install_line() -> N
                 if distribution is not None and distribution not in installed:
                     missing.append(f"{block.describe()} imports {module} ({distribution}): no install line brings it")
     assert not missing, "\n".join(missing)
+
+
+# -- the overlay hooks table ---------------------------------------------------------------
+
+
+def test_the_overlay_hooks_table_is_the_class_and_is_current() -> None:
+    sys.path.insert(0, str(README.parent / "generator"))
+    try:
+        import readme_tables
+    finally:
+        sys.path.remove(str(README.parent / "generator"))
+    from dingtalk_calendar import Overlay
+
+    table = readme_tables.overlay_hooks_table()
+    hooks = [name for name in vars(Overlay) if name.startswith("on_")]
+    assert len(hooks) >= 6
+    for name in hooks:
+        parameters = list(inspect.signature(getattr(Overlay, name)).parameters)[1:]
+        assert f"| `{name}({', '.join(parameters)}" in re.sub(r": [^,)]+", "", table), f"{name} has no row"
+    assert "`on_error(error: DingTalkError)" in table  # not (request, error), as on_call_end has
+    text = README.read_text(encoding="utf-8")
+    assert readme_tables.rewrite(text) == text, "the README's generated tables are stale: run 'make generate'"
