@@ -38,7 +38,8 @@ def overlay_hooks_table() -> str:
         if name.startswith("on_") and callable(method):
             signature = inspect.signature(method)
             parameters = list(signature.parameters.values())[1:]  # without self
-            text = f"{name}({', '.join(map(str, parameters))}) -> {inspect.formatannotation(signature.return_annotation)}"
+            returns = inspect.formatannotation(signature.return_annotation)
+            text = f"{name}({', '.join(map(str, parameters))}) -> {returns}"
             text = re.sub(r"\b(?:collections\.abc|dingtalk_calendar\.\w+)\.", "", text)
             doc = " ".join((inspect.getdoc(method) or "").split()).replace("``", "`")
             # A pipe inside a cell, even in code, would end the cell.
