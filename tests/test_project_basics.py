@@ -136,3 +136,22 @@ def test_the_changelog_derives_what_a_spec_change_means_for_users() -> None:
     assert any(line.startswith("`getSubscribedCalendar` is deprecated: calling it warns") for line in lines)
     assert "`CreateSubscribedCalendarRequest.name`: max length 128 → 256." in lines
     assert changes(before, before) == ["No change to the operations, errors or field rules."]
+
+
+def test_the_changelog_names_a_new_field_by_where_it_goes() -> None:
+    from generator.changelog import changes, summary
+    from generator.generate import load_spec
+
+    spec = load_spec()
+    before = summary(spec)
+    changed = copy.deepcopy(spec)
+    schemas = changed["components"]["schemas"]
+    schemas["GetSubscribedCalendarResponse"]["properties"]["colour"] = {"type": "string"}
+    schemas["CreateSubscribedCalendarRequest"]["properties"]["colour"] = {"type": "string"}
+    schemas["SubscribeScope"]["properties"]["labels"] = {"type": "array", "items": {"type": "string"}}
+    del schemas["CreateSubscribedCalendarResponse"]["properties"]["calendarId"]
+    lines = changes(before, summary(changed))
+    assert "New response field `GetSubscribedCalendarResponse.colour`." in lines
+    assert "New request field `CreateSubscribedCalendarRequest.colour`." in lines
+    assert "New request and response field `SubscribeScope.labels`." in lines  # sent in create, answered in get
+    assert "Response field `CreateSubscribedCalendarResponse.calendarId` removed." in lines

@@ -25,7 +25,9 @@ columns:
   (``per_minute_wait``), so within the default ``max_elapsed`` it is not retried. Never
   retried: the monthly quota (``ApiCountLimitForOrg``), the IP allowlist
   (``IpNotInWhiteList``) and the HTML page of a per-IP ban of minutes.
-- 5xx: any HTTP 500-599 answer, JSON or not.
+- 5xx: any HTTP 500-599 answer, JSON or not, except 501 Not Implemented (the server does
+  not support the request at all, as the emulator answers an operation it does not model
+  yet), which is one of the other errors.
 - no answer after sending: ``ReadTimeout``, ``WriteTimeout``, ``RemoteProtocolError``,
   ``ReadError``, ``WriteError`` (the connection dropped or the server went silent).
 - other errors: any other 4xx, ``InvalidAuthentication`` included, and errors in the

@@ -142,6 +142,8 @@ def classify_response(status_code: int, code: str | None) -> AttemptFailure | No
     # error that may have acted, not a refusal.
     if status_code == 429 or (code in THROTTLING_CODES and status_code < 500):
         return AttemptFailure.THROTTLED
+    if status_code == 501:
+        return AttemptFailure.FINAL  # Not Implemented: the server does not support the request, every time
     if status_code >= 500:
         return AttemptFailure.SERVER_ERROR
     return AttemptFailure.FINAL
