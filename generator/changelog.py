@@ -92,8 +92,8 @@ def _schema_roles(spec: dict[str, Any]) -> dict[str, str]:
             if isinstance(operation, dict) and "responses" in operation:
                 reach(operation.get("requestBody", {}), sent)
                 reach(operation["responses"], answered)
-    roles = {name: "request" for name in sent - answered} | {name: "response" for name in answered - sent}
-    return roles | {name: "request and response" for name in sent & answered}
+    roles = dict.fromkeys(sent - answered, "request") | dict.fromkeys(answered - sent, "response")
+    return roles | dict.fromkeys(sent & answered, "request and response")
 
 
 def _field_kind(name: str, *summaries: dict[str, Any]) -> str:

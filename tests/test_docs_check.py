@@ -660,7 +660,10 @@ NEW_OPERATION = """    get:
 def spec_with_an_undocumented_operation(folder: Path) -> Path:
     """The spec with a new operation that names no page, at a path that begins the get page's."""
     spec = folder / "openapi.yaml"
-    anchor = '  /v1.0/calendar/users/{userId}/subscribedCalendars:\n    parameters:\n      - $ref: "#/components/parameters/userId"\n'
+    anchor = (
+        "  /v1.0/calendar/users/{userId}/subscribedCalendars:\n"
+        '    parameters:\n      - $ref: "#/components/parameters/userId"\n'
+    )
     text = SPEC.read_text(encoding="utf-8")
     assert anchor in text
     spec.write_text(text.replace(anchor, anchor + NEW_OPERATION, 1), encoding="utf-8")

@@ -8,7 +8,6 @@ operation, and what it says about emulation is what the emulator answers over HT
 """
 
 import ast
-import re
 from pathlib import Path
 from typing import Any, NamedTuple
 

@@ -179,7 +179,9 @@ def _expected_output() -> dict[int, tuple[str, ...]]:
         "result.summary())  # 2 done": ("2 done, 0 already done, 0 failed, 1 not attempted; cancelled",),
         'name="x" * 129': ("must be at most 128 characters (got 129)",),
         "raise AcmeAccessError(": ("ask #calendar-admins for access (",),
-        "print(error.code, error.reason, error.message)": ("invalidParameter None calendar not found: some-calendar-id",),
+        "print(error.code, error.reason, error.message)": (
+            "invalidParameter None calendar not found: some-calendar-id",
+        ),
     }
     found: dict[int, tuple[str, ...]] = {}
     for block in BLOCKS:
