@@ -155,3 +155,29 @@ def test_the_changelog_names_a_new_field_by_where_it_goes() -> None:
     assert "New request field `CreateSubscribedCalendarRequest.colour`." in lines
     assert "New request and response field `SubscribeScope.labels`." in lines  # sent in create, answered in get
     assert "Response field `CreateSubscribedCalendarResponse.calendarId` removed." in lines
+
+
+def _documentation() -> str:
+    """The README and the docs/ pages: wherever a sentence about make demo may stand."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted(ROOT.glob("docs/*.md"))])
+
+
+def test_what_the_docs_say_make_demo_sets_up_is_the_makefiles_demo_virtualenv() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^DEMO_VENV\s*\?=\s*(\S+)$", makefile, re.M)
+    assert match, "the Makefile no longer sets DEMO_VENV"
+    demo_venv = match.group(1)
+    text = re.sub(r"\s+", " ", re.sub(r"^```.*?^```", "", _documentation(), flags=re.S | re.M))
+    sentences = [s for s in re.split(r"(?<=[.:;])\s", text) if "make demo" in s and ".venv" in s]
+    assert sentences, "no sentence says where make demo installs"
+    for sentence in sentences:
+        named = set(re.findall(r"`(\.venv[\w.-]*)`", sentence))
+        assert named == {demo_venv}, f"says make demo sets up {named}, the Makefile {demo_venv}: {sentence!r}"
+
+
+def test_no_sentence_promises_make_demo_a_time_no_test_can_hold() -> None:
+    # How long the first run takes is pip's download time on the reader's machine: no figure here can be true.
+    text = re.sub(r"\s+", " ", re.sub(r"^```.*?^```", "", _documentation(), flags=re.S | re.M))
+    for sentence in re.split(r"(?<=[.;])\s", text):
+        if "make demo" in sentence and "first" in sentence:
+            assert not re.search(r"\b\d+(\.\d+)? ?(s|seconds|minutes?)\b", sentence), sentence

@@ -2,9 +2,10 @@
 
 Every ```python block is written to a file of its own and
 
-- run in a fresh interpreter (``python block.py``), or with pytest when it defines ``test_``
-  functions (the emulator's plugin gives them their fixtures), against a fresh emulator,
-  with the repository on the import path as in a clone (so ``generator`` imports);
+- run in a fresh interpreter (``python block.py``, in a folder of its own, nothing of the
+  clone on the import path), or with pytest when it defines ``test_`` functions (the
+  emulator's plugin gives them their fixtures), against a fresh emulator; a block of the
+  clone's own tools (``generator``) is run as the README says, ``python -`` in the clone;
 - type-checked with ``mypy --strict``, alone, as a user's own module would be.
 
 The environment holds an internal app's credentials and the emulator's URL, plus whichever
@@ -105,14 +106,30 @@ def _variables(emu: Emulator, code: str) -> dict[str, str]:
         }
     )
     env.update({name: make() for name, make in extra.items() if name in named})
-    # As from a clone: the repository's own tools (``generator``) import, as with ``python -c`` there.
-    env["PYTHONPATH"] = str(README.parent)
+    env.pop("PYTHONPATH", None)  # nothing of the clone is importable unless the block is run in it
     return env
+
+
+def _runs_in_the_clone(block: Block) -> bool:
+    """A block of the clone's own tools (``generator``), which the README says to run in its top folder."""
+    return re.search(r"^(?:from|import) generator\b", block.code, re.M) is not None
 
 
 def _run(block: Block, directory: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     path = directory / f"{block.name}.py"
     path.write_text(block.code, encoding="utf-8")
+    if _runs_in_the_clone(block):  # as the README says: `python - < check.py` in the clone's top folder
+        with path.open(encoding="utf-8") as code:
+            return subprocess.run(
+                [sys.executable, "-"],
+                stdin=code,
+                cwd=README.parent,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=HUNG,
+                check=False,
+            )
     if re.search(r"^def test_", block.code, re.M):
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)]
     else:
