@@ -104,7 +104,7 @@ def test_make_demo_a_second_time_installs_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["retry_table", "__version__"])
 def test_what_the_readme_names_is_exported(name: str) -> None:
-    assert f"{name}" in README
+    assert f"{name}" in _documentation()
     assert hasattr(dingtalk_calendar, name)
 
 

@@ -1,6 +1,7 @@
-"""The README's Python examples, each run on its own, so none can rot or lean on another.
+"""The Python examples of the README and of the docs/ pages, each run on its own, so none can rot
+or lean on another.
 
-Every ```python block is written to a file of its own and
+Every ```python block of README.md and docs/*.md is written to a file of its own and
 
 - run in a fresh interpreter (``python block.py``, in a folder of its own, nothing of the
   clone on the import path), or with pytest when it defines ``test_`` functions (the
@@ -12,7 +13,8 @@ The environment holds an internal app's credentials and the emulator's URL, plus
 other ``DINGTALK_*`` variables the block itself names, so ``from_env()`` always sees exactly
 one kind of credentials. A failure names the block by number, line and section, and says why.
 
-The README's table of contents is checked here too: one entry per ``##`` section, in order.
+The README's table of contents is checked here too (one entry per ``##`` section, in order),
+and every link between the pages (file and anchor) resolves.
 """
 
 import ast
@@ -36,7 +38,10 @@ from packaging.utils import canonicalize_name
 
 from dingtalk_calendar_emulator import Emulator
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+# docs/benchmark.md is written by make bench: figures, no examples.
+PAGES = [README, *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "benchmark.md")]
 VARIABLE = re.compile(r"DINGTALK_[A-Z_]+")
 # A block is bounded in time by the number of calls it makes, not by the machine's speed; this
 # only stops a hung block from hanging the suite.
@@ -45,6 +50,7 @@ HUNG = 300
 
 @frozen
 class Block:
+    page: Path
     number: int
     line: int
     section: str
@@ -52,16 +58,23 @@ class Block:
 
     @property
     def name(self) -> str:
-        return f"readme_block_{self.number:02d}"
+        """A module name for the block: ``readme_block_03``, ``docs_retries_block_01``."""
+        stem = "readme" if self.page == README else f"docs_{self.page.stem.replace('-', '_')}"
+        return f"{stem}_block_{self.number:02d}"
 
     def describe(self) -> str:
-        return f"README python block {self.number} (line {self.line}, under {self.section!r})"
+        where = self.page.relative_to(ROOT)
+        return f"{where} python block {self.number} (line {self.line}, under {self.section!r})"
 
 
 def _blocks() -> list[Block]:
+    return [block for page in PAGES for block in _blocks_of(page)]
+
+
+def _blocks_of(page: Path) -> list[Block]:
     found: list[Block] = []
     section = "(top)"
-    lines = README.read_text(encoding="utf-8").splitlines()
+    lines = page.read_text(encoding="utf-8").splitlines()
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -75,7 +88,7 @@ def _blocks() -> list[Block]:
                 index += 1
             if fence_language == "python":
                 code = "\n".join(lines[start:index]) + "\n"
-                found.append(Block(len(found) + 1, start + 1, section, code))
+                found.append(Block(page, len(found) + 1, start + 1, section, code))
         index += 1
     return found
 
@@ -150,7 +163,7 @@ def test_each_readme_example_runs_alone(block: Block, dingtalk_emulator: Emulato
             f"{block.describe()} failed on its own (exit {done.returncode}): {why[-1] if why else 'no output'}\n"
             f"--- output ---\n{done.stdout}{done.stderr}\n--- the block ---\n{block.code}"
         )
-    for expected in _EXPECTED_OUTPUT.get(block.number, ()):
+    for expected in _EXPECTED_OUTPUT.get(block.name, ()):
         assert expected in done.stdout, f"{block.describe()} did not print {expected!r}; it printed:\n{done.stdout}"
 
 
@@ -170,7 +183,7 @@ def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
         "--show-error-codes",
         "--cache-dir",  # kept between runs: the SDK and httpx are analysed once, not every time
         str(README.parent / ".mypy_cache" / "readme-blocks"),
-        *sorted(str(p) for p in directory.glob("readme_block_*.py")),
+        *sorted(str(directory / f"{block.name}.py") for block in BLOCKS),
     ]
     env = {**os.environ, "MYPYPATH": str(README.parent)}  # as from a clone, like the run above
     done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True, timeout=HUNG, check=False)
@@ -188,8 +201,8 @@ def test_each_readme_example_passes_mypy_strict_alone(block: Block, mypy_errors:
     assert not found, f"{block.describe()} fails mypy --strict on its own:\n" + "\n".join(found)
 
 
-# What some blocks must print: the README's comments promise it.
-def _expected_output() -> dict[int, tuple[str, ...]]:
+# What some blocks must print: the pages' comments promise it.
+def _expected_output() -> dict[str, tuple[str, ...]]:
     wanted = {
         "print(calendar.name, calendar.scope.organisations": ("Public holidays",),
         "result.summary())  # 3 done": ("3 done, 0 already done, 1 failed, 0 not attempted",),
@@ -200,13 +213,13 @@ def _expected_output() -> dict[int, tuple[str, ...]]:
             "invalidParameter None calendar not found: some-calendar-id",
         ),
     }
-    found: dict[int, tuple[str, ...]] = {}
+    found: dict[str, tuple[str, ...]] = {}
     for block in BLOCKS:
         for marker, expected in wanted.items():
             if marker in block.code:
-                assert block.number not in found, f"{block.describe()} matches two output markers"
-                found[block.number] = expected
-    assert len(found) == len(wanted), "a block whose output this test checks has gone from the README, or two match"
+                assert block.name not in found, f"{block.describe()} matches two output markers"
+                found[block.name] = expected
+    assert len(found) == len(wanted), "a block whose output this test checks has gone from the pages, or two match"
     return found
 
 
@@ -282,7 +295,8 @@ def test_the_personal_app_example_runs_against_the_command_line_emulator(tmp_pat
 def _install_requirements() -> list[Requirement]:
     """The packages the README's ``pip install`` lines name, as requirements (this SDK by its name)."""
     found: list[Requirement] = []
-    for line in re.findall(r"^(?:\S+/)?pip install (.+)$", README.read_text(encoding="utf-8"), re.M):
+    text = "\n".join(page.read_text(encoding="utf-8") for page in PAGES)
+    for line in re.findall(r"^(?:\S+/)?pip install (.+)$", text, re.M):
         for word in shlex.split(line, comments=True):
             if word.startswith("-"):
                 continue
@@ -373,5 +387,44 @@ def test_the_overlay_hooks_table_is_the_class_and_is_current() -> None:
         parameters = list(inspect.signature(getattr(Overlay, name)).parameters)[1:]
         assert f"| `{name}({', '.join(parameters)}" in re.sub(r": [^,)]+", "", table), f"{name} has no row"
     assert "`on_error(error: DingTalkError)" in table  # not (request, error), as on_call_end has
-    text = README.read_text(encoding="utf-8")
-    assert readme_tables.rewrite(text) == text, "the README's generated tables are stale: run 'make generate'"
+    for page in readme_tables.PAGES:
+        text = page.read_text(encoding="utf-8")
+        assert readme_tables.rewrite(text, page) == text, f"{page.name}'s generated tables are stale: 'make generate'"
+
+
+# -- links between the pages ---------------------------------------------------------------
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _anchors(page: Path) -> set[str]:
+    in_fence = False
+    found = set()
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("#"):
+            found.add(_anchor(line.lstrip("#")))
+    return found
+
+
+def test_every_link_between_the_pages_resolves() -> None:
+    broken = []
+    for page in [*PAGES, ROOT / "docs" / "benchmark.md"]:
+        text = re.sub(r"^```.*?^```", "", page.read_text(encoding="utf-8"), flags=re.S | re.M)
+        for target in LINK.findall(text):
+            if re.match(r"[a-z]+://", target):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            if not linked.exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target} (no such file)")
+            elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked):
+                broken.append(f"{page.relative_to(ROOT)}: {target} (no such heading)")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_docs_page_is_linked_from_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for page in PAGES[1:]:
+        assert f"(docs/{page.name})" in readme or f"(docs/{page.name}#" in readme, page.name
