@@ -44,7 +44,7 @@ def _doc_pages(operation_id: str, spec: dict[str, Any]) -> tuple[str, ...]:
             if isinstance(operation, dict) and operation.get("operationId") == operation_id:
                 files = [str(entry["file"]) for entry in operation.get("x-dingtalk-docs", [])]
                 return tuple(file for file in files if (DOCS / file).is_file())
-    raise AssertionError(f"{operation_id} is not in the spec")
+    return ()  # an operation only a generated package knows (a spec being tried out) names none
 
 
 def _callers(operation: Operation) -> tuple[str, ...]:
