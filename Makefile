@@ -25,7 +25,7 @@ install-redis:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null
 
 ## generate: rewrite generated/ from openapi.yaml, the SDK's sync twins from their async sources,
-## the README's tables that code can tell, and CHANGELOG.md's spec changes
+## the tables of README.md and docs/ that code can tell, and CHANGELOG.md's spec changes
 generate: $(STAMP)
 	$(BIN)/python generator/generate.py
 	$(BIN)/python generator/unasync.py

@@ -136,7 +136,11 @@ class Emulator:
             limiter=self._limiter,
             faults=self.faults,
             stats=self.stats,
-            control={"clock": self._control_clock, "reset": lambda _: self._control_reset()},
+            control={
+                "clock": self._control_clock,
+                "reset": lambda _: self._control_reset(),
+                "auth-code": self._control_auth_code,
+            },
         )
         self.asgi_app = build_app(backend)
         self._thread: ServerThread | None = None
@@ -370,6 +374,18 @@ class Emulator:
     def _control_clock(self, data: Any) -> dict[str, float]:
         self.clock.advance(float(data["advance"]))
         return {"offset": self.clock.offset}
+
+    def _control_auth_code(self, data: Any) -> dict[str, Any]:
+        # What DingTalk's consent page hands the app's redirect URI once the user agrees.
+        union_id = str(data["userId"])
+        client_id = data.get("clientId")
+        app = self.personal_app if client_id is None else self.apps.find(PersonalApp, str(client_id))
+        if app is None:
+            raise ValueError(f"no personal app has clientId {client_id!r}")
+        if union_id not in self.directory.users:
+            raise ValueError(f"no user {union_id!r} in the emulator's directory")
+        code = self.issue_auth_code(app, union_id)
+        return {"authCode": code, "userId": union_id, "clientId": app.client_id, "expiresIn": self.tokens.auth_code_ttl}
 
     def _control_reset(self) -> dict[str, bool]:
         self.reset()

@@ -13,7 +13,7 @@ policy. The token layer is an ``httpx.Auth``, above the transport: an
 call once more with a fresh token.
 
 What is retried, per operation (the spec's ``x-dingtalk-idempotent``), is the table that
-``retry_table()`` prints; ``make generate`` writes it into the README's Retries section. Its
+``retry_table()`` prints; ``make generate`` writes it into docs/retries.md. Its
 columns:
 
 - connect failed: ``httpx.ConnectError``, ``ConnectTimeout``, ``PoolTimeout``, ``ProxyError``:

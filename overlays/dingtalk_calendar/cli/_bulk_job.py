@@ -65,7 +65,7 @@ def run_bulk_job(
         tally.count(progress)
         on_progress(progress)
 
-    with _ctrl_c_sets(stop):
+    with _ctrl_c_sets(stop, lambda: _interrupted_message(job, tally.outcomes)):
         result = bulk_run(
             operation,
             job.calendar_id,
@@ -90,14 +90,18 @@ def _interrupted_message(job: BulkJob, outcomes: Counter[str]) -> str:
 
 
 @contextmanager
-def _ctrl_c_sets(stop: threading.Event) -> Iterator[None]:
+def _ctrl_c_sets(stop: threading.Event, farewell: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C sets ``stop``; a second one prints ``farewell()`` (how to resume) and quits at once."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread; Ctrl-C then behaves as usual
         return
 
     def on_ctrl_c(signum: int, frame: FrameType | None) -> None:
         if stop.is_set():
-            os._exit(ExitCode.INTERRUPTED)  # a second Ctrl-C: quit now; journal lines are already flushed
+            # A second Ctrl-C: quit now; journal lines are already flushed. os.write, not print:
+            # the handler may run while the main thread is inside a write to stderr.
+            os.write(sys.stderr.fileno(), f"\n{farewell()}\n".encode(errors="replace"))
+            os._exit(ExitCode.INTERRUPTED)
         stop.set()
         print("\nstopping after the calls under way (Ctrl-C again to quit at once)", file=sys.stderr, flush=True)
 

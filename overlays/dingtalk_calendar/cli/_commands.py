@@ -40,7 +40,8 @@ def bulk(
             journal = cleanup.enter_context(Journal(args.journal, operation=operation, calendar_id=args.calendar))
             listeners.append(journal.record)
         if progress_stream is not None:
-            bar = ProgressBar(progress_stream, operation, len(user_ids))
+            distinct = set(user_ids)  # a repeated line is one user, as the job counts it
+            bar = ProgressBar(progress_stream, operation, len(distinct), already_done=len(distinct & job.already_done))
             cleanup.callback(bar.close)  # closed first, so what follows starts on a fresh line
             listeners.append(bar.update)
         result = run_bulk_job(client, job, partial(_tell_each, listeners))
