@@ -147,6 +147,13 @@ return 0
 
 _THIRTY_ONE_DAYS = 31 * 24 * 3600.0
 
+# Tokens and locks live under two namespaces after the prefix: whatever a cache key holds,
+# a token entry can never be written where a lock is taken, nor the reverse. "v2" marks the
+# key scheme; entries of the first scheme (``prefix + key`` and ``prefix + key + ":lock"``)
+# are never read, so an upgraded fleet fetches each token once and the old entries expire.
+TOKEN_NAMESPACE: Final = "v2/token/"  # noqa: S105 - a key namespace, not a password
+LOCK_NAMESPACE: Final = "v2/lock/"
+
 
 class RedisTokenStore:
     """Tokens in Redis, shared by every process and host that uses the same Redis and prefix.
@@ -172,6 +179,12 @@ class RedisTokenStore:
     token itself); one whose call runs out of time first raises ``APITimeoutError``. Entries
     expire after ``entry_ttl`` (31 days, past a user refresh token's life) only to collect
     garbage: freshness is decided from the token's own expiry.
+
+    Keys are ``prefix + "v2/token/" + cache_key`` for tokens and ``prefix + "v2/lock/" +
+    cache_key`` for locks; a cache key encodes every field of its credential set and an HMAC
+    of its secrets (see :func:`~dingtalk_calendar._tokens.credential_key`), never a secret.
+    Entries written by SDK versions before this scheme are ignored (never served): each
+    credential's token is fetched once more and the old entries expire after ``entry_ttl``.
 
     Tokens (and user refresh tokens) are stored in clear: protect the Redis server as you
     protect the app secret.
@@ -222,10 +235,10 @@ class RedisTokenStore:
         return f"RedisTokenStore(prefix={self._prefix!r})"
 
     def _key(self, key: str) -> str:
-        return self._prefix + key
+        return self._prefix + TOKEN_NAMESPACE + key
 
     def _lock_key(self, key: str) -> str:
-        return self._prefix + key + ":lock"
+        return self._prefix + LOCK_NAMESPACE + key
 
     def _holder_ttl_ms(self) -> int:
         """How long a lock taken now lives: ``lock_ttl``, or what the holder's call has left, if longer."""

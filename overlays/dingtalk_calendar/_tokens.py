@@ -11,10 +11,12 @@ access token) ever appears in a ``repr``, a ``str`` or a log line.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from urllib.parse import quote
 
 import httpx
 from attrs import field, frozen
@@ -105,7 +107,11 @@ class TokenProvider(Protocol):
 
     @property
     def cache_key(self) -> str:
-        """Identifies the credential (which app, which organisation, which user), never its secret."""
+        """Identifies the credential (app, organisation, user and secret) without revealing any secret.
+
+        Two credential sets that differ in any field have different keys: build it with
+        :func:`credential_key`.
+        """
         ...
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
@@ -117,9 +123,30 @@ class TokenProvider(Protocol):
         ...
 
 
-def _fingerprint(secret: str) -> str:
-    # Tells credentials apart in a cache key without revealing (or allowing to guess) the secret.
-    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+def credential_key(kind: str, identity: tuple[str, ...], secrets: tuple[str, ...]) -> str:
+    """A token-store key that no other credential set can share, and that reveals no secret.
+
+    ``kind:part:part:...:digest``: each identity part is percent-encoded (``:`` and ``%``
+    included), so no choice of app key, corp id or client id can make two sets of parts
+    read alike; the digest is an HMAC-SHA256 of the secrets, keyed with those same parts
+    (so it is no plain, unsalted hash of a secret, and one credential's digest tells nothing
+    about another's). A wrong secret gets a key of its own, whose token is fetched with it
+    (and refused by DingTalk).
+    """
+    parts = [quote(part, safe="", errors="surrogatepass") for part in (kind, *identity)]
+    mac_key = _KEY_SCHEME + _length_prefixed((kind, *identity))
+    digest = hmac.new(mac_key, _length_prefixed(secrets), hashlib.sha256).hexdigest()[:32]
+    return ":".join((*parts, digest))
+
+
+# Named in the HMAC's key, so that a later scheme never produces this one's digests.
+_KEY_SCHEME = b"dingtalk-calendar token-store key v2\0"
+
+
+def _length_prefixed(values: tuple[str, ...]) -> bytes:
+    """An unambiguous byte encoding of ``values`` (each one's UTF-8 length, then its bytes)."""
+    encoded = [value.encode("utf-8", "surrogatepass") for value in values]
+    return b"".join(len(item).to_bytes(8, "big") + item for item in encoded)
 
 
 def _send(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
@@ -210,7 +237,7 @@ class FixedToken:
 
     @property
     def cache_key(self) -> str:
-        return f"fixed:{_fingerprint(self.token)}"
+        return credential_key("fixed", (), (self.token,))
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
         return Token(access_token=self.token, expires_at=math.inf)
@@ -228,7 +255,7 @@ class InternalAppCredentials:
 
     @property
     def cache_key(self) -> str:
-        return f"internal:{self.app_key}"
+        return credential_key("internal", (self.app_key,), (self.app_secret,))
 
     def _request(self) -> dict[str, Any]:
         from dingtalk_calendar_api.api.oauth2 import get_access_token
@@ -267,7 +294,7 @@ class EnterpriseAppCredentials:
 
     @property
     def cache_key(self) -> str:
-        return f"corp:{self.suite_key}:{self.auth_corp_id}"
+        return credential_key("corp", (self.suite_key, self.auth_corp_id), (self.suite_secret,))
 
     def _request(self) -> dict[str, Any]:
         from dingtalk_calendar_api.api.oauth2 import get_corp_access_token
@@ -336,9 +363,9 @@ class UserCredentials:
 
     @property
     def cache_key(self) -> str:
-        # The fingerprint of the initial grant tells two users of one app apart.
+        # The initial grant, digested with the secret, tells two users of one app apart.
         initial = self._initial_refresh_token or self._auth_code or ""
-        return f"user:{self.client_id}:{_fingerprint(initial)}"
+        return credential_key("user", (self.client_id,), (self.client_secret, initial))
 
     def _body(self, previous: Token | None) -> tuple[GetUserAccessTokenRequest, bool]:
         """The request, and whether it spends the initial refresh token or code."""
