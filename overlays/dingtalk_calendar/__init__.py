@@ -44,6 +44,7 @@ from ._errors import (
     error_from_response,
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from ._json import UnreadableJSONError
 from ._logging import RedactingFilter
 from ._overlay import Attempt, Overlay, TokenRequest
 from ._version import __version__
@@ -221,6 +222,7 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "UnexpectedError",
+    "UnreadableJSONError",
     "UserCredentials",
     "ValidationError",
     "__version__",

@@ -22,6 +22,7 @@ from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._calls import Call
 from ._errors import MalformedResponseError, ValidationError, request_id_of
+from ._json import UnreadableJSONError, decode_json
 from ._validation import check_body
 
 _METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
@@ -103,14 +104,14 @@ def call(method: str, path: str, *, json: object, options: Mapping[str, Any]) ->
         body: Any = None
         if response.content:
             try:
-                body = jsonlib.loads(response.content)
-            except ValueError:
+                body = decode_json(response.content, what=f"the answer of {operation or method + ' ' + path}")
+            except UnreadableJSONError as error:
                 raise MalformedResponseError(
                     status_code=response.status_code,
                     operation=operation,
                     request_id=request_id_of(response),
                     headers=response.headers,
-                    detail="a 2xx answer whose body is not JSON",
+                    detail=f"a 2xx answer whose body is {error.detail}",
                 ) from None
         return RawResult(body, request_id_of(response), response, operation)
 

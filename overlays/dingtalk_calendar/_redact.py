@@ -7,13 +7,14 @@ secret, so we collect them from it, before dropping the request, and scrub them 
 everything we keep.
 """
 
-import json
 from collections.abc import Iterable
 from typing import Any, Final
 
 import httpx
 
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, SCHEMAS, SECRET_FIELDS
+
+from ._json import UnreadableJSONError, decode_json
 
 REDACTED: Final = "[redacted]"
 
@@ -126,8 +127,8 @@ def _request_json(request: httpx.Request) -> Any:
     if not content:
         return None
     try:
-        return json.loads(content)
-    except ValueError:
+        return decode_json(content, what="a request body")
+    except UnreadableJSONError:
         return None
 
 

@@ -7,7 +7,6 @@ arguments (the random draw for jitter included), so it is tested without a netwo
 
 import email.utils
 import enum
-import json
 from datetime import UTC
 from typing import Final, NamedTuple
 
@@ -17,6 +16,7 @@ from attrs import field, frozen, validators
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
+from ._json import UnreadableJSONError, decode_json
 
 # RFC 9110: these methods may be repeated without a different effect.
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -123,8 +123,8 @@ EGRESS_IP_BAN: Final = "<egress IP ban page>"
 def answer_code(content: bytes) -> str | None:
     """The ``code`` of an error body, ``EGRESS_IP_BAN`` for a ban page, else None."""
     try:
-        body = json.loads(content)
-    except ValueError:  # not JSON: no code to read, unless it is the page of an IP ban
+        body = decode_json(content, what="an error answer")
+    except UnreadableJSONError:  # not JSON: no code to read, unless it is the page of an IP ban
         return EGRESS_IP_BAN if egress_ip_ban_seconds(content) is not None else None
     code = body.get("code") if isinstance(body, dict) else None
     return code if isinstance(code, str) else None

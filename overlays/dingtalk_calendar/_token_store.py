@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 from ._deadline import time_left
 from ._errors import ConfigurationError, TokenStoreError
+from ._json import UnreadableJSONError, decode_json
 from ._locks import KeyedLocks, holding, holding_thread_lock, out_of_time, within_time_left
 from ._tokens import Token, TokenProvider, UserCredentials
 
@@ -126,7 +127,7 @@ def token_to_json(token: Token) -> str:
 
 def token_from_json(data: str | bytes) -> Token:
     """The token :func:`token_to_json` wrote."""
-    fields = json.loads(data)
+    fields = decode_json(data, what="a stored token")
     expires_at = fields["expires_at"]
     return Token(
         access_token=fields["access_token"],
@@ -388,7 +389,7 @@ def _decoded(key: str, raw: Any) -> Token | None:
         return None
     try:
         return token_from_json(raw)
-    except (ValueError, KeyError, TypeError):
+    except (UnreadableJSONError, ValueError, KeyError, TypeError):
         # A damaged entry is treated as absent: the token is fetched again and overwrites it.
         logger.warning("ignoring an unreadable stored token for %s", key)
         return None

@@ -36,6 +36,7 @@ from ._errors import (
     request_id_of,
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
+from ._json import UnreadableJSONError, decode_json
 from ._redact import request_of, scrub_headers, secrets_of_request
 
 # The generated token endpoints and their models are imported by the first fetch, not with
@@ -190,8 +191,8 @@ def _parsed_or_raise(response: httpx.Response, parsed: object, expected: type[_P
 def _missing_fields(response: httpx.Response, schema: str) -> list[str]:
     """The fields the spec requires of the answer's schema that a JSON object answer lacks."""
     try:
-        body = response.json()
-    except ValueError:
+        body = decode_json(response.content, what="a token answer")
+    except UnreadableJSONError:
         return []
     if not isinstance(body, dict):
         return []

@@ -31,6 +31,7 @@ from typing import Self, TextIO
 
 from .._bulk import Progress
 from .._errors import DingTalkError
+from .._json import UnreadableJSONError, decode_json
 from ._errors import UsageError
 
 _WRITTEN_OUTCOMES = frozenset({"done", "failed"})
@@ -228,7 +229,7 @@ def _entries(path: str) -> Iterator[dict[str, object]]:
 
 def _entry_of(line: bytes) -> dict[str, object] | None:
     try:
-        value = json.loads(line.decode("utf-8"))
-    except (ValueError, RecursionError):
+        value = decode_json(line, what="a journal line")
+    except UnreadableJSONError:
         return None
     return value if isinstance(value, dict) and "user_id" in value and "outcome" in value else None
