@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import httpx
+from attrs import evolve
 
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._logging import configure_once
@@ -91,6 +92,12 @@ class BaseClient:
         clone = copy.copy(self)
         clone._defaults = self._defaults.with_overrides(timeout, max_retries, default_headers)
         clone.default_headers = {**self.default_headers, **clone._defaults.headers}
+        return clone
+
+    def _for_bulk_job(self) -> Self:
+        """This client for a bulk job's calls: a throttling answer comes straight back to the job's pace."""
+        clone = copy.copy(self)
+        clone._defaults = evolve(self._defaults, retry=evolve(self._defaults.retry, retry_throttled=False))
         return clone
 
     def with_credentials(

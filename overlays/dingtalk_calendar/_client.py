@@ -268,16 +268,18 @@ class CalendarClient(BaseClient):
         on_progress: Callable[[Progress], object] | None = None,
         stop: StopSignal | None = None,
         per_minute_retries: int | None = None,
+        time_limit: float | None = None,
     ) -> BulkResult:
         """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`.
 
         A per-minute refusal pauses the job for the retry policy's ``per_minute_wait`` (or the
         answer's Retry-After), then retries that user, up to ``per_minute_retries`` times (default 2).
+        A throttled user is sent again, at a slower pace, until ``time_limit`` seconds (None: no limit).
         """
         from ._bulk import PER_MINUTE_RETRIES, bulk_run
 
         return bulk_run(
-            self.subscribe,
+            self._for_bulk_job().subscribe,
             calendar_id,
             user_ids,
             concurrency=concurrency,
@@ -287,6 +289,7 @@ class CalendarClient(BaseClient):
             stop=stop,
             per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
             per_minute_wait=self._defaults.retry.per_minute_wait,
+            time_limit=time_limit,
         )
 
     def bulk_unsubscribe(
@@ -300,12 +303,13 @@ class CalendarClient(BaseClient):
         on_progress: Callable[[Progress], object] | None = None,
         stop: StopSignal | None = None,
         per_minute_retries: int | None = None,
+        time_limit: float | None = None,
     ) -> BulkResult:
         """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
         from ._bulk import PER_MINUTE_RETRIES, bulk_run
 
         return bulk_run(
-            self.unsubscribe,
+            self._for_bulk_job().unsubscribe,
             calendar_id,
             user_ids,
             concurrency=concurrency,
@@ -315,6 +319,7 @@ class CalendarClient(BaseClient):
             stop=stop,
             per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
             per_minute_wait=self._defaults.retry.per_minute_wait,
+            time_limit=time_limit,
         )
 
     # -- plumbing ------------------------------------------------------------------------

@@ -57,6 +57,9 @@ class RetryPolicy:
     """The longest ``Retry-After`` obeyed; a longer one is cut to this."""
     per_minute_wait: float = field(default=60.0, validator=validators.ge(0))
     """Seconds to wait after a per-minute throttling answer (``QpmLimit*``) that names no ``Retry-After``."""
+    retry_throttled: bool = True
+    """False: a (per-second) throttling answer is handed back at once, for a caller that paces
+    and retries by itself (a bulk job does, through its rate limiter)."""
 
     def backoff(self, retry_number: int, random_value: float) -> float:
         """The wait before retry ``retry_number`` (1-based); ``random_value`` in [0, 1)."""
@@ -207,6 +210,8 @@ def decide(
     """Whether to retry after ``attempts`` attempts that took ``elapsed`` seconds so far."""
     if not failure.retryable:
         return RetryDecision(False, 0.0, "not retryable")
+    if failure is AttemptFailure.THROTTLED and not policy.retry_throttled:
+        return RetryDecision(False, 0.0, "throttled: left to the caller's own pacing")
     if not idempotent and not failure.certainly_not_acted:
         return RetryDecision(False, 0.0, "not retried: not idempotent, and the request may have reached DingTalk")
     if attempts > policy.max_retries:
