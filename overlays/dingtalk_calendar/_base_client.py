@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import httpx
-from attrs import evolve
 
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._logging import configure_once
@@ -96,6 +95,8 @@ class BaseClient:
 
     def _for_bulk_job(self) -> Self:
         """This client for a bulk job's calls: a throttling answer comes straight back to the job's pace."""
+        from attrs import evolve  # here, not at import: attrs loads with the first client, not the SDK
+
         clone = copy.copy(self)
         clone._defaults = evolve(self._defaults, retry=evolve(self._defaults.retry, retry_throttled=False))
         return clone

@@ -7,8 +7,11 @@ the SDK (see ``_calls``).
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import attrs
 import httpx
 from attrs import field, frozen
+
+from ._redact import scrubbed_response
 
 if TYPE_CHECKING:
     from dingtalk_calendar_api.models import GetSubscribedCalendarResponse, SubscribeScope
@@ -91,6 +94,9 @@ class Calendar:
     raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
     """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)
+
     @classmethod
     def from_wire(
         cls, data: "GetSubscribedCalendarResponse", request_id: str | None, raw_response: httpx.Response | None = None
@@ -121,6 +127,9 @@ class CreatedCalendar:
     raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
     """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)
+
 
 @frozen
 class Result:
@@ -131,5 +140,20 @@ class Result:
     raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
     """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)
+
     def __bool__(self) -> bool:
         return self.result
+
+
+def reduce_without_secrets(value: attrs.AttrsInstance) -> tuple[object, ...]:
+    """``__reduce__`` of a result: its HTTP answer goes into a pickle without the token or any secret."""
+    fields = {f.name: getattr(value, f.name) for f in attrs.fields(type(value))}
+    if isinstance(fields.get("raw_response"), httpx.Response):
+        fields["raw_response"] = scrubbed_response(fields["raw_response"])
+    return (_rebuilt, (type(value), fields))
+
+
+def _rebuilt(cls: type, fields: dict[str, object]) -> object:
+    return cls(**fields)

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, Final
 
 import httpx
-from attrs import frozen
+from attrs import field, frozen
 
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api._call import OPERATION_EXTENSION
@@ -23,6 +23,8 @@ from dingtalk_calendar_api.spec_data import OPERATIONS
 from ._calls import Call
 from ._errors import MalformedResponseError, ValidationError, request_id_of
 from ._json import UnreadableJSONError, decode_json
+from ._models import reduce_without_secrets
+from ._redact import scrub_json
 from ._validation import check_body
 
 _METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
@@ -32,8 +34,10 @@ _METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "O
 class RawResult:
     """What ``client.request(...)`` gives back: the parsed JSON body and the HTTP answer itself."""
 
-    body: Any
-    """The JSON body, parsed (a dict, a list, ...); None when the answer had no body."""
+    body: Any = field(repr=lambda body: repr(scrub_json(body, ())))
+    """The JSON body, parsed (a dict, a list, ...); None when the answer had no body.
+
+    Its ``repr`` (and ``str``) masks the fields the spec marks secret (a token answer's ``accessToken``)."""
     request_id: str | None
     """DingTalk's request id, when the gateway named one."""
     raw_response: httpx.Response
@@ -44,6 +48,9 @@ class RawResult:
     @property
     def status_code(self) -> int:
         return self.raw_response.status_code
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)
 
 
 @cache

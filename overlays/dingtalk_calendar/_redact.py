@@ -7,6 +7,7 @@ secret, so we collect them from it, before dropping the request, and scrub them 
 everything we keep.
 """
 
+import json
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -86,6 +87,29 @@ def secrets_of_request(request: httpx.Request | None) -> frozenset[str]:
     # "Bearer abc..." : the token alone must go too, wherever it is quoted.
     found.extend(value.split(" ", 1)[1] for value in list(found) if value and " " in value)
     return frozenset(value for value in found if value and len(value) >= MIN_SECRET_LENGTH)
+
+
+def scrubbed_response(response: httpx.Response) -> httpx.Response:
+    """A copy of ``response`` to keep elsewhere (a pickle): no secret header, body field or value.
+
+    Its request keeps its method and URL, without its token header or body.
+    """
+    request = request_of(response)
+    secrets = secrets_of_request(request)
+    kept_request = None
+    if request is not None:
+        kept_request = httpx.Request(request.method, request.url, headers=scrub_headers(request.headers, secrets))
+    content = response.content
+    try:
+        body = decode_json(content, what="an answer") if content else None
+    except UnreadableJSONError:
+        body = None
+    if body is not None:
+        content = json.dumps(scrub_json(body, secrets), ensure_ascii=False).encode()
+    headers = scrub_headers(response.headers, secrets)
+    for name in ("content-encoding", "content-length", "transfer-encoding"):  # the copy's body is decoded
+        headers.pop(name, None)
+    return httpx.Response(response.status_code, headers=headers, content=content, request=kept_request)
 
 
 def request_of(response: httpx.Response) -> httpx.Request | None:

@@ -16,8 +16,8 @@ from typing import Final
 DECREASE: Final = 0.8
 """The share of its pace a job keeps after a throttling answer."""
 
-RECOVERY: Final = 0.004
-"""The share of the limiter's rate a success gives back (about 60 successes from a cut to the full rate)."""
+RECOVERY: Final = 0.0015
+"""The share of the limiter's rate a success gives back (about 130 successes from a cut to the full rate)."""
 
 FLOOR: Final = 0.5
 """Calls a second below which a throttled job never goes."""
