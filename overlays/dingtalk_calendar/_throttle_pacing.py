@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-DECREASE: Final = 0.8
+DECREASE: Final = 0.85
 """The share of its pace a job keeps after a throttling answer."""
 
 RECOVERY: Final = 0.0015
