@@ -909,11 +909,12 @@ README = Path(__file__).resolve().parent.parent / "docs" / "retries.md"
 def test_the_readmes_retry_policy_table_is_the_policys_defaults() -> None:
     text = README.read_text(encoding="utf-8")
     table = text[text.index("`RetryPolicy` (frozen):") :].split("\n\n")[1]
-    promised: dict[str, float] = {}
+    promised: dict[str, float | bool] = {}
     for row in table.splitlines()[2:]:
         names, defaults = (cell.strip() for cell in row.strip("|").split("|")[:2])
         for name, default in zip(names.split(", "), defaults.split(", "), strict=True):
-            promised[name.strip("`")] = float(default.removesuffix(" s"))
+            flag = {"True": True, "False": False}.get(default)
+            promised[name.strip("`")] = flag if flag is not None else float(default.removesuffix(" s"))
     defaults = RetryPolicy()
     assert promised == {name: getattr(defaults, name) for name in promised}
     assert set(promised) == {f.name for f in attrs.fields(RetryPolicy)}  # every setting is in the table

@@ -45,6 +45,7 @@ from ._errors import (
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from ._generated import RESULTS
+from ._json import UnreadableJSONError
 from ._logging import RedactingFilter
 from ._overlay import Attempt, Overlay, TokenRequest
 from ._version import __version__
@@ -222,6 +223,7 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "UnexpectedError",
+    "UnreadableJSONError",
     "UserCredentials",
     "ValidationError",
     "__version__",

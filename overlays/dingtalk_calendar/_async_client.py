@@ -45,6 +45,8 @@ class BulkOptions(TypedDict, total=False):
     """Users to skip: an earlier run's ``done`` and ``already_done``."""
     on_progress: Callable[[Progress], object] | None
     stop: StopSignal | None
+    time_limit: float | None
+    """A throttled user is sent again, at a slower pace, until this many seconds (None: no limit)."""
 
 
 class AsyncCalendarClient(BaseClient, AsyncResources):
@@ -173,8 +175,9 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
 
         A per-minute refusal pauses the job for the retry policy's ``per_minute_wait`` (or the
         answer's Retry-After), then retries that user, up to ``per_minute_retries`` times (default 2).
+        A throttled user is sent again, at a slower pace, until ``time_limit`` seconds (None: no limit).
         """
-        return await self._bulk(self.subscribe, calendar_id, user_ids, per_minute_retries, options)
+        return await self._bulk(self._for_bulk_job().subscribe, calendar_id, user_ids, per_minute_retries, options)
 
     async def bulk_unsubscribe(
         self,
@@ -185,7 +188,7 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         **options: Unpack[BulkOptions],
     ) -> BulkResult:
         """Unsubscribe many users from one calendar; as :meth:`bulk_subscribe`."""
-        return await self._bulk(self.unsubscribe, calendar_id, user_ids, per_minute_retries, options)
+        return await self._bulk(self._for_bulk_job().unsubscribe, calendar_id, user_ids, per_minute_retries, options)
 
     async def _bulk(
         self,

@@ -46,6 +46,8 @@ class BulkOptions(TypedDict, total=False):
     """Users to skip: an earlier run's ``done`` and ``already_done``."""
     on_progress: Callable[[Progress], object] | None
     stop: StopSignal | None
+    time_limit: float | None
+    """A throttled user is sent again, at a slower pace, until this many seconds (None: no limit)."""
 
 
 class CalendarClient(BaseClient, Resources):
@@ -174,8 +176,9 @@ class CalendarClient(BaseClient, Resources):
 
         A per-minute refusal pauses the job for the retry policy's ``per_minute_wait`` (or the
         answer's Retry-After), then retries that user, up to ``per_minute_retries`` times (default 2).
+        A throttled user is sent again, at a slower pace, until ``time_limit`` seconds (None: no limit).
         """
-        return self._bulk(self.subscribe, calendar_id, user_ids, per_minute_retries, options)
+        return self._bulk(self._for_bulk_job().subscribe, calendar_id, user_ids, per_minute_retries, options)
 
     def bulk_unsubscribe(
         self,
@@ -186,7 +189,7 @@ class CalendarClient(BaseClient, Resources):
         **options: Unpack[BulkOptions],
     ) -> BulkResult:
         """Unsubscribe many users from one calendar; as :meth:`bulk_subscribe`."""
-        return self._bulk(self.unsubscribe, calendar_id, user_ids, per_minute_retries, options)
+        return self._bulk(self._for_bulk_job().unsubscribe, calendar_id, user_ids, per_minute_retries, options)
 
     def _bulk(
         self,

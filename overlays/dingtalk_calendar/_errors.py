@@ -39,7 +39,6 @@ of a bulk job can get past (the monthly quota, the IP allowlist, a ban of this I
 bulk job stops at the first one and says why.
 """
 
-import json
 import re
 import time
 from collections.abc import Mapping
@@ -51,32 +50,15 @@ import httpx
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
+from ._error_base import DingTalkError as DingTalkError  # re-exported: the hierarchy lives here
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
+from ._json import UnreadableJSONError, decode_json
 from ._redact import request_of, scrub_headers, scrub_json, scrub_text, secrets_of_request
 
 # Gateways in front of DingTalk name the request in a header when the body cannot.
 _REQUEST_ID_HEADERS: Final = ("x-acs-request-id", "x-request-id")
 _MAX_MESSAGE_LENGTH: Final = 300
 _PREVIEW_LENGTH: Final = 200
-
-
-class DingTalkError(Exception):
-    """Base of every exception the SDK raises."""
-
-    ends_bulk_job: ClassVar[bool] = False
-    """True where retrying, or going on with the next item of a bulk job, is pointless for everyone."""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only constructors defeat Exception's default pickling; rebuild from state
-        # so errors can cross process boundaries (multiprocessing, task queues).
-        return (_rebuild, (type(self), self.args, self.__dict__))
-
-
-def _rebuild(cls: type[DingTalkError], args: tuple[Any, ...], state: dict[str, Any]) -> DingTalkError:
-    error = cls.__new__(cls)
-    Exception.__init__(error, *args)
-    error.__dict__.update(state)
-    return error
 
 
 class ConfigurationError(DingTalkError, ValueError):
@@ -576,8 +558,8 @@ def _json_object(content: bytes) -> dict[str, Any] | None:
     if not content:
         return None
     try:
-        value = json.loads(content)
-    except ValueError:  # not JSON, or not UTF-8
+        value = decode_json(content, what="an error answer")
+    except UnreadableJSONError:  # not JSON, not UTF-8, or nested past the parser's depth
         return None
     return value if isinstance(value, dict) else None
 

@@ -13,6 +13,7 @@ from attrs import field, frozen
 
 from ._errors import request_id_of
 from ._generated.results import CreatedCalendar, Result
+from ._redact import reduce_without_secrets
 
 __all__ = ["Calendar", "CreatedCalendar", "Result", "Scope"]
 
@@ -96,6 +97,9 @@ class Calendar:
     """DingTalk's id of the request that read it."""
     raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
     """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)
 
     @classmethod
     def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> "Calendar":

@@ -7,7 +7,6 @@ arguments (the random draw for jitter included), so it is tested without a netwo
 
 import email.utils
 import enum
-import json
 from datetime import UTC
 from typing import Final, NamedTuple
 
@@ -17,6 +16,7 @@ from attrs import field, frozen, validators
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
+from ._json import UnreadableJSONError, decode_json
 
 # RFC 9110: these methods may be repeated without a different effect.
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -57,6 +57,9 @@ class RetryPolicy:
     """The longest ``Retry-After`` obeyed; a longer one is cut to this."""
     per_minute_wait: float = field(default=60.0, validator=validators.ge(0))
     """Seconds to wait after a per-minute throttling answer (``QpmLimit*``) that names no ``Retry-After``."""
+    retry_throttled: bool = True
+    """False: a (per-second) throttling answer is handed back at once, for a caller that paces
+    and retries by itself (a bulk job does, through its rate limiter)."""
 
     def backoff(self, retry_number: int, random_value: float) -> float:
         """The wait before retry ``retry_number`` (1-based); ``random_value`` in [0, 1)."""
@@ -123,8 +126,8 @@ EGRESS_IP_BAN: Final = "<egress IP ban page>"
 def answer_code(content: bytes) -> str | None:
     """The ``code`` of an error body, ``EGRESS_IP_BAN`` for a ban page, else None."""
     try:
-        body = json.loads(content)
-    except ValueError:  # not JSON: no code to read, unless it is the page of an IP ban
+        body = decode_json(content, what="an error answer")
+    except UnreadableJSONError:  # not JSON: no code to read, unless it is the page of an IP ban
         return EGRESS_IP_BAN if egress_ip_ban_seconds(content) is not None else None
     code = body.get("code") if isinstance(body, dict) else None
     return code if isinstance(code, str) else None
@@ -209,6 +212,8 @@ def decide(
     """Whether to retry after ``attempts`` attempts that took ``elapsed`` seconds so far."""
     if not failure.retryable:
         return RetryDecision(False, 0.0, "not retryable")
+    if failure is AttemptFailure.THROTTLED and not policy.retry_throttled:
+        return RetryDecision(False, 0.0, "throttled: left to the caller's own pacing")
     if not idempotent and not failure.certainly_not_acted:
         return RetryDecision(False, 0.0, "not retried: not idempotent, and the request may have reached DingTalk")
     if attempts > policy.max_retries:

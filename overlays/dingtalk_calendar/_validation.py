@@ -8,7 +8,6 @@ error names the field as the caller wrote it (the spec's ``x-dingtalk-sdk-names`
 why; an answer error names the field as DingTalk sent it.
 """
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +23,7 @@ from dingtalk_calendar_api.checks import (
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._errors import MalformedResponseError, ValidationError, request_id_of
+from ._json import UnreadableJSONError, decode_json
 
 
 def _refuse(operation: str, violation: Violation) -> ValidationError:
@@ -60,11 +60,9 @@ def answer_data(operation: str, response: httpx.Response) -> dict[str, Any]:
     reaches the caller.
     """
     try:
-        # JSON on the network is UTF-8 (RFC 8259): decoded as such, json skips guessing the encoding.
-        data = json.loads(response.content.decode())
-    except (ValueError, RecursionError) as error:  # JSONDecodeError and bad UTF-8 are ValueErrors
-        detail = "nested too deeply to read" if isinstance(error, RecursionError) else "not JSON"
-        raise _malformed(operation, response, f"a 2xx answer whose body is {detail}") from None
+        data = decode_json(response.content, what=f"the answer of {operation}")
+    except UnreadableJSONError as error:
+        raise _malformed(operation, response, f"a 2xx answer whose body is {error.detail}") from None
     violation = check_response(operation, data)
     if violation is not None:
         where = f"whose {violation.path}" if violation.path else "whose body"

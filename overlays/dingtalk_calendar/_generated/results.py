@@ -15,6 +15,7 @@ import httpx
 from attrs import field, frozen
 
 from .._errors import request_id_of
+from .._redact import reduce_without_secrets
 
 __all__ = [
     "CreatedCalendar",
@@ -32,6 +33,9 @@ class CreatedCalendar:
     """DingTalk's id of the request."""
     raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
     """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
 
     @classmethod
     def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> CreatedCalendar:
@@ -53,6 +57,9 @@ class Result:
     """DingTalk's id of the request."""
     raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
     """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
 
     def __bool__(self) -> bool:
         return bool(self.result)

@@ -17,9 +17,8 @@ from typing import Literal
 
 from attrs import frozen
 
-from .._bulk import BulkResult, Progress, bulk_run
+from .._bulk import BulkResult, Progress
 from .._client import CalendarClient
-from .._models import Result
 from .._rate_limit import RateLimit
 from ._exit_codes import ExitCode
 
@@ -59,15 +58,14 @@ def run_bulk_job(
     """Run ``job``; raises :class:`BulkJobInterrupted` when Ctrl-C stopped it."""
     stop = threading.Event()
     tally = _Tally()
-    operation: Callable[[str, str], Result] = client.subscribe if job.operation == "subscribe" else client.unsubscribe
+    run = client.bulk_subscribe if job.operation == "subscribe" else client.bulk_unsubscribe
 
     def report(progress: Progress) -> None:
         tally.count(progress)
         on_progress(progress)
 
     with _ctrl_c_sets(stop, lambda: _interrupted_message(job, tally.outcomes)):
-        result = bulk_run(
-            operation,
+        result = run(
             job.calendar_id,
             job.user_ids,
             concurrency=job.concurrency,

@@ -80,6 +80,23 @@ def bulk_report(operation: str, result: BulkResult, *, journal: str | None) -> R
     )
 
 
+def journal_failed_report(operation: str, result: BulkResult, error: DingTalkError) -> Report:
+    """A bulk job stopped because its journal could not be written: how far it got, and how to finish."""
+    path = getattr(error, "path", "the journal")
+    lines = [
+        f"bulk {operation}, calendar {result.calendar_id}: {_counts(result)}",
+        f"error: {error}",
+        f"once it can be written, run the same command again with --resume {path} to finish the job "
+        "(a user done but not journaled is called again, which is harmless)",
+    ]
+    return Report(
+        document={**bulk_document(operation, result), "journal_error": error_document(error)},
+        text="\n".join(lines),
+        quiet_text="\n".join(lines[1:]),
+        exit_code=ExitCode.JOURNAL_UNWRITABLE,
+    )
+
+
 def bulk_document(operation: str, result: BulkResult) -> dict[str, Any]:
     return {
         "operation": operation,
