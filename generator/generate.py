@@ -274,6 +274,7 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "response_schema": _response_schema(op),
                     "errors": errors,
                     "deprecated": deprecation_message(op["operationId"], op) if op.get("deprecated") else None,
+                    "client_token": op.get("x-dingtalk-client-token"),
                 }
             )
     operations.sort(key=lambda o: o["operation_id"])
