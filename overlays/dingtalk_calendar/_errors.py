@@ -220,7 +220,7 @@ class IdempotencyProcessingError(BadRequestError):
 
 
 class SubscribedCalendarUnsupportedError(InvalidParameterError):
-    """``invalidParameter.subscribed.invalid``: the operation needs participants, which a subscribed calendar has not."""
+    """``invalidParameter.subscribed.invalid``: the operation needs participants; a subscribed calendar has none."""
 
 
 class AuthenticationError(APIStatusError):
