@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from attrs import define
 
+from dingtalk_calendar_api.checks import Violation
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 from dingtalk_calendar_api.models import (
     CalendarEntry,
@@ -40,8 +41,6 @@ from dingtalk_calendar_api.models import (
 )
 from dingtalk_calendar_api.operation_ids import OperationId
 from dingtalk_calendar_api.spec_data import OPERATIONS
-
-from dingtalk_calendar_api.checks import Violation
 
 from .calendars import Answer, calendar_refusal
 from .clock import Clock
