@@ -38,6 +38,9 @@ Kinds:
 ``busy_camel``      429 ``systemBusy``
 ``latency:S``       answer normally after S more seconds (``latency:0.5``)
 ==================  ===================================================================
+
+and ``idempotency_processing``: 400 ``idempotencyProcessing``, as if a request with the same
+``x-client-token`` were still running.
 """
 
 import random
@@ -62,7 +65,18 @@ GLOBAL_ERROR_KINDS = {
 }
 """Fault kinds answered with one of the spec's global errors, in its status and message."""
 KINDS = frozenset(
-    {"drop", "drop_after", "502_html", "html", "malformed", "throttle", "ip_ban", *ERROR_STATUSES, *GLOBAL_ERROR_KINDS}
+    {
+        "drop",
+        "drop_after",
+        "502_html",
+        "html",
+        "malformed",
+        "throttle",
+        "ip_ban",
+        "idempotency_processing",
+        *ERROR_STATUSES,
+        *GLOBAL_ERROR_KINDS,
+    }
 )
 _RANDOM_5XX = ("500", "502", "503", "502_html")
 

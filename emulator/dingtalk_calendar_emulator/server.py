@@ -307,6 +307,8 @@ class OperationEndpoint:
             return
         if kind == "throttle":
             error = per_second_error()
+        elif kind == "idempotency_processing":
+            error = ApiError(400, ErrorCode.IDEMPOTENCY_PROCESSING.value, "Idempotency processing")
         elif kind in GLOBAL_ERROR_KINDS:
             error = global_error(GLOBAL_ERROR_KINDS[kind])
         elif kind == "ip_ban":

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from ._env import credentials_from_env, settings_from_env
     from ._models import Calendar, CreatedCalendar, Result, Scope
     from ._otel import OpenTelemetryOverlay
+    from ._pages import Pages
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
     from ._raw import RawResult
     from ._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -94,6 +95,7 @@ _LAZY = {
     "AsyncAiohttpTransport": "._aiohttp_transport",
     "OpenTelemetryOverlay": "._otel",  # imports opentelemetry-api (the otel extra)
     "RawResult": "._raw",
+    "Pages": "._pages",
     "retry_table": "._retry",
     "DingTalkAuth": "._auth",
     "AsyncRetryTransport": "._retry",
@@ -198,6 +200,7 @@ __all__ = [
     "NotFoundError",
     "OpenTelemetryOverlay",
     "Overlay",
+    "Pages",
     "PerMinuteRateLimitError",
     "PermissionDeniedError",
     "Progress",
