@@ -11,6 +11,7 @@ from .._client import CalendarClient
 from .._models import Scope
 from ._bulk_job import BulkJob, Operation, run_bulk_job
 from ._errors import UsageError
+from ._ics_sync import ics_sync
 from ._journal import Journal, users_done
 from ._output import Report, bulk_report, calendar_report, created_report, result_report
 from ._progress import ProgressBar
@@ -114,4 +115,5 @@ COMMANDS: dict[str, Command] = {
     "delete": delete,
     "bulk-subscribe": partial(bulk, "subscribe"),
     "bulk-unsubscribe": partial(bulk, "unsubscribe"),
+    "ics-sync": ics_sync,
 }

@@ -13,6 +13,8 @@ class ExitCode(IntEnum):
     USAGE = 2
     CONNECTION = 3
     BULK_INCOMPLETE = 4
+    FEED_REFUSED = 6
+    DAILY_LIMIT = 7
     INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
@@ -25,6 +27,10 @@ exit codes:
   3    no answer from DingTalk: connection failed or timed out (after the retries),
        or the token store (DINGTALK_REDIS_URL) could not be reached for a user token
   4    a bulk job finished, but some users failed or were not attempted
+  6    ics-sync changed nothing: the feed does not parse, is empty, or would delete
+       more than half of the events (--allow-mass-delete to apply it anyway)
+  7    ics-sync stopped at DingTalk's 100 events created per organiser per day; its
+       state keeps what was done: run it again tomorrow
   130  interrupted (Ctrl-C); a bulk job's --journal lets you --resume it
 """
 
