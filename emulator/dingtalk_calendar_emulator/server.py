@@ -238,7 +238,7 @@ class OperationEndpoint:
         """The idempotency key of a request with an ``x-client-token``, for operations the spec marks."""
         header = self.operation.client_token
         token = _header(scope, header.encode("latin-1")) if header else None
-        return (self.operation_id, scope.get("raw_path", b"").decode("latin-1"), token) if token else None
+        return (self.operation_id, str(scope.get("path", "")), token) if token else None
 
     def _serve(self, scope: Scope, raw: bytes | None) -> tuple[int, Mapping[str, Any] | None]:
         """Run the pipeline; (status, body) of the answer, body None for an empty one."""

@@ -172,7 +172,7 @@ def apply_plan(
     done = {"created": 0, "updated": 0, "deleted": 0}
     for change in plan.deletes:
         assert change.event_id is not None
-        api.delete(client, user_id, calendar_id, change.event_id, _token("delete", change))
+        api.delete(client, user_id, calendar_id, change.event_id, _token(state, "delete", change))
         del state.entries[change.key]
         state.save()
         done["deleted"] += 1
@@ -182,10 +182,10 @@ def apply_plan(
         event_id = change.event_id
         if api.is_recurring(change.body) != (state.entries[change.key].digest.startswith("r")):
             # Recurring turned single or back: DingTalk cannot drop a recurrence by a change; replace it.
-            api.delete(client, user_id, calendar_id, event_id, _token("delete", change))
-            event_id = _create(client, user_id, calendar_id, change)
+            api.delete(client, user_id, calendar_id, event_id, _token(state, "delete", change))
+            event_id = _create(client, state, change)
         else:
-            api.patch(client, user_id, calendar_id, event_id, change.body, _token("update", change))
+            api.patch(client, user_id, calendar_id, event_id, change.body, _token(state, "update", change))
         state.entries[change.key] = Entry(event_id, change.digest)
         state.save()
         done["updated"] += 1
@@ -193,7 +193,7 @@ def apply_plan(
     complete = True
     for change in plan.creates:
         try:
-            event_id = _create(client, user_id, calendar_id, change)
+            event_id = _create(client, state, change)
         except EventLimitExceededError:
             complete = False  # DingTalk's daily limit: what is done is saved; a later run goes on
             break
@@ -238,8 +238,8 @@ def sync_feed(
     return apply_plan(client, plan, state)
 
 
-def _create(client: CalendarClient, user_id: str, calendar_id: str, change: Change) -> str:
-    return api.create(client, user_id, calendar_id, change.body, _token("create", change))
+def _create(client: CalendarClient, state: State, change: Change) -> str:
+    return api.create(client, state.user_id, state.calendar_id, change.body, _token(state, "create", change))
 
 
 def _digest(body: dict[str, Any]) -> str:
@@ -248,9 +248,12 @@ def _digest(body: dict[str, Any]) -> str:
     return ("r" if api.is_recurring(body) else "s") + hashlib.sha256(text.encode()).hexdigest()[:31]
 
 
-def _token(action: str, change: Change) -> str:
-    """The write's x-client-token: the same for the same write of the same event version."""
-    material = json.dumps([action, change.key, change.digest, change.event_id or ""], ensure_ascii=False)
+def _token(state: State, action: str, change: Change) -> str:
+    """The write's x-client-token: the same for the same write of the same event version in the same calendar."""
+    material = json.dumps(
+        [state.user_id, state.calendar_id, action, change.key, change.digest, change.event_id or ""],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
