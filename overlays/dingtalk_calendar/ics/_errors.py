@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from .._errors import DingTalkError
+from .._errors import ConfigurationError, DingTalkError
 
 
 class IcsSyncError(DingTalkError):
     """ics-sync could not run."""
 
 
-class StateError(IcsSyncError, ValueError):
-    """The state file cannot be used: unreadable, or another user's or calendar's."""
+class StateError(IcsSyncError, ConfigurationError):
+    """The state file cannot be used: unreadable, or another user's or calendar's (the CLI's exit 2)."""
 
 
 class FeedRefusedError(IcsSyncError):
