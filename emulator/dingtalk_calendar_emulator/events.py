@@ -357,9 +357,13 @@ def _decode(operation_id: str, token: str, prefix: str) -> int:
 
 
 def _page_token(operation_id: str, token: str) -> tuple[int, int]:
+    """(offset, change counter when the listing began) of a nextToken."""
     offset = _decode(operation_id, token, _PAGE_PREFIX)
     text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    return offset, int(text.rsplit(":", 1)[1])
+    frozen_at = text.rsplit(":", 1)[-1]
+    if not frozen_at.isdigit():
+        raise invalid_parameter(operation_id, "invalid page token")
+    return offset, int(frozen_at)
 
 
 def _decode_offset(operation_id: str, token: str | None) -> int:

@@ -186,14 +186,13 @@ def _end(component: Any, start: Any) -> Any:
 
 
 def _zoned(value: datetime, floating: tzinfo) -> tuple[datetime, str]:
+    """The time and its zone's IANA name; a zone without one (a fixed offset) is written in UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=floating)
     zone = value.tzinfo
     if isinstance(zone, ZoneInfo):
         return value, zone.key
-    if value.utcoffset() == timedelta(0):
-        return value.astimezone(UTC), "UTC"
-    return value.astimezone(UTC), "UTC"  # a zone without an IANA name: written in UTC
+    return value.astimezone(UTC), "UTC"
 
 
 def _recurrence_id(component: Any, floating: tzinfo) -> str:
