@@ -288,3 +288,53 @@ def test_generated_feeds_converge(
         before = writes(emu)
         assert sync(client, ics(events), calendar, state, apply=True, allow_mass_delete=True).unchanged == len(events)
         assert writes(emu) == before
+
+
+def _recurring_feed(rule: str) -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//rules//EN\r\nBEGIN:VEVENT\r\nUID:rule@tests\r\n"
+        "DTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Asia/Shanghai:20260105T100000\r\n"
+        f"DTEND;TZID=Asia/Shanghai:20260105T110000\r\n{rule}SUMMARY:Rule\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("rule", "pattern", "why"),
+    [
+        ("RRULE:FREQ=DAILY;INTERVAL=2;COUNT=10\r\n", {"type": "daily", "interval": 2}, None),
+        (
+            "RRULE:FREQ=MONTHLY;BYDAY=2TU\r\n",
+            {"type": "relativeMonthly", "interval": 1, "daysOfWeek": "tuesday", "index": "second"},
+            None,
+        ),
+        ("RRULE:FREQ=MONTHLY;BYMONTHDAY=15\r\n", {"type": "absoluteMonthly", "interval": 1, "dayOfMonth": 15}, None),
+        ("RRULE:FREQ=DAILY;COUNT=150\r\n", None, "COUNT=150"),
+        ("RRULE:FREQ=DAILY;INTERVAL=400\r\n", None, "INTERVAL=400"),
+        ("RRULE:FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1\r\n", None, "BYSETPOS"),
+        ("RRULE:FREQ=MONTHLY;BYDAY=5FR\r\n", None, "fifth weekday"),
+        ("RRULE:FREQ=WEEKLY;COUNT=3\r\nRDATE;TZID=Asia/Shanghai:20260107T100000\r\n", None, "RDATE or EXDATE"),
+    ],
+)
+def test_rules_dingtalk_holds_recur_others_are_expanded_and_said_so(
+    client: CalendarClient, calendar: str, tmp_path: Path, rule: str, pattern: Any, why: str | None
+) -> None:
+    plan = sync(client, _recurring_feed(rule), calendar, tmp_path / "state.json").plan
+    if pattern is not None:
+        assert [c.body["recurrence"]["pattern"] for c in plan.creates] == [pattern]
+        assert plan.expansions == ()
+    else:
+        assert all("recurrence" not in c.body for c in plan.creates)
+        assert len(plan.creates) == plan.expansions[0].occurrences >= 1  # single events within the horizon
+        assert why in plan.expansions[0].reason
+        assert any(line.startswith("expanded 'Rule'") for line in plan.lines())
+
+
+def test_a_single_event_turning_recurring_is_replaced(
+    dingtalk_emulator: Emulator, client: CalendarClient, calendar: str, tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    sync(client, _recurring_feed(""), calendar, state, apply=True)
+    changed = sync(client, _recurring_feed("RRULE:FREQ=WEEKLY;COUNT=3\r\n"), calendar, state, apply=True)
+    assert changed.updated == 1
+    (event,) = dingtalk_emulator.events.events_of(calendar)
+    assert event["recurrence"]["range"] == {"type": "numbered", "numberOfOccurrences": 3}
