@@ -106,10 +106,10 @@ class EventService:
     # The operations
 
     def create(self, user_id: str, calendar_id: str, body: Any) -> Answer:
-        request = CreateEventRequest.from_dict(body)
-        fields = request.to_dict()
+        fields = _fields(CREATE, CreateEventRequest.from_dict, body)
         if "end" not in fields:
             raise documented(CREATE, ErrorReason.EVENT_END_TIME_NOT_SET)
+        _check_times(CREATE, fields)
         _check_recurrence(CREATE, fields)
         with self._lock:
             key = self._writable(CREATE, user_id, calendar_id)
@@ -136,8 +136,7 @@ class EventService:
             return Answer(self._wire(self._event(GET, key, event_id), user_id, full=True))
 
     def patch(self, user_id: str, calendar_id: str, event_id: str, body: Any) -> Answer:
-        request = PatchEventRequest.from_dict(body)
-        fields = request.to_dict()
+        fields = _fields(PATCH, PatchEventRequest.from_dict, body)
         _check_recurrence(PATCH, fields)
         with self._lock:
             key = self._writable(PATCH, user_id, calendar_id)
@@ -307,6 +306,31 @@ class EventService:
         return int((self._now() + _CHINA_OFFSET) // 86400)
 
 
+def _fields(operation_id: str, read: Callable[[Any], Any], body: Any) -> dict[str, Any]:
+    """The body through the generated model (its wire names), or the forwarded error for one it cannot read.
+
+    The generated checker checks the top level's rules; a nested value of the wrong shape
+    (``"start": []``, ``"interval": "2"``) is found here, and refused as DingTalk would, not a 500.
+    """
+    try:
+        fields: dict[str, Any] = read(body).to_dict()
+        _shape(fields.get("start"), fields.get("end"), fields.get("extra"))
+        recurrence = fields.get("recurrence") or {}
+        for part, name in (("pattern", "interval"), ("range", "numberOfOccurrences")):
+            value = (recurrence.get(part) or {}).get(name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise TypeError(f"recurrence.{part}.{name} must be an integer")
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        raise invalid_parameter(operation_id, f"the event cannot be read: {error}") from None
+    return fields
+
+
+def _shape(*times: Any) -> None:
+    for value in times:
+        if value is not None and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+            raise TypeError("start, end and extra must be objects of strings")
+
+
 def event_refusal(operation_id: str, violation: Violation) -> ApiError:
     """A broken field rule the spec documents no row for, as the event pages answer it."""
     if operation_id == CALENDARS:
@@ -314,6 +338,24 @@ def event_refusal(operation_id: str, violation: Violation) -> ApiError:
     if not violation.path and operation_id in (CREATE, PATCH):
         return documented(operation_id, ErrorReason.EVENT_MUST_BE_PROVIDED)
     return calendar_refusal(operation_id, violation)
+
+
+def _check_times(operation_id: str, fields: Mapping[str, Any]) -> None:
+    """The create page's rules on start and end: all-day events give dates (the end after the
+    start), others date-times with the same zone at both ends."""
+    start, end = fields.get("start") or {}, fields.get("end") or {}
+    if fields.get("isAllDay"):
+        if not start.get("date") or not end.get("date") or "dateTime" in start or "dateTime" in end:
+            raise invalid_parameter(operation_id, "an all-day event needs start.date and end.date only")
+        if end["date"] <= start["date"]:
+            raise invalid_parameter(operation_id, "end.date must be after start.date (the day after the last day)")
+        return
+    if "date" in start and "dateTime" not in start:
+        return  # an all-day event that does not say isAllDay: DingTalk takes the dates
+    if not start.get("dateTime") or not end.get("dateTime"):
+        raise invalid_parameter(operation_id, "start.dateTime and end.dateTime are required")
+    if not start.get("timeZone") or start.get("timeZone") != end.get("timeZone"):
+        raise invalid_parameter(operation_id, "start.timeZone and end.timeZone must be given and the same")
 
 
 def _check_recurrence(operation_id: str, fields: Mapping[str, Any]) -> None:

@@ -35,7 +35,7 @@ from .errors import ApiError, NotFoundError, global_error
 from .event_handlers import EVENT_OPERATIONS
 from .events import EventService, event_refusal
 from .faults import ERROR_STATUSES, GLOBAL_ERROR_KINDS, Fault, Faults, parse_kind
-from .idempotency import IdempotencyKeys
+from .idempotency import IdempotencyKeys, Served
 from .oauth import OAuthService, token_refusal
 from .state import CalendarStore
 from .stats import Stats
@@ -207,14 +207,18 @@ class OperationEndpoint:
         backend.stats.record_request(self.operation_id)
         raw = await _read_body(receive)
         key = self._client_token_key(scope)
-        served: tuple[int, Mapping[str, Any] | None] | None = None
+        served: Served | None = None
         try:
             if key is not None and backend.idempotency is not None:
                 try:
-                    served = backend.idempotency.begin(key)  # a success within the window, answered again
+                    replay = backend.idempotency.begin(key)  # a success within the window
                 except ApiError as error:  # the same request still running
                     key = None  # not ours to finish
                     served = error.status, _ErrorBody(error)
+                else:
+                    if replay is not None:
+                        key = None  # the earlier answer stays as it is
+                        served = self._serve(scope, raw, replay)  # checked, then answered again
             if served is None:
                 fault = backend.faults.draw(self.operation_id)
                 if fault is not None:
@@ -240,8 +244,12 @@ class OperationEndpoint:
         token = _header(scope, header.encode("latin-1")) if header else None
         return (self.operation_id, str(scope.get("path", "")), token) if token else None
 
-    def _serve(self, scope: Scope, raw: bytes | None) -> tuple[int, Mapping[str, Any] | None]:
-        """Run the pipeline; (status, body) of the answer, body None for an empty one."""
+    def _serve(self, scope: Scope, raw: bytes | None, replay: Served | None = None) -> Served:
+        """Run the pipeline; (status, body) of the answer, body None for an empty one.
+
+        With ``replay`` (an earlier answer to the same x-client-token) the request is still
+        authorised and checked, and a valid one gets the earlier answer instead of running again.
+        """
         try:
             grant = self._authorise(scope) if self.operation.requires_token else None
             if self.modelled is None:
@@ -251,6 +259,8 @@ class OperationEndpoint:
             if scope.get(_ENCODED_PATH):
                 path_params = {name: unquote(value) for name, value in path_params.items()}
             self._check(path_params, body)
+            if replay is not None:
+                return replay
             by_python_name = {rule.python_name: path_params[rule.name] for rule in self.operation.path_parameters}
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
             answer = self.modelled.handler(self.backend, grant, body, query, **by_python_name)
