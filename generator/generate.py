@@ -308,6 +308,8 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "response_schema": _response_schema(op),
                     "errors": errors,
                     "deprecated": deprecation_message(op["operationId"], op) if op.get("deprecated") else None,
+                    "client_token": op.get("x-dingtalk-client-token"),
+                    "pagination": op.get("x-dingtalk-pagination"),
                 }
             )
     operations.sort(key=lambda o: o["operation_id"])

@@ -13,7 +13,9 @@ from .apps import App, AppRegistry, EnterpriseApp, InternalApp, PersonalApp
 from .calendars import CalendarService
 from .clock import Clock
 from .directory import Directory
+from .events import DEFAULT_DAILY_CREATE_LIMIT, EventService
 from .faults import Faults
+from .idempotency import IdempotencyKeys
 from .oauth import OAuthService
 from .runner import ServerThread
 from .server import Backend, build_app
@@ -71,7 +73,8 @@ class Emulator:
     DingTalk organisation has 5,000); ``language`` "en" or "zh", the language of the
     messages that the China site's pages give in Chinese;
     ``token_ttl`` seconds an access token lives; ``refresh_token_ttl`` and ``auth_code_ttl``
-    the same for a personal app's credentials; ``subscribe_limit`` calendars per user (None:
+    the same for a personal app's credentials; ``daily_create_limit`` events created per user per
+    day (DingTalk's ``flowLimit``, 100; None: no limit); ``subscribe_limit`` calendars per user (None:
     no limit); ``directory`` the users, groups and organisations (default: the demo
     directory); ``apps`` the registered apps (default: one of each kind, see
     ``default_apps``); ``port`` 0 for a free one; ``tls`` serve HTTPS, with a certificate
@@ -102,6 +105,7 @@ class Emulator:
         refresh_token_ttl: float = DEFAULT_REFRESH_TOKEN_TTL,
         auth_code_ttl: float = DEFAULT_AUTH_CODE_TTL,
         subscribe_limit: int | None = DEFAULT_SUBSCRIBE_LIMIT,
+        daily_create_limit: int | None = DEFAULT_DAILY_CREATE_LIMIT,
         directory: Directory | None = None,
         apps: Iterable[App] | None = None,
         port: int = 0,
@@ -127,6 +131,9 @@ class Emulator:
         self._store = CalendarStore()
         self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
         self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
+        self.events = EventService(self._store, self.clock, daily_create_limit=daily_create_limit)
+        """The events of every calendar; ``events.events_of(calendar_id)`` shows them to tests."""
+        self._idempotency = IdempotencyKeys(self.clock)
         self._oauth = OAuthService(self.apps, self.tokens, self.directory, self.stats, self._limiter, language)
         backend = Backend(
             calendars=self._calendars,
@@ -141,6 +148,8 @@ class Emulator:
                 "reset": lambda _: self._control_reset(),
                 "auth-code": self._control_auth_code,
             },
+            events=self.events,
+            idempotency=self._idempotency,
         )
         self.asgi_app = build_app(backend)
         self._thread: ServerThread | None = None
@@ -364,8 +373,11 @@ class Emulator:
         return self._store.snapshot()
 
     def reset(self) -> None:
-        """Forget calendars, subscriptions, tokens, statistics, faults and quota counts; keep apps and settings."""
+        """Forget calendars, events, client tokens, subscriptions, tokens, statistics, faults and quota counts;
+        keep apps and settings."""
         self._store.clear()
+        self.events.clear()
+        self._idempotency.clear()
         self._limiter.clear()
         self.tokens.revoke()
         self.stats.reset()

@@ -24,6 +24,8 @@ from ._errors import (
     ConfigurationError,
     DingTalkError,
     EgressIpBannedError,
+    EventLimitExceededError,
+    IdempotencyProcessingError,
     InvalidCredentialsError,
     InvalidParameterError,
     IpNotAllowedError,
@@ -37,6 +39,7 @@ from ._errors import (
     RateLimitError,
     RefreshTokenInvalidError,
     ServerError,
+    SubscribedCalendarUnsupportedError,
     SubscribeLimitExceededError,
     SystemBusyError,
     TokenStoreError,
@@ -69,6 +72,7 @@ if TYPE_CHECKING:
     from ._generated.results import *  # noqa: F403 - the result classes generated from the spec
     from ._models import Calendar, Scope
     from ._otel import OpenTelemetryOverlay
+    from ._pages import Pages
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
     from ._raw import RawResult
     from ._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -94,6 +98,7 @@ _LAZY = {
     "AsyncAiohttpTransport": "._aiohttp_transport",
     "OpenTelemetryOverlay": "._otel",  # imports opentelemetry-api (the otel extra)
     "RawResult": "._raw",
+    "Pages": "._pages",
     "retry_table": "._retry",
     "DingTalkAuth": "._auth",
     "AsyncRetryTransport": "._retry",
@@ -183,8 +188,10 @@ __all__ = [
     "EnterpriseAppCredentials",
     "ErrorCode",
     "ErrorReason",
+    "EventLimitExceededError",
     "Failure",
     "FixedToken",
+    "IdempotencyProcessingError",
     "InternalAppCredentials",
     "InvalidCredentialsError",
     "InvalidParameterError",
@@ -196,6 +203,7 @@ __all__ = [
     "NotFoundError",
     "OpenTelemetryOverlay",
     "Overlay",
+    "Pages",
     "PerMinuteRateLimitError",
     "PermissionDeniedError",
     "Progress",
@@ -215,6 +223,7 @@ __all__ = [
     "ServerError",
     "StopSignal",
     "SubscribeLimitExceededError",
+    "SubscribedCalendarUnsupportedError",
     "SystemBusyError",
     "Token",
     "TokenManager",

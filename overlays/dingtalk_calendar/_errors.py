@@ -189,6 +189,22 @@ class SubscribeLimitExceededError(BadRequestError):
     """``exceedSubscribeLimit``: the user subscribes to as many calendars as allowed."""
 
 
+class EventLimitExceededError(BadRequestError):
+    """``flowLimit``: the user created 100 events today; creating more waits for tomorrow."""
+
+
+class IdempotencyProcessingError(BadRequestError):
+    """``idempotencyProcessing``: a request with the same ``x-client-token`` is still running.
+
+    The retry layer waits it out and sends again; this is raised only when the call's
+    retries or time ran out first.
+    """
+
+
+class SubscribedCalendarUnsupportedError(InvalidParameterError):
+    """``invalidParameter.subscribed.invalid``: the operation needs participants; a subscribed calendar has none."""
+
+
 class AuthenticationError(APIStatusError):
     """The token or the credentials were refused (``InvalidAuthentication``: HTTP 400)."""
 
@@ -361,6 +377,16 @@ ERROR_CLASS_BY_CODE: Final[Mapping[ErrorCode, type[APIStatusError]]] = MappingPr
     {
         ErrorCode.INVALID_PARAMETER: InvalidParameterError,
         ErrorCode.EXCEED_SUBSCRIBE_LIMIT: SubscribeLimitExceededError,
+        ErrorCode.INVALID_PARAMETER_EVENT_CALENDAR_ID: InvalidParameterError,
+        ErrorCode.INVALID_PARAMETER_EVENT_EVENT_ID: InvalidParameterError,
+        ErrorCode.INVALID_PARAMETER_MAX_RESULTS: InvalidParameterError,
+        ErrorCode.INVALID_PARAMETER_SUBSCRIBED_INVALID: SubscribedCalendarUnsupportedError,
+        ErrorCode.PARAM_ILLEGAL: InvalidParameterError,
+        ErrorCode.FLOW_LIMIT: EventLimitExceededError,
+        ErrorCode.IDEMPOTENCY_PROCESSING: IdempotencyProcessingError,
+        ErrorCode.PERMISSION_DENY: PermissionDeniedError,
+        ErrorCode.ITEM_NOT_FOUND: NotFoundError,
+        ErrorCode.INSTANCE_NOT_EXIST: NotFoundError,
         ErrorCode.INVALID_AUTHENTICATION: AuthenticationError,
         ErrorCode.INVALID_CLIENT_ID_OR_SECRET: InvalidCredentialsError,
         ErrorCode.INVALID_AUTH_CODE: InvalidCredentialsError,

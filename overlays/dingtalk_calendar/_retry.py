@@ -67,8 +67,12 @@ def retry_table() -> str:
     }
     lines = [f"| operation | idempotent | {' | '.join(columns)} |", "|" + "---|" * (len(columns) + 2)]
     for operation in OPERATIONS.values():
-        cells = [_table_cell(failure, operation.idempotent) for failure in columns.values()]
-        idempotent = "yes" if operation.idempotent else "no"
+        # The SDK sends an x-client-token on every request of an operation the spec marks: idempotent then.
+        idempotent_as_sent = operation.idempotent or operation.client_token is not None
+        cells = [_table_cell(failure, idempotent_as_sent) for failure in columns.values()]
+        idempotent = (
+            "yes" if operation.idempotent else f"with `{operation.client_token}`" if idempotent_as_sent else "no"
+        )
         lines.append(f"| `{operation.operation_id}` | {idempotent} | {' | '.join(cells)} |")
     return "\n".join(lines)
 

@@ -6,10 +6,13 @@ The transports themselves are ``_async_retry.AsyncRetryTransport`` (written by h
 
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Final
 
 import httpx
+
+from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._deadline import Deadline
 from ._errors import APIConnectionError, APITimeoutError
@@ -28,8 +31,9 @@ from ._retry_policy import (
 
 logger = logging.getLogger("dingtalk_calendar.retry")
 
-# A 403 may carry one of DingTalk's throttling codes; a 429 may be the page of an IP ban.
-STATUSES_TO_READ: Final = frozenset({403, 429})
+# A 403 may carry one of DingTalk's throttling codes; a 429 may be the page of an IP ban; a
+# 400 may be idempotencyProcessing (the same request still running).
+STATUSES_TO_READ: Final = frozenset({400, 403, 429})
 
 
 class Attempts:
@@ -50,6 +54,7 @@ class Attempts:
         self.policy = policy_for(request, default_policy)
         operation = request.extensions.get(OPERATION_EXTENSION)
         self.operation = operation if isinstance(operation, str) else None
+        add_client_token(request, self.operation)
         self.count = 0
         self._wall_clock = wall_clock
         self._random_value = random_value
@@ -105,7 +110,7 @@ class Attempts:
         decision = decide(
             self.policy,
             failure,
-            idempotent=is_idempotent(self.operation, self.request.method),
+            idempotent=is_idempotent(self.operation, self.request.method, self.request.headers),
             attempts=self.count,
             elapsed=self._elapsed(),
             retry_after=retry_after,
@@ -135,6 +140,18 @@ def _cut_needed(timeout: Mapping[str, float | None], left: float) -> bool:
         if value is None or value > left:
             return True
     return False
+
+
+def add_client_token(request: httpx.Request, operation_id: str | None) -> None:
+    """Give a request of an operation the spec marks ``x-dingtalk-client-token`` a token of its own.
+
+    One per call, set before the first attempt, so every retry sends the same one and DingTalk
+    acts once; a token the caller set (``headers={"x-client-token": ...}``) is kept.
+    """
+    operation = OPERATIONS.get(operation_id) if operation_id else None
+    header = operation.client_token if operation is not None else None
+    if header is not None and header not in request.headers:
+        request.headers[header] = uuid.uuid4().hex
 
 
 def policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:

@@ -18,6 +18,9 @@ from dingtalk_calendar_api.spec_data import OPERATIONS
 from ._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
 from ._json import UnreadableJSONError, decode_json
 
+IDEMPOTENCY_PROCESSING: Final = "idempotencyProcessing"
+"""DingTalk's answer to a duplicate of a request still running: wait, and send it again."""
+
 # RFC 9110: these methods may be repeated without a different effect.
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
@@ -94,13 +97,20 @@ class AttemptFailure(enum.Enum):
     """The connection broke after sending began: DingTalk may have acted."""
     SERVER_ERROR = "server error"
     """A 5xx: DingTalk, or a proxy, failed, possibly after acting."""
+    IN_PROGRESS = "still in progress"
+    """``idempotencyProcessing``: the same request (same ``x-client-token``) is still running; this copy did nothing."""
     FINAL = "failed"
     """An answer or error another attempt would not change (a 400, a bad URL, ...)."""
 
     @property
     def certainly_not_acted(self) -> bool:
         """Whether repeating the request cannot do its work twice."""
-        return self in (AttemptFailure.NOT_SENT, AttemptFailure.THROTTLED, AttemptFailure.THROTTLED_PER_MINUTE)
+        return self in (
+            AttemptFailure.NOT_SENT,
+            AttemptFailure.THROTTLED,
+            AttemptFailure.THROTTLED_PER_MINUTE,
+            AttemptFailure.IN_PROGRESS,
+        )
 
     @property
     def retryable(self) -> bool:
@@ -141,6 +151,8 @@ def classify_response(status_code: int, code: str | None) -> AttemptFailure | No
         return AttemptFailure.FINAL  # a ban of minutes: a retry within the call only meets it again
     if code in PER_MINUTE_THROTTLING_CODES:
         return AttemptFailure.THROTTLED_PER_MINUTE
+    if code == IDEMPOTENCY_PROCESSING:
+        return AttemptFailure.IN_PROGRESS
     # The error-code page also lists system.busy with HTTP 500 ("internal error"): a server
     # error that may have acted, not a refusal.
     if status_code == 429 or (code in THROTTLING_CODES and status_code < 500):
@@ -152,15 +164,18 @@ def classify_response(status_code: int, code: str | None) -> AttemptFailure | No
     return AttemptFailure.FINAL
 
 
-def is_idempotent(operation_id: str | None, method: str) -> bool:
+def is_idempotent(operation_id: str | None, method: str, headers: httpx.Headers | None = None) -> bool:
     """Whether sending the request twice has the effect of sending it once.
 
-    The spec's ``x-dingtalk-idempotent`` decides for its operations; any other request
-    goes by its HTTP method (a bare POST is taken as not idempotent).
+    The spec's ``x-dingtalk-idempotent`` decides for its operations, and its
+    ``x-dingtalk-client-token`` makes a request carrying that header idempotent (DingTalk
+    takes the same token within a day as the same request); any other request goes by
+    its HTTP method (a bare POST is taken as not idempotent).
     """
     operation = OPERATIONS.get(operation_id) if operation_id else None
     if operation is not None:
-        return operation.idempotent
+        token_header = operation.client_token
+        return operation.idempotent or (token_header is not None and headers is not None and token_header in headers)
     return method.upper() in _IDEMPOTENT_METHODS
 
 

@@ -5,10 +5,20 @@ Edit openapi.yaml (or generator/sdk_templates/), then run ``make generate``.
 """
 
 RESULTS = (
+    "CreateEvent",
     "CreatedCalendar",
+    "Done",
+    "GetEvent",
+    "ListAttendees",
+    "ListCalendars",
+    "ListEvents",
+    "PatchEvent",
     "Result",
 )
 """The generated result classes (``results.py``), exported by ``dingtalk_calendar``."""
 
-RESOURCES = ("calendars",)
+RESOURCES = (
+    "calendars",
+    "events",
+)
 """The clients' resource attributes, one per tag of the spec."""

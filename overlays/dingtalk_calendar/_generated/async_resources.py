@@ -17,7 +17,17 @@ from . import calls
 if TYPE_CHECKING:
     from .._calls import Call
     from .._models import Calendar, Scope
-    from .results import CreatedCalendar, Result
+    from .results import (
+        CreatedCalendar,
+        CreateEvent,
+        Done,
+        GetEvent,
+        ListAttendees,
+        ListCalendars,
+        ListEvents,
+        PatchEvent,
+        Result,
+    )
 
 T = TypeVar("T")
 
@@ -131,6 +141,31 @@ class AsyncCalendarsMethods(AsyncMethods):
             )
         )
 
+    async def list_calendars(
+        self,
+        user_id: str,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> ListCalendars:
+        """List a user's calendars.
+
+        The calendars `userId` sees: the primary calendar and the subscribed calendars the
+        user created, manages or subscribed to, each with its `type` and the user's
+        `privilege`. Needs Calendar.Event.Read. Source zh/query-a-calendar.md.
+
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Operation ``listCalendars``.
+        """
+        return await self._run(
+            calls.list_calendars(
+                user_id,
+                options=self._options(timeout, max_retries, extra_headers, extra_query),
+            )
+        )
+
     async def subscribe(
         self,
         user_id: str,
@@ -240,6 +275,290 @@ class AsyncCalendars(AsyncCalendarsMethods):
         return self._client._options(timeout, max_retries, extra_headers, extra_query)
 
 
+class AsyncEventsMethods(AsyncMethods):
+    """Events in a user's primary calendar and in subscribed calendars, with idempotent writes (x-client-token)."""
+
+    async def create(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        summary: str,
+        start: Mapping[str, Any],
+        x_client_token: str | None = None,
+        description: str | None = None,
+        end: Mapping[str, Any] | None = None,
+        is_all_day: bool | None = None,
+        recurrence: Mapping[str, Any] | None = None,
+        attendees: Sequence[Mapping[str, Any]] | None = None,
+        location: Mapping[str, Any] | None = None,
+        reminders: Sequence[Mapping[str, Any]] | None = None,
+        online_meeting_info: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | None = None,
+        ui_configs: Sequence[Mapping[str, Any]] | None = None,
+        rich_text_description: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> CreateEvent:
+        """Create an event.
+
+        Creates an event in `calendarId` (`primary`, or a subscribed calendar) organised by
+        `userId` and returns it. At most 100 events created per user per day (`flowLimit`).
+        All-day events send `start.date` and `end.date` (the day after the last day), others
+        `dateTime` with `timeZone` (the same zone at both ends). Not idempotent by itself: the
+        `x-client-token` header makes it so for a day (the SDK sends one on every call and
+        reuses it on each retry). Needs Calendar.Event.Write. Source zh/create-schedule.md.
+
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Operation ``createEvent``.
+        """
+        return await self._run(
+            calls.create_event(
+                user_id,
+                calendar_id,
+                x_client_token=x_client_token,
+                summary=summary,
+                start=start,
+                description=description,
+                end=end,
+                is_all_day=is_all_day,
+                recurrence=recurrence,
+                attendees=attendees,
+                location=location,
+                reminders=reminders,
+                online_meeting_info=online_meeting_info,
+                extra=extra,
+                ui_configs=ui_configs,
+                rich_text_description=rich_text_description,
+                options=self._options(timeout, max_retries, extra_headers, extra_query),
+            )
+        )
+
+    async def delete(
+        self,
+        user_id: str,
+        calendar_id: str,
+        event_id: str,
+        *,
+        push_notification: bool | None = None,
+        x_client_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Done:
+        """Delete an event.
+
+        Deleted by its organiser, the event goes from every attendee's calendar; deleted by
+        an attendee, only from that attendee's. DingTalk answers an empty 200. Idempotent in
+        effect: a second delete finds no event (itemNotFound). Needs Calendar.Event.Write.
+        Source zh/delete-event.md.
+
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Operation ``deleteEvent``.
+        """
+        return await self._run(
+            calls.delete_event(
+                user_id,
+                calendar_id,
+                event_id,
+                push_notification=push_notification,
+                x_client_token=x_client_token,
+                options=self._options(timeout, max_retries, extra_headers, extra_query),
+            )
+        )
+
+    async def get(
+        self,
+        user_id: str,
+        calendar_id: str,
+        event_id: str,
+        *,
+        max_attendees: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> GetEvent:
+        """Get an event.
+
+        Reads one event. Needs Calendar.Event.Read. Source zh/query-details-about-an-event.md.
+
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Operation ``getEvent``.
+        """
+        return await self._run(
+            calls.get_event(
+                user_id,
+                calendar_id,
+                event_id,
+                max_attendees=max_attendees,
+                options=self._options(timeout, max_retries, extra_headers, extra_query),
+            )
+        )
+
+    async def list_attendees(
+        self,
+        user_id: str,
+        calendar_id: str,
+        event_id: str,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> ListAttendees:
+        """List an event's attendees.
+
+        A page of the event's attendees (at most `maxResults`, 500); follow `nextToken`.
+        A subscribed calendar has no participants: its events are refused with
+        `invalidParameter.subscribed.invalid`. Needs Calendar.Event.Read.
+        Source zh/get-the-participants-of-a-schedule.md.
+
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Operation ``listAttendees``.
+        """
+        return await self._run(
+            calls.list_attendees(
+                user_id,
+                calendar_id,
+                event_id,
+                max_results=max_results,
+                next_token=next_token,
+                options=self._options(timeout, max_retries, extra_headers, extra_query),
+            )
+        )
+
+    async def list(
+        self,
+        user_id: str,
+        calendar_id: str,
+        *,
+        time_min: str | None = None,
+        time_max: str | None = None,
+        show_deleted: bool | None = None,
+        max_results: int | None = None,
+        max_attendees: int | None = None,
+        next_token: str | None = None,
+        sync_token: str | None = None,
+        series_master_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> ListEvents:
+        """List events.
+
+        A page of the events of `calendarId` (at most `maxResults`, 100). Follow `nextToken`
+        until it is absent; the last page gives a `syncToken` (not when `timeMax` is sent),
+        which, sent later instead of the other filters, lists what changed since (deleted
+        events with `status` cancelled). `timeMin` and `timeMax` are at most a year apart.
+        Needs Calendar.Event.Read. Source zh/query-an-event-list.md.
+
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Operation ``listEvents``.
+        """
+        return await self._run(
+            calls.list_events(
+                user_id,
+                calendar_id,
+                time_min=time_min,
+                time_max=time_max,
+                show_deleted=show_deleted,
+                max_results=max_results,
+                max_attendees=max_attendees,
+                next_token=next_token,
+                sync_token=sync_token,
+                series_master_id=series_master_id,
+                options=self._options(timeout, max_retries, extra_headers, extra_query),
+            )
+        )
+
+    async def patch(
+        self,
+        user_id: str,
+        calendar_id: str,
+        event_id: str,
+        *,
+        id: str,
+        x_client_token: str | None = None,
+        summary: str | None = None,
+        description: str | None = None,
+        start: Mapping[str, Any] | None = None,
+        end: Mapping[str, Any] | None = None,
+        is_all_day: bool | None = None,
+        recurrence: Mapping[str, Any] | None = None,
+        attendees: Sequence[Mapping[str, Any]] | None = None,
+        location: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | None = None,
+        reminders: Sequence[Mapping[str, Any]] | None = None,
+        online_meeting_info: Mapping[str, Any] | None = None,
+        rich_text_description: Mapping[str, Any] | None = None,
+        ui_configs: Sequence[Mapping[str, Any]] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> PatchEvent:
+        """Change an event.
+
+        Changes the fields sent and leaves the others as they are (DingTalk's PUT is a
+        patch). Only the organiser may change an event, so `userId` is the organiser's
+        unionId. The body repeats the event's `id`. Idempotent: the same change twice leaves
+        the same event; the SDK still sends an `x-client-token`. Needs Calendar.Event.Write.
+        Source zh/modify-event.md.
+
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Operation ``patchEvent``.
+        """
+        return await self._run(
+            calls.patch_event(
+                user_id,
+                calendar_id,
+                event_id,
+                x_client_token=x_client_token,
+                id=id,
+                summary=summary,
+                description=description,
+                start=start,
+                end=end,
+                is_all_day=is_all_day,
+                recurrence=recurrence,
+                attendees=attendees,
+                location=location,
+                extra=extra,
+                reminders=reminders,
+                online_meeting_info=online_meeting_info,
+                rich_text_description=rich_text_description,
+                ui_configs=ui_configs,
+                options=self._options(timeout, max_retries, extra_headers, extra_query),
+            )
+        )
+
+
+class AsyncEvents(AsyncEventsMethods):
+    """``client.events``: Events in a user's primary calendar and in subscribed calendars, with idempotent writes (x-client-token)."""
+
+    def __init__(self, client: AsyncMethods) -> None:
+        self._client = client
+
+    async def _run(self, call: Call[T]) -> T:
+        return await self._client._run(call)
+
+    def _options(
+        self,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        return self._client._options(timeout, max_retries, extra_headers, extra_query)
+
+
 class AsyncResources(
     AsyncCalendarsMethods,
 ):
@@ -249,3 +568,8 @@ class AsyncResources(
     def calendars(self) -> AsyncCalendars:
         """Create, read, update and delete subscribed calendars, and subscribe users to them."""
         return AsyncCalendars(self)
+
+    @property
+    def events(self) -> AsyncEvents:
+        """Events in a user's primary calendar and in subscribed calendars, with idempotent writes (x-client-token)."""
+        return AsyncEvents(self)

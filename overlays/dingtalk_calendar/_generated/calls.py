@@ -8,15 +8,25 @@ the models, are imported by the first call of each operation rather than with th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._calls import Call, finisher
-from .._validation import check_body, check_path
+from .._validation import check_body, check_path, check_query
 
 if TYPE_CHECKING:
     from .._models import Calendar, Scope
-    from .results import CreatedCalendar, Result
+    from .results import (
+        CreatedCalendar,
+        CreateEvent,
+        Done,
+        GetEvent,
+        ListAttendees,
+        ListCalendars,
+        ListEvents,
+        PatchEvent,
+        Result,
+    )
 
 
 def create_subscribed_calendar(
@@ -91,6 +101,24 @@ def get_subscribed_calendar(
     return Call(operation, kwargs, finisher(operation, Calendar, empty_is_success=False))
 
 
+def list_calendars(
+    user_id: str,
+    *,
+    options: dict[str, Any],
+) -> Call[ListCalendars]:
+    import dingtalk_calendar_api.api.calendar.list_calendars as endpoint
+
+    from .results import ListCalendars
+
+    operation = endpoint.OPERATION_ID
+    check_path(operation, user_id=user_id)
+    kwargs = endpoint.build_request_kwargs(
+        user_id=user_id,
+        **options,
+    )
+    return Call(operation, kwargs, finisher(operation, ListCalendars, empty_is_success=False))
+
+
 def subscribe_calendar(
     user_id: str,
     calendar_id: str,
@@ -163,3 +191,303 @@ def update_subscribed_calendar(
     )
     check_body(operation, kwargs["json"])  # the very JSON that would be sent
     return Call(operation, kwargs, finisher(operation, Result, empty_is_success=False))
+
+
+def create_event(
+    user_id: str,
+    calendar_id: str,
+    *,
+    x_client_token: str | None,
+    summary: str,
+    start: Mapping[str, Any],
+    description: str | None,
+    end: Mapping[str, Any] | None,
+    is_all_day: bool | None,
+    recurrence: Mapping[str, Any] | None,
+    attendees: Sequence[Mapping[str, Any]] | None,
+    location: Mapping[str, Any] | None,
+    reminders: Sequence[Mapping[str, Any]] | None,
+    online_meeting_info: Mapping[str, Any] | None,
+    extra: Mapping[str, Any] | None,
+    ui_configs: Sequence[Mapping[str, Any]] | None,
+    rich_text_description: Mapping[str, Any] | None,
+    options: dict[str, Any],
+) -> Call[CreateEvent]:
+    import dingtalk_calendar_api.api.events.create_event as endpoint
+    import dingtalk_calendar_api.types as api_types
+    from dingtalk_calendar_api.models import (
+        CreateEventAttendee,
+        CreateEventRequest,
+        CreateEventRequestExtra,
+        EventLocation,
+        EventTime,
+        OnlineMeetingRequest,
+        Recurrence,
+        ReminderRequest,
+        RichText,
+        UiConfig,
+    )
+
+    from .results import CreateEvent
+
+    operation = endpoint.OPERATION_ID
+    check_path(operation, user_id=user_id, calendar_id=calendar_id)
+    body = CreateEventRequest(
+        summary=summary,
+        start=EventTime.from_dict(dict(start)),
+        description=api_types.UNSET if description is None else description,
+        end=api_types.UNSET if end is None else EventTime.from_dict(dict(end)),
+        is_all_day=api_types.UNSET if is_all_day is None else is_all_day,
+        recurrence=api_types.UNSET if recurrence is None else Recurrence.from_dict(dict(recurrence)),
+        attendees=api_types.UNSET
+        if attendees is None
+        else [CreateEventAttendee.from_dict(dict(item)) for item in attendees],
+        location=api_types.UNSET if location is None else EventLocation.from_dict(dict(location)),
+        reminders=api_types.UNSET
+        if reminders is None
+        else [ReminderRequest.from_dict(dict(item)) for item in reminders],
+        online_meeting_info=api_types.UNSET
+        if online_meeting_info is None
+        else OnlineMeetingRequest.from_dict(dict(online_meeting_info)),
+        extra=api_types.UNSET if extra is None else CreateEventRequestExtra.from_dict(dict(extra)),
+        ui_configs=api_types.UNSET if ui_configs is None else [UiConfig.from_dict(dict(item)) for item in ui_configs],
+        rich_text_description=api_types.UNSET
+        if rich_text_description is None
+        else RichText.from_dict(dict(rich_text_description)),
+    )
+    kwargs = endpoint.build_request_kwargs(
+        user_id=user_id,
+        calendar_id=calendar_id,
+        x_client_token=api_types.UNSET if x_client_token is None else x_client_token,
+        body=body,
+        **options,
+    )
+    check_body(operation, kwargs["json"])  # the very JSON that would be sent
+    return Call(operation, kwargs, finisher(operation, CreateEvent, empty_is_success=False))
+
+
+def delete_event(
+    user_id: str,
+    calendar_id: str,
+    event_id: str,
+    *,
+    push_notification: bool | None,
+    x_client_token: str | None,
+    options: dict[str, Any],
+) -> Call[Done]:
+    import dingtalk_calendar_api.api.events.delete_event as endpoint
+    import dingtalk_calendar_api.types as api_types
+
+    from .results import Done
+
+    operation = endpoint.OPERATION_ID
+    check_path(operation, user_id=user_id, calendar_id=calendar_id, event_id=event_id)
+    check_query(
+        operation,
+        {
+            "pushNotification": push_notification,
+        },
+    )
+    kwargs = endpoint.build_request_kwargs(
+        user_id=user_id,
+        calendar_id=calendar_id,
+        event_id=event_id,
+        push_notification=api_types.UNSET if push_notification is None else push_notification,
+        x_client_token=api_types.UNSET if x_client_token is None else x_client_token,
+        **options,
+    )
+    return Call(operation, kwargs, finisher(operation, Done, empty_is_success=True))
+
+
+def get_event(
+    user_id: str,
+    calendar_id: str,
+    event_id: str,
+    *,
+    max_attendees: int | None,
+    options: dict[str, Any],
+) -> Call[GetEvent]:
+    import dingtalk_calendar_api.api.events.get_event as endpoint
+    import dingtalk_calendar_api.types as api_types
+
+    from .results import GetEvent
+
+    operation = endpoint.OPERATION_ID
+    check_path(operation, user_id=user_id, calendar_id=calendar_id, event_id=event_id)
+    check_query(
+        operation,
+        {
+            "maxAttendees": max_attendees,
+        },
+    )
+    kwargs = endpoint.build_request_kwargs(
+        user_id=user_id,
+        calendar_id=calendar_id,
+        event_id=event_id,
+        max_attendees=api_types.UNSET if max_attendees is None else max_attendees,
+        **options,
+    )
+    return Call(operation, kwargs, finisher(operation, GetEvent, empty_is_success=False))
+
+
+def list_attendees(
+    user_id: str,
+    calendar_id: str,
+    event_id: str,
+    *,
+    max_results: int | None,
+    next_token: str | None,
+    options: dict[str, Any],
+) -> Call[ListAttendees]:
+    import dingtalk_calendar_api.api.events.list_attendees as endpoint
+    import dingtalk_calendar_api.types as api_types
+
+    from .results import ListAttendees
+
+    operation = endpoint.OPERATION_ID
+    check_path(operation, user_id=user_id, calendar_id=calendar_id, event_id=event_id)
+    check_query(
+        operation,
+        {
+            "maxResults": max_results,
+            "nextToken": next_token,
+        },
+    )
+    kwargs = endpoint.build_request_kwargs(
+        user_id=user_id,
+        calendar_id=calendar_id,
+        event_id=event_id,
+        max_results=api_types.UNSET if max_results is None else max_results,
+        next_token=api_types.UNSET if next_token is None else next_token,
+        **options,
+    )
+    return Call(operation, kwargs, finisher(operation, ListAttendees, empty_is_success=False))
+
+
+def list_events(
+    user_id: str,
+    calendar_id: str,
+    *,
+    time_min: str | None,
+    time_max: str | None,
+    show_deleted: bool | None,
+    max_results: int | None,
+    max_attendees: int | None,
+    next_token: str | None,
+    sync_token: str | None,
+    series_master_id: str | None,
+    options: dict[str, Any],
+) -> Call[ListEvents]:
+    import dingtalk_calendar_api.api.events.list_events as endpoint
+    import dingtalk_calendar_api.types as api_types
+
+    from .results import ListEvents
+
+    operation = endpoint.OPERATION_ID
+    check_path(operation, user_id=user_id, calendar_id=calendar_id)
+    check_query(
+        operation,
+        {
+            "timeMin": time_min,
+            "timeMax": time_max,
+            "showDeleted": show_deleted,
+            "maxResults": max_results,
+            "maxAttendees": max_attendees,
+            "nextToken": next_token,
+            "syncToken": sync_token,
+            "seriesMasterId": series_master_id,
+        },
+    )
+    kwargs = endpoint.build_request_kwargs(
+        user_id=user_id,
+        calendar_id=calendar_id,
+        time_min=api_types.UNSET if time_min is None else time_min,
+        time_max=api_types.UNSET if time_max is None else time_max,
+        show_deleted=api_types.UNSET if show_deleted is None else show_deleted,
+        max_results=api_types.UNSET if max_results is None else max_results,
+        max_attendees=api_types.UNSET if max_attendees is None else max_attendees,
+        next_token=api_types.UNSET if next_token is None else next_token,
+        sync_token=api_types.UNSET if sync_token is None else sync_token,
+        series_master_id=api_types.UNSET if series_master_id is None else series_master_id,
+        **options,
+    )
+    return Call(operation, kwargs, finisher(operation, ListEvents, empty_is_success=False))
+
+
+def patch_event(
+    user_id: str,
+    calendar_id: str,
+    event_id: str,
+    *,
+    x_client_token: str | None,
+    id: str,
+    summary: str | None,
+    description: str | None,
+    start: Mapping[str, Any] | None,
+    end: Mapping[str, Any] | None,
+    is_all_day: bool | None,
+    recurrence: Mapping[str, Any] | None,
+    attendees: Sequence[Mapping[str, Any]] | None,
+    location: Mapping[str, Any] | None,
+    extra: Mapping[str, Any] | None,
+    reminders: Sequence[Mapping[str, Any]] | None,
+    online_meeting_info: Mapping[str, Any] | None,
+    rich_text_description: Mapping[str, Any] | None,
+    ui_configs: Sequence[Mapping[str, Any]] | None,
+    options: dict[str, Any],
+) -> Call[PatchEvent]:
+    import dingtalk_calendar_api.api.events.patch_event as endpoint
+    import dingtalk_calendar_api.types as api_types
+    from dingtalk_calendar_api.models import (
+        EventLocation,
+        EventTime,
+        OnlineMeetingRequest,
+        PatchEventAttendee,
+        PatchEventRequest,
+        PatchEventRequestExtra,
+        Recurrence,
+        ReminderRequest,
+        RichText,
+        UiConfigRequired,
+    )
+
+    from .results import PatchEvent
+
+    operation = endpoint.OPERATION_ID
+    check_path(operation, user_id=user_id, calendar_id=calendar_id, event_id=event_id)
+    body = PatchEventRequest(
+        id=id,
+        summary=api_types.UNSET if summary is None else summary,
+        description=api_types.UNSET if description is None else description,
+        start=api_types.UNSET if start is None else EventTime.from_dict(dict(start)),
+        end=api_types.UNSET if end is None else EventTime.from_dict(dict(end)),
+        is_all_day=api_types.UNSET if is_all_day is None else is_all_day,
+        recurrence=api_types.UNSET if recurrence is None else Recurrence.from_dict(dict(recurrence)),
+        attendees=api_types.UNSET
+        if attendees is None
+        else [PatchEventAttendee.from_dict(dict(item)) for item in attendees],
+        location=api_types.UNSET if location is None else EventLocation.from_dict(dict(location)),
+        extra=api_types.UNSET if extra is None else PatchEventRequestExtra.from_dict(dict(extra)),
+        reminders=api_types.UNSET
+        if reminders is None
+        else [ReminderRequest.from_dict(dict(item)) for item in reminders],
+        online_meeting_info=api_types.UNSET
+        if online_meeting_info is None
+        else OnlineMeetingRequest.from_dict(dict(online_meeting_info)),
+        rich_text_description=api_types.UNSET
+        if rich_text_description is None
+        else RichText.from_dict(dict(rich_text_description)),
+        ui_configs=api_types.UNSET
+        if ui_configs is None
+        else [UiConfigRequired.from_dict(dict(item)) for item in ui_configs],
+    )
+    kwargs = endpoint.build_request_kwargs(
+        user_id=user_id,
+        calendar_id=calendar_id,
+        event_id=event_id,
+        x_client_token=api_types.UNSET if x_client_token is None else x_client_token,
+        body=body,
+        **options,
+    )
+    check_body(operation, kwargs["json"])  # the very JSON that would be sent
+    return Call(operation, kwargs, finisher(operation, PatchEvent, empty_is_success=False))

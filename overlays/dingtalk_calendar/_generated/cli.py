@@ -172,6 +172,30 @@ COMMANDS: Final = (
         flat=True,
     ),
     Command(
+        name="list-calendars",
+        resource="calendars",
+        method="list_calendars",
+        help="list a user's calendars",
+        description=(
+            "List a user's calendars.\n"
+            "\n"
+            "The calendars `userId` sees: the primary calendar and the subscribed calendars the\n"
+            "user created, manages or subscribed to, each with its `type` and the user's\n"
+            "`privilege`. Needs Calendar.Event.Read. Source zh/query-a-calendar.md."
+        ),
+        arguments=(
+            Argument(
+                "user",
+                "path",
+                "str",
+                "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
+            ),
+        ),
+        operation_id="listCalendars",
+        flat=True,
+    ),
+    Command(
         name="subscribe",
         resource="calendars",
         method="subscribe",
@@ -294,6 +318,391 @@ COMMANDS: Final = (
         flat=True,
         at_least=1,
         done="updated calendar {calendar}",
+    ),
+    Command(
+        name="events-create",
+        resource="events",
+        method="create",
+        help="create an event",
+        description=(
+            "Create an event.\n"
+            "\n"
+            "Creates an event in `calendarId` (`primary`, or a subscribed calendar) organised by\n"
+            "`userId` and returns it. At most 100 events created per user per day (`flowLimit`).\n"
+            "All-day events send `start.date` and `end.date` (the day after the last day), others\n"
+            "`dateTime` with `timeZone` (the same zone at both ends). Not idempotent by itself: the\n"
+            "`x-client-token` header makes it so for a day (the SDK sends one on every call and\n"
+            "reuses it on each retry). Needs Calendar.Event.Write. Source zh/create-schedule.md."
+        ),
+        arguments=(
+            Argument(
+                "user",
+                "path",
+                "str",
+                "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
+            ),
+            Argument(
+                "calendar",
+                "path",
+                "str",
+                "The calendar of the events: `primary` (the user's main calendar) or the id of a subscribed calendar.",
+                required=True,
+            ),
+            Argument(
+                "x_client_token",
+                "header",
+                "str",
+                "Idempotency: requests with the same token within one day are one request; a duplicate still running answers 400 idempotencyProcessing.",
+                required=False,
+                flag="--x-client-token",
+            ),
+            Argument(
+                "summary",
+                "body",
+                "str",
+                "The title; not blank, at most 2,048 characters.",
+                required=True,
+                flag="--summary",
+            ),
+            Argument("start", "body", "json", "When an event starts or ends.", required=True, flag="--start"),
+            Argument(
+                "description",
+                "body",
+                "str",
+                "The description; at most 5,000 characters.",
+                required=False,
+                flag="--description",
+            ),
+            Argument("end", "body", "json", "When an event starts or ends.", required=False, flag="--end"),
+            Argument(
+                "is_all_day", "body", "bool", "Whether the event lasts whole days.", required=False, flag="--is-all-day"
+            ),
+            Argument(
+                "recurrence", "body", "json", "The rule of a recurring event.", required=False, flag="--recurrence"
+            ),
+            Argument("attendees", "body", "json-list", "Attendees, at most 500.", required=False, flag="--attendee"),
+            Argument("location", "body", "json", "", required=False, flag="--location"),
+            Argument(
+                "reminders",
+                "body",
+                "json-list",
+                "Reminders; none given is one 15 minutes before, an empty list is none.",
+                required=False,
+                flag="--reminder",
+            ),
+            Argument("online_meeting_info", "body", "json", "", required=False, flag="--online-meeting-info"),
+            Argument(
+                "extra",
+                "body",
+                "json",
+                'Switches: noPushNotification and noChatNotification ("true" or "false").',
+                required=False,
+                flag="--extra",
+            ),
+            Argument(
+                "ui_configs",
+                "body",
+                "json-list",
+                "Which parts of the event page show.",
+                required=False,
+                flag="--ui-config",
+            ),
+            Argument("rich_text_description", "body", "json", "", required=False, flag="--rich-text-description"),
+        ),
+        operation_id="createEvent",
+    ),
+    Command(
+        name="events-delete",
+        resource="events",
+        method="delete",
+        help="delete an event",
+        description=(
+            "Delete an event.\n"
+            "\n"
+            "Deleted by its organiser, the event goes from every attendee's calendar; deleted by\n"
+            "an attendee, only from that attendee's. DingTalk answers an empty 200. Idempotent in\n"
+            "effect: a second delete finds no event (itemNotFound). Needs Calendar.Event.Write.\n"
+            "Source zh/delete-event.md."
+        ),
+        arguments=(
+            Argument(
+                "user",
+                "path",
+                "str",
+                "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
+            ),
+            Argument(
+                "calendar",
+                "path",
+                "str",
+                "The calendar of the events: `primary` (the user's main calendar) or the id of a subscribed calendar.",
+                required=True,
+            ),
+            Argument("event", "path", "str", "The event's id, as createEvent or listEvents return it.", required=True),
+            Argument(
+                "push_notification",
+                "query",
+                "bool",
+                "Whether attendees get a pop-up notice.",
+                required=False,
+                flag="--push-notification",
+            ),
+            Argument(
+                "x_client_token",
+                "header",
+                "str",
+                "Idempotency: requests with the same token within one day are one request; a duplicate still running answers 400 idempotencyProcessing.",
+                required=False,
+                flag="--x-client-token",
+            ),
+        ),
+        operation_id="deleteEvent",
+    ),
+    Command(
+        name="events-get",
+        resource="events",
+        method="get",
+        help="get an event",
+        description=(
+            "Get an event.\n\nReads one event. Needs Calendar.Event.Read. Source zh/query-details-about-an-event.md."
+        ),
+        arguments=(
+            Argument(
+                "user",
+                "path",
+                "str",
+                "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
+            ),
+            Argument(
+                "calendar",
+                "path",
+                "str",
+                "The calendar of the events: `primary` (the user's main calendar) or the id of a subscribed calendar.",
+                required=True,
+            ),
+            Argument("event", "path", "str", "The event's id, as createEvent or listEvents return it.", required=True),
+            Argument(
+                "max_attendees",
+                "query",
+                "int",
+                "Attendees to return, at most 500 (100 by default).",
+                required=False,
+                flag="--max-attendees",
+            ),
+        ),
+        operation_id="getEvent",
+    ),
+    Command(
+        name="events-list-attendees",
+        resource="events",
+        method="list_attendees",
+        help="list an event's attendees",
+        description=(
+            "List an event's attendees.\n"
+            "\n"
+            "A page of the event's attendees (at most `maxResults`, 500); follow `nextToken`.\n"
+            "A subscribed calendar has no participants: its events are refused with\n"
+            "`invalidParameter.subscribed.invalid`. Needs Calendar.Event.Read.\n"
+            "Source zh/get-the-participants-of-a-schedule.md."
+        ),
+        arguments=(
+            Argument(
+                "user",
+                "path",
+                "str",
+                "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
+            ),
+            Argument(
+                "calendar",
+                "path",
+                "str",
+                "The calendar of the events: `primary` (the user's main calendar) or the id of a subscribed calendar.",
+                required=True,
+            ),
+            Argument("event", "path", "str", "The event's id, as createEvent or listEvents return it.", required=True),
+            Argument(
+                "max_results",
+                "query",
+                "int",
+                "Attendees per page, 0-500 (100 by default).",
+                required=False,
+                flag="--max-results",
+            ),
+            Argument(
+                "next_token", "query", "str", "The nextToken of the previous page.", required=False, flag="--next-token"
+            ),
+        ),
+        operation_id="listAttendees",
+    ),
+    Command(
+        name="events-list",
+        resource="events",
+        method="list",
+        help="list events",
+        description=(
+            "List events.\n"
+            "\n"
+            "A page of the events of `calendarId` (at most `maxResults`, 100). Follow `nextToken`\n"
+            "until it is absent; the last page gives a `syncToken` (not when `timeMax` is sent),\n"
+            "which, sent later instead of the other filters, lists what changed since (deleted\n"
+            "events with `status` cancelled). `timeMin` and `timeMax` are at most a year apart.\n"
+            "Needs Calendar.Event.Read. Source zh/query-an-event-list.md."
+        ),
+        arguments=(
+            Argument(
+                "user",
+                "path",
+                "str",
+                "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
+            ),
+            Argument(
+                "calendar",
+                "path",
+                "str",
+                "The calendar of the events: `primary` (the user's main calendar) or the id of a subscribed calendar.",
+                required=True,
+            ),
+            Argument(
+                "time_min", "query", "str", "Earliest start, ISO-8601 date-time.", required=False, flag="--time-min"
+            ),
+            Argument(
+                "time_max",
+                "query",
+                "str",
+                "Latest start, ISO-8601 date-time; at most a year after timeMin.",
+                required=False,
+                flag="--time-max",
+            ),
+            Argument(
+                "show_deleted",
+                "query",
+                "bool",
+                "Also list deleted events (false by default).",
+                required=False,
+                flag="--show-deleted",
+            ),
+            Argument(
+                "max_results",
+                "query",
+                "int",
+                "Events per page, at most 100 (the default).",
+                required=False,
+                flag="--max-results",
+            ),
+            Argument(
+                "max_attendees",
+                "query",
+                "int",
+                "Attendees per event, at most 100 (the default).",
+                required=False,
+                flag="--max-attendees",
+            ),
+            Argument(
+                "next_token", "query", "str", "The nextToken of the previous page.", required=False, flag="--next-token"
+            ),
+            Argument(
+                "sync_token",
+                "query",
+                "str",
+                "The syncToken of an earlier complete listing: list what changed since.",
+                required=False,
+                flag="--sync-token",
+            ),
+            Argument(
+                "series_master_id",
+                "query",
+                "str",
+                "List the instances of this recurring event.",
+                required=False,
+                flag="--series-master-id",
+            ),
+        ),
+        operation_id="listEvents",
+    ),
+    Command(
+        name="events-patch",
+        resource="events",
+        method="patch",
+        help="change an event",
+        description=(
+            "Change an event.\n"
+            "\n"
+            "Changes the fields sent and leaves the others as they are (DingTalk's PUT is a\n"
+            "patch). Only the organiser may change an event, so `userId` is the organiser's\n"
+            "unionId. The body repeats the event's `id`. Idempotent: the same change twice leaves\n"
+            "the same event; the SDK still sends an `x-client-token`. Needs Calendar.Event.Write.\n"
+            "Source zh/modify-event.md."
+        ),
+        arguments=(
+            Argument(
+                "user",
+                "path",
+                "str",
+                "The unionId of the acting user (creator, author, manager or subscriber, as each operation says).",
+                required=True,
+            ),
+            Argument(
+                "calendar",
+                "path",
+                "str",
+                "The calendar of the events: `primary` (the user's main calendar) or the id of a subscribed calendar.",
+                required=True,
+            ),
+            Argument("event", "path", "str", "The event's id, as createEvent or listEvents return it.", required=True),
+            Argument(
+                "x_client_token",
+                "header",
+                "str",
+                "Idempotency: requests with the same token within one day are one request; a duplicate still running answers 400 idempotencyProcessing.",
+                required=False,
+                flag="--x-client-token",
+            ),
+            Argument("id", "body", "str", "The event's id (the same as in the path).", required=True, flag="--id"),
+            Argument("summary", "body", "str", "The new title.", required=False, flag="--summary"),
+            Argument("description", "body", "str", "The new description.", required=False, flag="--description"),
+            Argument("start", "body", "json", "When an event starts or ends.", required=False, flag="--start"),
+            Argument("end", "body", "json", "When an event starts or ends.", required=False, flag="--end"),
+            Argument(
+                "is_all_day", "body", "bool", "Whether the event lasts whole days.", required=False, flag="--is-all-day"
+            ),
+            Argument(
+                "recurrence", "body", "json", "The rule of a recurring event.", required=False, flag="--recurrence"
+            ),
+            Argument("attendees", "body", "json-list", "The new attendees.", required=False, flag="--attendee"),
+            Argument("location", "body", "json", "", required=False, flag="--location"),
+            Argument(
+                "extra",
+                "body",
+                "json",
+                'Switches: noPushNotification and noChatNotification ("true" or "false").',
+                required=False,
+                flag="--extra",
+            ),
+            Argument(
+                "reminders",
+                "body",
+                "json-list",
+                "The new reminders; an empty list is none.",
+                required=False,
+                flag="--reminder",
+            ),
+            Argument("online_meeting_info", "body", "json", "", required=False, flag="--online-meeting-info"),
+            Argument("rich_text_description", "body", "json", "", required=False, flag="--rich-text-description"),
+            Argument(
+                "ui_configs",
+                "body",
+                "json-list",
+                "Which parts of the event page show.",
+                required=False,
+                flag="--ui-config",
+            ),
+        ),
+        operation_id="patchEvent",
     ),
 )
 """Every one-call command, in the spec's order of operationIds."""

@@ -18,9 +18,81 @@ from .._errors import request_id_of
 from .._redact import reduce_without_secrets
 
 __all__ = [
+    "CreateEvent",
     "CreatedCalendar",
+    "Done",
+    "GetEvent",
+    "ListAttendees",
+    "ListCalendars",
+    "ListEvents",
+    "PatchEvent",
     "Result",
 ]
+
+
+@frozen
+class CreateEvent:
+    """What DingTalk answers to CreateEventResponse."""
+
+    id: str | None = None
+    """The event's id."""
+    summary: str | None = None
+    """The title."""
+    description: str | None = None
+    """The description."""
+    start: dict[str, Any] | None = None
+    """When an event starts or ends. An all-day event gives `date` only (its end is the day after its last day); any other gives `dateTime` and `timeZone` (the same zone at both ends)."""
+    end: dict[str, Any] | None = None
+    """When an event starts or ends. An all-day event gives `date` only (its end is the day after its last day); any other gives `dateTime` and `timeZone` (the same zone at both ends)."""
+    is_all_day: bool | None = None
+    """Whether the event lasts whole days."""
+    recurrence: dict[str, Any] | None = None
+    """The rule of a recurring event."""
+    attendees: tuple[dict[str, Any], ...] = ()
+    """The attendees."""
+    organizer: dict[str, Any] | None = None
+    location: dict[str, Any] | None = None
+    reminders: tuple[dict[str, Any], ...] = ()
+    """The reminders."""
+    create_time: str | None = None
+    """When the event was created."""
+    update_time: str | None = None
+    """When the event last changed."""
+    online_meeting_info: dict[str, Any] | None = None
+    ui_configs: tuple[dict[str, Any], ...] = ()
+    """Which parts of the event page show."""
+    rich_text_description: dict[str, Any] | None = None
+    request_id: str | None = field(default=None, eq=False)
+    """DingTalk's id of the request."""
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> CreateEvent:
+        """The result of a successful answer whose JSON body ``data`` the spec's checker has passed."""
+        return cls(
+            id=data.get("id", None),
+            summary=data.get("summary", None),
+            description=data.get("description", None),
+            start=data.get("start", None),
+            end=data.get("end", None),
+            is_all_day=data.get("isAllDay", None),
+            recurrence=data.get("recurrence", None),
+            attendees=tuple(data.get("attendees") or ()),
+            organizer=data.get("organizer", None),
+            location=data.get("location", None),
+            reminders=tuple(data.get("reminders") or ()),
+            create_time=data.get("createTime", None),
+            update_time=data.get("updateTime", None),
+            online_meeting_info=data.get("onlineMeetingInfo", None),
+            ui_configs=tuple(data.get("uiConfigs") or ()),
+            rich_text_description=data.get("richTextDescription", None),
+            request_id=request_id_of(response),
+            raw_response=response,
+        )
 
 
 @frozen
@@ -42,6 +114,251 @@ class CreatedCalendar:
         """The result of a successful answer whose JSON body ``data`` the spec's checker has passed."""
         return cls(
             calendar_id=data["calendarId"],
+            request_id=request_id_of(response),
+            raw_response=response,
+        )
+
+
+@frozen
+class Done:
+    """An answer with no fields (DingTalk sends an empty body)."""
+
+    request_id: str | None = field(default=None, eq=False)
+    """DingTalk's id of the request."""
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> Done:
+        """The result of a successful answer whose JSON body ``data`` the spec's checker has passed."""
+        return cls(
+            request_id=request_id_of(response),
+            raw_response=response,
+        )
+
+
+@frozen
+class GetEvent:
+    """What DingTalk answers to GetEventResponse."""
+
+    id: str | None = None
+    """The event's id."""
+    summary: str | None = None
+    """The title."""
+    description: str | None = None
+    """The description."""
+    status: str | None = None
+    """confirmed or cancelled."""
+    start: dict[str, Any] | None = None
+    """When an event starts or ends. An all-day event gives `date` only (its end is the day after its last day); any other gives `dateTime` and `timeZone` (the same zone at both ends)."""
+    origin_start: dict[str, Any] | None = None
+    """Where an instance of a recurring event first started; absent for a single event."""
+    end: dict[str, Any] | None = None
+    """When an event starts or ends. An all-day event gives `date` only (its end is the day after its last day); any other gives `dateTime` and `timeZone` (the same zone at both ends)."""
+    is_all_day: bool | None = None
+    """Whether the event lasts whole days."""
+    recurrence: dict[str, Any] | None = None
+    """The rule of a recurring event."""
+    attendees: tuple[dict[str, Any], ...] = ()
+    """The attendees."""
+    organizer: dict[str, Any] | None = None
+    location: dict[str, Any] | None = None
+    series_master_id: str | None = None
+    """The recurring event this is an instance of."""
+    create_time: str | None = None
+    """When the event was created."""
+    update_time: str | None = None
+    """When the event last changed."""
+    reminders: tuple[dict[str, Any], ...] = ()
+    """The reminders."""
+    online_meeting_info: dict[str, Any] | None = None
+    extended_properties: dict[str, Any] | None = None
+    meeting_rooms: tuple[dict[str, Any], ...] = ()
+    """Meeting rooms."""
+    categories: tuple[dict[str, Any], ...] = ()
+    """Categories."""
+    rich_text_description: dict[str, Any] | None = None
+    request_id: str | None = field(default=None, eq=False)
+    """DingTalk's id of the request."""
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> GetEvent:
+        """The result of a successful answer whose JSON body ``data`` the spec's checker has passed."""
+        return cls(
+            id=data.get("id", None),
+            summary=data.get("summary", None),
+            description=data.get("description", None),
+            status=data.get("status", None),
+            start=data.get("start", None),
+            origin_start=data.get("originStart", None),
+            end=data.get("end", None),
+            is_all_day=data.get("isAllDay", None),
+            recurrence=data.get("recurrence", None),
+            attendees=tuple(data.get("attendees") or ()),
+            organizer=data.get("organizer", None),
+            location=data.get("location", None),
+            series_master_id=data.get("seriesMasterId", None),
+            create_time=data.get("createTime", None),
+            update_time=data.get("updateTime", None),
+            reminders=tuple(data.get("reminders") or ()),
+            online_meeting_info=data.get("onlineMeetingInfo", None),
+            extended_properties=data.get("extendedProperties", None),
+            meeting_rooms=tuple(data.get("meetingRooms") or ()),
+            categories=tuple(data.get("categories") or ()),
+            rich_text_description=data.get("richTextDescription", None),
+            request_id=request_id_of(response),
+            raw_response=response,
+        )
+
+
+@frozen
+class ListAttendees:
+    """What DingTalk answers to ListAttendeesResponse."""
+
+    next_token: str | None = None
+    """The token of the next page; absent on the last page."""
+    attendees: tuple[dict[str, Any], ...] = ()
+    """The attendees of this page."""
+    request_id: str | None = field(default=None, eq=False)
+    """DingTalk's id of the request."""
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> ListAttendees:
+        """The result of a successful answer whose JSON body ``data`` the spec's checker has passed."""
+        return cls(
+            next_token=data.get("nextToken", None),
+            attendees=tuple(data.get("attendees") or ()),
+            request_id=request_id_of(response),
+            raw_response=response,
+        )
+
+
+@frozen
+class ListCalendars:
+    """What DingTalk answers to ListCalendarsResponse."""
+
+    response: dict[str, Any] | None = None
+    request_id: str | None = field(default=None, eq=False)
+    """DingTalk's id of the request."""
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> ListCalendars:
+        """The result of a successful answer whose JSON body ``data`` the spec's checker has passed."""
+        return cls(
+            response=data.get("response", None),
+            request_id=request_id_of(response),
+            raw_response=response,
+        )
+
+
+@frozen
+class ListEvents:
+    """What DingTalk answers to ListEventsResponse."""
+
+    next_token: str | None = None
+    """The token of the next page; absent on the last page."""
+    events: tuple[dict[str, Any], ...] = ()
+    """The events of this page."""
+    sync_token: str | None = None
+    """On the last page, the token to list later changes with."""
+    request_id: str | None = field(default=None, eq=False)
+    """DingTalk's id of the request."""
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> ListEvents:
+        """The result of a successful answer whose JSON body ``data`` the spec's checker has passed."""
+        return cls(
+            next_token=data.get("nextToken", None),
+            events=tuple(data.get("events") or ()),
+            sync_token=data.get("syncToken", None),
+            request_id=request_id_of(response),
+            raw_response=response,
+        )
+
+
+@frozen
+class PatchEvent:
+    """What DingTalk answers to PatchEventResponse."""
+
+    id: str | None = None
+    """The event's id."""
+    summary: str | None = None
+    """The title."""
+    description: str | None = None
+    """The description."""
+    start: dict[str, Any] | None = None
+    """When an event starts or ends. An all-day event gives `date` only (its end is the day after its last day); any other gives `dateTime` and `timeZone` (the same zone at both ends)."""
+    end: dict[str, Any] | None = None
+    """When an event starts or ends. An all-day event gives `date` only (its end is the day after its last day); any other gives `dateTime` and `timeZone` (the same zone at both ends)."""
+    is_all_day: bool | None = None
+    """Whether the event lasts whole days."""
+    recurrence: dict[str, Any] | None = None
+    """The rule of a recurring event."""
+    attendees: tuple[dict[str, Any], ...] = ()
+    """The attendees."""
+    organizer: dict[str, Any] | None = None
+    location: dict[str, Any] | None = None
+    reminders: tuple[dict[str, Any], ...] = ()
+    """The reminders."""
+    create_time: str | None = None
+    """When the event was created."""
+    update_time: str | None = None
+    """When the event last changed."""
+    online_meeting_info: dict[str, Any] | None = None
+    rich_text_description: dict[str, Any] | None = None
+    ui_configs: tuple[dict[str, Any], ...] = ()
+    """Which parts of the event page show."""
+    request_id: str | None = field(default=None, eq=False)
+    """DingTalk's id of the request."""
+    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)  # a pickle never carries the token header
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> PatchEvent:
+        """The result of a successful answer whose JSON body ``data`` the spec's checker has passed."""
+        return cls(
+            id=data.get("id", None),
+            summary=data.get("summary", None),
+            description=data.get("description", None),
+            start=data.get("start", None),
+            end=data.get("end", None),
+            is_all_day=data.get("isAllDay", None),
+            recurrence=data.get("recurrence", None),
+            attendees=tuple(data.get("attendees") or ()),
+            organizer=data.get("organizer", None),
+            location=data.get("location", None),
+            reminders=tuple(data.get("reminders") or ()),
+            create_time=data.get("createTime", None),
+            update_time=data.get("updateTime", None),
+            online_meeting_info=data.get("onlineMeetingInfo", None),
+            rich_text_description=data.get("richTextDescription", None),
+            ui_configs=tuple(data.get("uiConfigs") or ()),
             request_id=request_id_of(response),
             raw_response=response,
         )

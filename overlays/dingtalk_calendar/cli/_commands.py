@@ -10,6 +10,7 @@ from .._bulk import BulkJobError, Progress
 from .._client import CalendarClient
 from .._generated.cli import COMMANDS as OPERATION_COMMANDS
 from ._bulk_job import BulkJob, Operation, run_bulk_job
+from ._ics_sync import ics_sync
 from ._journal import Journal, JournalWriteError, resuming_from, users_done
 from ._operation_commands import run
 from ._output import Report, bulk_report, journal_failed_report
@@ -66,4 +67,5 @@ COMMANDS: dict[str, Command] = {
     **{operation.name: partial(run, operation) for operation in OPERATION_COMMANDS},
     "bulk-subscribe": partial(bulk, "subscribe"),
     "bulk-unsubscribe": partial(bulk, "unsubscribe"),
+    "ics-sync": ics_sync,
 }

@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     CONNECTION = 3
     BULK_INCOMPLETE = 4
     JOURNAL_UNWRITABLE = 5
+    FEED_REFUSED = 6
+    DAILY_LIMIT = 7
     INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
@@ -29,6 +31,10 @@ exit codes:
   4    a bulk job finished, but some users failed or were not attempted
   5    a bulk job stopped because its --journal could not be written (a full disk):
        the summary says how far it got; --resume with the journal completes it later
+  6    ics-sync changed nothing: the feed does not parse, is empty, or would delete
+       more than half of the events (--allow-mass-delete to apply it anyway)
+  7    ics-sync stopped at DingTalk's 100 events created per organiser per day; its
+       state keeps what was done: run it again tomorrow
   130  interrupted (Ctrl-C); a bulk job's --journal lets you --resume it
 """
 

@@ -11,6 +11,7 @@ from .._rate_limit import DEFAULT_BULK_RATE
 from ._credentials import CREDENTIALS
 from ._errors import UsageError
 from ._exit_codes import EXIT_CODES_HELP
+from ._ics_sync import add_command as add_ics_sync_command
 from ._operation_commands import add_arguments
 
 PROG = "dingtalk-calendar"
@@ -221,4 +222,5 @@ def build_parser() -> Parser:
             action="append",
             help="skip users an earlier run's journal records as done (repeatable; usually the --journal file)",
         )
+    add_ics_sync_command(command)
     return parser
