@@ -66,11 +66,15 @@ def _error_tree() -> str:
     for name in dingtalk_calendar.__all__:  # load the lazily imported modules' error classes too
         getattr(dingtalk_calendar, name)
     root = dingtalk_calendar.DingTalkError
+    public = set(dingtalk_calendar.__all__)
     rows: list[tuple[str, str]] = [(root.__name__, _summary(root))]
 
     def walk(cls: type[BaseException], prefix: str) -> None:
         # Each class once, under its first base; its other bases are said in words.
-        children: list[type[BaseException]] = [c for c in cls.__subclasses__() if c.__bases__[0] is cls]
+        # Only the public classes (the package's __all__): a CLI's own error is not the SDK's.
+        children: list[type[BaseException]] = [
+            c for c in cls.__subclasses__() if c.__bases__[0] is cls and c.__name__ in public
+        ]
         for i, child in enumerate(children):
             last = i == len(children) - 1
             others = [b.__name__ for b in child.__bases__[1:] if issubclass(b, root)]

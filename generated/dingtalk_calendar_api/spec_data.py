@@ -992,12 +992,16 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidParameter",
                 message="Recurrence range numberOfOccurrences must between [1, 99]",
                 description="recurrence.range.numberOfOccurrences is outside 1-99.",
+                field="recurrence.range.numberOfOccurrences",
+                rules=("minimum", "maximum"),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="Recurrence interval must between [1, 365]",
                 description="recurrence.pattern.interval is outside 1-365.",
+                field="recurrence.pattern.interval",
+                rules=("minimum", "maximum"),
             ),
             DocumentedError(
                 status=400,
@@ -1518,6 +1522,8 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidParameter.maxResults",
                 message="maxResults size must within range [0,500]",
                 description="maxResults is outside 0-500. The global error-code page prints the message without its brackets.",
+                field="maxResults",
+                rules=("minimum", "maximum"),
             ),
             DocumentedError(
                 status=400,
@@ -1696,12 +1702,16 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 code="invalidParameter",
                 message="Recurrence range numberOfOccurrences must between [1, 99]",
                 description="recurrence.range.numberOfOccurrences is outside 1-99.",
+                field="recurrence.range.numberOfOccurrences",
+                rules=("minimum", "maximum"),
             ),
             DocumentedError(
                 status=400,
                 code="invalidParameter",
                 message="Recurrence interval must between [1, 365]",
                 description="recurrence.pattern.interval is outside 1-365.",
+                field="recurrence.pattern.interval",
+                rules=("minimum", "maximum"),
             ),
             DocumentedError(
                 status=400,
