@@ -14,6 +14,7 @@ from .calendars import CalendarService
 from .clock import Clock
 from .directory import Directory
 from .faults import Faults
+from .fleet import Fleet
 from .oauth import OAuthService
 from .runner import ServerThread
 from .server import Backend, build_app
@@ -107,6 +108,7 @@ class Emulator:
         port: int = 0,
         host: str = "127.0.0.1",
         tls: bool = False,
+        fleet: Fleet | None = None,
     ) -> None:
         if tls:
             _require_trustme()  # here rather than at start: the mistake is in this line
@@ -125,8 +127,14 @@ class Emulator:
         for app in default_apps() if apps is None else apps:
             self.add_app(app)
         self._store = CalendarStore()
-        self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
-        self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
+        self.fleet = fleet
+        """Per-organisation quotas and counts of a third-party suite (see ``fleet.Fleet``), if given."""
+        if fleet is None:
+            self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
+            self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
+        else:
+            self._limiter = fleet.throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
+            self._calendars = fleet.calendar_service(self._store, self.directory, subscribe_limit, language)
         self._oauth = OAuthService(self.apps, self.tokens, self.directory, self.stats, self._limiter, language)
         backend = Backend(
             calendars=self._calendars,
@@ -136,7 +144,11 @@ class Emulator:
             limiter=self._limiter,
             faults=self.faults,
             stats=self.stats,
-            control={"clock": self._control_clock, "reset": lambda _: self._control_reset()},
+            control={
+                "clock": self._control_clock,
+                "reset": lambda _: self._control_reset(),
+                "fleet": lambda _: fleet.snapshot() if fleet is not None else {},
+            },
         )
         self.asgi_app = build_app(backend)
         self._thread: ServerThread | None = None

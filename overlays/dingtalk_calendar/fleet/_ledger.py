@@ -1,0 +1,158 @@
+"""A fleet job's ledger in Redis: each user's outcome, leases on units being worked, counts.
+
+It is what survives a worker: a worker that dies loses no record, and a unit delivered
+twice (a requeued message, a resumed job) finds its outcome here and is not called again.
+
+Keys, under ``<prefix>:job:<job id>:``: ``meta`` (the operation and each organisation's
+calendar), ``users:<corp>`` (the users of each organisation, as submitted), ``outcome``
+(one field per unit: ``<corp> <user>`` -> ``kind`` or ``kind|detail``), ``counts`` (per
+kind, and ``<corp>:<kind>``, ``<corp>:settled``), ``total`` (per organisation),
+``finished`` (when each organisation's last unit settled), ``lease:<corp> <user>``.
+"""
+
+import json
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Literal
+
+Kind = Literal["done", "failed", "deferred"]
+"""How a unit settled: done; failed (with a typed reason); deferred past the engine's horizon (parked)."""
+
+KINDS: Final[tuple[Kind, ...]] = ("done", "failed", "deferred")
+
+# KEYS: outcome, counts, totals, finished. ARGV: field, kind, value, corp, now.
+# Records the unit's outcome; "done" is final. Counts move with it; the organisation's
+# finish time is set when its last unit first settles. Returns 1 when recorded.
+_SETTLE_SCRIPT: Final = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+local corp = ARGV[4]
+if old then
+  local old_kind = string.match(old, '^[^|]*')
+  if old_kind == 'done' then return 0 end
+  redis.call('HINCRBY', KEYS[2], old_kind, -1)
+  redis.call('HINCRBY', KEYS[2], corp .. ':' .. old_kind, -1)
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+redis.call('HINCRBY', KEYS[2], corp .. ':' .. ARGV[2], 1)
+if not old then
+  local settled = redis.call('HINCRBY', KEYS[2], corp .. ':settled', 1)
+  local total = tonumber(redis.call('HGET', KEYS[3], corp) or '-1')
+  if settled == total then redis.call('HSETNX', KEYS[4], corp, ARGV[5]) end
+end
+return 1
+"""
+
+# KEYS[1]: the lease. ARGV[1]: the holder. Deletes the lease only if this holder has it.
+_RELEASE_SCRIPT: Final = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class UnknownJobError(LookupError):
+    """No job of this id in the ledger."""
+
+
+class Ledger:
+    """One Redis ledger for every job (``redis_client``: a ``redis.Redis``)."""
+
+    def __init__(self, redis_client: Any, *, prefix: str = "dingtalk:fleet") -> None:
+        self._redis = redis_client
+        self._prefix = prefix
+        self._settle = redis_client.register_script(_SETTLE_SCRIPT)
+        self._release = redis_client.register_script(_RELEASE_SCRIPT)
+        self.holder = uuid.uuid4().hex
+        """This process's name on the leases it takes."""
+
+    def _key(self, job_id: str, name: str) -> str:
+        return f"{self._prefix}:job:{job_id}:{name}"
+
+    # -- a job's shape -------------------------------------------------------------------
+
+    def create(self, job_id: str, operation: str, work: Mapping[str, tuple[str, Iterable[str]]]) -> dict[str, int]:
+        """Record a new job: ``work`` maps each organisation to (calendar, users). Users per organisation."""
+        if self._redis.exists(self._key(job_id, "meta")):
+            raise ValueError(f"a fleet job {job_id!r} exists already: resume it, or choose another id")
+        totals: dict[str, int] = {}
+        calendars: dict[str, str] = {}
+        pipe = self._redis.pipeline(transaction=True)
+        for corp_id, (calendar_id, users) in work.items():
+            unique = list(dict.fromkeys(users))
+            calendars[corp_id] = calendar_id
+            totals[corp_id] = len(unique)
+            if unique:
+                pipe.rpush(self._key(job_id, f"users:{corp_id}"), *unique)
+        if totals:
+            pipe.hset(self._key(job_id, "total"), mapping=totals)
+        meta = {"operation": operation, "calendars": json.dumps(calendars), "created": repr(time.time())}
+        pipe.hset(self._key(job_id, "meta"), mapping=meta)
+        pipe.execute()
+        return totals
+
+    def meta(self, job_id: str) -> tuple[str, dict[str, str]]:
+        """The job's operation, and each organisation's calendar."""
+        data = self._redis.hgetall(self._key(job_id, "meta"))
+        if not data:
+            raise UnknownJobError(f"no fleet job {job_id!r} in the ledger")
+        return data[b"operation"].decode(), json.loads(data[b"calendars"])
+
+    def users(self, job_id: str, corp_id: str) -> list[str]:
+        return [u.decode() for u in self._redis.lrange(self._key(job_id, f"users:{corp_id}"), 0, -1)]
+
+    def totals(self, job_id: str) -> dict[str, int]:
+        return {k.decode(): int(v) for k, v in self._redis.hgetall(self._key(job_id, "total")).items()}
+
+    # -- units ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _field(corp_id: str, user_id: str) -> str:
+        return f"{corp_id} {user_id}"
+
+    def outcome(self, job_id: str, corp_id: str, user_id: str) -> str | None:
+        """The unit's recorded outcome (``kind`` or ``kind|detail``), or None when not settled."""
+        value = self._redis.hget(self._key(job_id, "outcome"), self._field(corp_id, user_id))
+        return None if value is None else str(value.decode())
+
+    def outcomes(self, job_id: str) -> dict[tuple[str, str], str]:
+        """Every settled unit's outcome, by (organisation, user)."""
+        result: dict[tuple[str, str], str] = {}
+        for key, value in self._redis.hscan_iter(self._key(job_id, "outcome"), count=1000):
+            corp_id, _, user_id = key.decode().partition(" ")
+            result[(corp_id, user_id)] = value.decode()
+        return result
+
+    def settle(self, job_id: str, corp_id: str, user_id: str, kind: Kind, detail: str = "") -> bool:
+        """Record the unit's outcome (a ``done`` one is never replaced); True when recorded."""
+        value = f"{kind}|{detail}" if detail else kind
+        keys = [self._key(job_id, name) for name in ("outcome", "counts", "total", "finished")]
+        args = [self._field(corp_id, user_id), kind, value, corp_id, repr(time.time())]
+        return bool(self._settle(keys=keys, args=args))
+
+    def claim(self, job_id: str, corp_id: str, user_id: str, lease_seconds: float) -> float:
+        """Take the unit's lease: 0.0 when taken, else the seconds until the holder's lease runs out."""
+        key = self._key(job_id, f"lease:{self._field(corp_id, user_id)}")
+        if self._redis.set(key, self.holder, nx=True, px=max(1, round(lease_seconds * 1000))):
+            return 0.0
+        remaining_ms = int(self._redis.pttl(key))
+        return max(remaining_ms, 1) / 1000 if remaining_ms != -2 else 0.001
+
+    def release(self, job_id: str, corp_id: str, user_id: str) -> None:
+        self._release(keys=[self._key(job_id, f"lease:{self._field(corp_id, user_id)}")], args=[self.holder])
+
+    # -- accounting ----------------------------------------------------------------------
+
+    def counts(self, job_id: str) -> dict[str, int]:
+        """Counts per kind and per ``<corp>:<kind>`` / ``<corp>:settled``."""
+        return {k.decode(): int(v) for k, v in self._redis.hgetall(self._key(job_id, "counts")).items()}
+
+    def finished(self, job_id: str) -> dict[str, float]:
+        """When each finished organisation's last unit settled (``time.time()``)."""
+        return {k.decode(): float(v) for k, v in self._redis.hgetall(self._key(job_id, "finished")).items()}
+
+    def created(self, job_id: str) -> float:
+        value = self._redis.hget(self._key(job_id, "meta"), "created")
+        if value is None:
+            raise UnknownJobError(f"no fleet job {job_id!r} in the ledger")
+        return float(value)

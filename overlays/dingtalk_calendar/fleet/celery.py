@@ -1,0 +1,240 @@
+"""Fleet jobs on Celery (``pip install 'dingtalk-calendar[celery]'``).
+
+What Celery gives: workers on any number of hosts, a broker that holds the work,
+``acks_late`` (a message is acknowledged once its task has finished, so a worker that dies
+mid-task leaves it to be delivered again) with ``reject_on_worker_lost`` (a pool child
+that dies requeues its message instead of failing it), and ``retry(countdown=...)`` (a
+task re-sent for later, the worker free meanwhile). Celery's own ``rate_limit`` is per
+worker, so it cannot keep an organisation's quota across a fleet: that, the ledger and
+the fairness are ours (:mod:`dingtalk_calendar.fleet`).
+
+One task, ``dingtalk_calendar.fleet.run_batch``, carries a small batch of one
+organisation's units. A job is submitted round-robin across organisations (the first batch
+of every organisation, then the second of each, ...), so a large organisation cannot hold
+the queue; a batch whose organisation is out of budget for now is re-sent with a countdown
+to its slot; a unit deferred past ``horizon`` (the monthly quota) is parked in the ledger as
+``deferred``, for a later ``resume()``.
+"""
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from attrs import frozen
+
+from ._ledger import KINDS
+from ._work import Deferred, Operation, WorkUnit, carry_out
+from ._workbench import FleetSettings, Workbench
+
+TASK_NAME: Final = "dingtalk_calendar.fleet.run_batch"
+DEFAULT_QUEUE: Final = "dingtalk-fleet"
+DEFAULT_BATCH_SIZE: Final = 10
+DEFAULT_HORIZON: Final = 900.0
+"""Seconds: a unit deferred further than this is parked rather than held in the broker."""
+
+RECOMMENDED_CONFIG: Final[Mapping[str, Any]] = {
+    # With late acks, a worker should hold one message ahead per process, not four.
+    "worker_prefetch_multiplier": 1,
+    "task_acks_late": True,
+    "task_reject_on_worker_lost": True,
+}
+"""Celery settings a fleet app should use (``app.conf.update(RECOMMENDED_CONFIG)``)."""
+
+
+@frozen
+class FleetProgress:
+    """Where a job stands: units in all, and how many are done, failed, parked (deferred) or still pending."""
+
+    total: int
+    done: int
+    failed: int
+    deferred: int
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done - self.failed - self.deferred
+
+    @property
+    def finished(self) -> bool:
+        return self.pending == 0
+
+
+@frozen
+class FleetAccounting:
+    """A job's final account: every unit in exactly one of done, failed or deferred (or still pending)."""
+
+    progress: FleetProgress
+    failures: Mapping[str, int]
+    """Failed units by reason (error type and DingTalk's code)."""
+    deferrals: Mapping[str, int]
+    """Parked units by reason (``monthly_quota``, ...)."""
+    organisations: Mapping[str, Mapping[str, int]]
+    """Per organisation: total and the count of each kind."""
+    finished_at: Mapping[str, float]
+    """When each organisation's last unit settled (``time.time()``)."""
+
+
+class FleetTasks:
+    """The fleet's Celery task on ``app``, and the jobs it runs.
+
+    ``settings`` is a :class:`FleetSettings`, or a function making one (called in each
+    process on first use, e.g. ``FleetSettings.from_env``).
+    """
+
+    def __init__(
+        self,
+        app: Any,
+        settings: FleetSettings | Callable[[], FleetSettings],
+        *,
+        queue: str = DEFAULT_QUEUE,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        horizon: float = DEFAULT_HORIZON,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.app = app
+        self.queue = queue
+        self.batch_size = batch_size
+        self.horizon = horizon
+        self._settings = settings
+        self._bench: Workbench | None = None
+        self._bench_pid = 0
+
+        def run_batch(task: Any, batch: dict[str, Any]) -> None:
+            self._run_batch(task, batch)
+
+        self.run_batch = app.task(
+            name=TASK_NAME,
+            bind=True,
+            acks_late=True,
+            reject_on_worker_lost=True,
+            ignore_result=True,
+            max_retries=None,
+            queue=queue,
+        )(run_batch)
+
+    # -- the worker's side -----------------------------------------------------------------
+
+    def bench(self) -> Workbench:
+        """This process's workbench (made again in a forked child: sockets are not shared across a fork)."""
+        if self._bench is None or self._bench_pid != os.getpid():
+            settings = self._settings if isinstance(self._settings, FleetSettings) else self._settings()
+            self._bench, self._bench_pid = Workbench(settings), os.getpid()
+        return self._bench
+
+    def _run_batch(self, task: Any, batch: dict[str, Any]) -> None:
+        bench = self.bench()
+        users: list[str] = batch["users"]
+        for index, user_id in enumerate(users):
+            unit = WorkUnit(batch["job"], batch["operation"], batch["corp"], batch["calendar"], user_id)
+            outcome = carry_out(unit, bench, holds_slot=index == 0 and bool(batch.get("slot")))
+            if not isinstance(outcome, Deferred):
+                continue
+            delay = outcome.until - time.time()
+            if delay > self.horizon:
+                until = datetime.fromtimestamp(outcome.until, UTC).isoformat(timespec="seconds")
+                bench.ledger.settle(unit.job_id, unit.corp_id, user_id, "deferred", f"{outcome.reason}|until {until}")
+                continue
+            rest = {**batch, "users": users[index:], "slot": outcome.holds_slot}
+            raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None)
+
+    # -- the submitter's side -------------------------------------------------------------
+
+    def submit(self, job_id: str, operation: Operation, work: Mapping[str, tuple[str, Iterable[str]]]) -> "FleetJob":
+        """Record and send a job: ``work`` maps each organisation (corpId) to (calendarId, user ids)."""
+        if operation not in ("subscribe", "unsubscribe"):
+            raise ValueError(f"operation must be 'subscribe' or 'unsubscribe', not {operation!r}")
+        ledger = self.bench().ledger
+        ledger.create(job_id, operation, work)
+        job = FleetJob(self, job_id)
+        job.send({corp: ledger.users(job_id, corp) for corp in work})
+        return job
+
+    def job(self, job_id: str) -> "FleetJob":
+        """A job submitted earlier (by this process or another), to watch or resume."""
+        self.bench().ledger.meta(job_id)  # UnknownJobError when there is none
+        return FleetJob(self, job_id)
+
+
+class FleetJob:
+    """One submitted job: its progress, its final accounting, and ``resume()``."""
+
+    def __init__(self, tasks: FleetTasks, job_id: str) -> None:
+        self.tasks = tasks
+        self.job_id = job_id
+
+    def send(self, users_by_corp: Mapping[str, list[str]]) -> int:
+        """Send these units as batches, round-robin across organisations; the number of batches."""
+        ledger = self.tasks.bench().ledger
+        operation, calendars = ledger.meta(self.job_id)
+        size = self.tasks.batch_size
+        queues = {
+            corp: [users[i : i + size] for i in range(0, len(users), size)] for corp, users in users_by_corp.items()
+        }
+        sent = 0
+        with self.tasks.app.producer_or_acquire() as producer:
+            for round_ in range(max((len(b) for b in queues.values()), default=0)):
+                for corp, batches in queues.items():
+                    if round_ < len(batches):
+                        batch = {
+                            "job": self.job_id,
+                            "operation": operation,
+                            "corp": corp,
+                            "calendar": calendars[corp],
+                            "users": batches[round_],
+                            "slot": False,
+                        }
+                        self.tasks.run_batch.apply_async(args=(batch,), producer=producer, queue=self.tasks.queue)
+                        sent += 1
+        return sent
+
+    def progress(self) -> FleetProgress:
+        ledger = self.tasks.bench().ledger
+        counts = ledger.counts(self.job_id)
+        total = sum(ledger.totals(self.job_id).values())
+        return FleetProgress(total, *(counts.get(kind, 0) for kind in KINDS))
+
+    def wait(self, timeout: float, *, poll: float = 0.5) -> FleetProgress:
+        """Poll until every unit has settled; ``TimeoutError`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            progress = self.progress()
+            if progress.finished:
+                return progress
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"fleet job {self.job_id}: {progress.pending} units pending after {timeout} s")
+            time.sleep(poll)
+
+    def accounting(self) -> FleetAccounting:
+        ledger = self.tasks.bench().ledger
+        failures: dict[str, int] = {}
+        deferrals: dict[str, int] = {}
+        for outcome in ledger.outcomes(self.job_id).values():
+            kind, _, detail = outcome.partition("|")
+            reason = detail.partition("|")[0]
+            if kind == "failed":
+                failures[reason] = failures.get(reason, 0) + 1
+            elif kind == "deferred":
+                deferrals[reason] = deferrals.get(reason, 0) + 1
+        counts = ledger.counts(self.job_id)
+        organisations = {
+            corp: {"total": total, **{kind: counts.get(f"{corp}:{kind}", 0) for kind in KINDS}}
+            for corp, total in ledger.totals(self.job_id).items()
+        }
+        return FleetAccounting(self.progress(), failures, deferrals, organisations, ledger.finished(self.job_id))
+
+    def resume(self) -> int:
+        """Send again every unit not done (failed, parked, or pending after a lost broker); the batches sent.
+
+        Units still on their way are harmless to send twice: the ledger and leases keep each
+        user to one call.
+        """
+        ledger = self.tasks.bench().ledger
+        outcomes = ledger.outcomes(self.job_id)
+        remaining = {
+            corp: [u for u in ledger.users(self.job_id, corp) if outcomes.get((corp, u)) != "done"]
+            for corp in ledger.totals(self.job_id)
+        }
+        return self.send({corp: users for corp, users in remaining.items() if users})
