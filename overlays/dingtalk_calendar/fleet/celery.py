@@ -112,7 +112,6 @@ class FleetTasks:
             reject_on_worker_lost=True,
             ignore_result=True,
             max_retries=None,
-            queue=queue,
         )(run_batch)
 
     # -- the worker's side -----------------------------------------------------------------
@@ -138,7 +137,7 @@ class FleetTasks:
                 bench.ledger.settle(unit.job_id, unit.corp_id, user_id, "deferred", f"{outcome.reason}|until {until}")
                 continue
             rest = {**batch, "users": users[index:], "slot": outcome.holds_slot}
-            raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None)
+            raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.queue)
 
     # -- the submitter's side -------------------------------------------------------------
 
