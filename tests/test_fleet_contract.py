@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dingtalk_calendar.fleet import AlreadyDone, Deferred, Done, Failed, FleetSettings, OrgBudget, WorkUnit, Workbench
+from dingtalk_calendar.fleet import AlreadyDone, Deferred, Done, Failed, FleetSettings, OrgBudget, Workbench, WorkUnit
 from dingtalk_calendar.fleet import carry_out as carry_out_unit
 from dingtalk_calendar.fleet._world import directory_data, make_calendars, user_ids
 from dingtalk_calendar_emulator import Directory, Emulator
@@ -62,8 +62,10 @@ def test_a_unit_another_worker_holds_is_deferred_not_called(world: tuple[Emulato
         outcome = carry_out_unit(work, other)
     finally:
         other.close()
-    assert isinstance(outcome, Deferred) and outcome.reason == "leased"
-    assert emu.fleet is not None and emu.fleet.counts("ding-small").subscribed == 0
+    assert isinstance(outcome, Deferred)
+    assert outcome.reason == "leased"
+    assert emu.fleet is not None
+    assert emu.fleet.counts("ding-small").subscribed == 0
 
 
 def test_an_organisation_out_of_budget_defers_with_its_slot_taken(
@@ -73,10 +75,13 @@ def test_an_organisation_out_of_budget_defers_with_its_slot_taken(
     bench.budgets.set("ding-big", OrgBudget(per_second=0.001, monthly=None))  # one slot in 1,000 s
     assert carry_out_unit(unit(calendars, "ding-big", 0), bench) == Done()
     deferred = carry_out_unit(unit(calendars, "ding-big", 1), bench)
-    assert isinstance(deferred, Deferred) and deferred.reason == "budget" and deferred.holds_slot
+    assert isinstance(deferred, Deferred)
+    assert deferred.reason == "budget"
+    assert deferred.holds_slot
     # Its slot is taken: run at its time (here: at once, as if the countdown had passed), it calls without waiting.
     assert carry_out_unit(unit(calendars, "ding-big", 1), bench, holds_slot=True) == Done()
-    assert emu.fleet is not None and emu.fleet.counts("ding-big").subscribed == 2
+    assert emu.fleet is not None
+    assert emu.fleet.counts("ding-big").subscribed == 2
 
 
 def test_a_spent_monthly_budget_stops_that_organisation_only(world: tuple[Emulator, Workbench, dict[str, str]]) -> None:
@@ -86,7 +91,8 @@ def test_a_spent_monthly_budget_stops_that_organisation_only(world: tuple[Emulat
     assert outcomes[:2] == [Done(), Done()]
     assert all(isinstance(o, Deferred) and o.reason == "monthly_quota" for o in outcomes[2:])
     assert carry_out_unit(unit(calendars, "ding-small", 0), bench) == Done()
-    assert emu.fleet is not None and emu.fleet.counts("ding-big").subscribed == 2
+    assert emu.fleet is not None
+    assert emu.fleet.counts("ding-big").subscribed == 2
 
 
 def test_dingtalks_monthly_quota_answer_stops_the_organisation(
@@ -95,9 +101,11 @@ def test_dingtalks_monthly_quota_answer_stops_the_organisation(
     emu, bench, calendars = world
     emu.faults.next("quota", operation="subscribeCalendar")
     first = carry_out_unit(unit(calendars, "ding-big", 0), bench)
-    assert isinstance(first, Deferred) and first.reason == "monthly_quota"
+    assert isinstance(first, Deferred)
+    assert first.reason == "monthly_quota"
     second = carry_out_unit(unit(calendars, "ding-big", 1), bench)  # not sent: the organisation is stopped
-    assert isinstance(second, Deferred) and second.reason == "monthly_quota"
+    assert isinstance(second, Deferred)
+    assert second.reason == "monthly_quota"
     assert emu.stats.requests("subscribeCalendar") == 1
     assert carry_out_unit(unit(calendars, "ding-small", 0), bench) == Done()
 
@@ -108,9 +116,11 @@ def test_a_throttled_call_is_deferred_and_a_refused_user_failed(
     emu, bench, calendars = world
     emu.faults.next("throttle_suite", operation="subscribeCalendar")
     throttled = carry_out_unit(unit(calendars, "ding-small", 0), bench)
-    assert isinstance(throttled, Deferred) and throttled.reason == "throttled"
+    assert isinstance(throttled, Deferred)
+    assert throttled.reason == "throttled"
     assert bench.ledger.outcome("job-1", "ding-small", user_ids("ding-small", 3)[0]) is None
     stranger = WorkUnit("job-1", "subscribe", "ding-small", calendars["ding-small"], "ding-big-u00000")
     failed = carry_out_unit(stranger, bench)
-    assert isinstance(failed, Failed) and failed.reason.startswith("PermissionDeniedError")
+    assert isinstance(failed, Failed)
+    assert failed.reason.startswith("PermissionDeniedError")
     assert (bench.ledger.outcome("job-1", "ding-small", "ding-big-u00000") or "").startswith("failed|")
