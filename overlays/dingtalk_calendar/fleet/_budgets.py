@@ -4,13 +4,15 @@ DingTalk counts a third-party suite per customer organisation: per second and pe
 for each API (``QpsLimitForSuitekeyAndOrgAndApi``, ``QpmLimitForSuitekeyAndOrgAndApi``),
 and per month for all calls (``ApiCountLimitForOrg``). The per-second and per-minute
 budgets are :class:`~dingtalk_calendar.RedisRateLimit` keys named by
-:func:`~dingtalk_calendar.budget_key`, taken with ``reserve()`` (a slot, never a sleep);
+:func:`~dingtalk_calendar.budget_key`, taken with ``reserve()`` (a slot, never a sleep),
+and a call is sent only when the last second's calls, as sent, leave room (``admit``);
 the month is a counter per organisation and calendar month (UTC) that a call must
 increment below the budget. An organisation is stopped for the rest of the month once its
 budget is spent or DingTalk answers ``ApiCountLimitForOrg``; the others go on.
 """
 
 import time
+import uuid
 from calendar import monthrange
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -22,6 +24,23 @@ from .._rate_limit import RedisRateLimit, budget_key
 
 _QUOTA_CACHE_SECONDS: Final = 5.0
 """How long a worker trusts the per-organisation figures it read from Redis."""
+
+# KEYS[1]: a sorted set of the calls sent in the last window. ARGV[1]: the limit, ARGV[2]: the
+# window (microseconds), ARGV[3]: a unique member. Admits the call (recording it) when fewer than
+# the limit were sent in the window before now; else returns the microseconds until one leaves it.
+_WINDOW_SCRIPT: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)
+"""
 
 # KEYS[1]: the month's counter. ARGV[1]: the budget, ARGV[2]: the key's lifetime (s).
 # Counts one call if the budget allows it; 1 when counted, 0 when the budget is spent.
@@ -91,6 +110,7 @@ class Budgets:
         self._prefix = prefix
         self._clock = clock
         self._spend = redis_client.register_script(_SPEND_SCRIPT)
+        self._window = redis_client.register_script(_WINDOW_SCRIPT)
         self._cache: dict[str, tuple[float, OrgBudget]] = {}
         self._limiters: dict[tuple[str, str, OrgBudget], RedisRateLimit] = {}
 
@@ -127,6 +147,18 @@ class Budgets:
             limiter = RedisRateLimit(self._redis, key, budget.per_second, per_minute=budget.per_minute)
             self._limiters[(corp_id, api, budget)] = limiter
         return limiter.reserve()
+
+    def admit(self, corp_id: str, api: str) -> float:
+        """Record a call about to be sent, if the last second holds fewer than the budget's: 0.0,
+        else the seconds until one leaves the second (nothing recorded).
+
+        ``reserve`` spaces calls out, but a call run from a job engine's countdown may start
+        late, next to one on time; DingTalk counts calls as they arrive, and so does this.
+        """
+        limit = max(1, int(self.get(corp_id).per_second))
+        key = budget_key(self.suite_key, api, corp_id) + ":sent"
+        wait_us = int(self._window(keys=[key], args=[limit, 1_000_000, uuid.uuid4().hex]))
+        return wait_us / 1_000_000
 
     def spend_month(self, corp_id: str) -> bool:
         """Count one call against the organisation's month; False (and the organisation stopped) when spent."""

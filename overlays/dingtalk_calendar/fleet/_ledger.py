@@ -21,10 +21,11 @@ Kind = Literal["done", "failed", "deferred"]
 
 KINDS: Final[tuple[Kind, ...]] = ("done", "failed", "deferred")
 
-# KEYS: outcome, counts, totals, finished. ARGV: field, kind, value, corp, now.
+# KEYS: outcome, counts, totals, finished, lease. ARGV: field, kind, value, corp, now, holder.
 # Records the unit's outcome; "done" is final. Counts move with it; the organisation's
-# finish time is set when its last unit first settles. Returns 1 when recorded.
+# finish time is set when its last unit first settles; the holder's lease goes. 1 when recorded.
 _SETTLE_SCRIPT: Final = """
+if redis.call('GET', KEYS[5]) == ARGV[6] then redis.call('DEL', KEYS[5]) end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 local corp = ARGV[4]
 if old then
@@ -42,6 +43,15 @@ if not old then
   if settled == total then redis.call('HSETNX', KEYS[4], corp, ARGV[5]) end
 end
 return 1
+"""
+
+# KEYS: outcome, lease. ARGV: field, holder, lease (ms). -1 when the unit is done already;
+# 0 when this holder took the lease; else the milliseconds left on another holder's lease.
+_CLAIM_SCRIPT: Final = """
+local outcome = redis.call('HGET', KEYS[1], ARGV[1])
+if outcome == 'done' then return -1 end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 0 end
+return math.max(1, redis.call('PTTL', KEYS[2]))
 """
 
 # KEYS[1]: the lease. ARGV[1]: the holder. Deletes the lease only if this holder has it.
@@ -63,6 +73,7 @@ class Ledger:
         self._prefix = prefix
         self._settle = redis_client.register_script(_SETTLE_SCRIPT)
         self._release = redis_client.register_script(_RELEASE_SCRIPT)
+        self._claim = redis_client.register_script(_CLAIM_SCRIPT)
         self.holder = uuid.uuid4().hex
         """This process's name on the leases it takes."""
 
@@ -124,19 +135,20 @@ class Ledger:
         return result
 
     def settle(self, job_id: str, corp_id: str, user_id: str, kind: Kind, detail: str = "") -> bool:
-        """Record the unit's outcome (a ``done`` one is never replaced); True when recorded."""
+        """Record the unit's outcome (a ``done`` one is never replaced) and drop our lease; True when recorded."""
         value = f"{kind}|{detail}" if detail else kind
-        keys = [self._key(job_id, name) for name in ("outcome", "counts", "total", "finished")]
-        args = [self._field(corp_id, user_id), kind, value, corp_id, repr(time.time())]
+        field = self._field(corp_id, user_id)
+        keys = [self._key(job_id, name) for name in ("outcome", "counts", "total", "finished", f"lease:{field}")]
+        args = [field, kind, value, corp_id, repr(time.time()), self.holder]
         return bool(self._settle(keys=keys, args=args))
 
-    def claim(self, job_id: str, corp_id: str, user_id: str, lease_seconds: float) -> float:
-        """Take the unit's lease: 0.0 when taken, else the seconds until the holder's lease runs out."""
-        key = self._key(job_id, f"lease:{self._field(corp_id, user_id)}")
-        if self._redis.set(key, self.holder, nx=True, px=max(1, round(lease_seconds * 1000))):
-            return 0.0
-        remaining_ms = int(self._redis.pttl(key))
-        return max(remaining_ms, 1) / 1000 if remaining_ms != -2 else 0.001
+    def claim(self, job_id: str, corp_id: str, user_id: str, lease_seconds: float) -> float | None:
+        """Take the unit's lease: 0.0 when taken, None when the unit is done already, else the
+        seconds until another holder's lease runs out."""
+        field = self._field(corp_id, user_id)
+        keys = [self._key(job_id, "outcome"), self._key(job_id, f"lease:{field}")]
+        answer = int(self._claim(keys=keys, args=[field, self.holder, max(1, round(lease_seconds * 1000))]))
+        return None if answer < 0 else answer / 1000
 
     def release(self, job_id: str, corp_id: str, user_id: str) -> None:
         self._release(keys=[self._key(job_id, f"lease:{self._field(corp_id, user_id)}")], args=[self.holder])

@@ -111,20 +111,16 @@ def carry_out(unit: WorkUnit, bench: Workbench, *, holds_slot: bool = False) -> 
     (``bench.ledger.settle(..., "deferred", reason)``).
     """
     ledger, budgets = bench.ledger, bench.budgets
-    if (ledger.outcome(unit.job_id, unit.corp_id, unit.user_id) or "").startswith("done"):
-        return AlreadyDone()
-    stopped_until = budgets.stopped_until(unit.corp_id)
-    if stopped_until is not None:
-        return Deferred(stopped_until, "monthly_quota")
     busy = ledger.claim(unit.job_id, unit.corp_id, unit.user_id, bench.settings.lease_seconds)
+    if busy is None:
+        return AlreadyDone()
     if busy:
         return Deferred(time.time() + busy, "leased", holds_slot)
-    try:
-        if ledger.outcome(unit.job_id, unit.corp_id, unit.user_id) == "done":
-            return AlreadyDone()  # settled between the first look and the lease
-        return _call(unit, bench, holds_slot)
-    finally:
+    stopped_until = budgets.stopped_until(unit.corp_id)
+    outcome = Deferred(stopped_until, "monthly_quota") if stopped_until else _call(unit, bench, holds_slot)
+    if isinstance(outcome, Deferred):  # settled outcomes dropped the lease with the record
         ledger.release(unit.job_id, unit.corp_id, unit.user_id)
+    return outcome
 
 
 def _call(unit: WorkUnit, bench: Workbench, holds_slot: bool) -> Outcome:
@@ -133,6 +129,9 @@ def _call(unit: WorkUnit, bench: Workbench, holds_slot: bool) -> Outcome:
         wait = budgets.reserve(unit.corp_id, API_OF[unit.operation])
         if wait > 0:
             return Deferred(time.time() + wait, "budget", holds_slot=True)
+    crowded = budgets.admit(unit.corp_id, API_OF[unit.operation])
+    if crowded > 0:  # started late, next to calls on time: wait for the second to clear, slot kept
+        return Deferred(time.time() + crowded, "budget", holds_slot=True)
     if not budgets.spend_month(unit.corp_id):
         return Deferred(budgets.stopped_until(unit.corp_id) or time.time(), "monthly_quota")
     client = bench.client(unit.corp_id)

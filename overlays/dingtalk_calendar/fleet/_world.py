@@ -102,9 +102,14 @@ class Worker:
 
 
 def make_calendars(
-    base_url: str, redis_url: str, credentials: Mapping[str, str], sizes: Mapping[str, int]
+    base_url: str,
+    redis_url: str,
+    credentials: Mapping[str, str],
+    sizes: Mapping[str, int],
+    creators: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """One subscribed calendar per organisation, made by its first user; corpId -> calendarId.
+    """One subscribed calendar per organisation, made by ``creators[corp]`` (else its first made-up user);
+    corpId -> calendarId.
 
     The organisations' corp tokens land in the shared Redis token store, where the workers find them.
     """
@@ -118,8 +123,7 @@ def make_calendars(
             suite_ticket=credentials["suite_ticket"],
         )
         with CalendarClient(corp_credentials, base_url=base_url, token_store=store) as client:
-            created = client.create(
-                user_ids(corp_id, 1)[0], name=f"{corp_id} news", scope=Scope(organisations=[corp_id])
-            )
+            creator = creators[corp_id] if creators else user_ids(corp_id, 1)[0]
+            created = client.create(creator, name=f"{corp_id} news", scope=Scope(organisations=[corp_id]))
             calendars[corp_id] = created.calendar_id
     return calendars

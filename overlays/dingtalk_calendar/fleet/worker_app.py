@@ -8,9 +8,12 @@ On every host::
     celery -A dingtalk_calendar.fleet.worker_app worker --pool threads --concurrency 16 -Q dingtalk-fleet
 
 ``DINGTALK_FLEET_VISIBILITY_TIMEOUT`` (seconds, default 300): how long the Redis broker
-waits before handing a dead worker's unacknowledged messages to another worker. Keep it
-above ``DEFAULT_HORIZON`` is not needed: a message redelivered early is harmless (the
-ledger and leases keep each user to one call), it only costs a message.
+waits before handing a dead worker's unacknowledged messages to another worker. A message
+redelivered while its first worker still holds it (a countdown longer than this) is
+harmless: the ledger and the leases keep each user to one call; it only costs a message.
+``DINGTALK_FLEET_TIMEOUT`` (10 s) bounds each call, ``DINGTALK_FLEET_LEASE`` (twice that and
+5 s) how long a unit being called is kept from other workers, ``DINGTALK_FLEET_BATCH_SIZE``
+(10) how many users of one organisation a task carries.
 """
 
 import os
