@@ -49,6 +49,7 @@ class FleetWorld:
             DINGTALK_FLEET_TIMEOUT="15",
             DINGTALK_FLEET_LEASE="20",
             DINGTALK_FLEET_VISIBILITY_TIMEOUT="5",
+            DINGTALK_FLEET_ANSWERED_DEFERRALS="2",
         )
         settings = FleetSettings(redis_url=redis_url, base_url=emu.url, **self.credentials)
         celery_app = Celery("fleet-test-submitter", broker=redis_url)
@@ -177,3 +178,17 @@ def test_two_fleet_jobs_at_once_share_each_organisations_budget(make_world: Any)
     assert world.fleet.counts("ding-shared").subscribed == 15
     assert world.fleet.counts("ding-shared").accepted == 2 + 15  # two calendars made, fifteen subscriptions
     assert [job.accounting().organisations["ding-other"]["done"] for job in (first, second)] == [10, 10]
+
+
+def test_a_unit_dingtalk_keeps_turning_away_fails_with_the_last_answer(make_world: Any) -> None:
+    world = make_world({"ding-down": 2, "ding-up": 3})
+    calendars = world.calendars()
+    world.emu.faults.next("503", count=1000, operation="subscribeCalendar")
+    job = world.tasks.submit("down-1", "subscribe", {"ding-down": (calendars["ding-down"], user_ids("ding-down", 2))})
+    world.start_worker()
+    world.wait(job)
+
+    accounting = job.accounting()
+    assert accounting.organisations["ding-down"] == {"total": 2, "done": 0, "failed": 2, "deferred": 0}
+    assert accounting.failures == {"ServerError:ServiceUnavailable": 2}
+    assert world.emu.stats.requests("subscribeCalendar") == 2 * 3  # each tried once, then deferred twice

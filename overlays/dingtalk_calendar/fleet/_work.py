@@ -98,6 +98,8 @@ class Deferred:
     until: float
     reason: DeferReason
     holds_slot: bool = False
+    error: DingTalkError | None = field(default=None, eq=False)
+    """DingTalk's answer, when it was one (``throttled``, ``per_minute``, ``transient``, ``monthly_quota``)."""
 
 
 Outcome = Done | AlreadyDone | Failed | Deferred
@@ -139,15 +141,15 @@ def _call(unit: WorkUnit, bench: Workbench, holds_slot: bool) -> Outcome:
     try:
         # No retries inside the call: a throttled unit is deferred, not slept on in the worker.
         returned = method(unit.user_id, unit.calendar_id, max_retries=0)
-    except QuotaExceededError:
+    except QuotaExceededError as error:
         budgets.stop(unit.corp_id)
-        return Deferred(budgets.stopped_until(unit.corp_id) or time.time(), "monthly_quota")
+        return Deferred(budgets.stopped_until(unit.corp_id) or time.time(), "monthly_quota", error=error)
     except PerMinuteRateLimitError as error:
-        return Deferred(time.time() + _wait_of(error), "per_minute")
+        return Deferred(time.time() + _wait_of(error), "per_minute", error=error)
     except RateLimitError as error:
-        return Deferred(time.time() + _wait_of(error), "throttled")
-    except (APIConnectionError, ServerError):
-        return Deferred(time.time() + TRANSIENT_WAIT, "transient")
+        return Deferred(time.time() + _wait_of(error), "throttled", error=error)
+    except (APIConnectionError, ServerError) as error:
+        return Deferred(time.time() + TRANSIENT_WAIT, "transient", error=error)
     except DingTalkError as error:
         return _failed(unit, bench, error)
     except Exception as bug:  # one unit's bug fails that unit, as in a bulk job
@@ -169,6 +171,12 @@ def _wait_of(error: RateLimitError) -> float:
         if advised is not None:
             return advised
     return float(error.retry_after)
+
+
+def give_up(unit: WorkUnit, bench: Workbench, deferred: Deferred) -> Failed:
+    """Record a unit the engine will not defer again (DingTalk kept refusing it) as failed, with the last answer."""
+    error = deferred.error or UnexpectedError(RuntimeError(f"deferred too often ({deferred.reason})"))
+    return _failed(unit, bench, error)
 
 
 def _failed(unit: WorkUnit, bench: Workbench, error: DingTalkError) -> Failed:

@@ -25,7 +25,7 @@ from typing import Any, Final
 from attrs import frozen
 
 from ._ledger import KINDS
-from ._work import Deferred, Operation, WorkUnit, carry_out
+from ._work import Deferred, Operation, WorkUnit, carry_out, give_up
 from ._workbench import FleetSettings, Workbench
 
 TASK_NAME: Final = "dingtalk_calendar.fleet.run_batch"
@@ -33,6 +33,9 @@ DEFAULT_QUEUE: Final = "dingtalk-fleet"
 DEFAULT_BATCH_SIZE: Final = 10
 DEFAULT_HORIZON: Final = 900.0
 """Seconds: a unit deferred further than this is parked rather than held in the broker."""
+DEFAULT_ANSWERED_DEFERRALS: Final = 20
+"""How many times one unit is deferred on DingTalk's word (throttled, a server or connection
+error) before it fails with the last answer; deferrals on our own budget do not count."""
 
 RECOMMENDED_CONFIG: Final[Mapping[str, Any]] = {
     # With late acks, a worker should hold one message ahead per process, not four.
@@ -91,6 +94,7 @@ class FleetTasks:
         queue: str = DEFAULT_QUEUE,
         batch_size: int = DEFAULT_BATCH_SIZE,
         horizon: float = DEFAULT_HORIZON,
+        answered_deferrals: int = DEFAULT_ANSWERED_DEFERRALS,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -98,6 +102,7 @@ class FleetTasks:
         self.queue = queue
         self.batch_size = batch_size
         self.horizon = horizon
+        self.answered_deferrals = answered_deferrals
         self._settings = settings
         self._bench: Workbench | None = None
         self._bench_pid = 0
@@ -128,7 +133,8 @@ class FleetTasks:
         users: list[str] = batch["users"]
         for index, user_id in enumerate(users):
             unit = WorkUnit(batch["job"], batch["operation"], batch["corp"], batch["calendar"], user_id)
-            outcome = carry_out(unit, bench, holds_slot=index == 0 and bool(batch.get("slot")))
+            first = index == 0
+            outcome = carry_out(unit, bench, holds_slot=first and bool(batch.get("slot")))
             if not isinstance(outcome, Deferred):
                 continue
             delay = outcome.until - time.time()
@@ -136,7 +142,12 @@ class FleetTasks:
                 until = datetime.fromtimestamp(outcome.until, UTC).isoformat(timespec="seconds")
                 bench.ledger.settle(unit.job_id, unit.corp_id, user_id, "deferred", f"{outcome.reason}|until {until}")
                 continue
-            rest = {**batch, "users": users[index:], "slot": outcome.holds_slot}
+            # The first user's count of deferrals on DingTalk's word travels with the batch.
+            answered = (batch.get("answered", 0) if first else 0) + (outcome.error is not None)
+            if answered > self.answered_deferrals:
+                give_up(unit, bench, outcome)
+                continue
+            rest = {**batch, "users": users[index:], "slot": outcome.holds_slot, "answered": answered}
             raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.queue)
 
     # -- the submitter's side -------------------------------------------------------------

@@ -13,7 +13,8 @@ redelivered while its first worker still holds it (a countdown longer than this)
 harmless: the ledger and the leases keep each user to one call; it only costs a message.
 ``DINGTALK_FLEET_TIMEOUT`` (10 s) bounds each call, ``DINGTALK_FLEET_LEASE`` (twice that and
 5 s) how long a unit being called is kept from other workers, ``DINGTALK_FLEET_BATCH_SIZE``
-(10) how many users of one organisation a task carries.
+(10) how many users of one organisation a task carries, ``DINGTALK_FLEET_ANSWERED_DEFERRALS``
+(20) how often DingTalk may turn a unit away (throttled, a server error) before it fails.
 """
 
 import os
@@ -45,4 +46,9 @@ def _settings() -> FleetSettings:
     return FleetSettings.from_env(timeout=timeout, lease_seconds=lease)
 
 
-fleet = FleetTasks(app, _settings, batch_size=int(os.environ.get("DINGTALK_FLEET_BATCH_SIZE", "10")))
+fleet = FleetTasks(
+    app,
+    _settings,
+    batch_size=int(os.environ.get("DINGTALK_FLEET_BATCH_SIZE", "10")),
+    answered_deferrals=int(os.environ.get("DINGTALK_FLEET_ANSWERED_DEFERRALS", "20")),
+)
