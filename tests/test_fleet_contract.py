@@ -1,10 +1,10 @@
 """The fleet's work contract without an engine: carry_out against the emulator and a real Redis."""
 
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from dingtalk_calendar import budget_key
 from dingtalk_calendar.fleet import AlreadyDone, Deferred, Done, Failed, FleetSettings, OrgBudget, Workbench, WorkUnit
 from dingtalk_calendar.fleet import carry_out as carry_out_unit
 from dingtalk_calendar.fleet._world import directory_data, make_calendars, user_ids
@@ -69,20 +69,19 @@ def test_a_unit_another_worker_holds_is_deferred_not_called(world: tuple[Emulato
     assert emu.fleet.counts("ding-small").subscribed == 0
 
 
-def test_an_organisation_out_of_budget_defers_with_its_slot_taken(
+def test_an_organisation_out_of_budget_defers_until_its_window_has_room(
     world: tuple[Emulator, Workbench, dict[str, str]],
 ) -> None:
     emu, bench, calendars = world
-    bench.budgets.set("ding-big", OrgBudget(per_second=0.001, monthly=None))  # one slot in 1,000 s
+    bench.budgets.set("ding-big", OrgBudget(per_second=1e6, per_minute=2, monthly=None))
+    before = time.time()
     assert carry_out_unit(unit(calendars, "ding-big", 0), bench) == Done()
-    deferred = carry_out_unit(unit(calendars, "ding-big", 1), bench)
+    assert carry_out_unit(unit(calendars, "ding-big", 1), bench) == Done()
+    deferred = carry_out_unit(unit(calendars, "ding-big", 2), bench)
     assert isinstance(deferred, Deferred)
     assert deferred.reason == "budget"
-    assert deferred.holds_slot
-    # Its slot is taken: run at its time, it calls without taking another. (Here at once, as if
-    # the countdown had passed: the record of the last second's calls is cleared to match.)
-    bench.redis.delete(budget_key(bench.settings.suite_key, "subscribeCalendar", "ding-big") + ":sent")
-    assert carry_out_unit(unit(calendars, "ding-big", 1), bench, holds_slot=True) == Done()
+    assert deferred.until > before + 30  # the minute's first call must leave the window first
+    assert carry_out_unit(unit(calendars, "ding-small", 0), bench) == Done()  # another organisation's own budget
     assert emu.fleet is not None
     assert emu.fleet.counts("ding-big").subscribed == 2
 

@@ -191,13 +191,6 @@ class RedisRateLimit:
             self._sync = _sync_script(self._client)
         return int(self._sync(keys=self._keys(), args=self._args())) / 1_000_000
 
-    def reserve(self) -> float:
-        """Take the next slot without waiting: the seconds until it may be used (0 for now).
-
-        For a job engine that schedules the call for then instead of holding a worker in a sleep.
-        """
-        return self._reserve()
-
     def acquire(self) -> None:
         wait = self._reserve()
         if wait > 0:

@@ -2,13 +2,15 @@
 
 DingTalk counts a third-party suite per customer organisation: per second and per minute
 for each API (``QpsLimitForSuitekeyAndOrgAndApi``, ``QpmLimitForSuitekeyAndOrgAndApi``),
-and per month for all calls (``ApiCountLimitForOrg``). The per-second and per-minute
-budgets are :class:`~dingtalk_calendar.RedisRateLimit` keys named by
-:func:`~dingtalk_calendar.budget_key`, taken with ``reserve()`` (a slot, never a sleep),
-and a call is sent only when the last second's calls, as sent, leave room (``admit``);
-the month is a counter per organisation and calendar month (UTC) that a call must
-increment below the budget. An organisation is stopped for the rest of the month once its
-budget is spent or DingTalk answers ``ApiCountLimitForOrg``; the others go on.
+and per month for all calls (``ApiCountLimitForOrg``). A call is sent only when the
+organisation's last second and last minute of calls, as sent, leave room (``admit``: two
+sliding windows under :func:`~dingtalk_calendar.budget_key`, on Redis's clock); else the
+answer is when a place frees, for the engine to schedule the call then.
+:class:`~dingtalk_calendar.RedisRateLimit` is not used: it spaces calls by making the
+caller sleep, and a worker of a job engine must not. The month is a counter per
+organisation and calendar month (UTC) that a call must increment below the budget. An
+organisation is stopped for the rest of the month once its budget is spent or DingTalk
+answers ``ApiCountLimitForOrg``; the others go on.
 """
 
 import time
@@ -20,26 +22,35 @@ from typing import Any, Final
 
 from attrs import field, frozen, validators
 
-from .._rate_limit import RedisRateLimit, budget_key
+from .._rate_limit import budget_key
 
 _QUOTA_CACHE_SECONDS: Final = 5.0
 """How long a worker trusts the per-organisation figures it read from Redis."""
 
-# KEYS[1]: a sorted set of the calls sent in the last window. ARGV[1]: the limit, ARGV[2]: the
-# window (microseconds), ARGV[3]: a unique member. Admits the call (recording it) when fewer than
-# the limit were sent in the window before now; else returns the microseconds until one leaves it.
+# KEYS[i]: a sorted set of the calls sent in window i. ARGV[1]: a unique member; ARGV[2i],
+# ARGV[2i+1]: window i's limit and length (microseconds). When every window holds fewer calls
+# than its limit, the call is recorded in each and 0 returned; else nothing is recorded and
+# the answer is the microseconds until the fullest window has room.
 _WINDOW_SCRIPT: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
-  return 0
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[2 * i])
+  local window = tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count >= limit then
+    local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+    wait = math.max(wait, tonumber(oldest[2]) + window - now, 1)
+  end
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[1])
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2 * i + 1]) / 1000) + 1000)
+end
+return 0
 """
 
 # KEYS[1]: the month's counter. ARGV[1]: the budget, ARGV[2]: the key's lifetime (s).
@@ -57,8 +68,8 @@ return 1
 class OrgBudget:
     """What the fleet allows itself for one organisation (keep it under DingTalk's figures).
 
-    ``per_second`` and ``per_minute`` count each API apart, as DingTalk does; ``monthly``
-    counts every call of the organisation (None: no monthly budget).
+    ``per_second`` (whole calls: 19.5 allows 19) and ``per_minute`` count each API apart, as
+    DingTalk does; ``monthly`` counts every call of the organisation (None: no monthly budget).
     """
 
     per_second: float = field(default=19.0, validator=validators.gt(0))
@@ -112,7 +123,6 @@ class Budgets:
         self._spend = redis_client.register_script(_SPEND_SCRIPT)
         self._window = redis_client.register_script(_WINDOW_SCRIPT)
         self._cache: dict[str, tuple[float, OrgBudget]] = {}
-        self._limiters: dict[tuple[str, str, OrgBudget], RedisRateLimit] = {}
 
     def _budget_key(self, corp_id: str) -> str:
         return f"{self._prefix}:budget:{self.suite_key}:{corp_id}"
@@ -138,27 +148,17 @@ class Budgets:
         self._cache[corp_id] = (now, budget)
         return budget
 
-    def reserve(self, corp_id: str, api: str) -> float:
-        """Take the organisation's next per-second (and per-minute) slot for ``api``: seconds until it is due."""
-        budget = self.get(corp_id)
-        limiter = self._limiters.get((corp_id, api, budget))
-        if limiter is None:
-            key = budget_key(self.suite_key, api, corp_id)
-            limiter = RedisRateLimit(self._redis, key, budget.per_second, per_minute=budget.per_minute)
-            self._limiters[(corp_id, api, budget)] = limiter
-        return limiter.reserve()
-
     def admit(self, corp_id: str, api: str) -> float:
-        """Record a call about to be sent, if the last second holds fewer than the budget's: 0.0,
-        else the seconds until one leaves the second (nothing recorded).
-
-        ``reserve`` spaces calls out, but a call run from a job engine's countdown may start
-        late, next to one on time; DingTalk counts calls as they arrive, and so does this.
-        """
-        limit = max(1, int(self.get(corp_id).per_second))
-        key = budget_key(self.suite_key, api, corp_id) + ":sent"
-        wait_us = int(self._window(keys=[key], args=[limit, 1_000_000, uuid.uuid4().hex]))
-        return wait_us / 1_000_000
+        """Record a call of ``api`` about to be sent when the organisation's last second and last
+        minute leave room for it: 0.0; else nothing is recorded and the answer is the seconds
+        until they do. DingTalk counts calls as they arrive, and so does this."""
+        budget = self.get(corp_id)
+        key = budget_key(self.suite_key, api, corp_id)
+        keys, args = [key + ":second"], [uuid.uuid4().hex, max(1, int(budget.per_second)), 1_000_000]
+        if budget.per_minute is not None:
+            keys.append(key + ":minute")
+            args += [budget.per_minute, 60_000_000]
+        return int(self._window(keys=keys, args=args)) / 1_000_000
 
     def spend_month(self, corp_id: str) -> bool:
         """Count one call against the organisation's month; False (and the organisation stopped) when spent."""

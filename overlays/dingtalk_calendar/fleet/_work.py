@@ -89,15 +89,10 @@ DeferReason = Literal["budget", "throttled", "per_minute", "monthly_quota", "tra
 
 @frozen
 class Deferred:
-    """Not now: run the unit again at ``until`` (``time.time()`` seconds).
-
-    ``holds_slot``: the unit has taken its budget slot for ``until`` already, so the next
-    run calls without taking another.
-    """
+    """Not now: run the unit again at ``until`` (``time.time()`` seconds)."""
 
     until: float
     reason: DeferReason
-    holds_slot: bool = False
     error: DingTalkError | None = field(default=None, eq=False)
     """DingTalk's answer, when it was one (``throttled``, ``per_minute``, ``transient``, ``monthly_quota``)."""
 
@@ -105,10 +100,9 @@ class Deferred:
 Outcome = Done | AlreadyDone | Failed | Deferred
 
 
-def carry_out(unit: WorkUnit, bench: Workbench, *, holds_slot: bool = False) -> Outcome:
+def carry_out(unit: WorkUnit, bench: Workbench) -> Outcome:
     """Carry out one unit with the SDK, within the organisation's budgets, and record it in the ledger.
 
-    ``holds_slot``: the unit's earlier run took a budget slot for now (see ``Deferred``).
     Deferred units are not recorded; the engine decides whether to wait or to park them
     (``bench.ledger.settle(..., "deferred", reason)``).
     """
@@ -117,23 +111,19 @@ def carry_out(unit: WorkUnit, bench: Workbench, *, holds_slot: bool = False) -> 
     if busy is None:
         return AlreadyDone()
     if busy:
-        return Deferred(time.time() + busy, "leased", holds_slot)
+        return Deferred(time.time() + busy, "leased")
     stopped_until = budgets.stopped_until(unit.corp_id)
-    outcome = Deferred(stopped_until, "monthly_quota") if stopped_until else _call(unit, bench, holds_slot)
+    outcome = Deferred(stopped_until, "monthly_quota") if stopped_until else _call(unit, bench)
     if isinstance(outcome, Deferred):  # settled outcomes dropped the lease with the record
         ledger.release(unit.job_id, unit.corp_id, unit.user_id)
     return outcome
 
 
-def _call(unit: WorkUnit, bench: Workbench, holds_slot: bool) -> Outcome:
+def _call(unit: WorkUnit, bench: Workbench) -> Outcome:
     budgets = bench.budgets
-    if not holds_slot:
-        wait = budgets.reserve(unit.corp_id, API_OF[unit.operation])
-        if wait > 0:
-            return Deferred(time.time() + wait, "budget", holds_slot=True)
-    crowded = budgets.admit(unit.corp_id, API_OF[unit.operation])
-    if crowded > 0:  # started late, next to calls on time: wait for the second to clear, slot kept
-        return Deferred(time.time() + crowded, "budget", holds_slot=True)
+    wait = budgets.admit(unit.corp_id, API_OF[unit.operation])
+    if wait > 0:
+        return Deferred(time.time() + wait, "budget")
     if not budgets.spend_month(unit.corp_id):
         return Deferred(budgets.stopped_until(unit.corp_id) or time.time(), "monthly_quota")
     client = bench.client(unit.corp_id)

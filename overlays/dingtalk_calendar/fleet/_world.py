@@ -71,7 +71,7 @@ class Worker:
             "--concurrency",
             str(concurrency),
             "--queues",
-            DEFAULT_QUEUE,
+            f"{DEFAULT_QUEUE},{DEFAULT_QUEUE}-later",
             "--hostname",
             f"{name}@%h",
             "--without-gossip",

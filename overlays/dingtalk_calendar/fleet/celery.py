@@ -9,11 +9,14 @@ worker, so it cannot keep an organisation's quota across a fleet: that, the ledg
 the fairness are ours (:mod:`dingtalk_calendar.fleet`).
 
 One task, ``dingtalk_calendar.fleet.run_batch``, carries a small batch of one
-organisation's units. A job is submitted round-robin across organisations (the first batch
-of every organisation, then the second of each, ...), so a large organisation cannot hold
-the queue; a batch whose organisation is out of budget for now is re-sent with a countdown
-to its slot; a unit deferred past ``horizon`` (the monthly quota) is parked in the ledger as
-``deferred``, for a later ``resume()``.
+organisation's units. Fairness: each organisation has at most ``org_concurrency`` (2)
+batches with the engine at a time; its other batches wait in the ledger, and a batch that
+ends sends the organisation's next one. The queue therefore holds a few batches of every
+organisation, sent round-robin, and a large organisation cannot hold it. A batch whose
+organisation has no room in its budget for now is re-sent with a countdown to when it
+has, on a queue of its own (``<queue>-later``, which the workers also consume), so it does
+not wait behind the whole queue again; a unit deferred past ``horizon`` (the monthly quota)
+is parked in the ledger as ``deferred``, for a later ``resume()``.
 """
 
 import os
@@ -31,6 +34,8 @@ from ._workbench import FleetSettings, Workbench
 TASK_NAME: Final = "dingtalk_calendar.fleet.run_batch"
 DEFAULT_QUEUE: Final = "dingtalk-fleet"
 DEFAULT_BATCH_SIZE: Final = 10
+DEFAULT_ORG_CONCURRENCY: Final = 2
+"""Batches of one organisation with the engine at once."""
 DEFAULT_HORIZON: Final = 900.0
 """Seconds: a unit deferred further than this is parked rather than held in the broker."""
 DEFAULT_ANSWERED_DEFERRALS: Final = 20
@@ -93,14 +98,18 @@ class FleetTasks:
         *,
         queue: str = DEFAULT_QUEUE,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        org_concurrency: int = DEFAULT_ORG_CONCURRENCY,
         horizon: float = DEFAULT_HORIZON,
         answered_deferrals: int = DEFAULT_ANSWERED_DEFERRALS,
     ) -> None:
-        if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
+        if batch_size < 1 or org_concurrency < 1:
+            raise ValueError("batch_size and org_concurrency must be at least 1")
         self.app = app
         self.queue = queue
+        self.later_queue = f"{queue}-later"
+        """Where deferred batches go (workers consume both queues)."""
         self.batch_size = batch_size
+        self.org_concurrency = org_concurrency
         self.horizon = horizon
         self.answered_deferrals = answered_deferrals
         self._settings = settings
@@ -134,7 +143,7 @@ class FleetTasks:
         for index, user_id in enumerate(users):
             unit = WorkUnit(batch["job"], batch["operation"], batch["corp"], batch["calendar"], user_id)
             first = index == 0
-            outcome = carry_out(unit, bench, holds_slot=first and bool(batch.get("slot")))
+            outcome = carry_out(unit, bench)
             if not isinstance(outcome, Deferred):
                 continue
             delay = outcome.until - time.time()
@@ -147,8 +156,19 @@ class FleetTasks:
             if answered > self.answered_deferrals:
                 give_up(unit, bench, outcome)
                 continue
-            rest = {**batch, "users": users[index:], "slot": outcome.holds_slot, "answered": answered}
-            raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.queue)
+            rest = {**batch, "users": users[index:], "answered": answered}
+            raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.later_queue)
+        # Before this message is acknowledged: a worker dying here sends it again, not never.
+        self.send_next(batch)
+
+    def send_next(self, batch: dict[str, Any], producer: Any = None) -> bool:
+        """Send the next waiting batch of ``batch``'s organisation and job, if one waits."""
+        users = self.bench().ledger.next_batch(batch["job"], batch["corp"])
+        if users is None:
+            return False
+        following = {**batch, "users": users, "answered": 0}
+        self.run_batch.apply_async(args=(following,), producer=producer, queue=self.queue)
+        return True
 
     # -- the submitter's side -------------------------------------------------------------
 
@@ -176,29 +196,21 @@ class FleetJob:
         self.job_id = job_id
 
     def send(self, users_by_corp: Mapping[str, list[str]]) -> int:
-        """Send these units as batches, round-robin across organisations; the number of batches."""
+        """Queue these units in batches per organisation, and start each organisation's first
+        ``org_concurrency`` batches, round-robin; the number of batches queued."""
         ledger = self.tasks.bench().ledger
         operation, calendars = ledger.meta(self.job_id)
         size = self.tasks.batch_size
-        queues = {
-            corp: [users[i : i + size] for i in range(0, len(users), size)] for corp, users in users_by_corp.items()
-        }
-        sent = 0
+        queued = 0
+        for corp, users in users_by_corp.items():
+            queued += len(range(0, len(users), size))
+            ledger.queue_batches(self.job_id, corp, (users[i : i + size] for i in range(0, len(users), size)))
         with self.tasks.app.producer_or_acquire() as producer:
-            for round_ in range(max((len(b) for b in queues.values()), default=0)):
-                for corp, batches in queues.items():
-                    if round_ < len(batches):
-                        batch = {
-                            "job": self.job_id,
-                            "operation": operation,
-                            "corp": corp,
-                            "calendar": calendars[corp],
-                            "users": batches[round_],
-                            "slot": False,
-                        }
-                        self.tasks.run_batch.apply_async(args=(batch,), producer=producer, queue=self.tasks.queue)
-                        sent += 1
-        return sent
+            for _ in range(self.tasks.org_concurrency):
+                for corp in users_by_corp:
+                    batch = {"job": self.job_id, "operation": operation, "corp": corp, "calendar": calendars[corp]}
+                    self.tasks.send_next(batch, producer)
+        return queued
 
     def progress(self) -> FleetProgress:
         ledger = self.tasks.bench().ledger

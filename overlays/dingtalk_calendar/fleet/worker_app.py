@@ -1,11 +1,12 @@
-"""A ready Celery app for fleet workers, configured by environment variables.
+r"""A ready Celery app for fleet workers, configured by environment variables.
 
 On every host::
 
     export DINGTALK_FLEET_REDIS_URL=redis://redis.internal:6379/0   # tokens, budgets, ledgers
     export DINGTALK_FLEET_BROKER_URL=redis://redis.internal:6379/1  # optional: the broker (default: the same)
     export DINGTALK_SUITE_KEY=... DINGTALK_SUITE_SECRET=... DINGTALK_SUITE_TICKET=...
-    celery -A dingtalk_calendar.fleet.worker_app worker --pool threads --concurrency 16 -Q dingtalk-fleet
+    celery -A dingtalk_calendar.fleet.worker_app worker --pool threads --concurrency 16 \
+        -Q dingtalk-fleet,dingtalk-fleet-later
 
 ``DINGTALK_FLEET_VISIBILITY_TIMEOUT`` (seconds, default 300): how long the Redis broker
 waits before handing a dead worker's unacknowledged messages to another worker. A message
