@@ -76,7 +76,7 @@ def run(organisations: int, users: int, concurrency: int, logs: Path) -> dict[st
         for corp, quota in quotas.items():
             tasks.bench().budgets.set(corp, budget_for(quota))
         environment = worker_environment(
-            redis_url=redis_server.url, base_url=emu.url, **credentials, DINGTALK_FLEET_VISIBILITY_TIMEOUT="30"
+            redis_url=redis_server.url, base_url=emu.url, **credentials, DINGTALK_FLEET_VISIBILITY_TIMEOUT="10"
         )
         started = time.time()
         job = tasks.submit("fleet-demo", "subscribe", {c: (calendars[c], user_ids(c, n)) for c, n in sizes.items()})
@@ -129,7 +129,8 @@ def watch(
                 f"{samples[-1][0] - samples[0][0]:6.1f} s  subscribed {subscribed}/{total}"
                 f"  per-second refusals {sum(c.per_second_refusals for c in counts)}"
                 f"  per-minute refusals {sum(c.per_minute_refusals for c in counts)}"
-                f"  queued {broker.llen('dingtalk-fleet')}  unacked {broker.hlen('unacked')}",
+                f"  queued {broker.llen('dingtalk-fleet')}+{broker.llen('dingtalk-fleet-later')}"
+                f"  unacked {broker.hlen('unacked')}",
                 file=sys.stderr,
                 flush=True,
             )

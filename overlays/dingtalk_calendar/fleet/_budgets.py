@@ -27,40 +27,43 @@ from .._rate_limit import budget_key
 _QUOTA_CACHE_SECONDS: Final = 5.0
 """How long a worker trusts the per-organisation figures it read from Redis."""
 
-# KEYS[i]: a sorted set of the calls sent in window i. ARGV[1]: a unique member; ARGV[2i],
-# ARGV[2i+1]: window i's limit and length (microseconds). When every window holds fewer calls
-# than its limit, the call is recorded in each and 0 returned; else nothing is recorded and
-# the answer is the microseconds until the fullest window has room.
-_WINDOW_SCRIPT: Final = """
+# One step per call, so that every worker sees every other's calls at once.
+# KEYS: the stop flag, the month's counter, then one sorted set per window of calls as sent.
+# ARGV: a unique member, the monthly budget (-1: none), the flag's and counter's expiry (unix s),
+# then each window's limit and length (microseconds).
+# -1: the organisation is stopped for the month (set here when its budget is spent).
+# 0: the call is admitted: recorded in each window and counted in the month.
+# Else the microseconds until the fullest window has room (nothing recorded).
+_ADMIT_SCRIPT: Final = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local monthly = tonumber(ARGV[2])
+if monthly >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= monthly then
+  redis.call('SET', KEYS[1], '1', 'EXAT', ARGV[3])
+  return -1
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local wait = 0
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 * i])
-  local window = tonumber(ARGV[2 * i + 1])
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local count = redis.call('ZCARD', key)
+for i = 3, #KEYS do
+  local limit = tonumber(ARGV[2 * i - 2])
+  local window = tonumber(ARGV[2 * i - 1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local count = redis.call('ZCARD', KEYS[i])
   if count >= limit then
-    local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+    local oldest = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
     wait = math.max(wait, tonumber(oldest[2]) + window - now, 1)
   end
 end
 if wait > 0 then return wait end
-for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now, ARGV[1])
-  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2 * i + 1]) / 1000) + 1000)
+for i = 3, #KEYS do
+  redis.call('ZADD', KEYS[i], now, ARGV[1])
+  redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[2 * i - 1]) / 1000) + 1000)
+end
+if monthly >= 0 then
+  redis.call('INCR', KEYS[2])
+  redis.call('EXPIREAT', KEYS[2], ARGV[3])
 end
 return 0
-"""
-
-# KEYS[1]: the month's counter. ARGV[1]: the budget, ARGV[2]: the key's lifetime (s).
-# Counts one call if the budget allows it; 1 when counted, 0 when the budget is spent.
-_SPEND_SCRIPT: Final = """
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if used >= tonumber(ARGV[1]) then return 0 end
-redis.call('INCR', KEYS[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1
 """
 
 
@@ -120,8 +123,7 @@ class Budgets:
         self.default = default or OrgBudget()
         self._prefix = prefix
         self._clock = clock
-        self._spend = redis_client.register_script(_SPEND_SCRIPT)
-        self._window = redis_client.register_script(_WINDOW_SCRIPT)
+        self._admit = redis_client.register_script(_ADMIT_SCRIPT)
         self._cache: dict[str, tuple[float, OrgBudget]] = {}
 
     def _budget_key(self, corp_id: str) -> str:
@@ -148,29 +150,22 @@ class Budgets:
         self._cache[corp_id] = (now, budget)
         return budget
 
-    def admit(self, corp_id: str, api: str) -> float:
-        """Record a call of ``api`` about to be sent when the organisation's last second and last
-        minute leave room for it: 0.0; else nothing is recorded and the answer is the seconds
-        until they do. DingTalk counts calls as they arrive, and so does this."""
+    def admit(self, corp_id: str, api: str) -> float | None:
+        """Admit a call of ``api`` about to be sent: 0.0, the call recorded in the organisation's
+        last second and minute and counted in its month; the seconds until those windows have
+        room (nothing recorded); or None when the organisation is stopped for the month (its
+        budget spent now or before). DingTalk counts calls as they arrive, and so does this."""
         budget = self.get(corp_id)
+        month, next_month = month_bounds(self._clock())
         key = budget_key(self.suite_key, api, corp_id)
-        keys, args = [key + ":second"], [uuid.uuid4().hex, max(1, int(budget.per_second)), 1_000_000]
+        keys = [self._stop_key(corp_id, month), self._month_key(corp_id, month), key + ":second"]
+        monthly = -1 if budget.monthly is None else budget.monthly
+        args = [uuid.uuid4().hex, monthly, int(next_month) + 86400, max(1, int(budget.per_second)), 1_000_000]
         if budget.per_minute is not None:
             keys.append(key + ":minute")
             args += [budget.per_minute, 60_000_000]
-        return int(self._window(keys=keys, args=args)) / 1_000_000
-
-    def spend_month(self, corp_id: str) -> bool:
-        """Count one call against the organisation's month; False (and the organisation stopped) when spent."""
-        monthly = self.get(corp_id).monthly
-        if monthly is None:
-            return True
-        month, next_month = month_bounds(self._clock())
-        lifetime = int(next_month - self._clock()) + 86400
-        if int(self._spend(keys=[self._month_key(corp_id, month)], args=[monthly, lifetime])):
-            return True
-        self.stop(corp_id)
-        return False
+        answer = int(self._admit(keys=keys, args=args))
+        return None if answer < 0 else answer / 1_000_000
 
     def used_this_month(self, corp_id: str) -> int:
         """Calls counted against the organisation's budget this month."""

@@ -106,14 +106,13 @@ def carry_out(unit: WorkUnit, bench: Workbench) -> Outcome:
     Deferred units are not recorded; the engine decides whether to wait or to park them
     (``bench.ledger.settle(..., "deferred", reason)``).
     """
-    ledger, budgets = bench.ledger, bench.budgets
+    ledger = bench.ledger
     busy = ledger.claim(unit.job_id, unit.corp_id, unit.user_id, bench.settings.lease_seconds)
     if busy is None:
         return AlreadyDone()
     if busy:
         return Deferred(time.time() + busy, "leased")
-    stopped_until = budgets.stopped_until(unit.corp_id)
-    outcome = Deferred(stopped_until, "monthly_quota") if stopped_until else _call(unit, bench)
+    outcome = _call(unit, bench)
     if isinstance(outcome, Deferred):  # settled outcomes dropped the lease with the record
         ledger.release(unit.job_id, unit.corp_id, unit.user_id)
     return outcome
@@ -122,10 +121,10 @@ def carry_out(unit: WorkUnit, bench: Workbench) -> Outcome:
 def _call(unit: WorkUnit, bench: Workbench) -> Outcome:
     budgets = bench.budgets
     wait = budgets.admit(unit.corp_id, API_OF[unit.operation])
+    if wait is None:
+        return Deferred(budgets.stopped_until(unit.corp_id) or time.time(), "monthly_quota")
     if wait > 0:
         return Deferred(time.time() + wait, "budget")
-    if not budgets.spend_month(unit.corp_id):
-        return Deferred(budgets.stopped_until(unit.corp_id) or time.time(), "monthly_quota")
     client = bench.client(unit.corp_id)
     method = client.subscribe if unit.operation == "subscribe" else client.unsubscribe
     try:

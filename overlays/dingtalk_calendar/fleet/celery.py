@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from attrs import frozen
+from celery.exceptions import Retry
 
 from ._ledger import KINDS
 from ._work import Deferred, Operation, WorkUnit, carry_out, give_up
@@ -34,6 +35,8 @@ from ._workbench import FleetSettings, Workbench
 TASK_NAME: Final = "dingtalk_calendar.fleet.run_batch"
 DEFAULT_QUEUE: Final = "dingtalk-fleet"
 DEFAULT_BATCH_SIZE: Final = 10
+UNEXPECTED_WAIT: Final = 5.0
+"""Seconds before a batch that raised (not a unit's outcome: Redis unreachable, a bug) runs again."""
 DEFAULT_ORG_CONCURRENCY: Final = 2
 """Batches of one organisation with the engine at once."""
 DEFAULT_HORIZON: Final = 900.0
@@ -117,7 +120,14 @@ class FleetTasks:
         self._bench_pid = 0
 
         def run_batch(task: Any, batch: dict[str, Any]) -> None:
-            self._run_batch(task, batch)
+            try:
+                self._run_batch(task, batch)
+            except Retry:
+                raise
+            except Exception as error:  # Redis away, or a bug: the batch waits and comes back, never lost
+                raise task.retry(
+                    exc=error, countdown=UNEXPECTED_WAIT, max_retries=None, queue=self.later_queue
+                ) from error
 
         self.run_batch = app.task(
             name=TASK_NAME,
