@@ -16,6 +16,7 @@ import json
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -111,24 +112,26 @@ def watch(
     environment: dict[str, str],
     logs: Path,
     concurrency: int,
-) -> tuple[list[tuple[float, int]], float | None]:
+) -> tuple[list[tuple[float, int, int]], float | None]:
     """Sample the emulator's subscriptions until the job settles; kill the first worker at half-way."""
     total = sum(sizes.values())
-    samples: list[tuple[float, int]] = []
+    samples: list[tuple[float, int, int]] = []
+    """(time, users subscribed, sum of the per-second quotas of the organisations not finished)."""
     killed_at: float | None = None
     deadline = time.monotonic() + 3600
     broker = job.tasks.bench().redis
     next_line = 0.0
     while time.monotonic() < deadline:
-        subscribed = sum(fleet.counts(corp).subscribed for corp in sizes)
-        samples.append((time.time(), subscribed))
+        counts = {corp: fleet.counts(corp) for corp in sizes}
+        subscribed = sum(c.subscribed for c in counts.values())
+        open_quota = sum(fleet.quotas[c].per_second or 0 for c, n in counts.items() if n.subscribed < sizes[c])
+        samples.append((time.time(), subscribed, open_quota))
         if samples[-1][0] >= next_line:  # a progress line on stderr every five seconds
             next_line = samples[-1][0] + 5
-            counts = [fleet.counts(corp) for corp in sizes]
             print(
                 f"{samples[-1][0] - samples[0][0]:6.1f} s  subscribed {subscribed}/{total}"
-                f"  per-second refusals {sum(c.per_second_refusals for c in counts)}"
-                f"  per-minute refusals {sum(c.per_minute_refusals for c in counts)}"
+                f"  per-second refusals {sum(c.per_second_refusals for c in counts.values())}"
+                f"  per-minute refusals {sum(c.per_minute_refusals for c in counts.values())}"
                 f"  queued {broker.llen('dingtalk-fleet')}+{broker.llen('dingtalk-fleet-later')}"
                 f"  unacked {broker.hlen('unacked')}",
                 file=sys.stderr,
@@ -150,7 +153,7 @@ def report(
     sizes: dict[str, int],
     quotas: dict[str, OrgQuota],
     calendars: dict[str, str],
-    samples: list[tuple[float, int]],
+    samples: list[tuple[float, int, int]],
     started: float,
 ) -> dict[str, Any]:
     state = emu.state
@@ -196,12 +199,24 @@ def report(
             "best10sWindowPerSecond": round(best_window, 1),
             "overQuotaSum": round(throughput / quota_sum, 3),
             "overBestWindow": round(throughput / best_window, 3) if best_window else None,
+            "overAchievable": round(subscribed_users / achievable(samples, best_window, first, last), 3),
             "runSeconds": round(last - first, 1),
         },
     }
 
 
-def best_rate(samples: list[tuple[float, int]], window: float) -> float:
+def achievable(samples: list[tuple[float, int, int]], capacity: float, first: float, last: float) -> float:
+    """Subscriptions the run could have made: at each moment, the per-second quotas of the
+    organisations not yet finished, up to ``capacity`` (what the workers drove at best)."""
+    total = 0.0
+    for (at, _, open_quota), (following, _, _) in pairwise(samples):
+        start, end = max(at, first), min(following, last)
+        if end > start:
+            total += min(capacity, open_quota) * (end - start)
+    return total
+
+
+def best_rate(samples: list[tuple[float, int, int]], window: float) -> float:
     """The highest subscriptions-per-second over any ``window`` seconds of the samples."""
     best = 0.0
     start = 0

@@ -6,7 +6,7 @@ twice (a requeued message, a resumed job) finds its outcome here and is not call
 Keys, under ``<prefix>:job:<job id>:``: ``meta`` (the operation and each organisation's
 calendar), ``users:<corp>`` (the users of each organisation, as submitted), ``outcome``
 (one field per unit: ``<corp> <user>`` -> ``kind`` or ``kind|detail``), ``batches:<corp>``
-(the organisation's batches not sent to the engine yet), ``counts`` (per
+(the organisation's batches, in the order they are sent), ``counts`` (per
 kind, and ``<corp>:<kind>``, ``<corp>:settled``), ``total`` (per organisation),
 ``finished`` (when each organisation's last unit settled), ``lease:<corp> <user>``.
 """
@@ -116,14 +116,21 @@ class Ledger:
     def totals(self, job_id: str) -> dict[str, int]:
         return {k.decode(): int(v) for k, v in self._redis.hgetall(self._key(job_id, "total")).items()}
 
-    def queue_batches(self, job_id: str, corp_id: str, batches: Iterable[list[str]]) -> int:
-        """Add batches of one organisation's users to those still to send; how many now wait."""
-        encoded = [json.dumps(batch) for batch in batches]
-        return int(self._redis.rpush(self._key(job_id, f"batches:{corp_id}"), *encoded)) if encoded else 0
+    def add_batches(self, job_id: str, corp_id: str, batches: Iterable[list[str]]) -> int:
+        """Append batches of one organisation's users; the index of the first one added.
 
-    def next_batch(self, job_id: str, corp_id: str) -> list[str] | None:
-        """Take the organisation's next batch to send, or None when none waits."""
-        value = self._redis.lpop(self._key(job_id, f"batches:{corp_id}"))
+        Batches are read by index and never removed, so that a worker dying between reading
+        one and sending it loses nothing: the message it was working on comes back and reads
+        the same index again.
+        """
+        encoded = [json.dumps(batch) for batch in batches]
+        if not encoded:
+            return 0
+        return int(self._redis.rpush(self._key(job_id, f"batches:{corp_id}"), *encoded)) - len(encoded)
+
+    def batch(self, job_id: str, corp_id: str, index: int) -> list[str] | None:
+        """The organisation's batch at ``index``, or None past the last one."""
+        value = self._redis.lindex(self._key(job_id, f"batches:{corp_id}"), index)
         return None if value is None else list(json.loads(value))
 
     # -- units ---------------------------------------------------------------------------

@@ -10,8 +10,8 @@ the fairness are ours (:mod:`dingtalk_calendar.fleet`).
 
 One task, ``dingtalk_calendar.fleet.run_batch``, carries a small batch of one
 organisation's units. Fairness: each organisation has at most ``org_concurrency`` (2)
-batches with the engine at a time; its other batches wait in the ledger, and a batch that
-ends sends the organisation's next one. The queue therefore holds a few batches of every
+batches with the engine at a time: its batches wait in the ledger, numbered, and batch
+``i`` sends batch ``i + org_concurrency`` when it ends. The queue therefore holds a few batches of every
 organisation, sent round-robin, and a large organisation cannot hold it. A batch whose
 organisation has no room in its budget for now is re-sent with a countdown to when it
 has, on a queue of its own (``<queue>-later``, which the workers also consume), so it does
@@ -168,15 +168,15 @@ class FleetTasks:
                 continue
             rest = {**batch, "users": users[index:], "answered": answered}
             raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.later_queue)
-        # Before this message is acknowledged: a worker dying here sends it again, not never.
-        self.send_next(batch)
+        # Before this message is acknowledged: a worker dying here sends it twice (harmless), never not.
+        self.send_batch(batch, batch["index"] + self.org_concurrency)
 
-    def send_next(self, batch: dict[str, Any], producer: Any = None) -> bool:
-        """Send the next waiting batch of ``batch``'s organisation and job, if one waits."""
-        users = self.bench().ledger.next_batch(batch["job"], batch["corp"])
+    def send_batch(self, batch: dict[str, Any], index: int, producer: Any = None) -> bool:
+        """Send the batch at ``index`` of ``batch``'s organisation and job, if there is one."""
+        users = self.bench().ledger.batch(batch["job"], batch["corp"], index)
         if users is None:
             return False
-        following = {**batch, "users": users, "answered": 0}
+        following = {**batch, "users": users, "index": index, "answered": 0}
         self.run_batch.apply_async(args=(following,), producer=producer, queue=self.queue)
         return True
 
@@ -212,14 +212,16 @@ class FleetJob:
         operation, calendars = ledger.meta(self.job_id)
         size = self.tasks.batch_size
         queued = 0
+        first: dict[str, int] = {}
         for corp, users in users_by_corp.items():
             queued += len(range(0, len(users), size))
-            ledger.queue_batches(self.job_id, corp, (users[i : i + size] for i in range(0, len(users), size)))
+            batches = (users[i : i + size] for i in range(0, len(users), size))
+            first[corp] = self.tasks.bench().ledger.add_batches(self.job_id, corp, batches)
         with self.tasks.app.producer_or_acquire() as producer:
-            for _ in range(self.tasks.org_concurrency):
+            for chain in range(self.tasks.org_concurrency):
                 for corp in users_by_corp:
                     batch = {"job": self.job_id, "operation": operation, "corp": corp, "calendar": calendars[corp]}
-                    self.tasks.send_next(batch, producer)
+                    self.tasks.send_batch(batch, first[corp] + chain, producer)
         return queued
 
     def progress(self) -> FleetProgress:
