@@ -41,6 +41,7 @@ HEADROOM = 0.8
 """The fleet budgets each organisation at this share of its quota: a call scheduled for its
 slot may start a little late and land next to the following one."""
 SAMPLE_SECONDS = 0.5
+STALL_SECONDS = 180.0
 WINDOW_SECONDS = 10.0
 
 
@@ -118,10 +119,10 @@ def watch(
     samples: list[tuple[float, int, int]] = []
     """(time, users subscribed, sum of the per-second quotas of the organisations not finished)."""
     killed_at: float | None = None
-    deadline = time.monotonic() + 3600
     broker = job.tasks.bench().redis
     next_line = 0.0
-    while time.monotonic() < deadline:
+    last_change, last_settled = time.monotonic(), -1
+    while time.monotonic() - last_change < STALL_SECONDS:  # a stuck job ends the demo, and shows as lost
         counts = {corp: fleet.counts(corp) for corp in sizes}
         subscribed = sum(c.subscribed for c in counts.values())
         open_quota = sum(fleet.quotas[c].per_second or 0 for c, n in counts.items() if n.subscribed < sizes[c])
@@ -141,8 +142,11 @@ def watch(
             workers[0].kill()
             killed_at = time.time()
             workers.append(Worker(environment, "w3", logs / "w3.log", concurrency=concurrency))
-        if job.progress().finished:
+        progress = job.progress()
+        if progress.finished:
             break
+        if progress.total - progress.pending != last_settled:
+            last_change, last_settled = time.monotonic(), progress.total - progress.pending
         time.sleep(SAMPLE_SECONDS)
     return samples, killed_at
 
