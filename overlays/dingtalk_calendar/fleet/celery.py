@@ -1,4 +1,4 @@
-"""Fleet jobs on Celery (``pip install 'dingtalk-calendar[celery]'``).
+"""Fleet jobs on Celery (the ``celery`` extra).
 
 What Celery gives: workers on any number of hosts, a broker that holds the work,
 ``acks_late`` (a message is acknowledged once its task has finished, so a worker that dies
