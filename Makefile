@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup redis install-redis generate check-generated docs-check lint format typecheck pytest test demo bench clean
+.PHONY: setup redis install-redis generate check-generated docs-check lint format typecheck pytest test demo bench fleet-demo clean
 
 ## setup: a local virtualenv with the SDK (editable) and every tool; fast when already done
 setup: $(STAMP) redis
@@ -80,6 +80,11 @@ $(DEMO_STAMP): pyproject.toml overlays/dingtalk_calendar/_version.py
 ## bench: speed against bare httpx and the official SDK (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## fleet-demo: a fleet subscribe job over 200 organisations (40,000 users) on two Celery workers, one
+## SIGKILLed midway; prints the figures as JSON (ARGS=--quick: 40 organisations). Not part of make test.
+fleet-demo: setup
+	$(BIN)/python bench/fleet_demo.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) .mypy_cache .ruff_cache .pytest_cache dist build

@@ -15,6 +15,7 @@ from .clock import Clock
 from .directory import Directory
 from .events import DEFAULT_DAILY_CREATE_LIMIT, EventService
 from .faults import Faults
+from .fleet import Fleet
 from .idempotency import IdempotencyKeys
 from .oauth import OAuthService
 from .runner import ServerThread
@@ -111,6 +112,7 @@ class Emulator:
         port: int = 0,
         host: str = "127.0.0.1",
         tls: bool = False,
+        fleet: Fleet | None = None,
     ) -> None:
         if tls:
             _require_trustme()  # here rather than at start: the mistake is in this line
@@ -129,8 +131,14 @@ class Emulator:
         for app in default_apps() if apps is None else apps:
             self.add_app(app)
         self._store = CalendarStore()
-        self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
-        self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
+        self.fleet = fleet
+        """Per-organisation quotas and counts of a third-party suite (see ``fleet.Fleet``), if given."""
+        if fleet is None:
+            self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
+            self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
+        else:
+            self._limiter = fleet.throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
+            self._calendars = fleet.calendar_service(self._store, self.directory, subscribe_limit, language)
         self.events = EventService(self._store, self.clock, daily_create_limit=daily_create_limit)
         """The events of every calendar; ``events.events_of(calendar_id)`` shows them to tests."""
         self._idempotency = IdempotencyKeys(self.clock)
@@ -147,6 +155,7 @@ class Emulator:
                 "clock": self._control_clock,
                 "reset": lambda _: self._control_reset(),
                 "auth-code": self._control_auth_code,
+                "fleet": lambda _: fleet.snapshot() if fleet is not None else {},
             },
             events=self.events,
             idempotency=self._idempotency,
