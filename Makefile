@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup redis install-redis generate check-generated docs-check lint format typecheck pytest test test-lowest test-latest lock demo bench clean
+.PHONY: setup redis install-redis generate check-generated docs-check lint format typecheck pytest test test-lowest test-latest lock demo bench fleet-demo clean
 
 ## setup: a local virtualenv with the SDK (editable) and every tool, at the versions of
 ## constraints/dev.txt (what was last tested); fast when already done
@@ -50,7 +50,7 @@ install-redis:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null
 
 ## generate: rewrite generated/ from openapi.yaml, the SDK's sync twins from their async sources,
-## the README's tables that code can tell, and CHANGELOG.md's spec changes
+## the tables of README.md and docs/ that code can tell, and CHANGELOG.md's spec changes
 generate: $(STAMP)
 	$(BIN)/python generator/generate.py
 	$(BIN)/python generator/unasync.py
@@ -105,6 +105,11 @@ $(DEMO_STAMP): pyproject.toml overlays/dingtalk_calendar/_version.py
 ## bench: speed against bare httpx and the official SDK (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## fleet-demo: a fleet subscribe job over 200 organisations (40,000 users) on two Celery workers, one
+## SIGKILLed midway; prints the figures as JSON (ARGS=--quick: 40 organisations). Not part of make test.
+fleet-demo: setup
+	$(BIN)/python bench/fleet_demo.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) .venv-lowest .venv-latest .mypy_cache .ruff_cache .pytest_cache dist build

@@ -41,7 +41,7 @@ def current_version() -> str:
 
 
 def summary(spec: dict[str, Any]) -> dict[str, Any]:
-    """What users of the SDK see of a spec: operations, their errors, and request field rules."""
+    """What users of the SDK see of a spec: operations, their errors, field rules, and which schemas are sent."""
     context = build_context(spec)
     operations = {
         op["operation_id"]: {
@@ -62,7 +62,48 @@ def summary(spec: dict[str, Any]) -> dict[str, Any]:
         for rule in schema["fields"]
     }
     global_errors = _errors(context["global_errors"])
-    return {"operations": operations, "fields": fields, "global_errors": global_errors}
+    return {"operations": operations, "fields": fields, "global_errors": global_errors, "roles": _schema_roles(spec)}
+
+
+def _schema_roles(spec: dict[str, Any]) -> dict[str, str]:
+    """Each schema's part in the calls: sent ("request"), answered ("response"), or both."""
+    components = spec["components"]
+
+    def reach(node: Any, found: set[str]) -> None:
+        # Every schema a part of the spec refers to, through other schemas and shared responses.
+        if isinstance(node, list):
+            for value in node:
+                reach(value, found)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/"):
+                kind, name = ref.split("/")[2:4]
+                if kind != "schemas" or name not in found:
+                    if kind == "schemas":
+                        found.add(name)
+                    reach(components[kind][name], found)
+            for value in node.values():
+                reach(value, found)
+
+    sent: set[str] = set()
+    answered: set[str] = set()
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                reach(operation.get("requestBody", {}), sent)
+                reach(operation["responses"], answered)
+    roles = dict.fromkeys(sent - answered, "request") | dict.fromkeys(answered - sent, "response")
+    return roles | dict.fromkeys(sent & answered, "request and response")
+
+
+def _field_kind(name: str, *summaries: dict[str, Any]) -> str:
+    """ "request field", "response field" or "request and response field", by the field's schema."""
+    schema = name.split(".", 1)[0]
+    for known in summaries:  # a snapshot from before roles were recorded has none
+        role = known.get("roles", {}).get(schema)
+        if role is not None:
+            return f"{role} field"
+    return "field"
 
 
 def _errors(errors: list[dict[str, Any]]) -> list[str]:
@@ -108,8 +149,11 @@ def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     for error in sorted(set(new["global_errors"]) - set(old["global_errors"])):
         lines.append(f"Any call may answer {error} (documented now).")
     old_fields, new_fields = old["fields"], new["fields"]
-    lines += [f"New request field `{name}`." for name in sorted(new_fields.keys() - old_fields.keys())]
-    lines += [f"Request field `{name}` removed." for name in sorted(old_fields.keys() - new_fields.keys())]
+    lines += [f"New {_field_kind(name, new)} `{name}`." for name in sorted(new_fields.keys() - old_fields.keys())]
+    lines += [
+        f"{_field_kind(name, old, new).capitalize()} `{name}` removed."
+        for name in sorted(old_fields.keys() - new_fields.keys())
+    ]
     for name in sorted(new_fields.keys() & old_fields.keys()):
         was, now = old_fields[name], new_fields[name]
         for key in ("required", "min_length", "max_length", "pattern"):

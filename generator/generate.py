@@ -27,8 +27,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import yaml
+
+if __package__ in (None, ""):  # run as a script (python generator/generate.py): generator/ is a package of ROOT
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.sdk import python_templates, render_sdk
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -37,6 +40,8 @@ OVERRIDES = Path(__file__).resolve().parent / "templates"
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "package_templates"
 PACKAGE = "dingtalk_calendar_api"
 TARGET = ROOT / "generated"
+SDK_TARGET = ROOT / "overlays" / "dingtalk_calendar" / "_generated"
+"""The SDK's generated layer (generator/sdk.py): methods, call preparation, results, CLI commands."""
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 # How openapi-python-client's templates learn that the spec deprecates an operation or a field
 # (its parsed Endpoint and Property drop `deprecated`): the copy of the spec it reads opens
@@ -130,11 +135,24 @@ def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-RULES = ("required", "type", "unicode", "minLength", "pattern", "maxLength", "enum", "atLeastOneOf")
+RULES = (
+    "required",
+    "type",
+    "unicode",
+    "minLength",
+    "pattern",
+    "maxLength",
+    "enum",
+    "minimum",
+    "maximum",
+    "atLeastOneOf",
+    "minProperties",
+)
 """The rules the generated checker (package_templates/checks.py.jinja) applies, in its order.
 
 ``unicode`` is every string's: text that cannot be encoded as UTF-8 (a lone surrogate) can
-be neither put in a URL nor sent as JSON. ``atLeastOneOf`` is ``x-dingtalk-at-least-one-of``.
+be neither put in a URL nor sent as JSON. ``atLeastOneOf`` is ``x-dingtalk-at-least-one-of``;
+``minProperties`` is JSON Schema's (an update must change something).
 """
 
 
@@ -153,6 +171,8 @@ def _rule(name: str, raw: dict[str, Any], required: bool, spec: dict[str, Any], 
         "min_length": schema.get("minLength"),
         "max_length": schema.get("maxLength"),
         "pattern": schema.get("pattern"),
+        "minimum": schema.get("minimum"),
+        "maximum": schema.get("maximum"),
         "schema": _schema_name(raw),
         "items_type": items.get("type") if items else None,
         "enum": tuple(schema["enum"]) if "enum" in schema else None,
@@ -237,7 +257,14 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
         sdk_names = schema.get("x-dingtalk-sdk-names", {})
         fields = [_rule(prop, sub, prop in required, spec, sdk_names.get(prop)) for prop, sub in properties.items()]
         at_least_one_of = schema.get("x-dingtalk-at-least-one-of", [])
-        schemas.append({"name": name, "fields": fields, "at_least_one_of": at_least_one_of})
+        schemas.append(
+            {
+                "name": name,
+                "fields": fields,
+                "at_least_one_of": at_least_one_of,
+                "min_properties": schema.get("minProperties", 0),
+            }
+        )
 
     operations = []
     for path, item in spec["paths"].items():
@@ -255,9 +282,15 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                 for p in params
                 if p["in"] == "path"
             ]
+            query_parameters = [
+                _rule(p["name"], p["schema"], bool(p.get("required")), spec, p.get("x-dingtalk-sdk-name"))
+                for p in params
+                if p["in"] == "query"
+            ]
             body_schema = _schema_name(body) if body else None
             errors = [_error(e) for e in op.get("x-dingtalk-errors", [])]
-            _check_error_tags(where, errors, {p["name"] for p in path_parameters} | _field_paths(spec, body_schema))
+            named = {p["name"] for p in path_parameters + query_parameters}
+            _check_error_tags(where, errors, named | _field_paths(spec, body_schema))
             operations.append(
                 {
                     "operation_id": op["operationId"],
@@ -270,10 +303,13 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "requires_token": op.get("security", spec.get("security", [])) != [],
                     "permission": op.get("x-dingtalk-permission"),
                     "path_parameters": path_parameters,
+                    "query_parameters": query_parameters,
                     "body_schema": body_schema,
                     "response_schema": _response_schema(op),
                     "errors": errors,
                     "deprecated": deprecation_message(op["operationId"], op) if op.get("deprecated") else None,
+                    "client_token": op.get("x-dingtalk-client-token"),
+                    "pagination": op.get("x-dingtalk-pagination"),
                 }
             )
     operations.sort(key=lambda o: o["operation_id"])
@@ -351,10 +387,6 @@ def _enum_members(global_errors: list[dict[str, Any]], operations: list[dict[str
     return members
 
 
-def _pyrepr(value: Any) -> str:
-    return repr(value)
-
-
 def _error_literal(e: dict[str, Any]) -> str:
     extra = f", message_zh={e['message_zh']!r}" if e["message_zh"] else ""
     extra += ", unverified=True" if e["unverified"] else ""
@@ -370,26 +402,15 @@ def _error_literal(e: dict[str, Any]) -> str:
 
 def _rule_literal(f: dict[str, Any]) -> str:
     args = [f"{k}={f[k]!r}" for k in ("name", "python_name", "required", "type")]
-    optional = ("min_length", "max_length", "pattern", "schema", "items_type", "enum", "sdk_name")
+    optional = ("min_length", "max_length", "pattern", "minimum", "maximum", "schema", "items_type", "enum", "sdk_name")
     args += [f"{k}={f[k]!r}" for k in optional if f[k] is not None]
     args += [f"deprecated={f['deprecated']!r}"] if f.get("deprecated") else []
     return f"FieldRule({', '.join(args)})"
 
 
-def _pytuple(values: list[str]) -> str:
-    return repr(tuple(values))
-
-
 def render_package_templates(package_dir: Path, context: dict[str, Any]) -> None:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PACKAGE_TEMPLATES),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # noqa: S701 - renders Python source, not HTML
-    )
-    env.filters.update(pyrepr=_pyrepr, error_literal=_error_literal, rule_literal=_rule_literal, pytuple=_pytuple)
+    env = python_templates(PACKAGE_TEMPLATES)
+    env.filters.update(error_literal=_error_literal, rule_literal=_rule_literal)
     for template in sorted(PACKAGE_TEMPLATES.glob("*.jinja")):
         (package_dir / template.name.removesuffix(".jinja")).write_text(
             env.get_template(template.name).render(context), encoding="utf-8"
@@ -458,9 +479,12 @@ def generate_into(workdir: Path, spec_path: Path = SPEC) -> Path:
         "--overwrite",
     )
     render_package_templates(package_dir, context)
+    sdk_dir = workdir / SDK_TARGET.name
+    render_sdk(spec, sdk_dir)
     ruff_config = ROOT / "pyproject.toml"
-    _run(sys.executable, "-m", "ruff", "check", "--config", ruff_config, "--fix-only", "--quiet", package_dir)
-    _run(sys.executable, "-m", "ruff", "format", "--config", ruff_config, "--quiet", package_dir)
+    for folder in (package_dir, sdk_dir):
+        _run(sys.executable, "-m", "ruff", "check", "--config", ruff_config, "--fix-only", "--quiet", folder)
+        _run(sys.executable, "-m", "ruff", "format", "--config", ruff_config, "--quiet", folder)
     return package_dir
 
 
@@ -472,36 +496,42 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def check(target: Path = TARGET, spec: Path = SPEC) -> int:
-    """0 when ``target`` holds what the spec produces; else print a diff and return 1."""
+def check(target: Path = TARGET, spec: Path = SPEC, sdk_target: Path = SDK_TARGET) -> int:
+    """0 when ``target`` and ``sdk_target`` hold what the spec produces; else print a diff and return 1."""
     with tempfile.TemporaryDirectory() as tmp:
         fresh = _tree(generate_into(Path(tmp), spec))
-    return compare(fresh, target)
+        fresh_sdk = _tree(Path(tmp) / SDK_TARGET.name)
+    return compare(fresh, target) | _compare_tree(fresh_sdk, sdk_target, "overlays/dingtalk_calendar/_generated")
 
 
 def compare(fresh: dict[str, bytes], target: Path) -> int:
     """0 when the package in ``target`` is ``fresh``; else print a diff and return 1."""
-    current = _tree(target / PACKAGE) if (target / PACKAGE).is_dir() else {}
+    return _compare_tree(fresh, target / PACKAGE, f"generated/{PACKAGE}")
+
+
+def _compare_tree(fresh: dict[str, bytes], folder: Path, label: str) -> int:
+    current = _tree(folder) if folder.is_dir() else {}
     diff: list[str] = []
     for name in sorted(fresh.keys() | current.keys()):
         old = current.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
         new = fresh.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
         if old != new:
-            diff += difflib.unified_diff(old, new, f"generated/{PACKAGE}/{name}", f"fresh/{PACKAGE}/{name}")
+            diff += difflib.unified_diff(old, new, f"{label}/{name}", f"fresh/{label}/{name}")
     if diff:
         sys.stdout.writelines(diff)
-        print("\ngenerated/ is out of date with openapi.yaml or generator/: run 'make generate'.", file=sys.stderr)
+        print(f"\n{label} is out of date with openapi.yaml or generator/: run 'make generate'.", file=sys.stderr)
         return 1
-    print("generated/ is in sync with openapi.yaml.")
+    print(f"{label} is in sync with openapi.yaml.")
     return 0
 
 
-def generate(target: Path = TARGET, spec: Path = SPEC) -> None:
+def generate(target: Path = TARGET, spec: Path = SPEC, sdk_target: Path = SDK_TARGET) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         package_dir = generate_into(Path(tmp), spec)
         target.mkdir(exist_ok=True)
-        shutil.rmtree(target / PACKAGE, ignore_errors=True)
-        shutil.copytree(package_dir, target / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
+        for fresh, folder in ((package_dir, target / PACKAGE), (Path(tmp) / SDK_TARGET.name, sdk_target)):
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(fresh, folder, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def main() -> int:
@@ -509,10 +539,17 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail with a diff when generated/ is out of date")
     parser.add_argument("--target", type=Path, default=TARGET, help="the folder that holds the package")
     parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI file to read")
+    parser.add_argument(
+        "--sdk-target",
+        type=Path,
+        help="the folder of the SDK's generated layer (default: overlays/dingtalk_calendar/_generated, "
+        "or TARGET/_generated when --target is given, so that a test never writes into the repository)",
+    )
     args = parser.parse_args()
+    sdk_target = args.sdk_target or (SDK_TARGET if args.target == TARGET else args.target / SDK_TARGET.name)
     if args.check:
-        return check(args.target, args.spec)
-    generate(args.target, args.spec)
+        return check(args.target, args.spec, sdk_target)
+    generate(args.target, args.spec, sdk_target)
     return 0
 
 

@@ -216,8 +216,9 @@ def test_the_default_rate_stays_under_the_emulators_quota(
         assert result.ok
         assert emu.stats.statuses("subscribeCalendar").get(403, 0) == 0
         assert clock.now() == pytest.approx(1000.0 + 44 / DEFAULT_BULK_RATE)  # the calls were paced, not sent at once
-        # The same calls unpaced are throttled (and, the clock standing still, stay so): the test can fail.
-        client.bulk_subscribe(calendar, USERS[:22], concurrency=1, rate_limiter=FAST)
+        # The same calls unpaced are throttled (and, the clock standing still, stay so, until the
+        # job's time limit): the test can fail.
+        client.bulk_subscribe(calendar, USERS[:22], concurrency=1, rate_limiter=FAST, time_limit=0.5)
         assert emu.stats.statuses("subscribeCalendar").get(403, 0) > 0
 
 

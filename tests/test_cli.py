@@ -484,7 +484,7 @@ def test_progress_bar_is_drawn_on_a_terminal_only(
         drawn_text = terminal.getvalue()
         assert ("\rsubscribe [" in drawn_text) is drawn, extra
         if drawn:
-            assert drawn_text.endswith("3/3  failed 1\n")
+            assert re.search(r"\] 3/3  [\d.]+/s  failed 1 *\n$", drawn_text), drawn_text
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(run: Run, calendar: str, tmp_path: Path) -> None:
@@ -492,15 +492,72 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(run: Run, calendar: str, 
     assert err == ""
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_progress_bar_rendering() -> None:
     stream = io.StringIO()
-    bar = ProgressBar(stream, "subscribe", 4)
+    clock = _Clock()
+    bar = ProgressBar(stream, "subscribe", 4, clock=clock)
+    clock.now += 1
     bar.update(Progress("a", "done", 1, 4))
+    clock.now += 3
     bar.update(Progress("b", "failed", 2, 4))
-    assert bar.render() == "subscribe [###############...............] 2/4  failed 1"
+    # 2 users in 4 s: 0.5 a second, so the 2 left take 4 s.
+    assert bar.render() == "subscribe [###############...............] 2/4  0.5/s  4s left  failed 1"
     bar.close()
-    assert stream.getvalue().endswith("2/4  failed 1\n")
+    assert stream.getvalue().endswith("2/4  0.5/s  4s left  failed 1\n")
     assert stream.getvalue().count("\r") == 2
+
+
+def test_progress_bar_time_left_in_minutes_and_hours() -> None:
+    clock = _Clock()
+    bar = ProgressBar(io.StringIO(), "subscribe", 10_000, clock=clock)
+    clock.now += 10
+    bar.update(Progress("a", "done", 190, 10_000))  # 19 a second: 9,810 left take 8m36s
+    assert bar.render().endswith("190/10000  19.0/s  8m36s left")
+    bar.update(Progress("b", "done", 191, 200_000))
+    assert bar.render().endswith("191/200000  19.1/s  2h54m left")
+
+
+def test_progress_bar_of_a_resumed_job_starts_at_the_done_count_and_rates_this_run() -> None:
+    stream = io.StringIO()
+    clock = _Clock()
+    bar = ProgressBar(stream, "subscribe", 5, already_done=3, clock=clock)
+    for settled, user in enumerate(["a", "b", "c"], start=1):  # as the job reports a resumed run's users
+        bar.update(Progress(user, "already_done", settled, 5))
+    assert stream.getvalue() == "\rsubscribe [##################............] 3/5"  # drawn once, at 3
+    clock.now += 2
+    bar.update(Progress("d", "done", 4, 5))
+    assert bar.render().endswith("4/5  0.5/s  2s left")  # 1 user in 2 s: the 3 resumed ones are not this run's
+
+
+def test_the_progress_bar_counts_distinct_users_and_starts_a_resume_at_its_count(
+    env: dict[str, str], calendar: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = _users_file(tmp_path, "alice\nbob\nalice\ncarol\nbob\n")  # 3 users, 2 of them twice
+    journal = tmp_path / "job.jsonl"
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["bulk-subscribe", calendar, users, "--journal", str(journal)], environ=env) == 0
+    first = terminal.getvalue()
+    assert re.search(r"\] 3/3  [\d.]+/s *\n$", first), first
+    assert "/5" not in first
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    more = _users_file(tmp_path, "alice\nbob\ncarol\ndave\n")
+    assert main(["bulk-subscribe", calendar, more, "--resume", str(journal)], environ=env) == 4  # dave: outside
+    draws = terminal.getvalue().split("\r")[1:]
+    assert draws[0].startswith("subscribe ["), draws
+    assert " 3/4" in draws[0], draws  # not 1/4, 2/4, 3/4
+    assert " 4/4 " in draws[-1], draws
 
 
 # --- as a real process ----------------------------------------------------------------------
@@ -636,6 +693,52 @@ def test_ctrl_c_stops_a_bulk_job_with_130_and_resume_finishes_it(
     # Nothing lost, nothing twice: one subscribe request per user over both runs.
     assert big_emu.stats.requests("subscribeCalendar") == len(MANY_USERS)
     assert sorted(big_emu.state.subscribers(calendar)) == sorted(MANY_USERS)
+
+
+def test_a_second_ctrl_c_quits_at_once_and_still_says_how_to_resume(big_emu: Emulator, tmp_path: Path) -> None:
+    env = {
+        "DINGTALK_BASE_URL": big_emu.url,
+        "DINGTALK_APP_KEY": big_emu.internal_app.app_key,
+        "DINGTALK_APP_SECRET": big_emu.internal_app.app_secret,
+    }
+    # Every subscribe hangs, so the calls under way are still under way at the second Ctrl-C.
+    big_emu.faults.next("latency:60", count=len(MANY_USERS), operation="subscribeCalendar")
+    users = tmp_path / "users.txt"
+    users.write_text("\n".join(MANY_USERS) + "\n")
+    journal = tmp_path / "job.jsonl"
+    argv = ["bulk-subscribe", "cal-1", str(users), "--journal", str(journal), "--concurrency", "2"]
+    job = subprocess.Popen(
+        [sys.executable, "-m", "dingtalk_calendar.cli", *argv],
+        env={**_base_env(), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until(lambda: big_emu.stats.requests("subscribeCalendar") >= 2, job)  # both calls in flight
+        job.send_signal(signal.SIGINT)
+        assert job.stderr is not None
+        assert job.stderr.readline() == "\n"
+        assert job.stderr.readline().startswith("stopping after the calls under way")
+        job.send_signal(signal.SIGINT)
+        _out, err = job.communicate(timeout=60)
+    finally:
+        job.kill()
+    assert job.returncode == 130, err
+    assert f"interrupted: 0 users settled (0 done, 0 failed); the journal {journal} has them" in err
+    assert f"run again with --resume {journal}" in err
+    assert "Traceback" not in err
+
+
+def _wait_until(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if process.poll() is not None:
+            pytest.fail(f"the job ended before it was interrupted: {process.communicate()}")
+        time.sleep(0.01)
+    pytest.fail("the job did not get under way")
 
 
 def _wait_for_lines(path: Path, count: int, process: subprocess.Popen[str]) -> None:

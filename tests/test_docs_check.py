@@ -641,3 +641,41 @@ def test_real_pages_parse_in_both_formats_and_languages() -> None:
     assert formats == {("en", "flattened"), ("en", "markdown"), ("zh", "markdown")}
     skipped = {p["page"].rsplit("/", 1)[-1] for p in report["pages"] if p["kind"] == "skipped"}
     assert skipped == {"README.md", "event-calendar-event-change.md", "event-suite-ticket.md"}
+
+
+# An operation with nothing to check it against ------------------------------------------
+
+NEW_OPERATION = """    get:
+      tags: [calendar]
+      operationId: listSubscribedCalendars
+      summary: List a user's subscribed calendars
+      x-dingtalk-permission: Calendar.Calendar.Read
+      x-dingtalk-idempotent: true
+      x-dingtalk-errors: []
+      responses:
+        "200": {description: OK}
+"""
+
+
+def spec_with_an_undocumented_operation(folder: Path) -> Path:
+    """The spec with a new operation that names no page, at a path that begins the get page's."""
+    spec = folder / "openapi.yaml"
+    anchor = (
+        "  /v1.0/calendar/users/{userId}/subscribedCalendars:\n"
+        '    parameters:\n      - $ref: "#/components/parameters/userId"\n'
+    )
+    text = SPEC.read_text(encoding="utf-8")
+    assert anchor in text
+    spec.write_text(text.replace(anchor, anchor + NEW_OPERATION, 1), encoding="utf-8")
+    return spec
+
+
+def test_an_operation_with_no_doc_pages_at_all_is_a_finding(tmp_path: Path) -> None:
+    spec = spec_with_an_undocumented_operation(tmp_path)
+    code, report, _ = run("--spec", str(spec), str(SAMPLES / "en-markdown-get.txt"))
+    assert code == 1
+    assert ("listSubscribedCalendars", "doc pages", "none in x-dingtalk-docs", "no page read documents it") in (
+        findings(report)
+    )
+    # The operations that name their pages are not reported for it, though this run read one page.
+    assert {f["operation"] for f in report["findings"] if f["fact"] == "doc pages"} == {"listSubscribedCalendars"}

@@ -84,6 +84,22 @@ def test_the_check_fails_when_a_file_is_added_or_removed(
     assert "types.py" in out
 
 
+def test_the_check_covers_the_sdks_generated_layer(regenerated: Path, tmp_path: Path) -> None:
+    # overlays/dingtalk_calendar/_generated/ is checked like generated/: a hand edit fails the check.
+    sdk = tmp_path / "_generated"
+    shutil.copytree(
+        ROOT / "overlays" / "dingtalk_calendar" / "_generated", sdk, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    assert run_generator("--check", "--target", regenerated, "--sdk-target", sdk).returncode == 0
+    calls = sdk / "calls.py"
+    calls.write_text(calls.read_text().replace("check_path(operation, ", "(operation, ", 1))
+
+    stale = run_generator("--check", "--target", regenerated, "--sdk-target", sdk)
+    assert stale.returncode == 1
+    assert "+    check_path(operation, " in stale.stdout
+    assert "_generated is out of date" in stale.stderr
+
+
 def test_generated_package_carries_the_spec_error_tables() -> None:
     from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
     from dingtalk_calendar_api.operation_ids import OperationId

@@ -104,7 +104,7 @@ def test_make_demo_a_second_time_installs_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["retry_table", "__version__"])
 def test_what_the_readme_names_is_exported(name: str) -> None:
-    assert f"{name}" in README
+    assert f"{name}" in _documentation()
     assert hasattr(dingtalk_calendar, name)
 
 
@@ -136,3 +136,48 @@ def test_the_changelog_derives_what_a_spec_change_means_for_users() -> None:
     assert any(line.startswith("`getSubscribedCalendar` is deprecated: calling it warns") for line in lines)
     assert "`CreateSubscribedCalendarRequest.name`: max length 128 → 256." in lines
     assert changes(before, before) == ["No change to the operations, errors or field rules."]
+
+
+def test_the_changelog_names_a_new_field_by_where_it_goes() -> None:
+    from generator.changelog import changes, summary
+    from generator.generate import load_spec
+
+    spec = load_spec()
+    before = summary(spec)
+    changed = copy.deepcopy(spec)
+    schemas = changed["components"]["schemas"]
+    schemas["GetSubscribedCalendarResponse"]["properties"]["colour"] = {"type": "string"}
+    schemas["CreateSubscribedCalendarRequest"]["properties"]["colour"] = {"type": "string"}
+    schemas["SubscribeScope"]["properties"]["labels"] = {"type": "array", "items": {"type": "string"}}
+    del schemas["CreateSubscribedCalendarResponse"]["properties"]["calendarId"]
+    lines = changes(before, summary(changed))
+    assert "New response field `GetSubscribedCalendarResponse.colour`." in lines
+    assert "New request field `CreateSubscribedCalendarRequest.colour`." in lines
+    assert "New request and response field `SubscribeScope.labels`." in lines  # sent in create, answered in get
+    assert "Response field `CreateSubscribedCalendarResponse.calendarId` removed." in lines
+
+
+def _documentation() -> str:
+    """The README and the docs/ pages: wherever a sentence about make demo may stand."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted(ROOT.glob("docs/*.md"))])
+
+
+def test_what_the_docs_say_make_demo_sets_up_is_the_makefiles_demo_virtualenv() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^DEMO_VENV\s*\?=\s*(\S+)$", makefile, re.M)
+    assert match, "the Makefile no longer sets DEMO_VENV"
+    demo_venv = match.group(1)
+    text = re.sub(r"\s+", " ", re.sub(r"^```.*?^```", "", _documentation(), flags=re.S | re.M))
+    sentences = [s for s in re.split(r"(?<=[.:;])\s", text) if "make demo" in s and ".venv" in s]
+    assert sentences, "no sentence says where make demo installs"
+    for sentence in sentences:
+        named = set(re.findall(r"`(\.venv[\w.-]*)`", sentence))
+        assert named == {demo_venv}, f"says make demo sets up {named}, the Makefile {demo_venv}: {sentence!r}"
+
+
+def test_no_sentence_promises_make_demo_a_time_no_test_can_hold() -> None:
+    # How long the first run takes is pip's download time on the reader's machine: no figure here can be true.
+    text = re.sub(r"\s+", " ", re.sub(r"^```.*?^```", "", _documentation(), flags=re.S | re.M))
+    for sentence in re.split(r"(?<=[.;])\s", text):
+        if "make demo" in sentence and "first" in sentence:
+            assert not re.search(r"\b\d+(\.\d+)? ?(s|seconds|minutes?)\b", sentence), sentence

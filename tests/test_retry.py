@@ -20,7 +20,13 @@ import httpx
 import pytest
 
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials
-from dingtalk_calendar._errors import APIConnectionError, APITimeoutError, RateLimitError, ServerError
+from dingtalk_calendar._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    RateLimitError,
+    ServerError,
+    error_from_response,
+)
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
 from dingtalk_calendar._retry_policy import (
@@ -163,6 +169,8 @@ def test_classify_exception(error: httpx.TransportError, failure: AttemptFailure
         (500, None, AttemptFailure.SERVER_ERROR),
         (502, None, AttemptFailure.SERVER_ERROR),
         (504, "whatever", AttemptFailure.SERVER_ERROR),
+        (501, "NotImplemented", AttemptFailure.FINAL),
+        (501, None, AttemptFailure.FINAL),
     ],
 )
 def test_classify_response(status: int, code: str | None, failure: AttemptFailure | None) -> None:
@@ -266,8 +274,8 @@ def test_retry_after_does_not_make_an_ambiguous_create_safe() -> None:
 
 
 def test_the_readme_table_is_what_the_code_does() -> None:
-    # The table is asked of decide() and the spec; make generate writes it into the README.
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    # The table is asked of decide() and the spec; make generate writes it into docs/retries.md.
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "retries.md").read_text(encoding="utf-8")
     assert f"from retry_table(); do not edit -->\n{retry_table()}\n<!-- end of retry_table() -->" in readme
     rows = {line.split("|")[1].strip(" `"): line for line in retry_table().splitlines()[2:]}
     assert set(rows) == set(OPERATIONS)
@@ -323,6 +331,20 @@ def test_retry_after_in_seconds_is_obeyed() -> None:
     assert fake.waits == [7.0]
     assert response.extensions[ATTEMPTS_EXTENSION] == 2
     assert len(seen) == 2
+
+
+def test_a_501_for_an_operation_the_server_does_not_implement_is_sent_once_and_typed() -> None:
+    fake = FakeTime()
+    body = {"code": "NotImplemented", "message": "the emulator does not model getSubscribedCalendar yet"}
+    handler, seen = _scripted(httpx.Response(501, json=body), httpx.Response(200, json={}))
+    with _mock_client(handler, fake) as client:
+        response = _call(client)
+    assert (response.status_code, len(seen), fake.waits) == (501, 1, [])
+    assert response.extensions[ATTEMPTS_EXTENSION] == 1
+    response.read()
+    error = error_from_response(response)
+    assert isinstance(error, ServerError)
+    assert (error.status_code, error.raw_code, error.attempts) == (501, "NotImplemented", 1)
 
 
 def test_retry_after_as_an_http_date_is_obeyed() -> None:
@@ -879,19 +901,20 @@ def open_trickle_client(
             runner.run(async_client.aclose())
 
 
-# -- the README's promises on retries and time limits ----------------------------------------
+# -- the documented promises on retries and time limits -------------------------------------
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "docs" / "retries.md"
 
 
 def test_the_readmes_retry_policy_table_is_the_policys_defaults() -> None:
     text = README.read_text(encoding="utf-8")
     table = text[text.index("`RetryPolicy` (frozen):") :].split("\n\n")[1]
-    promised: dict[str, float] = {}
+    promised: dict[str, float | bool] = {}
     for row in table.splitlines()[2:]:
         names, defaults = (cell.strip() for cell in row.strip("|").split("|")[:2])
         for name, default in zip(names.split(", "), defaults.split(", "), strict=True):
-            promised[name.strip("`")] = float(default.removesuffix(" s"))
+            flag = {"True": True, "False": False}.get(default)
+            promised[name.strip("`")] = flag if flag is not None else float(default.removesuffix(" s"))
     defaults = RetryPolicy()
     assert promised == {name: getattr(defaults, name) for name in promised}
     assert set(promised) == {f.name for f in attrs.fields(RetryPolicy)}  # every setting is in the table

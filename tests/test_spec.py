@@ -148,7 +148,7 @@ def test_one_shared_error_body(spec: dict[str, Any]) -> None:
     assert detail["properties"]["requiredScopes"]["type"] == "array"
 
 
-ERROR_ROW_KEYS = {"status", "code", "message", "message_zh", "description", "unverified", "field", "rule"}
+ERROR_ROW_KEYS = {"status", "code", "message", "message_zh", "messages", "description", "unverified", "field", "rule"}
 
 
 def test_error_rows_hold_only_known_keys(spec: dict[str, Any]) -> None:

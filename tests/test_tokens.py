@@ -91,8 +91,10 @@ def test_cache_keys_tell_credentials_apart_and_hold_no_secret() -> None:
     joined = " ".join(keys)
     for secret in ("secret-a", "suite-secret", "ticket", "client-secret", "refresh-of", "code-of", "token-one"):
         assert secret not in joined
-    assert InternalAppCredentials("app-a", "other secret").cache_key == "internal:app-a"
-    assert EnterpriseAppCredentials("suite", "s", "corp-1", lambda: "t").cache_key == "corp:suite:corp-1"
+    # The secret is in the key as a keyed digest: a wrong secret never shares the right one's entry.
+    assert InternalAppCredentials("app-a", "other secret").cache_key.startswith("internal:app-a:")
+    assert InternalAppCredentials("app-a", "other secret").cache_key not in keys
+    assert EnterpriseAppCredentials("suite", "s", "corp-1", lambda: "t").cache_key.startswith("corp:suite:corp-1:")
 
 
 def test_user_credentials_need_a_refresh_token_or_a_code() -> None:

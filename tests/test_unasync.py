@@ -45,7 +45,7 @@ def test_an_edit_to_a_source_reaches_its_twin_with_no_new_rule(package: Path) ->
     text = source.read_text(encoding="utf-8")
     anchor = "    # -- bulk "
     new_method = '''\
-    async def remove(self, user_id: str, calendar_id: str, *, timeout: float | None = None) -> Result:
+    async def remove(self, user_id: str, calendar_id: str, *, timeout: float | None = None) -> object:
         """Forget the calendar."""
         await self._overlays.arequest(self._http.build_request("GET", "/"))
         return await self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, None)))
@@ -60,7 +60,7 @@ def test_an_edit_to_a_source_reaches_its_twin_with_no_new_rule(package: Path) ->
 
     assert run_unasync("--package", package).returncode == 0
     twin = (package / "_client.py").read_text(encoding="utf-8")
-    assert "    def remove(self, user_id: str, calendar_id: str, *, timeout: float | None = None) -> Result:" in twin
+    assert "    def remove(self, user_id: str, calendar_id: str, *, timeout: float | None = None) -> object:" in twin
     assert "        self._overlays.request(self._http.build_request(" in twin
     assert "        return self._run(_calls.unsubscribe(" in twin
     assert run_unasync("--check", "--package", package).returncode == 0  # written once, stable

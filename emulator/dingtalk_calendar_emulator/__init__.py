@@ -47,6 +47,7 @@ _EXPORTS = {
 __all__ = [
     "ALL_PERMISSIONS",
     "DEFAULT_DIRECTORY",
+    "EXTRA_PACKAGES",
     "Calendar",
     "Clock",
     "Directory",
@@ -57,6 +58,7 @@ __all__ = [
     "EnterpriseApp",
     "Faults",
     "InternalApp",
+    "MissingExtraError",
     "PersonalApp",
     "PortInUseError",
     "Scope",
@@ -66,10 +68,28 @@ __all__ = [
 ]
 
 
+EXTRA_PACKAGES = frozenset({"starlette", "uvicorn", "trustme"})
+"""What the ``emulator`` extra installs beyond the SDK's own dependencies."""
+
+
+class MissingExtraError(ModuleNotFoundError):
+    """The ``emulator`` extra is not installed: the message says how to install it."""
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
+    try:
+        loaded = import_module(f".{module}", __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name not in EXTRA_PACKAGES:
+            raise
+        raise MissingExtraError(
+            f"the DingTalk emulator needs the 'emulator' extra ({exc.name} is not installed): "
+            "pip install 'dingtalk-calendar[emulator]'",
+            name=exc.name,
+        ) from exc
+    value = getattr(loaded, name)
     globals()[name] = value
     return value

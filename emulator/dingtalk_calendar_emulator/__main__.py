@@ -92,6 +92,8 @@ def _announce(emulator: Emulator) -> None:
         f"  enterprise app:  suiteKey={enterprise.suite_key} suiteSecret={enterprise.suite_secret}"
         f" suiteTicket={enterprise.suite_ticket}",
         f"  personal app:    clientId={personal.client_id} clientSecret={personal.client_secret}",
+        f"  authorization code (as DingTalk's consent page hands it out): "
+        f"""curl -X POST {emulator.url}/_emulator/auth-code -d '{{"userId": "alice"}}'""",
         f"  users: {', '.join(emulator.directory.users)}",
         f"  inspect: {emulator.url}/_emulator/stats  {emulator.url}/_emulator/state",
     ]

@@ -13,7 +13,10 @@ from .apps import App, AppRegistry, EnterpriseApp, InternalApp, PersonalApp
 from .calendars import CalendarService
 from .clock import Clock
 from .directory import Directory
+from .events import DEFAULT_DAILY_CREATE_LIMIT, EventService
 from .faults import Faults
+from .fleet import Fleet
+from .idempotency import IdempotencyKeys
 from .oauth import OAuthService
 from .runner import ServerThread
 from .server import Backend, build_app
@@ -71,7 +74,8 @@ class Emulator:
     DingTalk organisation has 5,000); ``language`` "en" or "zh", the language of the
     messages that the China site's pages give in Chinese;
     ``token_ttl`` seconds an access token lives; ``refresh_token_ttl`` and ``auth_code_ttl``
-    the same for a personal app's credentials; ``subscribe_limit`` calendars per user (None:
+    the same for a personal app's credentials; ``daily_create_limit`` events created per user per
+    day (DingTalk's ``flowLimit``, 100; None: no limit); ``subscribe_limit`` calendars per user (None:
     no limit); ``directory`` the users, groups and organisations (default: the demo
     directory); ``apps`` the registered apps (default: one of each kind, see
     ``default_apps``); ``port`` 0 for a free one; ``tls`` serve HTTPS, with a certificate
@@ -102,11 +106,13 @@ class Emulator:
         refresh_token_ttl: float = DEFAULT_REFRESH_TOKEN_TTL,
         auth_code_ttl: float = DEFAULT_AUTH_CODE_TTL,
         subscribe_limit: int | None = DEFAULT_SUBSCRIBE_LIMIT,
+        daily_create_limit: int | None = DEFAULT_DAILY_CREATE_LIMIT,
         directory: Directory | None = None,
         apps: Iterable[App] | None = None,
         port: int = 0,
         host: str = "127.0.0.1",
         tls: bool = False,
+        fleet: Fleet | None = None,
     ) -> None:
         if tls:
             _require_trustme()  # here rather than at start: the mistake is in this line
@@ -125,8 +131,17 @@ class Emulator:
         for app in default_apps() if apps is None else apps:
             self.add_app(app)
         self._store = CalendarStore()
-        self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
-        self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
+        self.fleet = fleet
+        """Per-organisation quotas and counts of a third-party suite (see ``fleet.Fleet``), if given."""
+        if fleet is None:
+            self._limiter = Throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
+            self._calendars = CalendarService(self._store, self.directory, subscribe_limit, language)
+        else:
+            self._limiter = fleet.throttle(self.clock, qps_limit, qpm_limit, monthly_quota)
+            self._calendars = fleet.calendar_service(self._store, self.directory, subscribe_limit, language)
+        self.events = EventService(self._store, self.clock, daily_create_limit=daily_create_limit)
+        """The events of every calendar; ``events.events_of(calendar_id)`` shows them to tests."""
+        self._idempotency = IdempotencyKeys(self.clock)
         self._oauth = OAuthService(self.apps, self.tokens, self.directory, self.stats, self._limiter, language)
         backend = Backend(
             calendars=self._calendars,
@@ -136,7 +151,14 @@ class Emulator:
             limiter=self._limiter,
             faults=self.faults,
             stats=self.stats,
-            control={"clock": self._control_clock, "reset": lambda _: self._control_reset()},
+            control={
+                "clock": self._control_clock,
+                "reset": lambda _: self._control_reset(),
+                "auth-code": self._control_auth_code,
+                "fleet": lambda _: fleet.snapshot() if fleet is not None else {},
+            },
+            events=self.events,
+            idempotency=self._idempotency,
         )
         self.asgi_app = build_app(backend)
         self._thread: ServerThread | None = None
@@ -360,8 +382,11 @@ class Emulator:
         return self._store.snapshot()
 
     def reset(self) -> None:
-        """Forget calendars, subscriptions, tokens, statistics, faults and quota counts; keep apps and settings."""
+        """Forget calendars, events, client tokens, subscriptions, tokens, statistics, faults and quota counts;
+        keep apps and settings."""
         self._store.clear()
+        self.events.clear()
+        self._idempotency.clear()
         self._limiter.clear()
         self.tokens.revoke()
         self.stats.reset()
@@ -370,6 +395,18 @@ class Emulator:
     def _control_clock(self, data: Any) -> dict[str, float]:
         self.clock.advance(float(data["advance"]))
         return {"offset": self.clock.offset}
+
+    def _control_auth_code(self, data: Any) -> dict[str, Any]:
+        # What DingTalk's consent page hands the app's redirect URI once the user agrees.
+        union_id = str(data["userId"])
+        client_id = data.get("clientId")
+        app = self.personal_app if client_id is None else self.apps.find(PersonalApp, str(client_id))
+        if app is None:
+            raise ValueError(f"no personal app has clientId {client_id!r}")
+        if union_id not in self.directory.users:
+            raise ValueError(f"no user {union_id!r} in the emulator's directory")
+        code = self.issue_auth_code(app, union_id)
+        return {"authCode": code, "userId": union_id, "clientId": app.client_id, "expiresIn": self.tokens.auth_code_ttl}
 
     def _control_reset(self) -> dict[str, bool]:
         self.reset()

@@ -38,6 +38,9 @@ Kinds:
 ``busy_camel``      429 ``systemBusy``
 ``latency:S``       answer normally after S more seconds (``latency:0.5``)
 ==================  ===================================================================
+
+and ``idempotency_processing``: 400 ``idempotencyProcessing``, as if a request with the same
+``x-client-token`` were still running.
 """
 
 import random
@@ -62,7 +65,18 @@ GLOBAL_ERROR_KINDS = {
 }
 """Fault kinds answered with one of the spec's global errors, in its status and message."""
 KINDS = frozenset(
-    {"drop", "drop_after", "502_html", "html", "malformed", "throttle", "ip_ban", *ERROR_STATUSES, *GLOBAL_ERROR_KINDS}
+    {
+        "drop",
+        "drop_after",
+        "502_html",
+        "html",
+        "malformed",
+        "throttle",
+        "ip_ban",
+        "idempotency_processing",
+        *ERROR_STATUSES,
+        *GLOBAL_ERROR_KINDS,
+    }
 )
 _RANDOM_5XX = ("500", "502", "503", "502_html")
 
@@ -135,19 +149,21 @@ class Faults:
         drop: float = 0.0,
         malformed: float = 0.0,
         html: float = 0.0,
+        drop_after: float = 0.0,
         latency: float = 0.0,
         seed: int | None = None,
         operations: Iterable[str] | None = None,
     ) -> None:
         """Inject faults at random into every request (or only those of ``operations``).
 
-        ``error_5xx``, ``drop``, ``malformed`` and ``html`` are shares between 0 and 1 of the
-        requests that get a 5xx answer (500, 502, 503 or an HTML 502), a dropped connection,
-        a truncated JSON body, or an HTML body with status 200; their sum must not pass 1.
+        ``error_5xx``, ``drop``, ``malformed``, ``html`` and ``drop_after`` are shares between
+        0 and 1 of the requests that get a 5xx answer (500, 502, 503 or an HTML 502), a
+        dropped connection, a truncated JSON body, an HTML body with status 200, or their
+        answer lost after acting; their sum must not pass 1.
         ``latency`` is seconds added to every affected answer. ``seed`` makes the sequence
         repeatable. Calling it again replaces the previous rates; all zero turns them off.
         """
-        rates = {"5xx": error_5xx, "drop": drop, "malformed": malformed, "html": html}
+        rates = {"5xx": error_5xx, "drop": drop, "malformed": malformed, "html": html, "drop_after": drop_after}
         for name, rate in rates.items():
             if not 0.0 <= rate <= 1.0:
                 raise ValueError(f"the {name} rate must be between 0 and 1, got {rate}")

@@ -112,6 +112,10 @@ class EmulatorProcess:
         """Move the child's clock forward."""
         self._call("POST", "/_emulator/clock", {"advance": seconds})
 
+    def issue_auth_code(self, user_id: str) -> str:
+        """A one-time authorization code of ``user_id`` for the child's personal app (POST /_emulator/auth-code)."""
+        return str(self._call("POST", "/_emulator/auth-code", {"userId": user_id})["authCode"])
+
     def reset(self) -> None:
         """Forget the child's calendars, subscriptions, tokens, counts and faults."""
         self._call("POST", "/_emulator/reset")

@@ -16,7 +16,8 @@ Installed with the SDK (the ``pytest11`` entry point), so a user's own suite can
         client = httpx.Client(base_url=emu.url, verify=emu.client_ssl_context())
 
 The emulator is imported only when a fixture is used, so the plugin costs nothing in
-suites that do not use it and works without the ``emulator`` extra until then.
+suites that do not use it and works without the ``emulator`` extra until then; a fixture
+used without it fails saying which extra to install.
 """
 
 from collections.abc import Callable, Iterator
@@ -28,12 +29,20 @@ if TYPE_CHECKING:
     from .emulator import Emulator
 
 
+def _emulator_class() -> type["Emulator"]:
+    from . import MissingExtraError
+
+    try:
+        from . import Emulator
+    except MissingExtraError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    return Emulator
+
+
 @pytest.fixture
 def dingtalk_emulator() -> Iterator["Emulator"]:
     """A fresh, running Emulator with default settings, stopped after the test."""
-    from .emulator import Emulator
-
-    with Emulator() as emulator:
+    with _emulator_class()() as emulator:
         yield emulator
 
 
@@ -43,12 +52,11 @@ def dingtalk_emulator_factory() -> Iterator[Callable[..., "Emulator"]]:
 
     The arguments are Emulator's: ``qps_limit=2``, ``tls=True`` (HTTPS) and so on.
     """
-    from .emulator import Emulator
-
+    emulator_class = _emulator_class()
     started: list[Emulator] = []
 
-    def start(**kwargs: Any) -> Emulator:
-        emulator = Emulator(**kwargs).start()
+    def start(**kwargs: Any) -> "Emulator":
+        emulator = emulator_class(**kwargs).start()
         started.append(emulator)
         return emulator
 

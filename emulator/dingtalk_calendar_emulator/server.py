@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NamedTuple, Protocol
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qsl, quote, unquote
 
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
@@ -24,7 +24,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dingtalk_calendar_api.checks import Violation, check_path_parameters, check_request_body
+from dingtalk_calendar_api.checks import (
+    Violation,
+    check_path_parameters,
+    check_query_parameters,
+    check_request_body,
+)
 from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.models import AccessDeniedDetail, Error
 from dingtalk_calendar_api.operation_ids import OperationId
@@ -32,7 +37,10 @@ from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, OPERATIONS, Ope
 
 from .calendars import Answer, CalendarService, calendar_refusal
 from .errors import ApiError, NotFoundError, global_error
+from .event_handlers import EVENT_OPERATIONS
+from .events import EventService, event_refusal
 from .faults import ERROR_STATUSES, GLOBAL_ERROR_KINDS, Fault, Faults, parse_kind
+from .idempotency import IdempotencyKeys, Served
 from .oauth import OAuthService, token_refusal
 from .state import CalendarStore
 from .stats import Stats
@@ -79,7 +87,11 @@ class Backend:
         faults: Faults,
         stats: Stats,
         control: Mapping[str, Callable[[Any], Any]] | None = None,
+        events: EventService | None = None,
+        idempotency: IdempotencyKeys | None = None,
     ) -> None:
+        self.events = events
+        self.idempotency = idempotency
         self.calendars = calendars
         self.oauth = oauth
         self.tokens = tokens
@@ -91,14 +103,16 @@ class Backend:
 
 
 PathParams = Mapping[str, str]
+Query = Mapping[str, str]
+"""The request's query parameters (the last value of each name)."""
 
 
 class Handler(Protocol):
-    """An operation: the backend, the caller's grant (None without a token), the body, and the
-    path parameters by their Python names (``user_id``, as the spec's snake_case gives them) in;
+    """An operation: the backend, the caller's grant (None without a token), the body, the query
+    parameters, and the path parameters by their Python names (``user_id``, as the spec's snake_case gives them) in;
     Answer out (or ApiError raised)."""
 
-    def __call__(self, backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer: ...
+    def __call__(self, backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer: ...
 
 
 Refusal = Callable[[str, Violation], ApiError]
@@ -112,39 +126,39 @@ class Modelled(NamedTuple):
     refuse: Refusal
 
 
-def _create(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _create(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.calendars.create(_required(grant), body=body, **path)
 
 
-def _get(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _get(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.calendars.get(_required(grant), **path)
 
 
-def _update(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _update(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.calendars.update(_required(grant), body=body, **path)
 
 
-def _subscribe(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _subscribe(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.calendars.subscribe(_required(grant), **path)
 
 
-def _unsubscribe(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _unsubscribe(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.calendars.unsubscribe(_required(grant), **path)
 
 
-def _delete(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _delete(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.calendars.delete(_required(grant), **path)
 
 
-def _app_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _app_token(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.oauth.app_token(body)
 
 
-def _corp_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _corp_token(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.oauth.corp_token(body)
 
 
-def _user_token(backend: Backend, grant: Grant | None, body: Any, /, **path: str) -> Answer:
+def _user_token(backend: Backend, grant: Grant | None, body: Any, query: Query, /, **path: str) -> Answer:
     return backend.oauth.user_token(body)
 
 
@@ -158,6 +172,7 @@ MODELLED: Final[Mapping[str, Modelled]] = {
     OperationId.GET_ACCESS_TOKEN: Modelled(_app_token, token_refusal),
     OperationId.GET_CORP_ACCESS_TOKEN: Modelled(_corp_token, token_refusal),
     OperationId.GET_USER_ACCESS_TOKEN: Modelled(_user_token, token_refusal),
+    **{operation_id: Modelled(handler, event_refusal) for operation_id, handler in EVENT_OPERATIONS.items()},
 }
 """The operations the emulator models; any other operation of the spec answers 501 ``NotImplemented``."""
 
@@ -196,22 +211,50 @@ class OperationEndpoint:
         request_id = new_request_id()
         backend.stats.record_request(self.operation_id)
         raw = await _read_body(receive)
-        fault = backend.faults.draw(self.operation_id)
-        if fault is not None:
-            if fault.latency:
-                await asyncio.sleep(fault.latency)
-            if fault.kind is not None and fault.kind != "drop_after":
-                await self._inject(fault, scope, send, request_id)
-                return
-        status, body = self._serve(scope, raw)
-        if fault is not None and fault.kind == "drop_after":
-            await drop_connection(scope)
-            return
+        key = self._client_token_key(scope)
+        served: Served | None = None
+        try:
+            if key is not None and backend.idempotency is not None:
+                try:
+                    replay = backend.idempotency.begin(key)  # a success within the window
+                except ApiError as error:  # the same request still running
+                    key = None  # not ours to finish
+                    served = error.status, _ErrorBody(error)
+                else:
+                    if replay is not None:
+                        key = None  # the earlier answer stays as it is
+                        served = self._serve(scope, raw, replay)  # checked, then answered again
+            if served is None:
+                fault = backend.faults.draw(self.operation_id)
+                if fault is not None:
+                    if fault.latency:
+                        await asyncio.sleep(fault.latency)
+                    if fault.kind is not None and fault.kind != "drop_after":
+                        await self._inject(fault, scope, send, request_id)
+                        return
+                served = self._serve(scope, raw)
+                if fault is not None and fault.kind == "drop_after":
+                    await drop_connection(scope)
+                    return
+        finally:
+            if key is not None and backend.idempotency is not None:
+                backend.idempotency.finish(key, served)
+        status, body = served
         backend.stats.record_status(self.operation_id, status)
         await send_json(send, status, body, request_id)
 
-    def _serve(self, scope: Scope, raw: bytes | None) -> tuple[int, Mapping[str, Any] | None]:
-        """Run the pipeline; (status, body) of the answer, body None for an empty one."""
+    def _client_token_key(self, scope: Scope) -> tuple[str, ...] | None:
+        """The idempotency key of a request with an ``x-client-token``, for operations the spec marks."""
+        header = self.operation.client_token
+        token = _header(scope, header.encode("latin-1")) if header else None
+        return (self.operation_id, str(scope.get("path", "")), token) if token else None
+
+    def _serve(self, scope: Scope, raw: bytes | None, replay: Served | None = None) -> Served:
+        """Run the pipeline; (status, body) of the answer, body None for an empty one.
+
+        With ``replay`` (an earlier answer to the same x-client-token) the request is still
+        authorised and checked, and a valid one gets the earlier answer instead of running again.
+        """
         try:
             grant = self._authorise(scope) if self.operation.requires_token else None
             if self.modelled is None:
@@ -220,9 +263,12 @@ class OperationEndpoint:
             path_params = scope["path_params"]
             if scope.get(_ENCODED_PATH):
                 path_params = {name: unquote(value) for name, value in path_params.items()}
-            self._check(path_params, body)
+            query = _query(scope)
+            self._check(path_params, query, body)
+            if replay is not None:
+                return replay
             by_python_name = {rule.python_name: path_params[rule.name] for rule in self.operation.path_parameters}
-            answer = self.modelled.handler(self.backend, grant, body, **by_python_name)
+            answer = self.modelled.handler(self.backend, grant, body, query, **by_python_name)
         except ApiError as error:
             return error.status, _ErrorBody(error)
         return 200, answer.body
@@ -241,9 +287,11 @@ class OperationEndpoint:
             raise self.permission_error
         return grant
 
-    def _check(self, path_params: PathParams, body: Any) -> None:
+    def _check(self, path_params: PathParams, query: Mapping[str, str], body: Any) -> None:
         """The spec's field rules: a broken one answers its documented row, else the operation's own refusal."""
         violation = check_path_parameters(self.operation_id, path_params)
+        if violation is None:
+            violation = check_query_parameters(self.operation_id, query, as_text=True)
         if violation is None and self.operation.body_schema is not None:
             violation = check_request_body(self.operation_id, body)
         if violation is None:
@@ -276,6 +324,8 @@ class OperationEndpoint:
             return
         if kind == "throttle":
             error = per_second_error()
+        elif kind == "idempotency_processing":
+            error = ApiError(400, ErrorCode.IDEMPOTENCY_PROCESSING.value, "Idempotency processing")
         elif kind in GLOBAL_ERROR_KINDS:
             error = global_error(GLOBAL_ERROR_KINDS[kind])
         elif kind == "ip_ban":
@@ -289,6 +339,12 @@ class OperationEndpoint:
             return
         self.backend.stats.record_status(self.operation_id, error.status)
         await send_json(send, error.status, _ErrorBody(error), request_id)
+
+
+def _query(scope: Scope) -> dict[str, str]:
+    """The query string's parameters (the first of a repeated one)."""
+    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    return dict(reversed(pairs))
 
 
 class _ErrorBody(dict[str, Any]):

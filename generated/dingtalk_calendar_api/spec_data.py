@@ -43,6 +43,10 @@ class FieldRule(NamedTuple):
     max_length: int | None = None
     pattern: str | None = None
     """A regular expression the value must contain a match of (JSON Schema's ``pattern``)."""
+    minimum: float | None = None
+    """The smallest number allowed (JSON Schema's ``minimum``)."""
+    maximum: float | None = None
+    """The largest number allowed (JSON Schema's ``maximum``)."""
     schema: str | None = None
     """For an object field, the name of its schema in ``SCHEMAS``."""
     items_type: str | None = None
@@ -62,6 +66,8 @@ class SchemaRules(NamedTuple):
     fields: tuple[FieldRule, ...]
     at_least_one_of: tuple[str, ...] = ()
     """Wire names of list fields of which at least one must be non-empty (``x-dingtalk-at-least-one-of``)."""
+    min_properties: int = 0
+    """How many fields must be given at least (JSON Schema's ``minProperties``)."""
 
 
 class Operation(NamedTuple):
@@ -78,12 +84,18 @@ class Operation(NamedTuple):
     requires_token: bool
     permission: str | None
     path_parameters: tuple[FieldRule, ...]
+    query_parameters: tuple[FieldRule, ...]
     body_schema: str | None
     response_schema: str | None
     """The schema of a successful answer's JSON body."""
     errors: tuple[DocumentedError, ...]
     deprecated: str | None = None
     """The warning calling the operation gives, when the spec marks it ``deprecated: true``."""
+    client_token: str | None = None
+    """The idempotency header (``x-dingtalk-client-token``): the same value within a day is the same request."""
+    pagination: Mapping[str, str] | None = None
+    """``x-dingtalk-pagination``: the answer's list (``items``), its next-page token (``next``, sent
+    back as the query parameter of that name) and, on the last page, its sync token (``sync``)."""
 
 
 ACCESS_TOKEN_HEADER: Final = "x-acs-dingtalk-access-token"
@@ -228,6 +240,109 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
         ),
         at_least_one_of=(),
     ),
+    "CalendarEntry": SchemaRules(
+        name="CalendarEntry",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="summary", python_name="summary", required=False, type="string"),
+            FieldRule(name="description", python_name="description", required=False, type="string"),
+            FieldRule(name="timeZone", python_name="time_zone", required=False, type="string"),
+            FieldRule(name="eTag", python_name="e_tag", required=False, type="string"),
+            FieldRule(name="type", python_name="type", required=False, type="string"),
+            FieldRule(name="privilege", python_name="privilege", required=False, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
+    "CalendarList": SchemaRules(
+        name="CalendarList",
+        fields=(
+            FieldRule(name="calendars", python_name="calendars", required=False, type="array", items_type="object"),
+        ),
+        at_least_one_of=(),
+    ),
+    "CreateEventAttendee": SchemaRules(
+        name="CreateEventAttendee",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="isOptional", python_name="is_optional", required=False, type="boolean"),
+        ),
+        at_least_one_of=(),
+    ),
+    "CreateEventRequest": SchemaRules(
+        name="CreateEventRequest",
+        fields=(
+            FieldRule(
+                name="summary",
+                python_name="summary",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=2048,
+                pattern="\\S",
+            ),
+            FieldRule(name="description", python_name="description", required=False, type="string", max_length=5000),
+            FieldRule(name="start", python_name="start", required=True, type="object", schema="EventTime"),
+            FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
+            FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
+            FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
+            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(name="location", python_name="location", required=False, type="object", schema="EventLocation"),
+            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="onlineMeetingInfo",
+                python_name="online_meeting_info",
+                required=False,
+                type="object",
+                schema="OnlineMeetingRequest",
+            ),
+            FieldRule(name="extra", python_name="extra", required=False, type="object"),
+            FieldRule(name="uiConfigs", python_name="ui_configs", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="richTextDescription",
+                python_name="rich_text_description",
+                required=False,
+                type="object",
+                schema="RichText",
+            ),
+        ),
+        at_least_one_of=(),
+    ),
+    "CreateEventResponse": SchemaRules(
+        name="CreateEventResponse",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="summary", python_name="summary", required=False, type="string"),
+            FieldRule(name="description", python_name="description", required=False, type="string"),
+            FieldRule(name="start", python_name="start", required=False, type="object", schema="EventTime"),
+            FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
+            FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
+            FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
+            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="organizer", python_name="organizer", required=False, type="object", schema="EventOrganizer"
+            ),
+            FieldRule(name="location", python_name="location", required=False, type="object", schema="EventLocation"),
+            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(name="createTime", python_name="create_time", required=False, type="string"),
+            FieldRule(name="updateTime", python_name="update_time", required=False, type="string"),
+            FieldRule(
+                name="onlineMeetingInfo",
+                python_name="online_meeting_info",
+                required=False,
+                type="object",
+                schema="OnlineMeeting",
+            ),
+            FieldRule(name="uiConfigs", python_name="ui_configs", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="richTextDescription",
+                python_name="rich_text_description",
+                required=False,
+                type="object",
+                schema="RichText",
+            ),
+        ),
+        at_least_one_of=(),
+    ),
     "CreateSubscribedCalendarRequest": SchemaRules(
         name="CreateSubscribedCalendarRequest",
         fields=(
@@ -255,7 +370,12 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
     ),
     "CreateSubscribedCalendarResponse": SchemaRules(
         name="CreateSubscribedCalendarResponse",
-        fields=(FieldRule(name="calendarId", python_name="calendar_id", required=False, type="string"),),
+        fields=(FieldRule(name="calendarId", python_name="calendar_id", required=True, type="string"),),
+        at_least_one_of=(),
+    ),
+    "EmptyResponse": SchemaRules(
+        name="EmptyResponse",
+        fields=(),
         at_least_one_of=(),
     ),
     "Error": SchemaRules(
@@ -270,6 +390,69 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 required=False,
                 type="object",
                 schema="AccessDeniedDetail",
+            ),
+        ),
+        at_least_one_of=(),
+    ),
+    "EventAttendee": SchemaRules(
+        name="EventAttendee",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="displayName", python_name="display_name", required=False, type="string"),
+            FieldRule(name="responseStatus", python_name="response_status", required=False, type="string"),
+            FieldRule(name="self", python_name="self", required=False, type="boolean"),
+            FieldRule(name="isOptional", python_name="is_optional", required=False, type="boolean"),
+        ),
+        at_least_one_of=(),
+    ),
+    "EventCategory": SchemaRules(
+        name="EventCategory",
+        fields=(FieldRule(name="displayName", python_name="display_name", required=False, type="string"),),
+        at_least_one_of=(),
+    ),
+    "EventLocation": SchemaRules(
+        name="EventLocation",
+        fields=(FieldRule(name="displayName", python_name="display_name", required=False, type="string"),),
+        at_least_one_of=(),
+    ),
+    "EventLocationWithRooms": SchemaRules(
+        name="EventLocationWithRooms",
+        fields=(
+            FieldRule(name="displayName", python_name="display_name", required=False, type="string"),
+            FieldRule(
+                name="meetingRooms", python_name="meeting_rooms", required=False, type="array", items_type="string"
+            ),
+        ),
+        at_least_one_of=(),
+    ),
+    "EventOrganizer": SchemaRules(
+        name="EventOrganizer",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="displayName", python_name="display_name", required=False, type="string"),
+            FieldRule(name="responseStatus", python_name="response_status", required=False, type="string"),
+            FieldRule(name="self", python_name="self", required=False, type="boolean"),
+        ),
+        at_least_one_of=(),
+    ),
+    "EventTime": SchemaRules(
+        name="EventTime",
+        fields=(
+            FieldRule(name="date", python_name="date", required=False, type="string"),
+            FieldRule(name="dateTime", python_name="date_time", required=False, type="string"),
+            FieldRule(name="timeZone", python_name="time_zone", required=False, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
+    "ExtendedProperties": SchemaRules(
+        name="ExtendedProperties",
+        fields=(
+            FieldRule(
+                name="sharedProperties",
+                python_name="shared_properties",
+                required=False,
+                type="object",
+                schema="SharedProperties",
             ),
         ),
         at_least_one_of=(),
@@ -289,6 +472,57 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="suiteSecret", python_name="suite_secret", required=True, type="string", min_length=1),
             FieldRule(name="authCorpId", python_name="auth_corp_id", required=True, type="string", min_length=1),
             FieldRule(name="suiteTicket", python_name="suite_ticket", required=True, type="string", min_length=1),
+        ),
+        at_least_one_of=(),
+    ),
+    "GetEventResponse": SchemaRules(
+        name="GetEventResponse",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="summary", python_name="summary", required=False, type="string"),
+            FieldRule(name="description", python_name="description", required=False, type="string"),
+            FieldRule(name="status", python_name="status", required=False, type="string"),
+            FieldRule(name="start", python_name="start", required=False, type="object", schema="EventTime"),
+            FieldRule(
+                name="originStart", python_name="origin_start", required=False, type="object", schema="OriginStart"
+            ),
+            FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
+            FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
+            FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
+            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="organizer", python_name="organizer", required=False, type="object", schema="EventOrganizer"
+            ),
+            FieldRule(name="location", python_name="location", required=False, type="object", schema="EventLocation"),
+            FieldRule(name="seriesMasterId", python_name="series_master_id", required=False, type="string"),
+            FieldRule(name="createTime", python_name="create_time", required=False, type="string"),
+            FieldRule(name="updateTime", python_name="update_time", required=False, type="string"),
+            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="onlineMeetingInfo",
+                python_name="online_meeting_info",
+                required=False,
+                type="object",
+                schema="OnlineMeeting",
+            ),
+            FieldRule(
+                name="extendedProperties",
+                python_name="extended_properties",
+                required=False,
+                type="object",
+                schema="ExtendedProperties",
+            ),
+            FieldRule(
+                name="meetingRooms", python_name="meeting_rooms", required=False, type="array", items_type="object"
+            ),
+            FieldRule(name="categories", python_name="categories", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="richTextDescription",
+                python_name="rich_text_description",
+                required=False,
+                type="object",
+                schema="RichText",
+            ),
         ),
         at_least_one_of=(),
     ),
@@ -327,9 +561,268 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
         ),
         at_least_one_of=(),
     ),
+    "ListAttendeesResponse": SchemaRules(
+        name="ListAttendeesResponse",
+        fields=(
+            FieldRule(name="nextToken", python_name="next_token", required=False, type="string"),
+            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+        ),
+        at_least_one_of=(),
+    ),
+    "ListCalendarsResponse": SchemaRules(
+        name="ListCalendarsResponse",
+        fields=(
+            FieldRule(name="response", python_name="response", required=False, type="object", schema="CalendarList"),
+        ),
+        at_least_one_of=(),
+    ),
+    "ListEventsResponse": SchemaRules(
+        name="ListEventsResponse",
+        fields=(
+            FieldRule(name="nextToken", python_name="next_token", required=False, type="string"),
+            FieldRule(name="events", python_name="events", required=False, type="array", items_type="object"),
+            FieldRule(name="syncToken", python_name="sync_token", required=False, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
+    "ListedEvent": SchemaRules(
+        name="ListedEvent",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="summary", python_name="summary", required=False, type="string"),
+            FieldRule(name="description", python_name="description", required=False, type="string"),
+            FieldRule(name="start", python_name="start", required=False, type="object", schema="EventTime"),
+            FieldRule(
+                name="originStart", python_name="origin_start", required=False, type="object", schema="OriginStart"
+            ),
+            FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
+            FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
+            FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
+            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="organizer", python_name="organizer", required=False, type="object", schema="EventOrganizer"
+            ),
+            FieldRule(
+                name="location", python_name="location", required=False, type="object", schema="EventLocationWithRooms"
+            ),
+            FieldRule(name="seriesMasterId", python_name="series_master_id", required=False, type="string"),
+            FieldRule(name="createTime", python_name="create_time", required=False, type="string"),
+            FieldRule(name="updateTime", python_name="update_time", required=False, type="string"),
+            FieldRule(name="status", python_name="status", required=False, type="string"),
+            FieldRule(
+                name="onlineMeetingInfo",
+                python_name="online_meeting_info",
+                required=False,
+                type="object",
+                schema="OnlineMeeting",
+            ),
+            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="extendedProperties",
+                python_name="extended_properties",
+                required=False,
+                type="object",
+                schema="ExtendedProperties",
+            ),
+            FieldRule(
+                name="meetingRooms", python_name="meeting_rooms", required=False, type="array", items_type="object"
+            ),
+            FieldRule(name="categories", python_name="categories", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="richTextDescription",
+                python_name="rich_text_description",
+                required=False,
+                type="object",
+                schema="RichText",
+            ),
+        ),
+        at_least_one_of=(),
+    ),
+    "MeetingRoom": SchemaRules(
+        name="MeetingRoom",
+        fields=(
+            FieldRule(name="roomId", python_name="room_id", required=False, type="string"),
+            FieldRule(name="responseStatus", python_name="response_status", required=False, type="string"),
+            FieldRule(name="displayName", python_name="display_name", required=False, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
+    "OnlineMeeting": SchemaRules(
+        name="OnlineMeeting",
+        fields=(
+            FieldRule(name="type", python_name="type", required=False, type="string"),
+            FieldRule(name="conferenceId", python_name="conference_id", required=False, type="string"),
+            FieldRule(name="url", python_name="url", required=False, type="string"),
+            FieldRule(name="extraInfo", python_name="extra_info", required=False, type="object"),
+        ),
+        at_least_one_of=(),
+    ),
+    "OnlineMeetingBasic": SchemaRules(
+        name="OnlineMeetingBasic",
+        fields=(
+            FieldRule(name="type", python_name="type", required=False, type="string"),
+            FieldRule(name="conferenceId", python_name="conference_id", required=False, type="string"),
+            FieldRule(name="url", python_name="url", required=False, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
+    "OnlineMeetingRequest": SchemaRules(
+        name="OnlineMeetingRequest",
+        fields=(FieldRule(name="type", python_name="type", required=False, type="string"),),
+        at_least_one_of=(),
+    ),
+    "OriginStart": SchemaRules(
+        name="OriginStart",
+        fields=(FieldRule(name="dateTime", python_name="date_time", required=False, type="string"),),
+        at_least_one_of=(),
+    ),
+    "PatchEventAttendee": SchemaRules(
+        name="PatchEventAttendee",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="email", python_name="email", required=False, type="string"),
+            FieldRule(name="isOptional", python_name="is_optional", required=False, type="boolean"),
+        ),
+        at_least_one_of=(),
+    ),
+    "PatchEventRequest": SchemaRules(
+        name="PatchEventRequest",
+        fields=(
+            FieldRule(name="summary", python_name="summary", required=False, type="string"),
+            FieldRule(name="id", python_name="id", required=True, type="string", min_length=1),
+            FieldRule(name="description", python_name="description", required=False, type="string"),
+            FieldRule(name="start", python_name="start", required=False, type="object", schema="EventTime"),
+            FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
+            FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
+            FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
+            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(name="location", python_name="location", required=False, type="object", schema="EventLocation"),
+            FieldRule(name="extra", python_name="extra", required=False, type="object"),
+            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="onlineMeetingInfo",
+                python_name="online_meeting_info",
+                required=False,
+                type="object",
+                schema="OnlineMeetingRequest",
+            ),
+            FieldRule(
+                name="richTextDescription",
+                python_name="rich_text_description",
+                required=False,
+                type="object",
+                schema="RichText",
+            ),
+            FieldRule(name="uiConfigs", python_name="ui_configs", required=False, type="array", items_type="object"),
+        ),
+        at_least_one_of=(),
+    ),
+    "PatchEventResponse": SchemaRules(
+        name="PatchEventResponse",
+        fields=(
+            FieldRule(name="id", python_name="id", required=False, type="string"),
+            FieldRule(name="summary", python_name="summary", required=False, type="string"),
+            FieldRule(name="description", python_name="description", required=False, type="string"),
+            FieldRule(name="start", python_name="start", required=False, type="object", schema="EventTime"),
+            FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
+            FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
+            FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
+            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="organizer", python_name="organizer", required=False, type="object", schema="EventOrganizer"
+            ),
+            FieldRule(
+                name="location", python_name="location", required=False, type="object", schema="EventLocationWithRooms"
+            ),
+            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(name="createTime", python_name="create_time", required=False, type="string"),
+            FieldRule(name="updateTime", python_name="update_time", required=False, type="string"),
+            FieldRule(
+                name="onlineMeetingInfo",
+                python_name="online_meeting_info",
+                required=False,
+                type="object",
+                schema="OnlineMeetingBasic",
+            ),
+            FieldRule(
+                name="richTextDescription",
+                python_name="rich_text_description",
+                required=False,
+                type="object",
+                schema="RichText",
+            ),
+            FieldRule(name="uiConfigs", python_name="ui_configs", required=False, type="array", items_type="object"),
+        ),
+        at_least_one_of=(),
+    ),
+    "Recurrence": SchemaRules(
+        name="Recurrence",
+        fields=(
+            FieldRule(name="pattern", python_name="pattern", required=False, type="object", schema="RecurrencePattern"),
+            FieldRule(name="range", python_name="range", required=False, type="object", schema="RecurrenceRange"),
+        ),
+        at_least_one_of=(),
+    ),
+    "RecurrencePattern": SchemaRules(
+        name="RecurrencePattern",
+        fields=(
+            FieldRule(name="type", python_name="type", required=False, type="string"),
+            FieldRule(name="dayOfMonth", python_name="day_of_month", required=False, type="integer"),
+            FieldRule(name="daysOfWeek", python_name="days_of_week", required=False, type="string"),
+            FieldRule(name="index", python_name="index", required=False, type="string"),
+            FieldRule(name="interval", python_name="interval", required=False, type="integer", minimum=1, maximum=365),
+            FieldRule(name="firstDayOfWeek", python_name="first_day_of_week", required=False, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
+    "RecurrenceRange": SchemaRules(
+        name="RecurrenceRange",
+        fields=(
+            FieldRule(name="type", python_name="type", required=False, type="string"),
+            FieldRule(name="endDate", python_name="end_date", required=False, type="string"),
+            FieldRule(
+                name="numberOfOccurrences",
+                python_name="number_of_occurrences",
+                required=False,
+                type="integer",
+                minimum=1,
+                maximum=99,
+            ),
+        ),
+        at_least_one_of=(),
+    ),
+    "Reminder": SchemaRules(
+        name="Reminder",
+        fields=(
+            FieldRule(name="method", python_name="method", required=False, type="string"),
+            FieldRule(name="minutes", python_name="minutes", required=False, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
+    "ReminderRequest": SchemaRules(
+        name="ReminderRequest",
+        fields=(
+            FieldRule(name="method", python_name="method", required=False, type="string"),
+            FieldRule(name="minutes", python_name="minutes", required=False, type="integer"),
+        ),
+        at_least_one_of=(),
+    ),
     "ResultResponse": SchemaRules(
         name="ResultResponse",
         fields=(FieldRule(name="result", python_name="result", required=False, type="boolean"),),
+        at_least_one_of=(),
+    ),
+    "RichText": SchemaRules(
+        name="RichText",
+        fields=(FieldRule(name="text", python_name="text", required=False, type="string"),),
+        at_least_one_of=(),
+    ),
+    "SharedProperties": SchemaRules(
+        name="SharedProperties",
+        fields=(
+            FieldRule(name="sourceOpenCid", python_name="source_open_cid", required=False, type="string"),
+            FieldRule(name="belongCorpId", python_name="belong_corp_id", required=False, type="string"),
+        ),
         at_least_one_of=(),
     ),
     "SubscribeScope": SchemaRules(
@@ -362,6 +855,22 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
         ),
         at_least_one_of=("unionIds", "openConversationIds", "corpIds"),
     ),
+    "UiConfig": SchemaRules(
+        name="UiConfig",
+        fields=(
+            FieldRule(name="uiName", python_name="ui_name", required=False, type="string"),
+            FieldRule(name="uiStatus", python_name="ui_status", required=False, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
+    "UiConfigRequired": SchemaRules(
+        name="UiConfigRequired",
+        fields=(
+            FieldRule(name="uiName", python_name="ui_name", required=True, type="string"),
+            FieldRule(name="uiStatus", python_name="ui_status", required=True, type="string"),
+        ),
+        at_least_one_of=(),
+    ),
     "UpdateSubscribedCalendarRequest": SchemaRules(
         name="UpdateSubscribedCalendarRequest",
         fields=(
@@ -386,6 +895,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
         ),
         at_least_one_of=(),
+        min_properties=1,
     ),
     "UserAccessTokenResponse": SchemaRules(
         name="UserAccessTokenResponse",
@@ -401,6 +911,125 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
 """Field rules of every object schema, by schema name."""
 
 OPERATIONS: Final[Mapping[str, Operation]] = {
+    "createEvent": Operation(
+        operation_id="createEvent",
+        python_name="create_event",
+        tag="events",
+        method="POST",
+        path="/v1.0/calendar/users/{userId}/calendars/{calendarId}/events",
+        summary="Create an event",
+        idempotent=False,
+        requires_token=True,
+        permission="Calendar.Event.Write",
+        path_parameters=(
+            FieldRule(
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+        ),
+        query_parameters=(),
+        body_schema="CreateEventRequest",
+        response_schema="CreateEventResponse",
+        errors=(
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="forwardErrorMessage",
+                description="A parameter is invalid; the message carries DingTalk's own detail.",
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="calendarId cannot be blank",
+                description="The calendar id is missing or blank. The event pages capitalise the message (CalendarId); the calendar pages do not.",
+                field="calendarId",
+                rules=("minLength", "pattern"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Event must be provided.",
+                description="The request has no event body.",
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Event summary cannot be blank",
+                description="The summary is missing or blank.",
+                field="summary",
+                rules=("required", "minLength", "pattern"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Event start time not set.",
+                description="The event has no start.",
+                field="start",
+                rules=("required",),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Event end time not set.",
+                description="The event has no end.",
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Recurrence range numberOfOccurrences must between [1, 99]",
+                description="recurrence.range.numberOfOccurrences is outside 1-99.",
+                field="recurrence.range.numberOfOccurrences",
+                rules=("minimum", "maximum"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Recurrence interval must between [1, 365]",
+                description="recurrence.pattern.interval is outside 1-365.",
+                field="recurrence.pattern.interval",
+                rules=("minimum", "maximum"),
+            ),
+            DocumentedError(
+                status=400,
+                code="permissionDeny",
+                message="permissionDeny",
+                description="The user is outside the app's authorised range, or may not write this calendar.",
+            ),
+            DocumentedError(
+                status=400,
+                code="idempotencyProcessing",
+                message="Idempotency processing",
+                description="A request with the same x-client-token is still being processed; wait and send it again (the SDK does).",
+            ),
+            DocumentedError(
+                status=400,
+                code="flowLimit",
+                message="current user can not create events exceed 100 per day",
+                description="The user created 100 events today; try again tomorrow.",
+            ),
+            DocumentedError(
+                status=404,
+                code="itemNotFound",
+                message="forwardErrorMessage",
+                description="The calendar or event was not found.",
+            ),
+        ),
+        client_token="x-client-token",
+    ),
     "createSubscribedCalendar": Operation(
         operation_id="createSubscribedCalendar",
         python_name="create_subscribed_calendar",
@@ -422,6 +1051,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema="CreateSubscribedCalendarRequest",
         response_schema="CreateSubscribedCalendarResponse",
         errors=(
@@ -469,6 +1099,78 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
             ),
         ),
     ),
+    "deleteEvent": Operation(
+        operation_id="deleteEvent",
+        python_name="delete_event",
+        tag="events",
+        method="DELETE",
+        path="/v1.0/calendar/users/{userId}/calendars/{calendarId}/events/{eventId}",
+        summary="Delete an event",
+        idempotent=True,
+        requires_token=True,
+        permission="Calendar.Event.Write",
+        path_parameters=(
+            FieldRule(
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="eventId",
+                python_name="event_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+        ),
+        query_parameters=(
+            FieldRule(name="pushNotification", python_name="push_notification", required=False, type="boolean"),
+        ),
+        body_schema=None,
+        response_schema="EmptyResponse",
+        errors=(
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="forwardErrorMessage",
+                description="A parameter is invalid; the message carries DingTalk's own detail.",
+            ),
+            DocumentedError(
+                status=400,
+                code="idempotencyProcessing",
+                message="Idempotency processing",
+                description="A request with the same x-client-token is still being processed; wait and send it again (the SDK does).",
+            ),
+            DocumentedError(
+                status=400,
+                code="permissionDeny",
+                message="permissionDeny",
+                description="Inferred: the user may not delete events of this calendar.",
+            ),
+            DocumentedError(
+                status=404,
+                code="itemNotFound",
+                message="forwardErrorMessage",
+                description="No such event in this calendar.",
+            ),
+        ),
+        client_token="x-client-token",
+    ),
     "deleteSubscribedCalendar": Operation(
         operation_id="deleteSubscribedCalendar",
         python_name="delete_subscribed_calendar",
@@ -499,6 +1201,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema=None,
         response_schema="ResultResponse",
         errors=(
@@ -535,6 +1238,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=False,
         permission="qyapi_base",
         path_parameters=(),
+        query_parameters=(),
         body_schema="GetAccessTokenRequest",
         response_schema="AccessTokenResponse",
         errors=(
@@ -558,6 +1262,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=False,
         permission="isvapi_base",
         path_parameters=(),
+        query_parameters=(),
         body_schema="GetCorpAccessTokenRequest",
         response_schema="AccessTokenResponse",
         errors=(
@@ -581,6 +1286,73 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 message=None,
                 description="The organisation has not enabled the third-party app, so it has no token.",
                 message_zh="授权关系不存在",
+            ),
+        ),
+    ),
+    "getEvent": Operation(
+        operation_id="getEvent",
+        python_name="get_event",
+        tag="events",
+        method="GET",
+        path="/v1.0/calendar/users/{userId}/calendars/{calendarId}/events/{eventId}",
+        summary="Get an event",
+        idempotent=True,
+        requires_token=True,
+        permission="Calendar.Event.Read",
+        path_parameters=(
+            FieldRule(
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="eventId",
+                python_name="event_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+        ),
+        query_parameters=(
+            FieldRule(
+                name="maxAttendees", python_name="max_attendees", required=False, type="integer", minimum=0, maximum=500
+            ),
+        ),
+        body_schema=None,
+        response_schema="GetEventResponse",
+        errors=(
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="forwardErrorMessage",
+                description="A parameter is invalid; the message carries DingTalk's own detail.",
+            ),
+            DocumentedError(
+                status=404,
+                code="instanceNotExist",
+                message="instance not exist",
+                description="The instance of a recurring event does not exist.",
+            ),
+            DocumentedError(
+                status=404,
+                code="itemNotFound",
+                message="forwardErrorMessage",
+                description="No such event in this calendar.",
             ),
         ),
     ),
@@ -614,6 +1386,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema=None,
         response_schema="GetSubscribedCalendarResponse",
         errors=(
@@ -650,6 +1423,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
         requires_token=False,
         permission="open_app_api_base",
         path_parameters=(),
+        query_parameters=(),
         body_schema="GetUserAccessTokenRequest",
         response_schema="UserAccessTokenResponse",
         errors=(
@@ -672,6 +1446,299 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 description="The refresh token is unknown, rotated or expired.",
             ),
         ),
+    ),
+    "listAttendees": Operation(
+        operation_id="listAttendees",
+        python_name="list_attendees",
+        tag="events",
+        method="GET",
+        path="/v1.0/calendar/users/{userId}/calendars/{calendarId}/events/{eventId}/attendees",
+        summary="List an event's attendees",
+        idempotent=True,
+        requires_token=True,
+        permission="Calendar.Event.Read",
+        path_parameters=(
+            FieldRule(
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="eventId",
+                python_name="event_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+        ),
+        query_parameters=(
+            FieldRule(
+                name="maxResults", python_name="max_results", required=False, type="integer", minimum=0, maximum=500
+            ),
+            FieldRule(name="nextToken", python_name="next_token", required=False, type="string"),
+        ),
+        body_schema=None,
+        response_schema="ListAttendeesResponse",
+        errors=(
+            DocumentedError(
+                status=400,
+                code="invalidParameter.event.calendarId",
+                message="calendarId cannot be blank",
+                description="The calendar id is missing or blank. The event pages capitalise the message (CalendarId); the calendar pages do not.",
+                field="calendarId",
+                rules=("minLength", "pattern"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter.event.eventId",
+                message="eventId cannot be blank",
+                description="The event id is missing or blank.",
+                field="eventId",
+                rules=("minLength", "pattern"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter.subscribed.invalid",
+                message="Subscribed calendar not support this method",
+                description="The calendar is a subscribed calendar, which has no participants.",
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter.maxResults",
+                message="maxResults size must within range [0,500]",
+                description="maxResults is outside 0-500. The global error-code page prints the message without its brackets.",
+                field="maxResults",
+                rules=("minimum", "maximum"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="forwardErrorMessage",
+                description="A parameter is invalid; the message carries DingTalk's own detail.",
+            ),
+        ),
+        pagination={"next": "nextToken", "items": "attendees"},
+    ),
+    "listCalendars": Operation(
+        operation_id="listCalendars",
+        python_name="list_calendars",
+        tag="calendar",
+        method="GET",
+        path="/v1.0/calendar/users/{userId}/calendars",
+        summary="List a user's calendars",
+        idempotent=True,
+        requires_token=True,
+        permission="Calendar.Event.Read",
+        path_parameters=(
+            FieldRule(
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+        ),
+        query_parameters=(),
+        body_schema=None,
+        response_schema="ListCalendarsResponse",
+        errors=(
+            DocumentedError(
+                status=400, code="paramIllegal", message="PARAM ILLEGAL", description="A parameter is invalid."
+            ),
+        ),
+    ),
+    "listEvents": Operation(
+        operation_id="listEvents",
+        python_name="list_events",
+        tag="events",
+        method="GET",
+        path="/v1.0/calendar/users/{userId}/calendars/{calendarId}/events",
+        summary="List events",
+        idempotent=True,
+        requires_token=True,
+        permission="Calendar.Event.Read",
+        path_parameters=(
+            FieldRule(
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+        ),
+        query_parameters=(
+            FieldRule(name="timeMin", python_name="time_min", required=False, type="string"),
+            FieldRule(name="timeMax", python_name="time_max", required=False, type="string"),
+            FieldRule(name="showDeleted", python_name="show_deleted", required=False, type="boolean"),
+            FieldRule(
+                name="maxResults", python_name="max_results", required=False, type="integer", minimum=1, maximum=100
+            ),
+            FieldRule(
+                name="maxAttendees", python_name="max_attendees", required=False, type="integer", minimum=0, maximum=100
+            ),
+            FieldRule(name="nextToken", python_name="next_token", required=False, type="string"),
+            FieldRule(name="syncToken", python_name="sync_token", required=False, type="string"),
+            FieldRule(name="seriesMasterId", python_name="series_master_id", required=False, type="string"),
+        ),
+        body_schema=None,
+        response_schema="ListEventsResponse",
+        errors=(
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="forwardErrorMessage",
+                description="A parameter is invalid (an unknown nextToken or syncToken, maxResults above 100, timeMin and timeMax more than a year apart); the message carries DingTalk's own detail.",
+            ),
+            DocumentedError(
+                status=400,
+                code="permissionDeny",
+                message="permissionDeny",
+                description="Inferred: the user may not read this calendar.",
+            ),
+        ),
+        pagination={"next": "nextToken", "sync": "syncToken", "items": "events"},
+    ),
+    "patchEvent": Operation(
+        operation_id="patchEvent",
+        python_name="patch_event",
+        tag="events",
+        method="PUT",
+        path="/v1.0/calendar/users/{userId}/calendars/{calendarId}/events/{eventId}",
+        summary="Change an event",
+        idempotent=True,
+        requires_token=True,
+        permission="Calendar.Event.Write",
+        path_parameters=(
+            FieldRule(
+                name="userId",
+                python_name="user_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="calendarId",
+                python_name="calendar_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+            FieldRule(
+                name="eventId",
+                python_name="event_id",
+                required=True,
+                type="string",
+                min_length=1,
+                max_length=256,
+                pattern="\\S",
+            ),
+        ),
+        query_parameters=(),
+        body_schema="PatchEventRequest",
+        response_schema="PatchEventResponse",
+        errors=(
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="forwardErrorMessage",
+                description="A parameter is invalid; the message carries DingTalk's own detail.",
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="calendarId cannot be blank",
+                description="The calendar id is missing or blank. The event pages capitalise the message (CalendarId); the calendar pages do not.",
+                field="calendarId",
+                rules=("minLength", "pattern"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Event must be provided.",
+                description="The request has no event body.",
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Event id summary cannot be blank",
+                description="The body's event id is missing or blank (the page's message reads so).",
+                field="id",
+                rules=("required", "minLength"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Recurrence range numberOfOccurrences must between [1, 99]",
+                description="recurrence.range.numberOfOccurrences is outside 1-99.",
+                field="recurrence.range.numberOfOccurrences",
+                rules=("minimum", "maximum"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Recurrence interval must between [1, 365]",
+                description="recurrence.pattern.interval is outside 1-365.",
+                field="recurrence.pattern.interval",
+                rules=("minimum", "maximum"),
+            ),
+            DocumentedError(
+                status=400,
+                code="invalidParameter",
+                message="Meeting room invalid",
+                description="A meeting room is not available.",
+            ),
+            DocumentedError(
+                status=400,
+                code="idempotencyProcessing",
+                message="Idempotency processing",
+                description="A request with the same x-client-token is still being processed; wait and send it again (the SDK does).",
+            ),
+            DocumentedError(
+                status=400,
+                code="permissionDeny",
+                message="permissionDeny",
+                description="Inferred: the user may not change this event.",
+            ),
+            DocumentedError(
+                status=404,
+                code="itemNotFound",
+                message="forwardErrorMessage",
+                description="No such event in this calendar.",
+            ),
+        ),
+        client_token="x-client-token",
     ),
     "subscribeCalendar": Operation(
         operation_id="subscribeCalendar",
@@ -703,6 +1770,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema=None,
         response_schema="ResultResponse",
         errors=(
@@ -772,6 +1840,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema=None,
         response_schema="ResultResponse",
         errors=(
@@ -835,6 +1904,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 pattern="\\S",
             ),
         ),
+        query_parameters=(),
         body_schema="UpdateSubscribedCalendarRequest",
         response_schema="ResultResponse",
         errors=(

@@ -106,8 +106,19 @@ def compare_pages(
                 report.operations[page.name] = op.operation_id
         findings += compare_page(facts, page)
         findings += _named_page(report, page, (named or {}).get(page.name))
+    findings += _undocumented(facts, report)
     _set_deviations_apart(facts, pages, report, findings)
     return report
+
+
+def _undocumented(facts: SpecFacts, report: Report) -> list[Finding]:
+    """An operation of the spec that names no page and that no page read documents has nothing to check."""
+    documented = set(report.operations.values())
+    return [
+        Finding(op.operation_id, "doc pages", "none in x-dingtalk-docs", "no page read documents it", "openapi.yaml")
+        for op in facts.operations
+        if not op.sources and op.operation_id not in documented
+    ]
 
 
 def _set_pending_apart(facts: SpecFacts, report: Report, findings: list[Finding]) -> list[Finding]:

@@ -108,8 +108,9 @@ def _names(names: Iterable[str], empty: str = "none") -> str:
 
 
 def _token_header(headers: Sequence[Field]) -> str:
+    # The access token's header; the event pages' x-client-token (idempotency) is another kind.
     for header in headers:
-        if "token" in header.name.lower():
+        if "token" in header.name.lower() and header.name.lower() != "x-client-token":
             return header.name
     return "none"
 
@@ -122,13 +123,28 @@ def place_fields(spec_fields: Mapping[str, SpecField], fields: Sequence[Field]) 
     as the pages list an object's fields after it.
     """
     placed: dict[str, Field] = {}
+    dotted: dict[str, str] = {}  # a row's name -> the dotted name its latest row was placed under
     for field in fields:
         name = field.name
-        parent = field.after_object
-        if parent and (f"{parent}.{name}" in spec_fields or name not in spec_fields):
-            name = f"{parent}.{name}"
+        if field.after_object:
+            name = _under(spec_fields, dotted.get(field.after_object, field.after_object), name)
+        dotted[field.name] = name
         placed.setdefault(name, field)
     return placed
+
+
+def _under(spec_fields: Mapping[str, SpecField], parent: str, name: str) -> str:
+    """Where a row after the object ``parent`` (dotted) belongs: the innermost enclosing object
+    the spec has it in, else the top level when the spec has it there, else ``parent``'s.
+
+    The pages nest objects (``recurrence.pattern.type``) with nothing to say where one ends.
+    """
+    scope = parent
+    while scope:
+        if f"{scope}.{name}" in spec_fields:
+            return f"{scope}.{name}"
+        scope = scope.rpartition(".")[0]
+    return name if name in spec_fields else f"{parent}.{name}"
 
 
 def _field_text(kind: str, required: bool | None) -> str:
@@ -152,7 +168,11 @@ def _compare_fields(
         ours = spec_fields.get(name)
         theirs = docs_fields.get(name)
         spec_text = _field_text(ours.type, ours.required if with_required else None) if ours else ABSENT
-        docs_text = _field_text(theirs.type, theirs.required if with_required else None) if theirs else ABSENT
+        # A bare "Array" names no item type: any array of the spec's agrees with it.
+        docs_type = ours.type if theirs and ours and theirs.type == "array" and ours.type.startswith("array") else None
+        docs_text = (
+            _field_text(docs_type or theirs.type, theirs.required if with_required else None) if theirs else ABSENT
+        )
         if spec_text != docs_text:
             found.append(Finding(op.operation_id, f"{fact} {name}", spec_text, docs_text, page.name, page.language))
     return found

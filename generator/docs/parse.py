@@ -281,7 +281,7 @@ def _fields(name: str, section: str, tables: Iterable[Table]) -> tuple[Field, ..
             doc_type = _doc_type(name, section, cells.get("type", ""))
             required = _required(name, section, cells.get("required", "")) if has_required else None
             fields.append(Field(field_name, doc_type, required, unmarkdown(cells.get("description", "")), open_object))
-            if doc_type in ("object", "array of object"):
+            if doc_type in ("object", "array of object", "array"):  # a bare Array holds objects on these pages
                 open_object = field_name
     return tuple(fields)
 

@@ -145,6 +145,8 @@ def _fields(spec: Mapping[str, Any], schema: Mapping[str, Any], prefix: str = ""
         )
         if kind == "object":
             found.update(_fields(spec, resolved, prefix + name + "."))
+        elif kind == "array of object":  # the pages list an array's item fields under the array
+            found.update(_fields(spec, resolved["items"], prefix + name + "."))
     return found
 
 

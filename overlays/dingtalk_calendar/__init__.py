@@ -24,6 +24,8 @@ from ._errors import (
     ConfigurationError,
     DingTalkError,
     EgressIpBannedError,
+    EventLimitExceededError,
+    IdempotencyProcessingError,
     InvalidCredentialsError,
     InvalidParameterError,
     IpNotAllowedError,
@@ -37,6 +39,7 @@ from ._errors import (
     RateLimitError,
     RefreshTokenInvalidError,
     ServerError,
+    SubscribedCalendarUnsupportedError,
     SubscribeLimitExceededError,
     SystemBusyError,
     TokenStoreError,
@@ -44,6 +47,8 @@ from ._errors import (
     error_from_response,
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from ._generated import RESULTS
+from ._json import UnreadableJSONError
 from ._logging import RedactingFilter
 from ._overlay import Attempt, Overlay, TokenRequest
 from ._version import __version__
@@ -63,8 +68,10 @@ if TYPE_CHECKING:
         bulk_run,
     )
     from ._env import credentials_from_env, settings_from_env
-    from ._models import Calendar, CreatedCalendar, Result, Scope
+    from ._generated.results import *  # noqa: F403 - the result classes generated from the spec
+    from ._models import Calendar, Scope
     from ._otel import OpenTelemetryOverlay
+    from ._pages import Pages
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
     from ._raw import RawResult
     from ._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -91,12 +98,14 @@ _LAZY = {
     "AsyncAiohttpTransport": "._transport.aiohttp_transport",
     "OpenTelemetryOverlay": "._otel",  # imports opentelemetry-api (the otel extra)
     "RawResult": "._raw",
+    "Pages": "._pages",
     "retry_table": "._retry",
     "DingTalkAuth": "._auth",
     "AsyncRetryTransport": "._retry",
     "RetryTransport": "._retry",
     "TokenManager": "._token_manager",
-    **dict.fromkeys(["Calendar", "CreatedCalendar", "Result", "Scope"], "._models"),
+    **dict.fromkeys(["Calendar", "Scope"], "._models"),
+    **dict.fromkeys(RESULTS, "._generated.results"),
     **dict.fromkeys(["NO_RETRIES", "RetryPolicy"], "._retry_policy"),
     **dict.fromkeys(["MemoryTokenStore", "RedisTokenStore", "TokenStore"], "._token_store"),
     **dict.fromkeys(
@@ -173,15 +182,16 @@ __all__ = [
     "Calendar",
     "CalendarClient",
     "ConfigurationError",
-    "CreatedCalendar",
     "DingTalkAuth",
     "DingTalkError",
     "EgressIpBannedError",
     "EnterpriseAppCredentials",
     "ErrorCode",
     "ErrorReason",
+    "EventLimitExceededError",
     "Failure",
     "FixedToken",
+    "IdempotencyProcessingError",
     "InternalAppCredentials",
     "InvalidCredentialsError",
     "InvalidParameterError",
@@ -193,6 +203,7 @@ __all__ = [
     "NotFoundError",
     "OpenTelemetryOverlay",
     "Overlay",
+    "Pages",
     "PerMinuteRateLimitError",
     "PermissionDeniedError",
     "Progress",
@@ -205,7 +216,6 @@ __all__ = [
     "RedisRateLimit",
     "RedisTokenStore",
     "RefreshTokenInvalidError",
-    "Result",
     "ResultFalseError",
     "RetryPolicy",
     "RetryTransport",
@@ -213,6 +223,7 @@ __all__ = [
     "ServerError",
     "StopSignal",
     "SubscribeLimitExceededError",
+    "SubscribedCalendarUnsupportedError",
     "SystemBusyError",
     "Token",
     "TokenManager",
@@ -221,6 +232,7 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "UnexpectedError",
+    "UnreadableJSONError",
     "UserCredentials",
     "ValidationError",
     "__version__",
@@ -232,3 +244,4 @@ __all__ = [
     "retry_table",
     "settings_from_env",
 ]
+__all__ += RESULTS  # the result classes generated from the spec (CreatedCalendar, Result, ...)

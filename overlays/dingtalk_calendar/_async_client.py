@@ -1,12 +1,12 @@
 # unasync: the source of _client.py (generator/unasync.py); run `make generate` after editing.
-"""The AsyncCalendarClient: the five operations with keyword arguments, typed results and typed errors."""
+"""The AsyncCalendarClient: its connection, token and send plumbing; its methods are generated from the spec."""
 
 from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Self, TypedDict, TypeVar, Unpack
 
 import httpx
 
@@ -18,11 +18,12 @@ from ._base_client import BaseClient
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_BYTES
 from ._errors import DingTalkError, error_from_response
 from ._extensions import ATTEMPTS_EXTENSION
+from ._generated.async_resources import AsyncResources
 from ._transport.deadline import call_deadline
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from ._bulk import BulkResult, Progress, StopSignal
-    from ._models import Calendar, CreatedCalendar, Result, Scope
+    from ._generated.results import Result
     from ._overlay import Overlay
     from ._rate_limit import AsyncRateLimiter
     from ._raw import RawResult
@@ -33,8 +34,26 @@ if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stay
 T = TypeVar("T")
 
 
-class AsyncCalendarClient(BaseClient):
+class BulkOptions(TypedDict, total=False):
+    """The keyword options of ``bulk_subscribe`` and ``bulk_unsubscribe`` (see :func:`dingtalk_calendar.bulk_run`)."""
+
+    concurrency: int
+    """Calls under way at once (default 8)."""
+    rate_limiter: AsyncRateLimiter | None
+    already_done: Iterable[str]
+    """Users to skip: an earlier run's ``done`` and ``already_done``."""
+    on_progress: Callable[[Progress], object] | None
+    stop: StopSignal | None
+    time_limit: float | None
+    """A throttled user is sent again, at a slower pace, until this many seconds (None: no limit)."""
+
+
+class AsyncCalendarClient(BaseClient, AsyncResources):
     """DingTalk's subscribed calendars. One connection pool for the client's life.
+
+    The operations of openapi.yaml are its resources' methods (``client.calendars.get(...)``,
+    written by ``make generate`` into ``_generated/``); the calendar ones are on the client too
+    (``client.get(...)``). ``client.request(...)`` calls any other path.
 
     ``credentials`` is a token provider (``InternalAppCredentials``,
     ``EnterpriseAppCredentials``, ``UserCredentials``) or a fixed access token string.
@@ -122,104 +141,6 @@ class AsyncCalendarClient(BaseClient):
     def _margin(self) -> dict[str, Any]:
         return {} if self._refresh_margin is None else {"refresh_margin": self._refresh_margin}
 
-    # -- the six operations --------------------------------------------------------------
-
-    async def create(
-        self,
-        user_id: str,
-        *,
-        name: str,
-        scope: Scope,
-        description: str | None = None,
-        managers: Sequence[str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> CreatedCalendar:
-        """Create a subscribed calendar owned by ``user_id`` (a unionId); returns its id."""
-        options = self._options(timeout, max_retries, extra_headers, extra_query)
-        return await self._run(
-            _calls.create(user_id, name=name, scope=scope, description=description, managers=managers, options=options)
-        )
-
-    async def get(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Calendar:
-        """Read a calendar; ``user_id`` must be its author or a manager."""
-        return await self._run(
-            _calls.get(user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query))
-        )
-
-    async def update(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        managers: Sequence[str] | None = None,
-        scope: Scope | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Result:
-        """Change the fields given (only those are sent); ``user_id`` must be the author or a manager."""
-        options = self._options(timeout, max_retries, extra_headers, extra_query)
-        return await self._run(
-            _calls.update(
-                user_id,
-                calendar_id,
-                name=name,
-                description=description,
-                managers=managers,
-                scope=scope,
-                options=options,
-            )
-        )
-
-    async def subscribe(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Result:
-        """Subscribe ``user_id`` to the calendar (harmless when already subscribed)."""
-        return await self._run(
-            _calls.subscribe(
-                user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query)
-            )
-        )
-
-    async def unsubscribe(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Result:
-        """Unsubscribe ``user_id`` from the calendar."""
-        return await self._run(
-            _calls.unsubscribe(
-                user_id, calendar_id, options=self._options(timeout, max_retries, extra_headers, extra_query)
-            )
-        )
-
     # -- any other endpoint ---------------------------------------------------------------
 
     async def request(
@@ -243,20 +164,6 @@ class AsyncCalendarClient(BaseClient):
         options = self._options(timeout, max_retries, headers, params)
         return await self._run(_raw.call(method, path, json=json, options=options))
 
-    async def delete(
-        self,
-        user_id: str,
-        calendar_id: str,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> Result:
-        """Delete the calendar; ``user_id`` must be its creator. Everyone subscribed is unsubscribed."""
-        options = self._options(timeout, max_retries, extra_headers, extra_query)
-        return await self._run(_calls.delete(user_id, calendar_id, options=options))
-
     # -- bulk ----------------------------------------------------------------------------
 
     async def bulk_subscribe(
@@ -264,58 +171,44 @@ class AsyncCalendarClient(BaseClient):
         calendar_id: str,
         user_ids: Iterable[str],
         *,
-        concurrency: int = 8,
-        rate_limiter: AsyncRateLimiter | None = None,
-        already_done: Iterable[str] = (),
-        on_progress: Callable[[Progress], object] | None = None,
-        stop: StopSignal | None = None,
         per_minute_retries: int | None = None,
+        **options: Unpack[BulkOptions],
     ) -> BulkResult:
-        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run`.
+        """Subscribe many users to one calendar; see :func:`dingtalk_calendar.bulk_run` and ``BulkOptions``.
 
         A per-minute refusal pauses the job for the retry policy's ``per_minute_wait`` (or the
         answer's Retry-After), then retries that user, up to ``per_minute_retries`` times (default 2).
+        A throttled user is sent again, at a slower pace, until ``time_limit`` seconds (None: no limit).
         """
-        from ._bulk import PER_MINUTE_RETRIES, abulk_run
-
-        return await abulk_run(
-            self.subscribe,
-            calendar_id,
-            user_ids,
-            concurrency=concurrency,
-            rate_limiter=rate_limiter,
-            already_done=already_done,
-            on_progress=on_progress,
-            stop=stop,
-            per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
-            per_minute_wait=self._defaults.retry.per_minute_wait,
-        )
+        return await self._bulk(self._for_bulk_job().subscribe, calendar_id, user_ids, per_minute_retries, options)
 
     async def bulk_unsubscribe(
         self,
         calendar_id: str,
         user_ids: Iterable[str],
         *,
-        concurrency: int = 8,
-        rate_limiter: AsyncRateLimiter | None = None,
-        already_done: Iterable[str] = (),
-        on_progress: Callable[[Progress], object] | None = None,
-        stop: StopSignal | None = None,
         per_minute_retries: int | None = None,
+        **options: Unpack[BulkOptions],
     ) -> BulkResult:
-        """Unsubscribe many users from one calendar; see :func:`dingtalk_calendar.bulk_run`."""
+        """Unsubscribe many users from one calendar; as :meth:`bulk_subscribe`."""
+        return await self._bulk(self._for_bulk_job().unsubscribe, calendar_id, user_ids, per_minute_retries, options)
+
+    async def _bulk(
+        self,
+        call: Callable[[str, str], Awaitable[Result]],
+        calendar_id: str,
+        user_ids: Iterable[str],
+        retries: int | None,
+        options: BulkOptions,
+    ) -> BulkResult:
         from ._bulk import PER_MINUTE_RETRIES, abulk_run
 
         return await abulk_run(
-            self.unsubscribe,
+            call,
             calendar_id,
             user_ids,
-            concurrency=concurrency,
-            rate_limiter=rate_limiter,
-            already_done=already_done,
-            on_progress=on_progress,
-            stop=stop,
-            per_minute_retries=PER_MINUTE_RETRIES if per_minute_retries is None else per_minute_retries,
+            **options,
+            per_minute_retries=PER_MINUTE_RETRIES if retries is None else retries,
             per_minute_wait=self._defaults.retry.per_minute_wait,
         )
 

@@ -100,6 +100,14 @@ class BaseClient:
         clone.default_headers = {**self.default_headers, **clone._defaults.headers}
         return clone
 
+    def _for_bulk_job(self) -> Self:
+        """This client for a bulk job's calls: a throttling answer comes straight back to the job's pace."""
+        from attrs import evolve  # here, not at import: attrs loads with the first client, not the SDK
+
+        clone = copy.copy(self)
+        clone._defaults = evolve(self._defaults, retry=evolve(self._defaults.retry, retry_throttled=False))
+        return clone
+
     def with_credentials(
         self,
         credentials: TokenProvider | str,

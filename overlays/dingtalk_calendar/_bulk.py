@@ -24,7 +24,14 @@ Ctrl-C while a sync job runs with a :class:`BulkJobInterrupted` (a ``KeyboardInt
 each carrying the ``result`` so far, once the calls under way have finished.
 
 Calls go out ``concurrency`` at a time, paced by a rate limiter (default: just under DingTalk's
-per-app quota); throttling answers are retried by the client's retry policy. A per-minute
+per-app quota). A throttling answer (``RateLimitError``: ``QpsLimit*``, ``system.busy``) means
+DingTalk did nothing: it never fails the user. The job slows down (:mod:`._throttle_pacing`:
+multiplicative decrease on each throttling episode, additive increase on each success, back
+up to the limiter's rate) and the user goes back through the limiter, again and again until
+the job's ``time_limit`` (None: no limit; the user then fails with the last throttling
+error); ``BulkResult.throttled`` counts those answers. The clients' ``bulk_subscribe`` and
+``bulk_unsubscribe`` send with ``RetryPolicy(retry_throttled=False)``, so every retry of a
+throttled call goes through the job's pace rather than the retry policy's wait. A per-minute
 refusal (``PerMinuteRateLimitError``) pauses the whole job, no new call starting, for the
 answer's ``Retry-After`` or else ``per_minute_wait`` seconds, then retries that user, up to
 ``per_minute_retries`` times (then the user fails); a ``stop`` set during the pause ends the
@@ -43,11 +50,19 @@ from attrs import field, frozen
 
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
-from ._errors import DingTalkError, InvalidParameterError, PerMinuteRateLimitError, ValidationError
+from ._errors import (
+    DingTalkError,
+    EgressIpBannedError,
+    InvalidParameterError,
+    PerMinuteRateLimitError,
+    RateLimitError,
+    ValidationError,
+)
 from ._extensions import OPERATION_EXTENSION
 from ._models import Result
-from ._rate_limit import AsyncRateLimiter, RateLimit, RateLimiter
+from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter
 from ._retry_policy import parse_retry_after
+from ._throttle_pacing import ThrottlePacing
 
 Outcome = Literal["done", "already_done", "failed", "not_attempted"]
 
@@ -75,6 +90,20 @@ _CALENDAR_ID_MESSAGES: Final = frozenset(
     if error.field is not None
     and error.field in {p.name for p in operation.path_parameters if p.python_name == "calendar_id"}
 )
+
+
+def is_throttling(error: DingTalkError | None) -> bool:
+    """A per-second throttling answer: DingTalk did nothing, and the job should send less.
+
+    Per-minute refusals pause the job instead, and an egress-IP ban lasts minutes: both keep
+    their own handling.
+    """
+    return isinstance(error, RateLimitError) and not isinstance(error, PerMinuteRateLimitError | EgressIpBannedError)
+
+
+def _pacing_for(limiter: object) -> ThrottlePacing:
+    rate = getattr(limiter, "rate", None)
+    return ThrottlePacing(rate if isinstance(rate, int | float) and rate > 0 else DEFAULT_BULK_RATE)
 
 
 def stops_the_job(error: DingTalkError) -> bool:
@@ -171,6 +200,8 @@ class BulkResult:
     """Ids given more than once, each repeat once; the first occurrence is in one of the lists."""
     cancelled: bool = False
     """True when the ``stop`` signal ended the job early."""
+    throttled: int = 0
+    """Throttling answers met (each one's user was sent again, at a slower pace)."""
 
     @property
     def ok(self) -> bool:
@@ -228,6 +259,11 @@ class _Ledger:
         self.cancelled = False
         self._settled_ids: set[str] = set()
         self._same_errors: dict[str, int] = {}
+        self.throttled = 0
+
+    def count_throttled(self) -> None:
+        with self._lock:
+            self.throttled += 1
 
     @property
     def stopped(self) -> bool:
@@ -285,6 +321,7 @@ class _Ledger:
                 stopped_by=self.stopped_by,
                 duplicates=tuple(self.duplicates),
                 cancelled=self.cancelled and self.stopped_by is None,
+                throttled=self.throttled,
             )
 
     def final_result(self) -> BulkResult:
@@ -327,6 +364,14 @@ def _unexpected(error: Exception) -> UnexpectedError:
     return wrapped
 
 
+def _give_up_at(time_limit: float | None) -> float:
+    if time_limit is None:
+        return float("inf")
+    if not time_limit > 0:
+        raise ValueError(f"time_limit must be None or more than 0 seconds, not {time_limit!r}")
+    return time.monotonic() + time_limit
+
+
 class _NotAttempted(Exception):
     """The job stopped before this user's call was sent."""
 
@@ -344,17 +389,21 @@ def bulk_run(
     per_minute_retries: int = PER_MINUTE_RETRIES,
     per_minute_wait: float = PER_MINUTE_WAIT,
     sleep: Callable[[float], object] = time.sleep,
+    time_limit: float | None = None,
 ) -> BulkResult:
     """Run ``call(user_id, calendar_id)`` for each user, in threads; see the module's documentation.
 
     ``stop``: set it (a ``threading.Event``) to end the job after the calls under way; the
     result then says ``cancelled`` and lists the rest as not attempted. ``sleep`` is what
     the pause after a per-minute refusal sleeps with (in steps, checking ``stop``).
+    ``time_limit``: seconds after which a throttled user is no longer sent again.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     ledger = _Ledger(calendar_id, user_ids, already_done, stop)
     limiter = rate_limiter if rate_limiter is not None else RateLimit()
+    pacing = _pacing_for(limiter)
+    give_up_at = _give_up_at(time_limit)
     for progress in ledger.initial_progress():
         _report(on_progress, progress, ledger)
     queue = iter(ledger.todo)
@@ -390,6 +439,9 @@ def bulk_run(
         while True:
             running.wait()
             limiter.acquire()
+            wait, episode = pacing.reserve()
+            if wait > 0:
+                time.sleep(wait)
             if ledger.stopped:
                 raise _NotAttempted
             try:
@@ -398,6 +450,13 @@ def bulk_run(
                 error = failure
             except Exception as bug:  # one user's bug must not lose the job's result
                 error = _unexpected(bug)
+            if is_throttling(error):
+                ledger.count_throttled()
+                pacing.throttled(episode)
+                if time.monotonic() < give_up_at:
+                    continue
+                return error
+            pacing.succeeded()
             if not isinstance(error, PerMinuteRateLimitError) or pauses >= per_minute_retries:
                 return error
             pauses += 1
@@ -450,6 +509,7 @@ async def abulk_run(
     per_minute_retries: int = PER_MINUTE_RETRIES,
     per_minute_wait: float = PER_MINUTE_WAIT,
     sleep: Callable[[float], Awaitable[object]] | None = None,
+    time_limit: float | None = None,
 ) -> BulkResult:
     """The async twin of :func:`bulk_run`, in tasks; ``on_progress`` may be a coroutine function.
 
@@ -460,6 +520,8 @@ async def abulk_run(
         raise ValueError("concurrency must be at least 1")
     ledger = _Ledger(calendar_id, user_ids, already_done, stop)
     limiter = rate_limiter if rate_limiter is not None else RateLimit()
+    pacing = _pacing_for(limiter)
+    give_up_at = _give_up_at(time_limit)
 
     async def report(progress: Progress) -> None:
         if on_progress is None:
@@ -499,6 +561,9 @@ async def abulk_run(
         while True:
             await running.wait()
             await limiter.aacquire()
+            wait, episode = pacing.reserve()
+            if wait > 0:
+                await asyncio.sleep(wait)
             if ledger.stopped:
                 raise _NotAttempted
             try:
@@ -507,6 +572,13 @@ async def abulk_run(
                 error = failure
             except Exception as bug:  # one user's bug must not lose the job's result
                 error = _unexpected(bug)
+            if is_throttling(error):
+                ledger.count_throttled()
+                pacing.throttled(episode)
+                if time.monotonic() < give_up_at:
+                    continue
+                return error
+            pacing.succeeded()
             if not isinstance(error, PerMinuteRateLimitError) or pauses >= per_minute_retries:
                 return error
             pauses += 1

@@ -1,7 +1,7 @@
 """A ``DeprecationWarning`` when a call uses what the spec marks ``deprecated: true``.
 
-The generated functions carry ``@typing_extensions.deprecated`` for their operations; the
-clients' methods are written by hand, so they warn here instead, when called, from the same
+The generated endpoint functions carry ``@typing_extensions.deprecated`` for their
+operations; the clients' methods warn here instead, when called (``_run``), from the same
 spec data: for a deprecated operation, and for each deprecated field present in the body.
 """
 

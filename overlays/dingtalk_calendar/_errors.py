@@ -39,7 +39,6 @@ of a bulk job can get past (the monthly quota, the IP allowlist, a ban of this I
 bulk job stops at the first one and says why.
 """
 
-import json
 import re
 import time
 from collections.abc import Mapping
@@ -51,32 +50,15 @@ import httpx
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
+from ._error_base import DingTalkError as DingTalkError  # re-exported: the hierarchy lives here
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
+from ._json import UnreadableJSONError, decode_json
 from ._redact import request_of, scrub_headers, scrub_json, scrub_text, secrets_of_request
 
 # Gateways in front of DingTalk name the request in a header when the body cannot.
 _REQUEST_ID_HEADERS: Final = ("x-acs-request-id", "x-request-id")
 _MAX_MESSAGE_LENGTH: Final = 300
 _PREVIEW_LENGTH: Final = 200
-
-
-class DingTalkError(Exception):
-    """Base of every exception the SDK raises."""
-
-    ends_bulk_job: ClassVar[bool] = False
-    """True where retrying, or going on with the next item of a bulk job, is pointless for everyone."""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only constructors defeat Exception's default pickling; rebuild from state
-        # so errors can cross process boundaries (multiprocessing, task queues).
-        return (_rebuild, (type(self), self.args, self.__dict__))
-
-
-def _rebuild(cls: type[DingTalkError], args: tuple[Any, ...], state: dict[str, Any]) -> DingTalkError:
-    error = cls.__new__(cls)
-    Exception.__init__(error, *args)
-    error.__dict__.update(state)
-    return error
 
 
 class ConfigurationError(DingTalkError, ValueError):
@@ -205,6 +187,22 @@ class InvalidParameterError(BadRequestError):
 
 class SubscribeLimitExceededError(BadRequestError):
     """``exceedSubscribeLimit``: the user subscribes to as many calendars as allowed."""
+
+
+class EventLimitExceededError(BadRequestError):
+    """``flowLimit``: the user created 100 events today; creating more waits for tomorrow."""
+
+
+class IdempotencyProcessingError(BadRequestError):
+    """``idempotencyProcessing``: a request with the same ``x-client-token`` is still running.
+
+    The retry layer waits it out and sends again; this is raised only when the call's
+    retries or time ran out first.
+    """
+
+
+class SubscribedCalendarUnsupportedError(InvalidParameterError):
+    """``invalidParameter.subscribed.invalid``: the operation needs participants; a subscribed calendar has none."""
 
 
 class AuthenticationError(APIStatusError):
@@ -379,6 +377,16 @@ ERROR_CLASS_BY_CODE: Final[Mapping[ErrorCode, type[APIStatusError]]] = MappingPr
     {
         ErrorCode.INVALID_PARAMETER: InvalidParameterError,
         ErrorCode.EXCEED_SUBSCRIBE_LIMIT: SubscribeLimitExceededError,
+        ErrorCode.INVALID_PARAMETER_EVENT_CALENDAR_ID: InvalidParameterError,
+        ErrorCode.INVALID_PARAMETER_EVENT_EVENT_ID: InvalidParameterError,
+        ErrorCode.INVALID_PARAMETER_MAX_RESULTS: InvalidParameterError,
+        ErrorCode.INVALID_PARAMETER_SUBSCRIBED_INVALID: SubscribedCalendarUnsupportedError,
+        ErrorCode.PARAM_ILLEGAL: InvalidParameterError,
+        ErrorCode.FLOW_LIMIT: EventLimitExceededError,
+        ErrorCode.IDEMPOTENCY_PROCESSING: IdempotencyProcessingError,
+        ErrorCode.PERMISSION_DENY: PermissionDeniedError,
+        ErrorCode.ITEM_NOT_FOUND: NotFoundError,
+        ErrorCode.INSTANCE_NOT_EXIST: NotFoundError,
         ErrorCode.INVALID_AUTHENTICATION: AuthenticationError,
         ErrorCode.INVALID_CLIENT_ID_OR_SECRET: InvalidCredentialsError,
         ErrorCode.INVALID_AUTH_CODE: InvalidCredentialsError,
@@ -576,8 +584,8 @@ def _json_object(content: bytes) -> dict[str, Any] | None:
     if not content:
         return None
     try:
-        value = json.loads(content)
-    except ValueError:  # not JSON, or not UTF-8
+        value = decode_json(content, what="an error answer")
+    except UnreadableJSONError:  # not JSON, not UTF-8, or nested past the parser's depth
         return None
     return value if isinstance(value, dict) else None
 

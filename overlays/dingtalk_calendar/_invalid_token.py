@@ -1,6 +1,5 @@
 """Telling DingTalk's refusal of a token from other answers, for both of ``DingTalkAuth``'s flows."""
 
-import json
 import logging
 from typing import Final
 
@@ -8,6 +7,8 @@ import httpx
 
 from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.spec_data import GLOBAL_ERRORS
+
+from ._json import UnreadableJSONError, decode_json
 
 logger = logging.getLogger("dingtalk_calendar.auth")
 
@@ -22,8 +23,8 @@ def is_invalid_authentication(response: httpx.Response) -> bool:
     if response.status_code != INVALID_AUTHENTICATION_STATUS:
         return False
     try:
-        body = json.loads(response.content)
-    except ValueError:
+        body = decode_json(response.content, what="an error answer")
+    except UnreadableJSONError:
         return False
     return isinstance(body, dict) and body.get("code") == ErrorCode.INVALID_AUTHENTICATION
 

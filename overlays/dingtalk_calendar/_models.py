@@ -1,14 +1,21 @@
-"""The values users pass and get back: immutable, typed, and free of the wire's camelCase.
+"""The hand-written values users pass and get back, where a class adds behaviour to the wire's data.
 
-The generated models they convert to and from are imported when first needed, not with
-the SDK (see ``_calls``).
+openapi.yaml names them (``x-dingtalk-sdk-class``); every other result class is generated
+(``_generated/results.py``, re-exported here for the imports that predate it). The generated
+models they convert to and from are imported when first needed, not with the SDK.
 """
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from attrs import field, frozen
+
+from ._errors import request_id_of
+from ._generated.results import CreatedCalendar, Result
+from ._redact import reduce_without_secrets
+
+__all__ = ["Calendar", "CreatedCalendar", "Result", "Scope"]
 
 if TYPE_CHECKING:
     from dingtalk_calendar_api.models import GetSubscribedCalendarResponse, SubscribeScope
@@ -91,6 +98,16 @@ class Calendar:
     raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
     """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], response: httpx.Response) -> "Calendar":
+        """The calendar of a successful answer whose JSON body ``data`` the spec's checker has passed."""
+        from dingtalk_calendar_api.models import GetSubscribedCalendarResponse
+
+        return cls.from_wire(GetSubscribedCalendarResponse.from_dict(data), request_id_of(response), response)
+
     @classmethod
     def from_wire(
         cls, data: "GetSubscribedCalendarResponse", request_id: str | None, raw_response: httpx.Response | None = None
@@ -110,26 +127,3 @@ class Calendar:
             request_id=request_id,
             raw_response=raw_response,
         )
-
-
-@frozen
-class CreatedCalendar:
-    """The answer to a create: the new calendar's id."""
-
-    calendar_id: str
-    request_id: str | None = field(default=None, eq=False)
-    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
-    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
-
-
-@frozen
-class Result:
-    """DingTalk's ``{"result": true}``; ``bool(result)`` is that boolean."""
-
-    result: bool
-    request_id: str | None = field(default=None, eq=False)
-    raw_response: httpx.Response | None = field(default=None, eq=False, repr=False)
-    """The HTTP answer itself: ``status_code``, ``headers``, ``http_version``, ``elapsed``."""
-
-    def __bool__(self) -> bool:
-        return self.result

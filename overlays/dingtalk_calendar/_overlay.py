@@ -113,27 +113,27 @@ class Overlay:
         self.client = client
 
     def on_request(self, request: httpx.Request) -> Awaitable[None] | None:
-        """Called before a request is sent."""
+        """Once per call, before the first sending (not per retry); may add headers."""
         return None
 
     def on_attempt(self, attempt: Attempt) -> Awaitable[None] | None:
-        """Called before each sending of the request (inside the retry loop)."""
+        """Before each sending (inside the retry loop): the first, each retry, the re-send after a new token."""
         return None
 
     def on_attempt_end(self, attempt: Attempt) -> Awaitable[None] | None:
-        """Called after each sending, with ``attempt.response`` or ``attempt.error``."""
+        """After each sending, with ``attempt.response`` (status and headers) or ``attempt.error`` (no answer)."""
         return None
 
     def on_response(self, response: httpx.Response) -> Awaitable[None] | None:
-        """Called after a successful answer, before it is parsed."""
+        """After a 2xx answer, before it is parsed."""
         return None
 
     def on_error(self, error: DingTalkError) -> Awaitable[None] | None:
-        """Called before ``error`` is raised; raise another exception to replace it."""
+        """Before ``error`` (the SDK's typed error) is raised; raise another exception to replace it."""
         return None
 
     def on_call_end(self, request: httpx.Request, error: BaseException | None) -> Awaitable[None] | None:
-        """Called once the call is over, on success (``error`` None) or failure of any kind."""
+        """Once the call is over, whatever happened: ``error`` is None on success, else what is raised."""
         return None
 
 

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, Final
 
 import httpx
-from attrs import frozen
+from attrs import field, frozen
 
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api._call import OPERATION_EXTENSION
@@ -22,6 +22,8 @@ from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._calls import Call
 from ._errors import MalformedResponseError, ValidationError, request_id_of
+from ._json import UnreadableJSONError, decode_json
+from ._redact import reduce_without_secrets, scrub_json
 from ._validation import check_body
 
 _METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
@@ -31,8 +33,10 @@ _METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "O
 class RawResult:
     """What ``client.request(...)`` gives back: the parsed JSON body and the HTTP answer itself."""
 
-    body: Any
-    """The JSON body, parsed (a dict, a list, ...); None when the answer had no body."""
+    body: Any = field(repr=lambda body: repr(scrub_json(body, ())))
+    """The JSON body, parsed (a dict, a list, ...); None when the answer had no body.
+
+    Its ``repr`` (and ``str``) masks the fields the spec marks secret (a token answer's ``accessToken``)."""
     request_id: str | None
     """DingTalk's request id, when the gateway named one."""
     raw_response: httpx.Response
@@ -43,6 +47,9 @@ class RawResult:
     @property
     def status_code(self) -> int:
         return self.raw_response.status_code
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return reduce_without_secrets(self)
 
 
 @cache
@@ -103,14 +110,14 @@ def call(method: str, path: str, *, json: object, options: Mapping[str, Any]) ->
         body: Any = None
         if response.content:
             try:
-                body = jsonlib.loads(response.content)
-            except ValueError:
+                body = decode_json(response.content, what=f"the answer of {operation or method + ' ' + path}")
+            except UnreadableJSONError as error:
                 raise MalformedResponseError(
                     status_code=response.status_code,
                     operation=operation,
                     request_id=request_id_of(response),
                     headers=response.headers,
-                    detail="a 2xx answer whose body is not JSON",
+                    detail=f"a 2xx answer whose body is {error.detail}",
                 ) from None
         return RawResult(body, request_id_of(response), response, operation)
 

@@ -9,11 +9,16 @@ everything we keep.
 
 import json
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, SCHEMAS, SECRET_FIELDS
+
+from ._json import UnreadableJSONError, decode_json
+
+if TYPE_CHECKING:
+    import attrs
 
 REDACTED: Final = "[redacted]"
 
@@ -87,6 +92,29 @@ def secrets_of_request(request: httpx.Request | None) -> frozenset[str]:
     return frozenset(value for value in found if value and len(value) >= MIN_SECRET_LENGTH)
 
 
+def scrubbed_response(response: httpx.Response) -> httpx.Response:
+    """A copy of ``response`` to keep elsewhere (a pickle): no secret header, body field or value.
+
+    Its request keeps its method and URL, without its token header or body.
+    """
+    request = request_of(response)
+    secrets = secrets_of_request(request)
+    kept_request = None
+    if request is not None:
+        kept_request = httpx.Request(request.method, request.url, headers=scrub_headers(request.headers, secrets))
+    content = response.content
+    try:
+        body = decode_json(content, what="an answer") if content else None
+    except UnreadableJSONError:
+        body = None
+    if body is not None:
+        content = json.dumps(scrub_json(body, secrets), ensure_ascii=False).encode()
+    headers = scrub_headers(response.headers, secrets)
+    for name in ("content-encoding", "content-length", "transfer-encoding"):  # the copy's body is decoded
+        headers.pop(name, None)
+    return httpx.Response(response.status_code, headers=headers, content=content, request=kept_request)
+
+
 def request_of(response: httpx.Response) -> httpx.Request | None:
     """The request a response answers, or None for a response built by hand."""
     try:
@@ -126,8 +154,8 @@ def _request_json(request: httpx.Request) -> Any:
     if not content:
         return None
     try:
-        return json.loads(content)
-    except ValueError:
+        return decode_json(content, what="a request body")
+    except UnreadableJSONError:
         return None
 
 
@@ -143,3 +171,17 @@ def _secret_values(body: Any) -> list[str]:
     if isinstance(body, list):
         return [value for item in body for value in _secret_values(item)]
     return []
+
+
+def reduce_without_secrets(value: "attrs.AttrsInstance") -> tuple[object, ...]:
+    """``__reduce__`` of a result: its HTTP answer goes into a pickle without the token or any secret."""
+    import attrs
+
+    fields = {f.name: getattr(value, f.name) for f in attrs.fields(type(value))}
+    if isinstance(fields.get("raw_response"), httpx.Response):
+        fields["raw_response"] = scrubbed_response(fields["raw_response"])
+    return (_rebuilt, (type(value), fields))
+
+
+def _rebuilt(cls: type, fields: dict[str, object]) -> object:
+    return cls(**fields)

@@ -13,7 +13,7 @@ policy. The token layer is an ``httpx.Auth``, above the transport: an
 call once more with a fresh token.
 
 What is retried, per operation (the spec's ``x-dingtalk-idempotent``), is the table that
-``retry_table()`` prints; ``make generate`` writes it into the README's Retries section. Its
+``retry_table()`` prints; ``make generate`` writes it into docs/retries.md. Its
 columns:
 
 - connect failed: ``httpx.ConnectError``, ``ConnectTimeout``, ``PoolTimeout``, ``ProxyError``:
@@ -25,7 +25,8 @@ columns:
   (``per_minute_wait``), so within the default ``max_elapsed`` it is not retried. Never
   retried: the monthly quota (``ApiCountLimitForOrg``), the IP allowlist
   (``IpNotInWhiteList``) and the HTML page of a per-IP ban of minutes.
-- 5xx: any HTTP 500-599 answer, JSON or not.
+- 5xx: any HTTP 500-599 answer, JSON or not, but 501 Not Implemented, which is final (the
+  server does not do the operation at all: the emulator's answer to one it does not model).
 - no answer after sending: ``ReadTimeout``, ``WriteTimeout``, ``RemoteProtocolError``,
   ``ReadError``, ``WriteError`` (the connection dropped or the server went silent).
 - other errors: any other 4xx, ``InvalidAuthentication`` included, and errors in the
@@ -66,8 +67,12 @@ def retry_table() -> str:
     }
     lines = [f"| operation | idempotent | {' | '.join(columns)} |", "|" + "---|" * (len(columns) + 2)]
     for operation in OPERATIONS.values():
-        cells = [_table_cell(failure, operation.idempotent) for failure in columns.values()]
-        idempotent = "yes" if operation.idempotent else "no"
+        # The SDK sends an x-client-token on every request of an operation the spec marks: idempotent then.
+        idempotent_as_sent = operation.idempotent or operation.client_token is not None
+        cells = [_table_cell(failure, idempotent_as_sent) for failure in columns.values()]
+        idempotent = (
+            "yes" if operation.idempotent else f"with `{operation.client_token}`" if idempotent_as_sent else "no"
+        )
         lines.append(f"| `{operation.operation_id}` | {idempotent} | {' | '.join(cells)} |")
     return "\n".join(lines)
 

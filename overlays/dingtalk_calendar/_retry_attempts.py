@@ -6,11 +6,14 @@ The transports themselves are ``_async_retry.AsyncRetryTransport`` (written by h
 
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Final
 
 import httpx
+
+from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._errors import APIConnectionError, APITimeoutError
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
@@ -30,8 +33,9 @@ from ._transport.deadline import Deadline
 
 logger = logging.getLogger("dingtalk_calendar.retry")
 
-# A 403 may carry one of DingTalk's throttling codes; a 429 may be the page of an IP ban.
-STATUSES_TO_READ: Final = frozenset({403, 429})
+# A 403 may carry one of DingTalk's throttling codes; a 429 may be the page of an IP ban; a
+# 400 may be idempotencyProcessing (the same request still running).
+STATUSES_TO_READ: Final = frozenset({400, 403, 429})
 
 
 class Attempts:
@@ -63,6 +67,7 @@ class Attempts:
         self.policy = policy_for(request, default_policy)
         operation = request.extensions.get(OPERATION_EXTENSION)
         self.operation = operation if isinstance(operation, str) else None
+        add_client_token(request, self.operation)
         self.count = 0
         self._wall_clock = wall_clock
         self._random_value = random_value
@@ -141,7 +146,7 @@ class Attempts:
         decision = decide(
             self.policy,
             failure,
-            idempotent=is_idempotent(self.operation, self.request.method),
+            idempotent=is_idempotent(self.operation, self.request.method, self.request.headers),
             attempts=self.count,
             elapsed=self._elapsed(),
             retry_after=retry_after,
@@ -171,6 +176,18 @@ def _cut_needed(timeout: Mapping[str, float | None], left: float) -> bool:
         if value is None or value > left:
             return True
     return False
+
+
+def add_client_token(request: httpx.Request, operation_id: str | None) -> None:
+    """Give a request of an operation the spec marks ``x-dingtalk-client-token`` a token of its own.
+
+    One per call, set before the first attempt, so every retry sends the same one and DingTalk
+    acts once; a token the caller set (``headers={"x-client-token": ...}``) is kept.
+    """
+    operation = OPERATIONS.get(operation_id) if operation_id else None
+    header = operation.client_token if operation is not None else None
+    if header is not None and header not in request.headers:
+        request.headers[header] = uuid.uuid4().hex
 
 
 def policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:

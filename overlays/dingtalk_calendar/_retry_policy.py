@@ -7,7 +7,6 @@ arguments (the random draw for jitter included), so it is tested without a netwo
 
 import email.utils
 import enum
-import json
 from datetime import UTC
 from typing import Final, NamedTuple
 
@@ -17,6 +16,10 @@ from attrs import field, frozen, validators
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
+from ._json import UnreadableJSONError, decode_json
+
+IDEMPOTENCY_PROCESSING: Final = "idempotencyProcessing"
+"""DingTalk's answer to a duplicate of a request still running: wait, and send it again."""
 
 # RFC 9110: these methods may be repeated without a different effect.
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -57,6 +60,9 @@ class RetryPolicy:
     """The longest ``Retry-After`` obeyed; a longer one is cut to this."""
     per_minute_wait: float = field(default=60.0, validator=validators.ge(0))
     """Seconds to wait after a per-minute throttling answer (``QpmLimit*``) that names no ``Retry-After``."""
+    retry_throttled: bool = True
+    """False: a (per-second) throttling answer is handed back at once, for a caller that paces
+    and retries by itself (a bulk job does, through its rate limiter)."""
 
     def backoff(self, retry_number: int, random_value: float) -> float:
         """The wait before retry ``retry_number`` (1-based); ``random_value`` in [0, 1)."""
@@ -91,13 +97,20 @@ class AttemptFailure(enum.Enum):
     """The connection broke after sending began: DingTalk may have acted."""
     SERVER_ERROR = "server error"
     """A 5xx: DingTalk, or a proxy, failed, possibly after acting."""
+    IN_PROGRESS = "still in progress"
+    """``idempotencyProcessing``: the same request (same ``x-client-token``) is still running; this copy did nothing."""
     FINAL = "failed"
     """An answer or error another attempt would not change (a 400, a bad URL, ...)."""
 
     @property
     def certainly_not_acted(self) -> bool:
         """Whether repeating the request cannot do its work twice."""
-        return self in (AttemptFailure.NOT_SENT, AttemptFailure.THROTTLED, AttemptFailure.THROTTLED_PER_MINUTE)
+        return self in (
+            AttemptFailure.NOT_SENT,
+            AttemptFailure.THROTTLED,
+            AttemptFailure.THROTTLED_PER_MINUTE,
+            AttemptFailure.IN_PROGRESS,
+        )
 
     @property
     def retryable(self) -> bool:
@@ -123,8 +136,8 @@ EGRESS_IP_BAN: Final = "<egress IP ban page>"
 def answer_code(content: bytes) -> str | None:
     """The ``code`` of an error body, ``EGRESS_IP_BAN`` for a ban page, else None."""
     try:
-        body = json.loads(content)
-    except ValueError:  # not JSON: no code to read, unless it is the page of an IP ban
+        body = decode_json(content, what="an error answer")
+    except UnreadableJSONError:  # not JSON: no code to read, unless it is the page of an IP ban
         return EGRESS_IP_BAN if egress_ip_ban_seconds(content) is not None else None
     code = body.get("code") if isinstance(body, dict) else None
     return code if isinstance(code, str) else None
@@ -138,24 +151,31 @@ def classify_response(status_code: int, code: str | None) -> AttemptFailure | No
         return AttemptFailure.FINAL  # a ban of minutes: a retry within the call only meets it again
     if code in PER_MINUTE_THROTTLING_CODES:
         return AttemptFailure.THROTTLED_PER_MINUTE
+    if code == IDEMPOTENCY_PROCESSING:
+        return AttemptFailure.IN_PROGRESS
     # The error-code page also lists system.busy with HTTP 500 ("internal error"): a server
     # error that may have acted, not a refusal.
     if status_code == 429 or (code in THROTTLING_CODES and status_code < 500):
         return AttemptFailure.THROTTLED
+    if status_code == 501:  # Not Implemented: the server does not do this at all; asking again cannot help
+        return AttemptFailure.FINAL
     if status_code >= 500:
         return AttemptFailure.SERVER_ERROR
     return AttemptFailure.FINAL
 
 
-def is_idempotent(operation_id: str | None, method: str) -> bool:
+def is_idempotent(operation_id: str | None, method: str, headers: httpx.Headers | None = None) -> bool:
     """Whether sending the request twice has the effect of sending it once.
 
-    The spec's ``x-dingtalk-idempotent`` decides for its operations; any other request
-    goes by its HTTP method (a bare POST is taken as not idempotent).
+    The spec's ``x-dingtalk-idempotent`` decides for its operations, and its
+    ``x-dingtalk-client-token`` makes a request carrying that header idempotent (DingTalk
+    takes the same token within a day as the same request); any other request goes by
+    its HTTP method (a bare POST is taken as not idempotent).
     """
     operation = OPERATIONS.get(operation_id) if operation_id else None
     if operation is not None:
-        return operation.idempotent
+        token_header = operation.client_token
+        return operation.idempotent or (token_header is not None and headers is not None and token_header in headers)
     return method.upper() in _IDEMPOTENT_METHODS
 
 
@@ -207,6 +227,8 @@ def decide(
     """Whether to retry after ``attempts`` attempts that took ``elapsed`` seconds so far."""
     if not failure.retryable:
         return RetryDecision(False, 0.0, "not retryable")
+    if failure is AttemptFailure.THROTTLED and not policy.retry_throttled:
+        return RetryDecision(False, 0.0, "throttled: left to the caller's own pacing")
     if not idempotent and not failure.certainly_not_acted:
         return RetryDecision(False, 0.0, "not retried: not idempotent, and the request may have reached DingTalk")
     if attempts > policy.max_retries:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 from ._deadline import time_left
 from ._errors import ConfigurationError, TokenStoreError
+from ._json import UnreadableJSONError, decode_json
 from ._locks import KeyedLocks, holding, holding_thread_lock, out_of_time, within_time_left
 from ._tokens import Token, TokenProvider, UserCredentials
 
@@ -126,7 +127,7 @@ def token_to_json(token: Token) -> str:
 
 def token_from_json(data: str | bytes) -> Token:
     """The token :func:`token_to_json` wrote."""
-    fields = json.loads(data)
+    fields = decode_json(data, what="a stored token")
     expires_at = fields["expires_at"]
     return Token(
         access_token=fields["access_token"],
@@ -146,6 +147,13 @@ return 0
 """
 
 _THIRTY_ONE_DAYS = 31 * 24 * 3600.0
+
+# Tokens and locks live under two namespaces after the prefix: whatever a cache key holds,
+# a token entry can never be written where a lock is taken, nor the reverse. "v2" marks the
+# key scheme; entries of the first scheme (``prefix + key`` and ``prefix + key + ":lock"``)
+# are never read, so an upgraded fleet fetches each token once and the old entries expire.
+TOKEN_NAMESPACE: Final = "v2/token/"  # noqa: S105 - a key namespace, not a password
+LOCK_NAMESPACE: Final = "v2/lock/"
 
 
 class RedisTokenStore:
@@ -172,6 +180,12 @@ class RedisTokenStore:
     token itself); one whose call runs out of time first raises ``APITimeoutError``. Entries
     expire after ``entry_ttl`` (31 days, past a user refresh token's life) only to collect
     garbage: freshness is decided from the token's own expiry.
+
+    Keys are ``prefix + "v2/token/" + cache_key`` for tokens and ``prefix + "v2/lock/" +
+    cache_key`` for locks; a cache key encodes every field of its credential set and an HMAC
+    of its secrets (see :func:`~dingtalk_calendar._tokens.credential_key`), never a secret.
+    Entries written by SDK versions before this scheme are ignored (never served): each
+    credential's token is fetched once more and the old entries expire after ``entry_ttl``.
 
     Tokens (and user refresh tokens) are stored in clear: protect the Redis server as you
     protect the app secret.
@@ -222,10 +236,10 @@ class RedisTokenStore:
         return f"RedisTokenStore(prefix={self._prefix!r})"
 
     def _key(self, key: str) -> str:
-        return self._prefix + key
+        return self._prefix + TOKEN_NAMESPACE + key
 
     def _lock_key(self, key: str) -> str:
-        return self._prefix + key + ":lock"
+        return self._prefix + LOCK_NAMESPACE + key
 
     def _holder_ttl_ms(self) -> int:
         """How long a lock taken now lives: ``lock_ttl``, or what the holder's call has left, if longer."""
@@ -375,7 +389,7 @@ def _decoded(key: str, raw: Any) -> Token | None:
         return None
     try:
         return token_from_json(raw)
-    except (ValueError, KeyError, TypeError):
+    except (UnreadableJSONError, ValueError, KeyError, TypeError):
         # A damaged entry is treated as absent: the token is fetched again and overwrites it.
         logger.warning("ignoring an unreadable stored token for %s", key)
         return None

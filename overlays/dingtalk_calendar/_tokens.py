@@ -11,10 +11,13 @@ access token) ever appears in a ``repr``, a ``str`` or a log line.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import math
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from urllib.parse import quote
 
 import httpx
 from attrs import field, frozen
@@ -34,14 +37,15 @@ from ._errors import (
     request_id_of,
 )
 from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
+from ._json import UnreadableJSONError, decode_json
 from ._redact import request_of, scrub_headers, secrets_of_request
+from ._secret import Secret, SecretBytes, revealed
 
 # The generated token endpoints and their models are imported by the first fetch, not with
 # the SDK: a client given a fixed token never loads them.
 if TYPE_CHECKING:
     from dingtalk_calendar_api import Client
     from dingtalk_calendar_api.models.access_token_response import AccessTokenResponse
-    from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
     from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse
 
 _Parsed = TypeVar("_Parsed", "AccessTokenResponse", "UserAccessTokenResponse")
@@ -105,7 +109,11 @@ class TokenProvider(Protocol):
 
     @property
     def cache_key(self) -> str:
-        """Identifies the credential (which app, which organisation, which user), never its secret."""
+        """Identifies the credential (app, organisation, user and secret) without revealing any secret.
+
+        Two credential sets that differ in any field have different keys: build it with
+        :func:`credential_key`.
+        """
         ...
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
@@ -117,9 +125,41 @@ class TokenProvider(Protocol):
         ...
 
 
-def _fingerprint(secret: str) -> str:
-    # Tells credentials apart in a cache key without revealing (or allowing to guess) the secret.
-    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+def credential_key(kind: str, identity: tuple[str, ...], secrets: tuple[str, ...]) -> str:
+    """A token-store key that no other credential set can share, and that reveals no secret.
+
+    ``kind:part:part:...:digest``: each identity part is percent-encoded (``:`` and ``%``
+    included), so no choice of app key, corp id or client id can make two sets of parts
+    read alike; the digest is an HMAC-SHA256 of the secrets, keyed with those same parts
+    (so it is no plain, unsalted hash of a secret, and one credential's digest tells nothing
+    about another's). A wrong secret gets a key of its own, whose token is fetched with it
+    (and refused by DingTalk).
+    """
+    parts = [quote(part, safe="", errors="surrogatepass") for part in (kind, *identity)]
+    mac_key = _KEY_SCHEME + _length_prefixed((kind, *identity))
+    digest = hmac.new(mac_key, _length_prefixed(secrets), hashlib.sha256).hexdigest()[:32]
+    return ":".join((*parts, digest))
+
+
+# Named in the HMAC's key, so that a later scheme never produces this one's digests.
+_KEY_SCHEME = b"dingtalk-calendar token-store key v2\0"
+
+
+def _length_prefixed(values: tuple[str, ...]) -> bytes:
+    """An unambiguous byte encoding of ``values`` (each one's UTF-8 length, then its bytes)."""
+    encoded = [value.encode("utf-8", "surrogatepass") for value in values]
+    return b"".join(len(item).to_bytes(8, "big") + item for item in encoded)
+
+
+def _sealed(request_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A token request's arguments with its JSON body as :class:`SecretBytes`.
+
+    Every frame from here to the socket then holds the body only in a form whose ``repr``
+    hides it (a traceback rendered with its locals shows its length, not the secret).
+    """
+    body = request_kwargs.pop("json")
+    request_kwargs["content"] = SecretBytes(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+    return request_kwargs
 
 
 def _send(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
@@ -163,8 +203,8 @@ def _parsed_or_raise(response: httpx.Response, parsed: object, expected: type[_P
 def _missing_fields(response: httpx.Response, schema: str) -> list[str]:
     """The fields the spec requires of the answer's schema that a JSON object answer lacks."""
     try:
-        body = response.json()
-    except ValueError:
+        body = decode_json(response.content, what="a token answer")
+    except UnreadableJSONError:
         return []
     if not isinstance(body, dict):
         return []
@@ -210,7 +250,7 @@ class FixedToken:
 
     @property
     def cache_key(self) -> str:
-        return f"fixed:{_fingerprint(self.token)}"
+        return credential_key("fixed", (), (self.token,))
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
         return Token(access_token=self.token, expires_at=math.inf)
@@ -224,18 +264,19 @@ class InternalAppCredentials:
     """An internal app (企业内部应用): its AppKey and AppSecret."""
 
     app_key: str
-    app_secret: str = field(repr=False)
+    app_secret: Secret = field(repr=False, converter=Secret)
+    """Held as a :class:`~dingtalk_calendar._secret.Secret` (give a ``str``); revealed only to be sent."""
 
     @property
     def cache_key(self) -> str:
-        return f"internal:{self.app_key}"
+        return credential_key("internal", (self.app_key,), (self.app_secret.reveal(),))
 
     def _request(self) -> dict[str, Any]:
         from dingtalk_calendar_api.api.oauth2 import get_access_token
         from dingtalk_calendar_api.models.get_access_token_request import GetAccessTokenRequest
 
-        body = GetAccessTokenRequest(app_key=self.app_key, app_secret=self.app_secret)
-        return get_access_token.build_request_kwargs(body=body)
+        body = GetAccessTokenRequest(app_key=self.app_key, app_secret=self.app_secret.reveal())
+        return _sealed(get_access_token.build_request_kwargs(body=body))
 
     def _token(self, client: Client, response: httpx.Response, now: float) -> Token:
         from dingtalk_calendar_api.api.oauth2 import get_access_token
@@ -251,6 +292,10 @@ class InternalAppCredentials:
         return self._token(client, await _asend(client, self._request()), now)
 
 
+def _ticket(value: str | Secret | Callable[[], str]) -> Secret | Callable[[], str]:
+    return value if callable(value) and not isinstance(value, Secret) else Secret(value)
+
+
 @frozen
 class EnterpriseAppCredentials:
     """A third-party enterprise app (第三方企业应用) acting for one organisation that authorised it.
@@ -261,26 +306,26 @@ class EnterpriseAppCredentials:
     """
 
     suite_key: str
-    suite_secret: str = field(repr=False)
+    suite_secret: Secret = field(repr=False, converter=Secret)
     auth_corp_id: str
-    suite_ticket: str | Callable[[], str] = field(repr=False)
+    suite_ticket: Secret | Callable[[], str] = field(repr=False, converter=_ticket)
 
     @property
     def cache_key(self) -> str:
-        return f"corp:{self.suite_key}:{self.auth_corp_id}"
+        return credential_key("corp", (self.suite_key, self.auth_corp_id), (self.suite_secret.reveal(),))
 
     def _request(self) -> dict[str, Any]:
         from dingtalk_calendar_api.api.oauth2 import get_corp_access_token
         from dingtalk_calendar_api.models.get_corp_access_token_request import GetCorpAccessTokenRequest
 
-        ticket = self.suite_ticket() if callable(self.suite_ticket) else self.suite_ticket
+        ticket = self.suite_ticket() if callable(self.suite_ticket) else self.suite_ticket.reveal()
         body = GetCorpAccessTokenRequest(
             suite_key=self.suite_key,
-            suite_secret=self.suite_secret,
+            suite_secret=self.suite_secret.reveal(),
             auth_corp_id=self.auth_corp_id,
             suite_ticket=ticket,
         )
-        return get_corp_access_token.build_request_kwargs(body=body)
+        return _sealed(get_corp_access_token.build_request_kwargs(body=body))
 
     def _token(self, client: Client, response: httpx.Response, now: float) -> Token:
         from dingtalk_calendar_api.api.oauth2 import get_corp_access_token
@@ -324,9 +369,9 @@ class UserCredentials:
         if not refresh_token and not auth_code:
             raise ConfigurationError("UserCredentials needs a refresh_token or an auth_code")
         self.client_id = client_id
-        self.client_secret = client_secret
-        self._initial_refresh_token = refresh_token
-        self._auth_code = auth_code
+        self.client_secret = Secret(client_secret)
+        self._initial_refresh_token = Secret(refresh_token) if refresh_token else None
+        self._auth_code = Secret(auth_code) if auth_code else None
         # Set once the given refresh token or code has reached DingTalk: a code works once and a
         # refresh token may have been rotated, so neither is a fallback afterwards.
         self._initial_spent = False
@@ -336,43 +381,43 @@ class UserCredentials:
 
     @property
     def cache_key(self) -> str:
-        # The fingerprint of the initial grant tells two users of one app apart.
-        initial = self._initial_refresh_token or self._auth_code or ""
-        return f"user:{self.client_id}:{_fingerprint(initial)}"
+        # The initial grant, digested with the secret, tells two users of one app apart.
+        initial = revealed(self._initial_refresh_token or self._auth_code) or ""
+        return credential_key("user", (self.client_id,), (self.client_secret.reveal(), initial))
 
-    def _body(self, previous: Token | None) -> tuple[GetUserAccessTokenRequest, bool]:
-        """The request, and whether it spends the initial refresh token or code."""
+    def _grant(self, previous: Token | None) -> tuple[dict[str, Any], Secret | None, bool]:
+        """(The sealed request, the refresh token it sends if any, whether it spends the initial grant)."""
+        from dingtalk_calendar_api.api.oauth2 import get_user_access_token
         from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
 
+        sent: Secret | None
         if previous is not None and previous.refresh_token:
-            return self._refresh_body(previous.refresh_token), False
-        if self._initial_spent:
+            sent, spends_initial = Secret(previous.refresh_token), False
+        elif self._initial_spent:
             raise RefreshTokenInvalidError(
                 f"no refresh token left for {self.cache_key}: the one given was already used and the "
                 "token store holds none (lost or flushed?); the user must authorise the app again"
             )
-        if self._initial_refresh_token:
-            return self._refresh_body(self._initial_refresh_token), True
-        assert self._auth_code is not None  # __init__ checked that one of the two is given
-        body = GetUserAccessTokenRequest(
-            client_id=self.client_id,
-            client_secret=self.client_secret,
-            grant_type="authorization_code",
-            code=self._auth_code,
-        )
-        return body, True
+        else:
+            sent, spends_initial = self._initial_refresh_token, True
+        if sent is not None:
+            body = GetUserAccessTokenRequest(
+                client_id=self.client_id,
+                client_secret=self.client_secret.reveal(),
+                grant_type="refresh_token",
+                refresh_token=sent.reveal(),
+            )
+        else:
+            assert self._auth_code is not None  # __init__ checked that one of the two is given
+            body = GetUserAccessTokenRequest(
+                client_id=self.client_id,
+                client_secret=self.client_secret.reveal(),
+                grant_type="authorization_code",
+                code=self._auth_code.reveal(),
+            )
+        return _sealed(get_user_access_token.build_request_kwargs(body=body)), sent, spends_initial
 
-    def _refresh_body(self, refresh_token: str) -> GetUserAccessTokenRequest:
-        from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
-
-        return GetUserAccessTokenRequest(
-            client_id=self.client_id,
-            client_secret=self.client_secret,
-            grant_type="refresh_token",
-            refresh_token=refresh_token,
-        )
-
-    def _token(self, client: Client, response: httpx.Response, sent: GetUserAccessTokenRequest, now: float) -> Token:
+    def _token(self, client: Client, response: httpx.Response, sent: Secret | None, now: float) -> Token:
         from dingtalk_calendar_api.api.oauth2 import get_user_access_token
         from dingtalk_calendar_api.models.user_access_token_response import UserAccessTokenResponse
 
@@ -384,33 +429,28 @@ class UserCredentials:
         )
         # Keep the refresh token that was sent when DingTalk does not hand out a new one.
         rotated = parsed.refresh_token if isinstance(parsed.refresh_token, str) and parsed.refresh_token else None
-        kept = sent.refresh_token if isinstance(sent.refresh_token, str) else None
         return Token(
             access_token=parsed.access_token,
             expires_at=now + parsed.expire_in,
-            refresh_token=rotated or kept,
+            refresh_token=rotated or revealed(sent),
             obtained_at=now,
         )
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
-        from dingtalk_calendar_api.api.oauth2 import get_user_access_token
-
-        body, spends_initial = self._body(previous)
-        response = _send(client, get_user_access_token.build_request_kwargs(body=body))
-        return self._answered(client, response, body, now, spends_initial=spends_initial)
+        request_kwargs, sent, spends_initial = self._grant(previous)
+        response = _send(client, request_kwargs)
+        return self._answered(client, response, sent, now, spends_initial=spends_initial)
 
     async def afetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
-        from dingtalk_calendar_api.api.oauth2 import get_user_access_token
-
-        body, spends_initial = self._body(previous)
-        response = await _asend(client, get_user_access_token.build_request_kwargs(body=body))
-        return self._answered(client, response, body, now, spends_initial=spends_initial)
+        request_kwargs, sent, spends_initial = self._grant(previous)
+        response = await _asend(client, request_kwargs)
+        return self._answered(client, response, sent, now, spends_initial=spends_initial)
 
     def _answered(
         self,
         client: Client,
         response: httpx.Response,
-        sent: GetUserAccessTokenRequest,
+        sent: Secret | None,
         now: float,
         *,
         spends_initial: bool,

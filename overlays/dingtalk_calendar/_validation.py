@@ -1,22 +1,29 @@
 """Check a request before anything is sent, and an answer before it becomes a result.
 
 Both use the generated checker (``dingtalk_calendar_api.checks``), which applies the spec's
-rules: required fields, types, lengths, "not blank", text that can be sent at all, at least
-one non-empty list of a scope. A limit changed in openapi.yaml changes here too. A request
+rules: required fields, types, lengths, numeric bounds, "not blank", text that can be sent at
+all, at least one non-empty list of a scope, at least one field of an update; for path and
+query parameters and bodies alike. A limit changed in openapi.yaml changes here too. A request
 error names the field as the caller wrote it (the spec's ``x-dingtalk-sdk-names``) and says
 why; an answer error names the field as DingTalk sent it.
 """
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from dingtalk_calendar_api.checks import Violation, check_path_parameters, check_request_body, check_response
+from dingtalk_calendar_api.checks import (
+    Violation,
+    check_path_parameters,
+    check_query_parameters,
+    check_request_body,
+    check_response,
+)
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from ._errors import MalformedResponseError, ValidationError, request_id_of
+from ._json import UnreadableJSONError, decode_json
 
 
 def _refuse(operation: str, violation: Violation) -> ValidationError:
@@ -27,6 +34,13 @@ def check_path(operation: str, **values: object) -> None:
     """Check the path parameters of ``operation``, given by their Python names."""
     wire = {rule.name: values[rule.python_name] for rule in OPERATIONS[operation].path_parameters}
     violation = check_path_parameters(operation, wire)
+    if violation is not None:
+        raise _refuse(operation, violation)
+
+
+def check_query(operation: str, values: Mapping[str, object]) -> None:
+    """Check the query parameters of ``operation``, given by their wire names (None: left out)."""
+    violation = check_query_parameters(operation, values)
     if violation is not None:
         raise _refuse(operation, violation)
 
@@ -46,11 +60,9 @@ def answer_data(operation: str, response: httpx.Response) -> dict[str, Any]:
     reaches the caller.
     """
     try:
-        # JSON on the network is UTF-8 (RFC 8259): decoded as such, json skips guessing the encoding.
-        data = json.loads(response.content.decode())
-    except (ValueError, RecursionError) as error:  # JSONDecodeError and bad UTF-8 are ValueErrors
-        detail = "nested too deeply to read" if isinstance(error, RecursionError) else "not JSON"
-        raise _malformed(operation, response, f"a 2xx answer whose body is {detail}") from None
+        data = decode_json(response.content, what=f"the answer of {operation}")
+    except UnreadableJSONError as error:
+        raise _malformed(operation, response, f"a 2xx answer whose body is {error.detail}") from None
     violation = check_response(operation, data)
     if violation is not None:
         where = f"whose {violation.path}" if violation.path else "whose body"

@@ -4,6 +4,7 @@ The cases are parametrised from ``spec_data``, so an error added to the spec wit
 scenario here fails ``test_every_documented_error_has_a_scenario``.
 """
 
+import threading
 from collections.abc import Callable
 
 import httpx
@@ -170,6 +171,96 @@ def read_only_app(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Respon
     return http.post(CALENDARS.format(user="alice"), json={"name": "x", "subscribeScope": ACME}, headers=headers)
 
 
+EVENTS = "/v1.0/calendar/users/{user}/calendars/{calendar}/events"
+EVENT = {
+    "summary": "Standup",
+    "start": {"dateTime": "2026-03-02T09:00:00+08:00", "timeZone": "Asia/Shanghai"},
+    "end": {"dateTime": "2026-03-02T09:15:00+08:00", "timeZone": "Asia/Shanghai"},
+}
+
+
+def new_event(http: httpx.Client, auth: Auth, calendar: str = "primary", **extra: object) -> str:
+    response = http.post(EVENTS.format(user="alice", calendar=calendar), json={**EVENT, **extra}, headers=auth)
+    assert response.status_code == 200, response.text
+    return str(response.json()["id"])
+
+
+def create_event(body: object, user: str = "alice", calendar: str = "primary") -> Scenario:
+    return lambda emu, http, auth: http.post(EVENTS.format(user=user, calendar=calendar), json=body, headers=auth)
+
+
+def null_body(method: str, url: str) -> Scenario:
+    """A JSON ``null`` for a body: no event at all."""
+    headers = {"content-type": "application/json"}
+    return lambda emu, http, auth: http.request(method, url, content=b"null", headers={**auth, **headers})
+
+
+def on_event(
+    method: str, body: object = None, *, user: str = "alice", event: str | None = None, tail: str = ""
+) -> Scenario:
+    """``method`` on an event alice made in her primary calendar (or on ``event``)."""
+
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        event_id = event if event is not None else new_event(http, auth)
+        url = f"{EVENTS.format(user=user, calendar='primary')}/{event_id}{tail}"
+        return http.request(method, url, json=body, headers=auth)
+
+    return call
+
+
+def on_subscribed_event(method: str, body: object = None, *, user: str = "bob", tail: str = "") -> Scenario:
+    """``method`` by ``user`` (no manager) on an event of alice's subscribed calendar."""
+
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        calendar = new_calendar(http, auth)
+        event_id = new_event(http, auth, calendar)
+        return http.request(method, f"{EVENTS.format(user=user, calendar=calendar)}/{event_id}{tail}", json=body,
+                            headers=auth)  # fmt: skip
+
+    return call
+
+
+def write_to_subscribed(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    return create_event(EVENT, user="bob", calendar=new_calendar(http, auth))(emu, http, auth)
+
+
+def list_subscribed(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    return http.get(EVENTS.format(user="dave", calendar=new_calendar(http, auth)), headers=auth)
+
+
+def over_flow_limit(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+    emu.events.daily_create_limit = 0
+    return create_event(EVENT)(emu, http, auth)
+
+
+def recurring(field: str, value: int) -> dict[str, object]:
+    pattern: dict[str, object] = {"type": "daily", "interval": value if field == "interval" else 1}
+    if field == "interval":
+        return {"recurrence": {"pattern": pattern}}
+    return {"recurrence": {"pattern": pattern, "range": {"type": "numbered", "numberOfOccurrences": value}}}
+
+
+def duplicate_while_running(method: str, body: object = None, *, path: str | None = None) -> Scenario:
+    """The same request (same x-client-token) sent while the first is still running (held by latency)."""
+
+    def call(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Response:
+        url = path or f"{EVENTS.format(user='alice', calendar='primary')}/{new_event(http, auth)}"
+        operation = {"POST": "createEvent", "PUT": "patchEvent", "DELETE": "deleteEvent"}[method]
+        emu.faults.next("latency:2", operation=operation)
+        headers = {**auth, "x-client-token": "same"}
+        first = threading.Thread(target=lambda: http.request(method, url, json=body, headers=headers))
+        before = emu.stats.requests(operation)
+        first.start()
+        while emu.stats.requests(operation) == before:  # until the first has arrived
+            threading.Event().wait(0.01)
+        with httpx.Client(base_url=emu.url) as other:
+            answer = other.request(method, url, json=body, headers=headers)
+        first.join()
+        return answer
+
+    return call
+
+
 R = ErrorReason
 SCENARIOS: dict[tuple[str, str, str | None], Scenario] = {
     # createSubscribedCalendar
@@ -231,6 +322,81 @@ SCENARIOS: dict[tuple[str, str, str | None], Scenario] = {
     ("deleteSubscribedCalendar", "invalidParameter", FORWARDED): delete("alice", "no-such-calendar"),
     ("deleteSubscribedCalendar", "invalidParameter", R.CALENDARID_CANNOT_BE_BLANK): delete("alice", "%20"),
     ("deleteSubscribedCalendar", "permissionDenied", R.PERMISSION_DENIED): delete("bob"),
+    # createEvent
+    ("createEvent", "invalidParameter", FORWARDED): create_event({**EVENT, "description": "d" * 5001}),
+    ("createEvent", "invalidParameter", R.CALENDARID_CANNOT_BE_BLANK): create_event(EVENT, calendar="%20"),
+    ("createEvent", "invalidParameter", R.EVENT_MUST_BE_PROVIDED): null_body(
+        "POST", EVENTS.format(user="alice", calendar="primary")
+    ),
+    ("createEvent", "invalidParameter", R.EVENT_SUMMARY_CANNOT_BE_BLANK): create_event({**EVENT, "summary": " "}),
+    ("createEvent", "invalidParameter", R.EVENT_START_TIME_NOT_SET): create_event({"summary": "x"}),
+    ("createEvent", "invalidParameter", R.EVENT_END_TIME_NOT_SET): create_event({"summary": "x", "start": {}}),
+    ("createEvent", "invalidParameter", R.RECURRENCE_RANGE_NUMBEROFOCCURRENCES_MUST_BETWEEN_1_99): create_event(
+        {**EVENT, **recurring("numberOfOccurrences", 100)}
+    ),
+    ("createEvent", "invalidParameter", R.RECURRENCE_INTERVAL_MUST_BETWEEN_1_365): create_event(
+        {**EVENT, **recurring("interval", 366)}
+    ),
+    ("createEvent", "permissionDeny", R.PERMISSIONDENY): write_to_subscribed,
+    ("createEvent", "idempotencyProcessing", R.IDEMPOTENCY_PROCESSING): duplicate_while_running(
+        "POST", EVENT, path=EVENTS.format(user="alice", calendar="primary")
+    ),
+    ("createEvent", "flowLimit", R.CURRENT_USER_CAN_NOT_CREATE_EVENTS_EXCEED_100_PER_DAY): over_flow_limit,
+    ("createEvent", "itemNotFound", FORWARDED): create_event(EVENT, calendar="no-such-calendar"),
+    # getEvent
+    ("getEvent", "invalidParameter", FORWARDED): on_event("GET", event="%20"),
+    ("getEvent", "instanceNotExist", R.INSTANCE_NOT_EXIST): lambda emu, http, auth: http.get(
+        f"{EVENTS.format(user='alice', calendar='primary')}/"
+        f"{new_event(http, auth, **recurring('interval', 1))}@2030-01-01",
+        headers=auth,
+    ),
+    ("getEvent", "itemNotFound", FORWARDED): on_event("GET", event="no-such-event"),
+    # listEvents
+    ("listEvents", "invalidParameter", FORWARDED): lambda emu, http, auth: http.get(
+        EVENTS.format(user="alice", calendar="primary"), params={"nextToken": "made-up"}, headers=auth
+    ),
+    ("listEvents", "permissionDeny", R.PERMISSIONDENY): list_subscribed,
+    # patchEvent
+    ("patchEvent", "invalidParameter", FORWARDED): on_event("PUT", {"id": "x"}, event="%20"),
+    ("patchEvent", "invalidParameter", R.CALENDARID_CANNOT_BE_BLANK): lambda emu, http, auth: http.put(
+        f"{EVENTS.format(user='alice', calendar='%20')}/x", json={"id": "x"}, headers=auth
+    ),
+    ("patchEvent", "invalidParameter", R.EVENT_MUST_BE_PROVIDED): null_body(
+        "PUT", f"{EVENTS.format(user='alice', calendar='primary')}/x"
+    ),
+    ("patchEvent", "invalidParameter", R.EVENT_ID_SUMMARY_CANNOT_BE_BLANK): on_event("PUT", {"summary": "x"}),
+    ("patchEvent", "invalidParameter", R.RECURRENCE_RANGE_NUMBEROFOCCURRENCES_MUST_BETWEEN_1_99): on_event(
+        "PUT", {"id": "x", **recurring("numberOfOccurrences", 0)}
+    ),
+    ("patchEvent", "invalidParameter", R.RECURRENCE_INTERVAL_MUST_BETWEEN_1_365): on_event(
+        "PUT", {"id": "x", **recurring("interval", 0)}
+    ),
+    ("patchEvent", "idempotencyProcessing", R.IDEMPOTENCY_PROCESSING): duplicate_while_running("PUT", {"id": "x"}),
+    ("patchEvent", "permissionDeny", R.PERMISSIONDENY): on_subscribed_event("PUT", {"id": "x"}),
+    ("patchEvent", "itemNotFound", FORWARDED): on_event("PUT", {"id": "x"}, event="no-such-event"),
+    # deleteEvent
+    ("deleteEvent", "invalidParameter", FORWARDED): on_event("DELETE", event="%20"),
+    ("deleteEvent", "idempotencyProcessing", R.IDEMPOTENCY_PROCESSING): duplicate_while_running("DELETE"),
+    ("deleteEvent", "permissionDeny", R.PERMISSIONDENY): on_subscribed_event("DELETE"),
+    ("deleteEvent", "itemNotFound", FORWARDED): on_event("DELETE", event="no-such-event"),
+    # listCalendars
+    ("listCalendars", "paramIllegal", R.PARAM_ILLEGAL): lambda emu, http, auth: http.get(
+        "/v1.0/calendar/users/%20/calendars", headers=auth
+    ),
+    # listAttendees
+    ("listAttendees", "invalidParameter.event.calendarId", R.CALENDARID_CANNOT_BE_BLANK): lambda emu, http, auth: (
+        http.get(f"{EVENTS.format(user='alice', calendar='%20')}/x/attendees", headers=auth)
+    ),
+    ("listAttendees", "invalidParameter.event.eventId", R.EVENTID_CANNOT_BE_BLANK): on_event(
+        "GET", event="%20", tail="/attendees"
+    ),
+    ("listAttendees", "invalidParameter.subscribed.invalid", R.SUBSCRIBED_CALENDAR_NOT_SUPPORT_THIS_METHOD): (
+        on_subscribed_event("GET", user="alice", tail="/attendees")
+    ),
+    ("listAttendees", "invalidParameter.maxResults", R.MAXRESULTS_SIZE_MUST_WITHIN_RANGE_0_500): on_event(
+        "GET", tail="/attendees?maxResults=501"
+    ),
+    ("listAttendees", "invalidParameter", FORWARDED): on_event("GET", tail="/attendees?nextToken=made-up"),
     # token endpoints
     ("getAccessToken", "invalidClientIdOrSecret", None): app_token,
     ("getCorpAccessToken", "invalidSuiteKey", None): corp_token(suiteSecret="wrong"),
@@ -274,8 +440,20 @@ def case_id(case: tuple[str, DocumentedError]) -> str:
     return f"{operation_id}:{error.code}:{error.message or ''}"
 
 
+UNREACHABLE: dict[tuple[str, str, str | None], str] = {
+    ("patchEvent", "invalidParameter", ErrorReason.MEETING_ROOM_INVALID): (
+        "patchEvent's body has no meeting-room field: DingTalk answers it for rooms booked in its own app"
+    ),
+}
+"""Documented errors no request to the emulator can cause, and why."""
+
+
 def test_every_documented_error_has_a_scenario() -> None:
-    missing = [case_id(c) for c in documented_errors() if (c[0], c[1].code, c[1].message) not in SCENARIOS]
+    missing = [
+        case_id(c)
+        for c in documented_errors()
+        if (c[0], c[1].code, c[1].message) not in SCENARIOS and (c[0], c[1].code, c[1].message) not in UNREACHABLE
+    ]
     assert missing == []
 
 
@@ -284,6 +462,8 @@ def test_documented_error_is_reachable(
     emu: Emulator, http: httpx.Client, auth: Auth, case: tuple[str, DocumentedError]
 ) -> None:
     operation_id, error = case
+    if (operation_id, error.code, error.message) in UNREACHABLE:
+        pytest.skip(UNREACHABLE[(operation_id, error.code, error.message)])
     response = SCENARIOS[(operation_id, error.code, error.message)](emu, http, auth)
     body = response.json()
     assert (response.status_code, body["code"]) == (error.status, error.code), body

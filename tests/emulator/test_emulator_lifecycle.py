@@ -133,6 +133,11 @@ def test_inspection_routes(emu: Emulator, http: httpx.Client) -> None:
     assert emu.tokens.authenticate(token) is None
     assert http.post("/_emulator/reset").json() == {"reset": True}
     assert emu.state.calendars == {}
+    code = http.post("/_emulator/auth-code", json={"userId": "alice"}).json()
+    assert (code["userId"], code["clientId"], code["expiresIn"]) == ("alice", "emulator-client-id", 300)
+    assert emu.tokens.redeem_auth_code(emu.personal_app, code["authCode"]) == "alice"
+    assert http.post("/_emulator/auth-code", json={"userId": "zed"}).status_code == 400
+    assert http.post("/_emulator/auth-code", json={"userId": "alice", "clientId": "nope"}).status_code == 400
     assert http.post("/_emulator/teleport").status_code == 404
 
 
@@ -169,6 +174,28 @@ def test_pytest_plugin_in_a_users_suite(pytester_free_dir: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+def test_pytest_plugin_without_the_extra_names_the_extra(pytester_free_dir: Path) -> None:
+    # As on a machine where only the SDK is installed: the plugin loads, the fixture says what is missing.
+    (pytester_free_dir / "conftest.py").write_text('import sys\nsys.modules["uvicorn"] = None  # not installed\n')
+    suite = pytester_free_dir / "test_users_suite.py"
+    suite.write_text("def test_fixture(dingtalk_emulator):\n    pass\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:schemathesis", str(suite)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=pytester_free_dir,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 error" in result.stdout
+    assert (
+        "the DingTalk emulator needs the 'emulator' extra (uvicorn is not installed): "
+        "pip install 'dingtalk-calendar[emulator]'"
+    ) in result.stdout
+    assert "Traceback" not in result.stdout  # one clear line, not the import chain
 
 
 @pytest.fixture

@@ -256,13 +256,15 @@ def test_stop_closes_idle_tls_connections_without_resource_warnings() -> None:
 def test_cli_with_tls_announces_an_https_url_and_a_ca_file_that_works() -> None:
     with subprocess.Popen([*CLI, "--tls"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as cli:
         assert cli.stdout is not None
-        lines = [cli.stdout.readline().rstrip("\n") for _ in range(8)]
+        lines = [cli.stdout.readline().rstrip("\n")]
+        while lines[-1] and lines[-1] != "Press Ctrl-C to stop.":
+            lines.append(cli.stdout.readline().rstrip("\n"))
         assert lines[0].startswith("DingTalk emulator listening on https://127.0.0.1:")
         assert lines[1] == "  internal app:    appKey=emulator-app-key appSecret=emulator-app-secret"
-        assert lines[6].startswith("  CA certificate: ")
-        assert lines[7] == "Press Ctrl-C to stop."
+        assert lines[-2].startswith("  CA certificate: ")  # just before the last line
+        assert lines[-1] == "Press Ctrl-C to stop."
         url = lines[0].rsplit(" ", 1)[-1]
-        ca_file = Path(lines[6].removeprefix("  CA certificate: "))
+        ca_file = Path(lines[-2].removeprefix("  CA certificate: "))
         trusting = ssl.create_default_context(cafile=ca_file)
         assert httpx.post(f"{url}{TOKEN_PATH}", json=TOKEN_BODY, verify=trusting, timeout=10).status_code == 200
         cli.send_signal(signal.SIGINT)

@@ -6,14 +6,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="CreateSubscribedCalendarResponse")
 
 
 @_attrs_define
 class CreateSubscribedCalendarResponse:
-    calendar_id: str | Unset = UNSET
+    calendar_id: str
     """ The new calendar's id. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -22,16 +20,18 @@ class CreateSubscribedCalendarResponse:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if calendar_id is not UNSET:
-            field_dict["calendarId"] = calendar_id
+        field_dict.update(
+            {
+                "calendarId": calendar_id,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        calendar_id = d.pop("calendarId", UNSET)
+        calendar_id = d.pop("calendarId")
 
         create_subscribed_calendar_response = cls(
             calendar_id=calendar_id,

@@ -13,8 +13,8 @@ T = TypeVar("T", bound="ResultResponse")
 
 @_attrs_define
 class ResultResponse:
-    result: bool | Unset = UNSET
-    """ True when the call succeeded. """
+    result: bool | Unset = True
+    """ True when the call succeeded; an answer without it succeeded too. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from urllib.request import getproxies
 
 import httpx
 
+from .._secret import with_masked_password
+
 _ANY_HOST: Final = ""
 
 
@@ -74,7 +76,8 @@ def environment_routes(environ: Mapping[str, str] | None = None) -> ProxyRoutes 
     for scheme in ("http", "https", "all"):
         if info.get(scheme):
             address = info[scheme]
-            rules.append(_Rule(f"{scheme}://", httpx.Proxy(address if "://" in address else f"http://{address}")))
+            proxy = httpx.Proxy(address if "://" in address else f"http://{address}")
+            rules.append(_Rule(f"{scheme}://", with_masked_password(proxy)))  # its repr in any traceback: masked
     for host in (entry.strip() for entry in info.get("no", "").split(",")):
         if host == "*":
             return None

@@ -1,6 +1,6 @@
 """``dingtalk-calendar``: the SDK's command line (``python -m dingtalk_calendar.cli`` too).
 
-The six operations, and bulk subscribe/unsubscribe from a file with a progress bar, a
+One command per operation of the spec, and bulk subscribe/unsubscribe from a file with a progress bar, a
 journal and resume. Credentials from the ``DINGTALK_*`` environment or flags, never
 printed. Human output by default, ``--json`` for scripts; exit codes in ``--help``.
 """

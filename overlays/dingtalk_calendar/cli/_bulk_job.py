@@ -17,9 +17,8 @@ from typing import Literal
 
 from attrs import frozen
 
-from .._bulk import BulkResult, Progress, bulk_run
+from .._bulk import BulkResult, Progress
 from .._client import CalendarClient
-from .._models import Result
 from .._rate_limit import RateLimit
 from ._exit_codes import ExitCode
 
@@ -59,15 +58,14 @@ def run_bulk_job(
     """Run ``job``; raises :class:`BulkJobInterrupted` when Ctrl-C stopped it."""
     stop = threading.Event()
     tally = _Tally()
-    operation: Callable[[str, str], Result] = client.subscribe if job.operation == "subscribe" else client.unsubscribe
+    run = client.bulk_subscribe if job.operation == "subscribe" else client.bulk_unsubscribe
 
     def report(progress: Progress) -> None:
         tally.count(progress)
         on_progress(progress)
 
-    with _ctrl_c_sets(stop):
-        result = bulk_run(
-            operation,
+    with _ctrl_c_sets(stop, lambda: _interrupted_message(job, tally.outcomes)):
+        result = run(
             job.calendar_id,
             job.user_ids,
             concurrency=job.concurrency,
@@ -90,14 +88,18 @@ def _interrupted_message(job: BulkJob, outcomes: Counter[str]) -> str:
 
 
 @contextmanager
-def _ctrl_c_sets(stop: threading.Event) -> Iterator[None]:
+def _ctrl_c_sets(stop: threading.Event, farewell: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C sets ``stop``; a second one prints ``farewell()`` (how to resume) and quits at once."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread; Ctrl-C then behaves as usual
         return
 
     def on_ctrl_c(signum: int, frame: FrameType | None) -> None:
         if stop.is_set():
-            os._exit(ExitCode.INTERRUPTED)  # a second Ctrl-C: quit now; journal lines are already flushed
+            # A second Ctrl-C: quit now; journal lines are already flushed. os.write, not print:
+            # the handler may run while the main thread is inside a write to stderr.
+            os.write(sys.stderr.fileno(), f"\n{farewell()}\n".encode(errors="replace"))
+            os._exit(ExitCode.INTERRUPTED)
         stop.set()
         print("\nstopping after the calls under way (Ctrl-C again to quit at once)", file=sys.stderr, flush=True)
 

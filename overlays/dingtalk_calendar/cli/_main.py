@@ -48,11 +48,20 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 def _print_report(stream: TextIO, report: Report, *, json: bool, quiet: bool) -> None:
     if json:
-        print(dumps(report.document), file=stream)
+        print(_printable(dumps(report.document), stream), file=stream)
         return
     text = report.quiet_text if quiet else report.text
     if text:
-        print(text, file=stream)
+        print(_printable(text, stream), file=stream)
+
+
+def _printable(text: str, stream: TextIO) -> str:
+    """``text`` with what the stream cannot encode (an undecodable byte of a user id) as backslash escapes.
+
+    In a JSON document an escape such as ``\\udcff`` stays valid JSON, naming the same id.
+    """
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return text.encode(encoding, "backslashreplace").decode(encoding)
 
 
 def _silence(stream: TextIO) -> None:
@@ -71,7 +80,7 @@ def _print_error(stream: TextIO, error: BaseException, secrets: frozenset[str]) 
     else:
         line = f"error: unexpected {type(error).__name__}: {error}"
     line = " ".join(line.split())  # one line, whatever the message holds
-    print(scrub_text(line, _scrubbable(secrets)), file=stream)
+    print(_printable(scrub_text(line, _scrubbable(secrets)), stream), file=stream)
 
 
 def _scrubbable(secrets: frozenset[str]) -> frozenset[str]:

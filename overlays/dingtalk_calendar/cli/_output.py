@@ -7,7 +7,7 @@ from attrs import frozen
 
 from .._bulk import BulkResult, Failure
 from .._errors import DingTalkError
-from .._models import Calendar, CreatedCalendar, Result, Scope
+from .._models import Calendar, Scope
 from ._exit_codes import ExitCode
 
 _MAX_FAILURE_LINES = 20
@@ -29,15 +29,6 @@ class Report:
 
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
-
-
-def created_report(created: CreatedCalendar) -> Report:
-    return Report(
-        document={"calendar_id": created.calendar_id, "request_id": created.request_id},
-        text=f"created calendar {created.calendar_id}{_request_note(created.request_id)}",
-        # Bare, for CALENDAR=$(dingtalk-calendar --quiet create ...).
-        quiet_text=created.calendar_id,
-    )
 
 
 def calendar_report(calendar: Calendar) -> Report:
@@ -66,15 +57,6 @@ def calendar_report(calendar: Calendar) -> Report:
     return Report(document=document, text=text, quiet_text=text)
 
 
-def result_report(result: Result, done: str) -> Report:
-    """``done`` says what happened in words ("subscribed bob to CAL")."""
-    text = done if result else f"DingTalk answered false to: {done}"
-    return Report(
-        document={"result": result.result, "request_id": result.request_id},
-        text=text + _request_note(result.request_id),
-    )
-
-
 def bulk_report(operation: str, result: BulkResult, *, journal: str | None) -> Report:
     lines = [f"bulk {operation}, calendar {result.calendar_id}: {_counts(result)}"]
     failures = [f"failed: {failure.user_id}: {failure.message}" for failure in result.failed[:_MAX_FAILURE_LINES]]
@@ -95,6 +77,23 @@ def bulk_report(operation: str, result: BulkResult, *, journal: str | None) -> R
         text="\n".join(lines + failures),
         quiet_text="\n".join(failures),
         exit_code=ExitCode.OK if result.ok else ExitCode.BULK_INCOMPLETE,
+    )
+
+
+def journal_failed_report(operation: str, result: BulkResult, error: DingTalkError) -> Report:
+    """A bulk job stopped because its journal could not be written: how far it got, and how to finish."""
+    path = getattr(error, "path", "the journal")
+    lines = [
+        f"bulk {operation}, calendar {result.calendar_id}: {_counts(result)}",
+        f"error: {error}",
+        f"once it can be written, run the same command again with --resume {path} to finish the job "
+        "(a user done but not journaled is called again, which is harmless)",
+    ]
+    return Report(
+        document={**bulk_document(operation, result), "journal_error": error_document(error)},
+        text="\n".join(lines),
+        quiet_text="\n".join(lines[1:]),
+        exit_code=ExitCode.JOURNAL_UNWRITABLE,
     )
 
 
@@ -150,7 +149,7 @@ def _listed(values: tuple[str, ...], *, limit: int | None = None) -> str:
     return ", ".join(values[:limit]) + f" and {len(values) - limit} more"
 
 
-def _request_note(request_id: str | None) -> str:
+def request_note(request_id: str | None) -> str:
     return f" (request id {request_id})" if request_id else ""
 
 

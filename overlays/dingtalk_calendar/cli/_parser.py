@@ -1,18 +1,24 @@
-"""The command line: global options, credential flags and one subcommand per operation."""
+"""The command line: global options, credential flags, one subcommand per operation and the bulk ones.
+
+The one-call subcommands come from the spec (``_operation_commands``); the bulk ones are here.
+"""
 
 import argparse
 from typing import Any, NoReturn
 
+from .._generated.cli import COMMANDS as OPERATION_COMMANDS
 from .._rate_limit import DEFAULT_BULK_RATE
 from ._credentials import CREDENTIALS
 from ._errors import UsageError
 from ._exit_codes import EXIT_CODES_HELP
+from ._ics_sync import add_command as add_ics_sync_command
+from ._operation_commands import add_arguments
 
 PROG = "dingtalk-calendar"
 
 DESCRIPTION = """\
-DingTalk's subscribed calendars from the command line: create, get, update, subscribe,
-unsubscribe, delete, and subscribe or unsubscribe many users from a file.
+DingTalk's subscribed calendars from the command line: one command per operation (listed
+below), and bulk commands that subscribe or unsubscribe many users from a file.
 
 Credentials come from the DINGTALK_* environment (DINGTALK_APP_KEY and DINGTALK_APP_SECRET
 for an internal app; see the credential options below); flags override it. Prefer the
@@ -156,13 +162,6 @@ def _add_global_options(parser: argparse.ArgumentParser, *, on_subcommand: bool)
         )
 
 
-def _add_scope_options(parser: argparse.ArgumentParser, verb: str) -> None:
-    scope = parser.add_argument_group("scope", f"who may subscribe ({verb}); repeat each option as needed")
-    scope.add_argument("--user", dest="users", action="append", metavar="UNION_ID", help="a user")
-    scope.add_argument("--group", dest="groups", action="append", metavar="CID", help="a group chat's members")
-    scope.add_argument("--org", dest="organisations", action="append", metavar="CORP_ID", help="an organisation")
-
-
 def build_parser() -> Parser:
     """The ``dingtalk-calendar`` parser; each subcommand sets ``args.command``."""
     parser = Parser(
@@ -188,43 +187,8 @@ def build_parser() -> Parser:
         _add_global_options(sub, on_subcommand=True)
         return sub
 
-    def user_and_calendar(sub: argparse.ArgumentParser, user_help: str) -> None:
-        sub.add_argument("user", metavar="USER", help=user_help)
-        sub.add_argument("calendar", metavar="CALENDAR", help="the calendar's id")
-
-    create = command("create", "create a subscribed calendar")
-    create.add_argument("user", metavar="USER", help="the author's unionId")
-    create.add_argument("--name", required=True, help="the calendar's name")
-    create.add_argument("--description", help="what it is for")
-    create.add_argument("--manager", dest="managers", action="append", metavar="UNION_ID", help="a co-editor")
-    _add_scope_options(create, "at least one is required")
-
-    get = command("get", "show a calendar")
-    user_and_calendar(get, "the author or a manager (unionId)")
-
-    update = command(
-        "update",
-        "change a calendar",
-        description="change a calendar: only the fields given are sent; the others stay as they are",
-    )
-    user_and_calendar(update, "the author or a manager (unionId)")
-    update.add_argument("--name", help="a new name")
-    update.add_argument("--description", help="a new description")
-    update.add_argument(
-        "--manager", dest="managers", action="append", metavar="UNION_ID", help="the new co-editors (all of them)"
-    )
-    _add_scope_options(update, "replaces the whole scope when any is given")
-
-    for name, verb in (("subscribe", "subscribe a user to"), ("unsubscribe", "unsubscribe a user from")):
-        sub = command(name, f"{verb} a calendar")
-        user_and_calendar(sub, "the user (unionId)")
-
-    delete = command(
-        "delete",
-        "delete a calendar",
-        description="delete a calendar (only its creator may); everyone subscribed to it is unsubscribed",
-    )
-    user_and_calendar(delete, "the calendar's creator (unionId)")
+    for operation in OPERATION_COMMANDS:
+        add_arguments(command(operation.name, operation.help, description=operation.description), operation)
 
     bulk_commands = (("bulk-subscribe", "subscribe many users to"), ("bulk-unsubscribe", "unsubscribe many users from"))
     for name, verb in bulk_commands:
@@ -258,4 +222,5 @@ def build_parser() -> Parser:
             action="append",
             help="skip users an earlier run's journal records as done (repeatable; usually the --journal file)",
         )
+    add_ics_sync_command(command)
     return parser

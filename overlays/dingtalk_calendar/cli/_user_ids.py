@@ -20,13 +20,21 @@ def parse_user_ids(lines: Iterable[str]) -> list[str]:
 
 
 def read_user_ids(source: str) -> list[str]:
-    """The ids in ``source``, a path or ``-`` for stdin."""
-    if source == STDIN:
-        return parse_user_ids(sys.stdin)
+    """The ids in ``source``, a path or ``-`` for stdin.
+
+    A byte that is not UTF-8 is kept as Python's surrogate escape: that id fails on its own
+    (DingTalk ids are UTF-8) and the job goes on with the others.
+    """
     try:
-        # utf-8-sig: a file saved by a Windows editor starts with a byte-order mark.
-        text = Path(source).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise UsageError(f"cannot read user ids from {source}: {reason}") from None
-    return parse_user_ids(text.splitlines())
+        data = _stdin_bytes() if source == STDIN else Path(source).read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read user ids from {source}: {error.strerror or error}") from None
+    # utf-8-sig: a file saved by a Windows editor starts with a byte-order mark.
+    return parse_user_ids(data.decode("utf-8-sig", errors="surrogateescape").splitlines())
+
+
+def _stdin_bytes() -> bytes:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return bytes(buffer.read())
+    return sys.stdin.read().encode("utf-8", "surrogateescape")  # a text-only stdin (a test's StringIO)

@@ -1,0 +1,274 @@
+"""Fleet jobs on Celery (the ``celery`` extra).
+
+What Celery gives: workers on any number of hosts, a broker that holds the work,
+``acks_late`` (a message is acknowledged once its task has finished, so a worker that dies
+mid-task leaves it to be delivered again) with ``reject_on_worker_lost`` (a pool child
+that dies requeues its message instead of failing it), and ``retry(countdown=...)`` (a
+task re-sent for later, the worker free meanwhile). Celery's own ``rate_limit`` is per
+worker, so it cannot keep an organisation's quota across a fleet: that, the ledger and
+the fairness are ours (:mod:`dingtalk_calendar.fleet`).
+
+One task, ``dingtalk_calendar.fleet.run_batch``, carries a small batch of one
+organisation's units. Fairness: each organisation has at most ``org_concurrency`` (2)
+batches with the engine at a time: its batches wait in the ledger, numbered, and batch
+``i`` sends batch ``i + org_concurrency`` when it ends. The queue therefore holds a few batches of every
+organisation, sent round-robin, and a large organisation cannot hold it. A batch whose
+organisation has no room in its budget for now is re-sent with a countdown to when it
+has, on a queue of its own (``<queue>-later``, which the workers also consume), so it does
+not wait behind the whole queue again; a unit deferred past ``horizon`` (the monthly quota)
+is parked in the ledger as ``deferred``, for a later ``resume()``.
+"""
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from attrs import frozen
+from celery.exceptions import Retry
+
+from ._ledger import KINDS
+from ._work import Deferred, Operation, WorkUnit, carry_out, give_up
+from ._workbench import FleetSettings, Workbench
+
+TASK_NAME: Final = "dingtalk_calendar.fleet.run_batch"
+DEFAULT_QUEUE: Final = "dingtalk-fleet"
+DEFAULT_BATCH_SIZE: Final = 10
+UNEXPECTED_WAIT: Final = 5.0
+"""Seconds before a batch that raised (not a unit's outcome: Redis unreachable, a bug) runs again."""
+DEFAULT_ORG_CONCURRENCY: Final = 2
+"""Batches of one organisation with the engine at once."""
+DEFAULT_HORIZON: Final = 900.0
+"""Seconds: a unit deferred further than this is parked rather than held in the broker."""
+DEFAULT_ANSWERED_DEFERRALS: Final = 20
+"""How many times one unit is deferred on DingTalk's word (throttled, a server or connection
+error) before it fails with the last answer; deferrals on our own budget do not count."""
+
+RECOMMENDED_CONFIG: Final[Mapping[str, Any]] = {
+    # With late acks, a worker should hold one message ahead per process, not four.
+    "worker_prefetch_multiplier": 1,
+    "task_acks_late": True,
+    "task_reject_on_worker_lost": True,
+}
+"""Celery settings a fleet app should use (``app.conf.update(RECOMMENDED_CONFIG)``)."""
+
+
+@frozen
+class FleetProgress:
+    """Where a job stands: units in all, and how many are done, failed, parked (deferred) or still pending."""
+
+    total: int
+    done: int
+    failed: int
+    deferred: int
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done - self.failed - self.deferred
+
+    @property
+    def finished(self) -> bool:
+        return self.pending == 0
+
+
+@frozen
+class FleetAccounting:
+    """A job's final account: every unit in exactly one of done, failed or deferred (or still pending)."""
+
+    progress: FleetProgress
+    failures: Mapping[str, int]
+    """Failed units by reason (error type and DingTalk's code)."""
+    deferrals: Mapping[str, int]
+    """Parked units by reason (``monthly_quota``, ...)."""
+    organisations: Mapping[str, Mapping[str, int]]
+    """Per organisation: total and the count of each kind."""
+    finished_at: Mapping[str, float]
+    """When each organisation's last unit settled (``time.time()``)."""
+
+
+class FleetTasks:
+    """The fleet's Celery task on ``app``, and the jobs it runs.
+
+    ``settings`` is a :class:`FleetSettings`, or a function making one (called in each
+    process on first use, e.g. ``FleetSettings.from_env``).
+    """
+
+    def __init__(
+        self,
+        app: Any,
+        settings: FleetSettings | Callable[[], FleetSettings],
+        *,
+        queue: str = DEFAULT_QUEUE,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        org_concurrency: int = DEFAULT_ORG_CONCURRENCY,
+        horizon: float = DEFAULT_HORIZON,
+        answered_deferrals: int = DEFAULT_ANSWERED_DEFERRALS,
+    ) -> None:
+        if batch_size < 1 or org_concurrency < 1:
+            raise ValueError("batch_size and org_concurrency must be at least 1")
+        self.app = app
+        self.queue = queue
+        self.later_queue = f"{queue}-later"
+        """Where deferred batches go (workers consume both queues)."""
+        self.batch_size = batch_size
+        self.org_concurrency = org_concurrency
+        self.horizon = horizon
+        self.answered_deferrals = answered_deferrals
+        self._settings = settings
+        self._bench: Workbench | None = None
+        self._bench_pid = 0
+
+        def run_batch(task: Any, batch: dict[str, Any]) -> None:
+            try:
+                self._run_batch(task, batch)
+            except Retry:
+                raise
+            except Exception as error:  # Redis away, or a bug: the batch waits and comes back, never lost
+                raise task.retry(
+                    exc=error, countdown=UNEXPECTED_WAIT, max_retries=None, queue=self.later_queue
+                ) from error
+
+        self.run_batch = app.task(
+            name=TASK_NAME,
+            bind=True,
+            acks_late=True,
+            reject_on_worker_lost=True,
+            ignore_result=True,
+            max_retries=None,
+        )(run_batch)
+
+    # -- the worker's side -----------------------------------------------------------------
+
+    def bench(self) -> Workbench:
+        """This process's workbench (made again in a forked child: sockets are not shared across a fork)."""
+        if self._bench is None or self._bench_pid != os.getpid():
+            settings = self._settings if isinstance(self._settings, FleetSettings) else self._settings()
+            self._bench, self._bench_pid = Workbench(settings), os.getpid()
+        return self._bench
+
+    def _run_batch(self, task: Any, batch: dict[str, Any]) -> None:
+        bench = self.bench()
+        users: list[str] = batch["users"]
+        for index, user_id in enumerate(users):
+            unit = WorkUnit(batch["job"], batch["operation"], batch["corp"], batch["calendar"], user_id)
+            first = index == 0
+            outcome = carry_out(unit, bench)
+            if not isinstance(outcome, Deferred):
+                continue
+            delay = outcome.until - time.time()
+            if delay > self.horizon:
+                until = datetime.fromtimestamp(outcome.until, UTC).isoformat(timespec="seconds")
+                bench.ledger.settle(unit.job_id, unit.corp_id, user_id, "deferred", f"{outcome.reason}|until {until}")
+                continue
+            # The first user's count of deferrals on DingTalk's word travels with the batch.
+            answered = (batch.get("answered", 0) if first else 0) + (outcome.error is not None)
+            if answered > self.answered_deferrals:
+                give_up(unit, bench, outcome)
+                continue
+            rest = {**batch, "users": users[index:], "answered": answered}
+            raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.later_queue)
+        # Before this message is acknowledged: a worker dying here sends it twice (harmless), never not.
+        self.send_batch(batch, batch["index"] + self.org_concurrency)
+
+    def send_batch(self, batch: dict[str, Any], index: int, producer: Any = None) -> bool:
+        """Send the batch at ``index`` of ``batch``'s organisation and job, if there is one."""
+        users = self.bench().ledger.batch(batch["job"], batch["corp"], index)
+        if users is None:
+            return False
+        following = {**batch, "users": users, "index": index, "answered": 0}
+        self.run_batch.apply_async(args=(following,), producer=producer, queue=self.queue)
+        return True
+
+    # -- the submitter's side -------------------------------------------------------------
+
+    def submit(self, job_id: str, operation: Operation, work: Mapping[str, tuple[str, Iterable[str]]]) -> "FleetJob":
+        """Record and send a job: ``work`` maps each organisation (corpId) to (calendarId, user ids)."""
+        if operation not in ("subscribe", "unsubscribe"):
+            raise ValueError(f"operation must be 'subscribe' or 'unsubscribe', not {operation!r}")
+        ledger = self.bench().ledger
+        ledger.create(job_id, operation, work)
+        job = FleetJob(self, job_id)
+        job.send({corp: ledger.users(job_id, corp) for corp in work})
+        return job
+
+    def job(self, job_id: str) -> "FleetJob":
+        """A job submitted earlier (by this process or another), to watch or resume."""
+        self.bench().ledger.meta(job_id)  # UnknownJobError when there is none
+        return FleetJob(self, job_id)
+
+
+class FleetJob:
+    """One submitted job: its progress, its final accounting, and ``resume()``."""
+
+    def __init__(self, tasks: FleetTasks, job_id: str) -> None:
+        self.tasks = tasks
+        self.job_id = job_id
+
+    def send(self, users_by_corp: Mapping[str, list[str]]) -> int:
+        """Queue these units in batches per organisation, and start each organisation's first
+        ``org_concurrency`` batches, round-robin; the number of batches queued."""
+        ledger = self.tasks.bench().ledger
+        operation, calendars = ledger.meta(self.job_id)
+        size = self.tasks.batch_size
+        queued = 0
+        first: dict[str, int] = {}
+        for corp, users in users_by_corp.items():
+            queued += len(range(0, len(users), size))
+            batches = (users[i : i + size] for i in range(0, len(users), size))
+            first[corp] = self.tasks.bench().ledger.add_batches(self.job_id, corp, batches)
+        with self.tasks.app.producer_or_acquire() as producer:
+            for chain in range(self.tasks.org_concurrency):
+                for corp in users_by_corp:
+                    batch = {"job": self.job_id, "operation": operation, "corp": corp, "calendar": calendars[corp]}
+                    self.tasks.send_batch(batch, first[corp] + chain, producer)
+        return queued
+
+    def progress(self) -> FleetProgress:
+        ledger = self.tasks.bench().ledger
+        counts = ledger.counts(self.job_id)
+        total = sum(ledger.totals(self.job_id).values())
+        return FleetProgress(total, *(counts.get(kind, 0) for kind in KINDS))
+
+    def wait(self, timeout: float, *, poll: float = 0.5) -> FleetProgress:
+        """Poll until every unit has settled; ``TimeoutError`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            progress = self.progress()
+            if progress.finished:
+                return progress
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"fleet job {self.job_id}: {progress.pending} units pending after {timeout} s")
+            time.sleep(poll)
+
+    def accounting(self) -> FleetAccounting:
+        ledger = self.tasks.bench().ledger
+        failures: dict[str, int] = {}
+        deferrals: dict[str, int] = {}
+        for outcome in ledger.outcomes(self.job_id).values():
+            kind, _, detail = outcome.partition("|")
+            reason = detail.partition("|")[0]
+            if kind == "failed":
+                failures[reason] = failures.get(reason, 0) + 1
+            elif kind == "deferred":
+                deferrals[reason] = deferrals.get(reason, 0) + 1
+        counts = ledger.counts(self.job_id)
+        organisations = {
+            corp: {"total": total, **{kind: counts.get(f"{corp}:{kind}", 0) for kind in KINDS}}
+            for corp, total in ledger.totals(self.job_id).items()
+        }
+        return FleetAccounting(self.progress(), failures, deferrals, organisations, ledger.finished(self.job_id))
+
+    def resume(self) -> int:
+        """Send again every unit not done (failed, parked, or pending after a lost broker); the batches sent.
+
+        Units still on their way are harmless to send twice: the ledger and leases keep each
+        user to one call.
+        """
+        ledger = self.tasks.bench().ledger
+        outcomes = ledger.outcomes(self.job_id)
+        remaining = {
+            corp: [u for u in ledger.users(self.job_id, corp) if outcomes.get((corp, u)) != "done"]
+            for corp in ledger.totals(self.job_id)
+        }
+        return self.send({corp: users for corp, users in remaining.items() if users})
