@@ -15,8 +15,9 @@ writes, from the templates in generator/sdk_templates/:
 
 The spec's extensions read here: on a tag ``x-dingtalk-sdk-resource`` (the attribute's name) and
 ``x-dingtalk-sdk-flat`` (the methods are on the client too); on an operation
-``x-dingtalk-sdk-method``, ``x-dingtalk-empty-answer-is-success`` and ``x-dingtalk-cli``
-(``done``, ``quiet``); on a schema ``x-dingtalk-sdk-class``, ``x-dingtalk-sdk-result`` and
+``x-dingtalk-sdk-method``, ``x-dingtalk-empty-answer-is-success``, ``x-dingtalk-pagination``
+(the method returns ``Pages``, which follows the next-page token) and ``x-dingtalk-cli`` (``done``,
+``quiet``); on a schema ``x-dingtalk-sdk-class``, ``x-dingtalk-sdk-result`` and
 ``x-dingtalk-sdk-truth``; and the standard ``minProperties``, ``default``, ``minimum``/``maximum``.
 """
 
@@ -184,6 +185,37 @@ def _result(spec: dict[str, Any], schema_name: str | None) -> dict[str, Any]:
     }
 
 
+def _pagination(spec: dict[str, Any], op: dict[str, Any], result: dict[str, Any], query: list[dict[str, Any]]) -> Any:
+    """``x-dingtalk-pagination`` as the generated method reads it: the result's attributes of the
+    items, the next-page token and the sync token, the query parameter that asks for the next page,
+    and the type of one item."""
+    names = op.get("x-dingtalk-pagination")
+    if names is None:
+        return None
+    where = f"openapi.yaml: {op['operationId']}'s x-dingtalk-pagination"
+    if result["hand_written"]:
+        raise SystemExit(f"{where} needs a generated result, not {result['name']}")
+    fields = {f["wire"]: f for f in result["fields"]}
+    for key in ("items", "next", "sync"):
+        if key in names and names[key] not in fields:
+            raise SystemExit(f"{where}: {names[key]!r} is not a field of {result['schema']}")
+    if "items" not in names or "next" not in names or not fields[names["items"]]["array"]:
+        raise SystemExit(f"{where} needs `items` (an array field) and `next`")
+    asks = [p for p in query if p["wire"] == names["next"]]
+    if not asks:
+        raise SystemExit(f"{where}: no query parameter {names['next']!r} asks for the next page")
+    item = fields[names["items"]]["annotation"].removeprefix("tuple[").removesuffix(", ...]")
+    return {
+        "item_field": fields[names["items"]]["python"],
+        "next": fields[names["next"]]["python"],
+        "next_wire": names["next"],
+        "sync": fields[names["sync"]]["python"] if "sync" in names else None,
+        "sync_wire": names.get("sync"),
+        "parameter": asks[0]["python"],
+        "item": item,
+    }
+
+
 def _docstring(summary: str, description: str) -> str:
     body = textwrap.dedent(description).strip()
     return f"{summary}.\n\n{body}" if body else f"{summary}."
@@ -253,6 +285,7 @@ def build_sdk_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "body_minimum": body_minimum,
                     "result": result,
                     "empty_is_success": bool(op.get("x-dingtalk-empty-answer-is-success")),
+                    "pagination": _pagination(spec, op, result, [p for p in params if p["in"] == "query"]),
                     "command": (
                         sdk_method if tag.get("x-dingtalk-sdk-flat") else f"{resource_name}-{sdk_method}"
                     ).replace("_", "-"),
