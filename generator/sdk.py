@@ -9,7 +9,8 @@ writes, from the templates in generator/sdk_templates/:
   their docstrings from the spec's descriptions, each with the four per-call options; one
   template renders both, so the two cannot drift;
 * ``results.py``: a typed result class per answer schema, unless the schema names a
-  hand-written class (``x-dingtalk-sdk-class``);
+  hand-written class (``x-dingtalk-sdk-class``); an operation whose success has no JSON body
+  (no answer schema) gets ``Done``, its request id and HTTP answer only;
 * ``cli.py``: the table of the CLI's one-call commands;
 * ``__init__.py``: the names the package exports.
 
@@ -145,9 +146,21 @@ def _body_fields(spec: dict[str, Any], schema_name: str) -> list[dict[str, Any]]
     return sorted(fields, key=lambda f: not f["required"])
 
 
+# The result of an operation whose success has no JSON body (DingTalk's empty 200): the request
+# id and the HTTP answer only. One class serves every such operation.
+BODILESS_RESULT = {
+    "name": "Done",
+    "hand_written": False,
+    "schema": None,
+    "description": "A success whose answer has no body (the spec gives it no JSON schema).",
+    "fields": [],
+    "truth": None,
+}
+
+
 def _result(spec: dict[str, Any], schema_name: str | None) -> dict[str, Any]:
     if schema_name is None:
-        raise SystemExit("openapi.yaml: an operation of a resource needs a JSON answer schema (200 or 201)")
+        return BODILESS_RESULT
     schema = spec["components"]["schemas"][schema_name]
     if "x-dingtalk-sdk-class" in schema:
         return {"name": schema["x-dingtalk-sdk-class"], "hand_written": True, "schema": schema_name}
@@ -262,7 +275,8 @@ def build_sdk_context(spec: dict[str, Any]) -> dict[str, Any]:
                     response_schema = _ref_name(schema["schema"])
                     break
             result = _result(spec, response_schema)
-            results[result["name"]] = result
+            if results.setdefault(result["name"], result).get("fields") != result.get("fields"):
+                raise SystemExit(f"openapi.yaml: two answer schemas make the result class {result['name']}")
             sdk_method = op.get("x-dingtalk-sdk-method") or _snake(op["operationId"])
             cli = op.get("x-dingtalk-cli", {})
             body_minimum = spec["components"]["schemas"][body_schema].get("minProperties", 0) if body_schema else 0
@@ -284,7 +298,8 @@ def build_sdk_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "body_fields": _body_fields(spec, body_schema) if body_schema else [],
                     "body_minimum": body_minimum,
                     "result": result,
-                    "empty_is_success": bool(op.get("x-dingtalk-empty-answer-is-success")),
+                    # No answer schema: an empty body is the success it documents.
+                    "empty_is_success": bool(op.get("x-dingtalk-empty-answer-is-success")) or response_schema is None,
                     "pagination": _pagination(spec, op, result, [p for p in params if p["in"] == "query"]),
                     "command": (
                         sdk_method if tag.get("x-dingtalk-sdk-flat") else f"{resource_name}-{sdk_method}"

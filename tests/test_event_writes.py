@@ -133,3 +133,17 @@ def open_client_on(url: str) -> Any:
     from dingtalk_calendar import CalendarClient
 
     return CalendarClient("fixed-token", base_url=url, retry_policy=FAST_RETRIES)
+
+
+@both
+def test_delete_answers_the_generic_done_for_dingtalks_empty_200(kind: str, dingtalk_emulator: Emulator) -> None:
+    from dingtalk_calendar import Done, NotFoundError
+
+    with open_client(kind, dingtalk_emulator) as client:
+        created = done(client, client.events.create("alice", "primary", **EVENT_ARGS))
+        deleted = done(client, client.events.delete("alice", "primary", created.id))
+        assert isinstance(deleted, Done)
+        assert deleted.raw_response is not None
+        assert deleted.raw_response.content == b""
+        with pytest.raises(NotFoundError):
+            done(client, client.events.delete("alice", "primary", created.id))

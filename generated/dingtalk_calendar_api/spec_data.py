@@ -373,11 +373,6 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
         fields=(FieldRule(name="calendarId", python_name="calendar_id", required=True, type="string"),),
         at_least_one_of=(),
     ),
-    "EmptyResponse": SchemaRules(
-        name="EmptyResponse",
-        fields=(),
-        at_least_one_of=(),
-    ),
     "Error": SchemaRules(
         name="Error",
         fields=(
@@ -1142,7 +1137,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
             FieldRule(name="pushNotification", python_name="push_notification", required=False, type="boolean"),
         ),
         body_schema=None,
-        response_schema="EmptyResponse",
+        response_schema=None,
         errors=(
             DocumentedError(
                 status=400,
