@@ -93,9 +93,6 @@ class Operation(NamedTuple):
     """The warning calling the operation gives, when the spec marks it ``deprecated: true``."""
     client_token: str | None = None
     """The idempotency header (``x-dingtalk-client-token``): the same value within a day is the same request."""
-    pagination: Mapping[str, str] | None = None
-    """``x-dingtalk-pagination``: the answer's list (``items``), its next-page token (``next``, sent
-    back as the query parameter of that name) and, on the last page, its sync token (``sync``)."""
 
 
 ACCESS_TOKEN_HEADER: Final = "x-acs-dingtalk-access-token"
@@ -1527,7 +1524,6 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 description="A parameter is invalid; the message carries DingTalk's own detail.",
             ),
         ),
-        pagination={"next": "nextToken", "items": "attendees"},
     ),
     "listCalendars": Operation(
         operation_id="listCalendars",
@@ -1619,7 +1615,6 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 description="Inferred: the user may not read this calendar.",
             ),
         ),
-        pagination={"next": "nextToken", "sync": "syncToken", "items": "events"},
     ),
     "patchEvent": Operation(
         operation_id="patchEvent",
