@@ -309,7 +309,6 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "errors": errors,
                     "deprecated": deprecation_message(op["operationId"], op) if op.get("deprecated") else None,
                     "client_token": op.get("x-dingtalk-client-token"),
-                    "pagination": op.get("x-dingtalk-pagination"),
                 }
             )
     operations.sort(key=lambda o: o["operation_id"])

@@ -9,14 +9,16 @@ writes, from the templates in generator/sdk_templates/:
   their docstrings from the spec's descriptions, each with the four per-call options; one
   template renders both, so the two cannot drift;
 * ``results.py``: a typed result class per answer schema, unless the schema names a
-  hand-written class (``x-dingtalk-sdk-class``);
+  hand-written class (``x-dingtalk-sdk-class``); an operation whose success has no JSON body
+  (no answer schema) gets ``Done``, its request id and HTTP answer only;
 * ``cli.py``: the table of the CLI's one-call commands;
 * ``__init__.py``: the names the package exports.
 
 The spec's extensions read here: on a tag ``x-dingtalk-sdk-resource`` (the attribute's name) and
 ``x-dingtalk-sdk-flat`` (the methods are on the client too); on an operation
-``x-dingtalk-sdk-method``, ``x-dingtalk-empty-answer-is-success`` and ``x-dingtalk-cli``
-(``done``, ``quiet``); on a schema ``x-dingtalk-sdk-class``, ``x-dingtalk-sdk-result`` and
+``x-dingtalk-sdk-method``, ``x-dingtalk-empty-answer-is-success``, ``x-dingtalk-pagination``
+(the method returns ``Pages``, which follows the next-page token) and ``x-dingtalk-cli`` (``done``,
+``quiet``); on a schema ``x-dingtalk-sdk-class``, ``x-dingtalk-sdk-result`` and
 ``x-dingtalk-sdk-truth``; and the standard ``minProperties``, ``default``, ``minimum``/``maximum``.
 """
 
@@ -144,9 +146,21 @@ def _body_fields(spec: dict[str, Any], schema_name: str) -> list[dict[str, Any]]
     return sorted(fields, key=lambda f: not f["required"])
 
 
+# The result of an operation whose success has no JSON body (DingTalk's empty 200): the request
+# id and the HTTP answer only. One class serves every such operation.
+BODILESS_RESULT = {
+    "name": "Done",
+    "hand_written": False,
+    "schema": None,
+    "description": "A success whose answer has no body (the spec gives it no JSON schema).",
+    "fields": [],
+    "truth": None,
+}
+
+
 def _result(spec: dict[str, Any], schema_name: str | None) -> dict[str, Any]:
     if schema_name is None:
-        raise SystemExit("openapi.yaml: an operation of a resource needs a JSON answer schema (200 or 201)")
+        return BODILESS_RESULT
     schema = spec["components"]["schemas"][schema_name]
     if "x-dingtalk-sdk-class" in schema:
         return {"name": schema["x-dingtalk-sdk-class"], "hand_written": True, "schema": schema_name}
@@ -181,6 +195,37 @@ def _result(spec: dict[str, Any], schema_name: str | None) -> dict[str, Any]:
         "description": " ".join((schema.get("description") or "").split()),
         "fields": sorted(fields, key=lambda f: f["default"] is not None),
         "truth": _snake(schema["x-dingtalk-sdk-truth"]) if "x-dingtalk-sdk-truth" in schema else None,
+    }
+
+
+def _pagination(spec: dict[str, Any], op: dict[str, Any], result: dict[str, Any], query: list[dict[str, Any]]) -> Any:
+    """``x-dingtalk-pagination`` as the generated method reads it: the result's attributes of the
+    items, the next-page token and the sync token, the query parameter that asks for the next page,
+    and the type of one item."""
+    names = op.get("x-dingtalk-pagination")
+    if names is None:
+        return None
+    where = f"openapi.yaml: {op['operationId']}'s x-dingtalk-pagination"
+    if result["hand_written"]:
+        raise SystemExit(f"{where} needs a generated result, not {result['name']}")
+    fields = {f["wire"]: f for f in result["fields"]}
+    for key in ("items", "next", "sync"):
+        if key in names and names[key] not in fields:
+            raise SystemExit(f"{where}: {names[key]!r} is not a field of {result['schema']}")
+    if "items" not in names or "next" not in names or not fields[names["items"]]["array"]:
+        raise SystemExit(f"{where} needs `items` (an array field) and `next`")
+    asks = [p for p in query if p["wire"] == names["next"]]
+    if not asks:
+        raise SystemExit(f"{where}: no query parameter {names['next']!r} asks for the next page")
+    item = fields[names["items"]]["annotation"].removeprefix("tuple[").removesuffix(", ...]")
+    return {
+        "item_field": fields[names["items"]]["python"],
+        "next": fields[names["next"]]["python"],
+        "next_wire": names["next"],
+        "sync": fields[names["sync"]]["python"] if "sync" in names else None,
+        "sync_wire": names.get("sync"),
+        "parameter": asks[0]["python"],
+        "item": item,
     }
 
 
@@ -230,7 +275,8 @@ def build_sdk_context(spec: dict[str, Any]) -> dict[str, Any]:
                     response_schema = _ref_name(schema["schema"])
                     break
             result = _result(spec, response_schema)
-            results[result["name"]] = result
+            if results.setdefault(result["name"], result).get("fields") != result.get("fields"):
+                raise SystemExit(f"openapi.yaml: two answer schemas make the result class {result['name']}")
             sdk_method = op.get("x-dingtalk-sdk-method") or _snake(op["operationId"])
             cli = op.get("x-dingtalk-cli", {})
             body_minimum = spec["components"]["schemas"][body_schema].get("minProperties", 0) if body_schema else 0
@@ -252,7 +298,9 @@ def build_sdk_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "body_fields": _body_fields(spec, body_schema) if body_schema else [],
                     "body_minimum": body_minimum,
                     "result": result,
-                    "empty_is_success": bool(op.get("x-dingtalk-empty-answer-is-success")),
+                    # No answer schema: an empty body is the success it documents.
+                    "empty_is_success": bool(op.get("x-dingtalk-empty-answer-is-success")) or response_schema is None,
+                    "pagination": _pagination(spec, op, result, [p for p in params if p["in"] == "query"]),
                     "command": (
                         sdk_method if tag.get("x-dingtalk-sdk-flat") else f"{resource_name}-{sdk_method}"
                     ).replace("_", "-"),

@@ -1,7 +1,8 @@
 """Adding an operation takes a spec edit and ``make generate``, and no hand-written file.
 
-A copy of the project gets one more operation in its openapi.yaml (with a path, a query and
-a body parameter, and an answer that needs no special class) and is regenerated in place.
+A copy of the project gets two more operations in its openapi.yaml (one with a path, a query
+and a body parameter, and an answer that needs no special class; one whose 200 has no body at
+all, which gets the generic ``Done``) and is regenerated in place.
 Then, with that copy on the path: both clients have the new method, checked by the spec's
 rules before sending (the query parameter's ``maximum`` too); the CLI has the new command;
 and the emulator, which does not model the operation, answers 501, which arrives as a typed
@@ -60,6 +61,25 @@ NEW_OPERATION = """
                 $ref: "#/components/schemas/ArchiveSubscribedCalendarResponse"
         "400":
           $ref: "#/components/responses/BadRequest"
+
+  /v1.0/calendar/users/{userId}/subscribedCalendars/{calendarId}/pin:
+    parameters:
+      - $ref: "#/components/parameters/userId"
+      - $ref: "#/components/parameters/calendarId"
+    put:
+      tags: [calendar]
+      operationId: pinSubscribedCalendar
+      x-dingtalk-sdk-method: pin
+      summary: Pin a subscribed calendar
+      description: |
+        Keeps the calendar at the top of the user's list. DingTalk answers an empty 200.
+      x-dingtalk-permission: Calendar.Calendar.Write
+      x-dingtalk-idempotent: true
+      responses:
+        "200":
+          description: Pinned; the body is empty.
+        "400":
+          $ref: "#/components/responses/BadRequest"
 """
 
 NEW_SCHEMAS = """
@@ -96,7 +116,7 @@ NEW_SCHEMAS = """
 # Run in a fresh interpreter with the copy first on the path.
 CALLS = textwrap.dedent(
     """
-    import asyncio, json, sys
+    import asyncio, http.server, json, sys, threading
     from dingtalk_calendar import AsyncCalendarClient, CalendarClient, ServerError, ValidationError
     from dingtalk_calendar import ArchiveSubscribedCalendar, InternalAppCredentials
     from dingtalk_calendar.cli import main
@@ -127,10 +147,36 @@ CALLS = textwrap.dedent(
                     seen["async"] = [error.status_code, error.raw_code, error.attempts]
 
         asyncio.run(call_async())
+
+        # An answer without a body (pinSubscribedCalendar has no answer schema), from a tiny server.
+        class EmptyOk(http.server.BaseHTTPRequestHandler):
+            def do_PUT(self):
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EmptyOk)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        empty_ok = f"http://127.0.0.1:{server.server_address[1]}"
+        with CalendarClient("fixed-token", base_url=empty_ok) as client:
+            pinned = client.calendars.pin("alice", "cal-1")
+            seen["pin_sync"] = [type(pinned).__name__, pinned.raw_response.status_code]
+
+        async def pin_async():
+            async with AsyncCalendarClient("fixed-token", base_url=empty_ok) as client:
+                pinned = await client.pin("alice", "cal-1")
+                seen["pin_async"] = [type(pinned).__name__, pinned.raw_response.status_code]
+
+        asyncio.run(pin_async())
+        server.shutdown()
         env = {"DINGTALK_APP_KEY": app.app_key, "DINGTALK_APP_SECRET": app.app_secret, "DINGTALK_BASE_URL": emu.url}
         argv = ["--json", "archive", "alice", "cal-1", "--reason", "done", "--keep-days", "7", "--notify-subscribers",
                 "--note", '{"text": "see you"}', "--x-client-token", "t-2"]
         seen["cli_exit"] = main(argv, environ=env)
+        seen["pin_cli_exit"] = main(["pin", "alice", "cal-1"], environ=env)  # the emulator: 501
         seen["requests"] = emu.stats.requests("archiveSubscribedCalendar")
     seen["result_fields"] = [field.name for field in ArchiveSubscribedCalendar.__attrs_attrs__]
     # The emulator's check of a query string (it answers this operation 501 before checking).
@@ -213,5 +259,9 @@ def test_the_new_operation_works_from_both_clients_and_the_cli(project_copy: Pat
     assert seen["async"] == [501, "NotImplemented", 1]
     assert seen["cli_exit"] == 1  # DingTalk answered with an error
     assert seen["requests"] == 3  # sync, async and CLI; the refused one was never sent
+    # An operation whose 200 has no body: the generic result, from both clients, and a CLI command.
+    assert seen["pin_sync"] == ["Done", 200]
+    assert seen["pin_async"] == ["Done", 200]
+    assert seen["pin_cli_exit"] == 1
     assert seen["result_fields"] == ["archived_at", "request_id", "raw_response"]
     assert seen["emulator_query"] == [None, "maximum", "minimum", "type"]

@@ -184,6 +184,21 @@ def test_delete_by_the_creator_only(run: Run, emu: Emulator, calendar: str) -> N
     assert _json(out)["error"]["code"] == "invalidParameter"
 
 
+def test_events_list_prints_the_events_of_every_page_and_the_sync_token(run: Run, emu: Emulator) -> None:
+    for n in range(3):
+        start = f'{{"dateTime": "2027-05-0{n + 1}T09:00:00+08:00", "timeZone": "Asia/Shanghai"}}'
+        end = f'{{"dateTime": "2027-05-0{n + 1}T10:00:00+08:00", "timeZone": "Asia/Shanghai"}}'
+        code, _, err = run("events-create", "alice", "primary", "--summary", f"e{n}", "--start", start, "--end", end)
+        assert code == 0, err
+    code, out, err = run("events-list", "alice", "primary", "--max-results", "2", "--json")
+    assert code == 0, err
+    document = _json(out)
+    assert sorted(event["summary"] for event in document["events"]) == ["e0", "e1", "e2"]
+    assert document["sync_token"]
+    assert document["next_token"] is None
+    assert emu.stats.requests("listEvents") == 2
+
+
 def test_quiet_success_prints_nothing(run: Run, calendar: str) -> None:
     assert run("--quiet", "subscribe", "bob", calendar) == (0, "", "")
 

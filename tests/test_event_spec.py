@@ -1,11 +1,13 @@
 """The event operations' spec extensions: what a subscribed calendar does, idempotency tokens, pagination."""
 
+import re
 from typing import Any
 
 import pytest
 
 from dingtalk_calendar_api.spec_data import OPERATIONS
 from generator.generate import ROOT, load_spec
+from generator.sdk import build_sdk_context
 
 EVENT_OPERATIONS = (
     "createEvent",
@@ -44,8 +46,36 @@ def test_every_event_write_and_only_those_carry_a_client_token() -> None:
 
 
 def test_the_lists_name_their_page_tokens() -> None:
-    assert OPERATIONS["listEvents"].pagination == {"next": "nextToken", "sync": "syncToken", "items": "events"}
-    assert OPERATIONS["listAttendees"].pagination == {"next": "nextToken", "items": "attendees"}
+    paged = {
+        o["operation_id"]: o["pagination"] for o in build_sdk_context(load_spec(ROOT / "openapi.yaml"))["operations"]
+    }
+    assert {name for name, pagination in paged.items() if pagination} == {"listEvents", "listAttendees"}
+    assert paged["listEvents"] == {
+        "item_field": "events",
+        "next": "next_token",
+        "next_wire": "nextToken",
+        "sync": "sync_token",
+        "sync_wire": "syncToken",
+        "parameter": "next_token",
+        "item": "dict[str, Any]",
+    }
+    assert paged["listAttendees"]["sync"] is None
+
+
+@pytest.mark.parametrize(
+    ("pagination", "message"),
+    [
+        ({"items": "events", "next": "pageToken"}, "'pageToken' is not a field of ListEventsResponse"),
+        ({"items": "syncToken", "next": "nextToken"}, "needs `items` (an array field) and `next`"),
+    ],
+)
+def test_a_pagination_the_answer_cannot_hold_is_refused(pagination: dict[str, str], message: str) -> None:
+    spec = load_spec(ROOT / "openapi.yaml")
+    spec["paths"]["/v1.0/calendar/users/{userId}/calendars/{calendarId}/events"]["get"]["x-dingtalk-pagination"] = (
+        pagination
+    )
+    with pytest.raises(SystemExit, match=re.escape(message)):
+        build_sdk_context(spec)
 
 
 def test_no_pending_entry_names_an_operation_the_spec_has() -> None:

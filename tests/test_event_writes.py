@@ -1,13 +1,15 @@
-"""Event writes are idempotent (x-client-token) and listEvents pages are followed to the sync token."""
+"""Event writes are idempotent (x-client-token); client.events.list follows the pages to the sync token."""
 
-import asyncio
+import inspect
+import json
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dingtalk_calendar import AsyncCalendarClient, InternalAppCredentials, Pages
+from dingtalk_calendar import AsyncPages, ListEvents, ValidationError
 from dingtalk_calendar_emulator import Emulator
-from tests.client_support import FAST_RETRIES, both, open_client
+from tests.client_support import FAST_RETRIES, both, open_client, recorded_client
 from tests.recording_server import Answer, recording_server
 
 EVENTS = "/v1.0/calendar/users/alice/calendars/primary/events"
@@ -16,6 +18,7 @@ EVENT = {
     "start": {"dateTime": "2026-03-02T09:00:00+08:00", "timeZone": "Asia/Shanghai"},
     "end": {"dateTime": "2026-03-02T09:15:00+08:00", "timeZone": "Asia/Shanghai"},
 }
+EVENT_ARGS: dict[str, Any] = {"summary": EVENT["summary"], "start": EVENT["start"], "end": EVENT["end"]}
 
 
 @both
@@ -61,37 +64,86 @@ def test_no_token_on_operations_the_spec_does_not_mark() -> None:
         assert "x-client-token" not in server.received[0].headers
 
 
+def done(client: Any, value: Any) -> Any:
+    """``value``, or what it gives once awaited on the async client's loop."""
+    return client._runner.run(value) if inspect.isawaitable(value) else value
+
+
+def collect(kind: str, client: Any, pages: Any) -> list[Any]:
+    """Every item of ``pages``: ``for`` over a sync client's, ``async for`` over an async one's."""
+    if kind == "sync":
+        return list(pages)
+    assert isinstance(pages, AsyncPages)
+
+    async def items() -> list[Any]:
+        return [item async for item in pages]
+
+    result: list[Any] = client._runner.run(items())
+    return result
+
+
 @both
-def test_pages_follow_next_token_and_keep_the_sync_token(kind: str, dingtalk_emulator: Emulator) -> None:
+def test_list_follows_next_token_and_keeps_the_sync_token(kind: str, dingtalk_emulator: Emulator) -> None:
     emu = dingtalk_emulator
     with open_client(kind, emu) as client:
         for n in range(5):
-            client.request("POST", EVENTS, json={**EVENT, "summary": f"e{n}"})
-        sdk_client: Any = client if kind == "sync" else client.client
-        pages = Pages(sdk_client, "listEvents", user_id="alice", calendar_id="primary", params={"maxResults": "2"})
-        if kind == "sync":
-            summaries = [event["summary"] for event in pages]
-        else:
+            done(client, client.events.create("alice", "primary", **{**EVENT_ARGS, "summary": f"e{n}"}))
+        pages = client.events.list("alice", "primary", max_results=2)
+        assert emu.stats.requests("listEvents") == 0  # nothing is sent before the first item is asked for
+        summaries = [event["summary"] for event in collect(kind, client, pages)]
+        assert sorted(summaries) == [f"e{n}" for n in range(5)]
+        assert pages.pages == 3
+        assert emu.stats.requests("listEvents") == 3
+        assert pages.sync_token
+        assert isinstance(pages.last_page, ListEvents)
+        assert pages.last_page.next_token is None
+        # Incremental read: nothing changed, then one new event.
+        assert collect(kind, client, client.events.list("alice", "primary", sync_token=pages.sync_token)) == []
+        done(client, client.events.create("alice", "primary", **{**EVENT_ARGS, "summary": "late"}))
+        later = client.events.list("alice", "primary", sync_token=pages.sync_token)
+        assert [event["summary"] for event in collect(kind, client, later)] == ["late"]
 
-            async def collect() -> list[str]:
-                return [event["summary"] async for event in pages]
 
-            summaries = client._runner.run(collect())
-    assert sorted(summaries) == [f"e{n}" for n in range(5)]
-    assert pages.pages == 3
-    assert pages.sync_token
+@both
+def test_list_checks_its_arguments_before_any_request(kind: str, dingtalk_emulator: Emulator) -> None:
+    with open_client(kind, dingtalk_emulator) as client, pytest.raises(ValidationError, match="max_results"):
+        client.events.list("alice", "primary", max_results=1000)
+    assert dingtalk_emulator.stats.requests("listEvents") == 0
 
 
-def test_pages_refuse_an_operation_without_pagination(dingtalk_emulator: Emulator) -> None:
-    from dingtalk_calendar import ConfigurationError
-
-    client = AsyncCalendarClient(base_url=dingtalk_emulator.url, credentials=InternalAppCredentials("k", "s"))
-    with pytest.raises(ConfigurationError):
-        Pages(client, "createEvent", user_id="alice", calendar_id="primary")
-    asyncio.run(client.aclose())
+@both
+def test_per_call_options_apply_to_every_page(kind: str) -> None:
+    pages = [{"events": [{"id": "a"}], "nextToken": "t1"}, {"events": [{"id": "b"}], "nextToken": "t2"}]
+    with recorded_client(kind) as (client, server):
+        server.queued = [Answer(200, json.dumps(page).encode()) for page in pages]
+        server.answer_json(200, {"events": [{"id": "c"}], "syncToken": "s"})
+        listing = client.events.list(
+            "alice", "primary", max_results=1, extra_headers={"x-trace": "mine"}, extra_query={"lang": "en"}
+        )
+        ids = [event["id"] for event in collect(kind, client, listing)]
+    assert ids == ["a", "b", "c"]
+    assert listing.sync_token == "s"
+    assert [request.headers.get("x-trace") for request in server.received] == ["mine"] * 3
+    queries = [parse_qs(urlsplit(request.raw_path).query) for request in server.received]
+    assert [query.get("nextToken") for query in queries] == [None, ["t1"], ["t2"]]
+    assert all(query["lang"] == ["en"] and query["maxResults"] == ["1"] for query in queries)
 
 
 def open_client_on(url: str) -> Any:
     from dingtalk_calendar import CalendarClient
 
     return CalendarClient("fixed-token", base_url=url, retry_policy=FAST_RETRIES)
+
+
+@both
+def test_delete_answers_the_generic_done_for_dingtalks_empty_200(kind: str, dingtalk_emulator: Emulator) -> None:
+    from dingtalk_calendar import Done, NotFoundError
+
+    with open_client(kind, dingtalk_emulator) as client:
+        created = done(client, client.events.create("alice", "primary", **EVENT_ARGS))
+        deleted = done(client, client.events.delete("alice", "primary", created.id))
+        assert isinstance(deleted, Done)
+        assert deleted.raw_response is not None
+        assert deleted.raw_response.content == b""
+        with pytest.raises(NotFoundError):
+            done(client, client.events.delete("alice", "primary", created.id))

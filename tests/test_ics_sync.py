@@ -156,6 +156,27 @@ def test_lost_answers_leave_no_duplicates(
     assert published(emu, calendar) == Counter(summary for _, summary, _ in events)  # each exactly once
 
 
+def test_a_create_lost_and_not_retried_is_the_same_event_on_the_next_run(
+    dingtalk_emulator: Emulator, client: CalendarClient, calendar: str, tmp_path: Path
+) -> None:
+    """The x-client-token derived from the event's key and digest reaches DingTalk: a new run,
+    with a new client, sends the same create and gets the first one's event."""
+    from dingtalk_calendar import DingTalkError
+
+    emu = dingtalk_emulator
+    events = numbered(2)
+    app = emu.internal_app
+    credentials = InternalAppCredentials(app.app_key, app.app_secret)
+    emu.faults.next("drop_after", operation="createEvent")  # acts, then loses the answer
+    impatient = CalendarClient(base_url=emu.url, credentials=credentials, max_retries=0)
+    with impatient, pytest.raises(DingTalkError):
+        sync(impatient, ics(events), calendar, tmp_path / "state.json", apply=True)
+    assert sum(published(emu, calendar).values()) == 1  # made, but the run never heard of it
+    summary = sync(client, ics(events), calendar, tmp_path / "state.json", apply=True)
+    assert summary.created == 2
+    assert published(emu, calendar) == Counter(summary for _, summary, _ in events)  # each exactly once
+
+
 def _environment(emu: Emulator) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("DINGTALK_")}
     return {

@@ -93,9 +93,6 @@ class Operation(NamedTuple):
     """The warning calling the operation gives, when the spec marks it ``deprecated: true``."""
     client_token: str | None = None
     """The idempotency header (``x-dingtalk-client-token``): the same value within a day is the same request."""
-    pagination: Mapping[str, str] | None = None
-    """``x-dingtalk-pagination``: the answer's list (``items``), its next-page token (``next``, sent
-    back as the query parameter of that name) and, on the last page, its sync token (``sync``)."""
 
 
 ACCESS_TOKEN_HEADER: Final = "x-acs-dingtalk-access-token"
@@ -371,11 +368,6 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
     "CreateSubscribedCalendarResponse": SchemaRules(
         name="CreateSubscribedCalendarResponse",
         fields=(FieldRule(name="calendarId", python_name="calendar_id", required=True, type="string"),),
-        at_least_one_of=(),
-    ),
-    "EmptyResponse": SchemaRules(
-        name="EmptyResponse",
-        fields=(),
         at_least_one_of=(),
     ),
     "Error": SchemaRules(
@@ -1142,7 +1134,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
             FieldRule(name="pushNotification", python_name="push_notification", required=False, type="boolean"),
         ),
         body_schema=None,
-        response_schema="EmptyResponse",
+        response_schema=None,
         errors=(
             DocumentedError(
                 status=400,
@@ -1532,7 +1524,6 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 description="A parameter is invalid; the message carries DingTalk's own detail.",
             ),
         ),
-        pagination={"next": "nextToken", "items": "attendees"},
     ),
     "listCalendars": Operation(
         operation_id="listCalendars",
@@ -1624,7 +1615,6 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
                 description="Inferred: the user may not read this calendar.",
             ),
         ),
-        pagination={"next": "nextToken", "sync": "syncToken", "items": "events"},
     ),
     "patchEvent": Operation(
         operation_id="patchEvent",

@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from ._generated.results import *  # noqa: F403 - the result classes generated from the spec
     from ._models import Calendar, Scope
     from ._otel import OpenTelemetryOverlay
-    from ._pages import Pages
+    from ._pages import AsyncPages, Pages
     from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
     from ._raw import RawResult
     from ._retry import AsyncRetryTransport, RetryTransport, retry_table
@@ -99,6 +99,7 @@ _LAZY = {
     "OpenTelemetryOverlay": "._otel",  # imports opentelemetry-api (the otel extra)
     "RawResult": "._raw",
     "Pages": "._pages",
+    "AsyncPages": "._pages",
     "retry_table": "._retry",
     "DingTalkAuth": "._auth",
     "AsyncRetryTransport": "._retry",
@@ -171,6 +172,7 @@ __all__ = [
     "AccessTokenPermissionDeniedError",
     "AsyncAiohttpTransport",
     "AsyncCalendarClient",
+    "AsyncPages",
     "AsyncRateLimiter",
     "AsyncRetryTransport",
     "Attempt",

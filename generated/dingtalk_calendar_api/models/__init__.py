@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from .create_event_response import CreateEventResponse
     from .create_subscribed_calendar_request import CreateSubscribedCalendarRequest
     from .create_subscribed_calendar_response import CreateSubscribedCalendarResponse
-    from .empty_response import EmptyResponse
     from .error import Error
     from .event_attendee import EventAttendee
     from .event_category import EventCategory
@@ -72,7 +71,6 @@ __all__ = (
     "CreateEventResponse",
     "CreateSubscribedCalendarRequest",
     "CreateSubscribedCalendarResponse",
-    "EmptyResponse",
     "Error",
     "EventAttendee",
     "EventCategory",
@@ -127,7 +125,6 @@ _MODULE_OF = {
     "CreateEventResponse": ".create_event_response",
     "CreateSubscribedCalendarRequest": ".create_subscribed_calendar_request",
     "CreateSubscribedCalendarResponse": ".create_subscribed_calendar_response",
-    "EmptyResponse": ".empty_response",
     "Error": ".error",
     "EventAttendee": ".event_attendee",
     "EventCategory": ".event_category",

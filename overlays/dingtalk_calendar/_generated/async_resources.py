@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+from .._pages import AsyncPages
 from . import calls
 
 if TYPE_CHECKING:
@@ -399,7 +400,7 @@ class AsyncEventsMethods(AsyncMethods):
             )
         )
 
-    async def list_attendees(
+    def list_attendees(
         self,
         user_id: str,
         calendar_id: str,
@@ -411,7 +412,7 @@ class AsyncEventsMethods(AsyncMethods):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
-    ) -> ListAttendees:
+    ) -> AsyncPages[ListAttendees, dict[str, Any]]:
         """List an event's attendees.
 
         A page of the event's attendees (at most `maxResults`, 500); follow `nextToken`.
@@ -419,11 +420,13 @@ class AsyncEventsMethods(AsyncMethods):
         `invalidParameter.subscribed.invalid`. Needs Calendar.Event.Read.
         Source zh/get-the-participants-of-a-schedule.md.
 
-        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Returns the items of every page (``async for``), following ``nextToken``.
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to every page's request.
         Operation ``listAttendees``.
         """
-        return await self._run(
-            calls.list_attendees(
+
+        def page(next_token: str | None) -> Call[ListAttendees]:
+            return calls.list_attendees(
                 user_id,
                 calendar_id,
                 event_id,
@@ -431,9 +434,15 @@ class AsyncEventsMethods(AsyncMethods):
                 next_token=next_token,
                 options=self._options(timeout, max_retries, extra_headers, extra_query),
             )
+
+        return AsyncPages(
+            self._run,
+            page(next_token),  # checks the arguments now, before any request
+            page,
+            lambda answer: (answer.attendees, answer.next_token, None),
         )
 
-    async def list(
+    def list(
         self,
         user_id: str,
         calendar_id: str,
@@ -450,7 +459,7 @@ class AsyncEventsMethods(AsyncMethods):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
-    ) -> ListEvents:
+    ) -> AsyncPages[ListEvents, dict[str, Any]]:
         """List events.
 
         A page of the events of `calendarId` (at most `maxResults`, 100). Follow `nextToken`
@@ -459,11 +468,14 @@ class AsyncEventsMethods(AsyncMethods):
         events with `status` cancelled). `timeMin` and `timeMax` are at most a year apart.
         Needs Calendar.Event.Read. Source zh/query-an-event-list.md.
 
-        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to this call only.
+        Returns the items of every page (``async for``), following ``nextToken``;
+        ``.sync_token`` holds the last page's ``syncToken`` once it is read.
+        ``timeout``, ``max_retries``, ``extra_headers`` and ``extra_query`` apply to every page's request.
         Operation ``listEvents``.
         """
-        return await self._run(
-            calls.list_events(
+
+        def page(next_token: str | None) -> Call[ListEvents]:
+            return calls.list_events(
                 user_id,
                 calendar_id,
                 time_min=time_min,
@@ -476,6 +488,12 @@ class AsyncEventsMethods(AsyncMethods):
                 series_master_id=series_master_id,
                 options=self._options(timeout, max_retries, extra_headers, extra_query),
             )
+
+        return AsyncPages(
+            self._run,
+            page(next_token),  # checks the arguments now, before any request
+            page,
+            lambda answer: (answer.events, answer.next_token, answer.sync_token),
         )
 
     async def patch(

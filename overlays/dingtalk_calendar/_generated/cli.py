@@ -44,6 +44,8 @@ class Command(NamedTuple):
     """What a success says, formatted with the arguments and the result's fields."""
     quiet: str | None = None
     """The result's field that --quiet prints (for a script to take)."""
+    items: str | None = None
+    """A paged listing's field of items: the command reads every page and prints them all."""
 
 
 COMMANDS: Final = (
@@ -537,6 +539,7 @@ COMMANDS: Final = (
             ),
         ),
         operation_id="listAttendees",
+        items="attendees",
     ),
     Command(
         name="events-list",
@@ -623,6 +626,7 @@ COMMANDS: Final = (
             ),
         ),
         operation_id="listEvents",
+        items="events",
     ),
     Command(
         name="events-patch",

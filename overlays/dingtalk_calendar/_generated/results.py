@@ -121,7 +121,7 @@ class CreatedCalendar:
 
 @frozen
 class Done:
-    """An answer with no fields (DingTalk sends an empty body)."""
+    """A success whose answer has no body (the spec gives it no JSON schema)."""
 
     request_id: str | None = field(default=None, eq=False)
     """DingTalk's id of the request."""

@@ -4,7 +4,7 @@ A path parameter is a positional (``USER``, ``CALENDAR``); a query parameter or 
 is a flag (a list one is repeated: ``--manager a --manager b``; an object is JSON); a field of a hand-written
 class has that class's flags (``Scope``: ``--user``, ``--group``, ``--org``). The command
 calls the client's method of the same operation and prints its result: a hand-written result
-class its own report, any other the result's fields.
+class its own report, any other the result's fields (a paged listing's: the items of every page).
 """
 
 import argparse
@@ -12,11 +12,12 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TextIO
 
-from attrs import fields, has
+from attrs import evolve, fields, has
 
 from .._client import CalendarClient
 from .._generated.cli import Argument, Command
 from .._models import Calendar, Scope
+from .._pages import Pages
 from ._errors import UsageError
 from ._output import Report, calendar_report, request_note
 
@@ -114,7 +115,17 @@ def run(command: Command, client: CalendarClient, args: argparse.Namespace, prog
     if sum(a.name in keywords for a in body) < command.at_least:
         raise UsageError(f"nothing to {command.name}: give {_either(_flags(body))}")
     method = getattr(getattr(client, command.resource), command.method)
-    return report(command, args, method(*positionals, **keywords))
+    result = method(*positionals, **keywords)
+    if isinstance(result, Pages):
+        return report(command, args, _all_pages(command, result))
+    return report(command, args, result)
+
+
+def _all_pages(command: Command, pages: Pages[Any, Any]) -> object:
+    """The last page's result holding the items of every page (and so the final sync token)."""
+    items = tuple(pages)
+    last: Any = pages.last_page  # a generated result: an attrs class
+    return evolve(last, **{str(command.items): items})
 
 
 def report(command: Command, args: argparse.Namespace, result: object) -> Report:

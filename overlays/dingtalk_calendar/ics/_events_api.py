@@ -1,10 +1,9 @@
-"""The one place ics-sync touches DingTalk's event operations: their wire fields and calls.
+"""The one place ics-sync touches DingTalk's event operations: the generated ``client.events`` methods.
 
-Until the generated ``client.events.*`` methods exist, this adapter builds the bodies of
-createEvent and patchEvent and sends them through the client's raw ``request``, with the
-paths taken from the spec (``spec_data``); switching to the generated methods changes this
-module only. Every write carries the ``x-client-token`` the caller derives (see ``_apply``),
-so a write repeated after a crash or a lost answer is one write to DingTalk.
+``event_body`` gives the keyword arguments of ``client.events.create`` (and ``patch``) for an
+event of the feed; the plan digests them, so an unchanged event costs no call. Every write
+carries the ``x-client-token`` the caller derives from the event's key and digest (see
+``_sync._token``), so a write repeated after a crash or a lost answer is one write to DingTalk.
 """
 
 from __future__ import annotations
@@ -13,21 +12,17 @@ import contextlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from dingtalk_calendar_api._call import path_segment
-from dingtalk_calendar_api.spec_data import OPERATIONS
-
 from .._errors import NotFoundError
 from ._model import FeedEvent, Recurrence
 
 if TYPE_CHECKING:
     from .._client import CalendarClient
 
-CREATE, PATCH, DELETE = "createEvent", "patchEvent", "deleteEvent"
-
 
 def event_body(event: FeedEvent) -> dict[str, Any]:
-    """createEvent's body for ``event`` (all-day: dates, the end the day after; else times with their zone)."""
-    body: dict[str, Any] = {"summary": event.summary, "isAllDay": event.all_day}
+    """``client.events.create``'s keyword arguments for ``event`` (all-day: dates, the end the day
+    after; else times with their zone)."""
+    body: dict[str, Any] = {"summary": event.summary, "is_all_day": event.all_day}
     if event.all_day:
         body["start"] = {"date": event.start}
         body["end"] = {"date": event.end}
@@ -67,39 +62,23 @@ def _recurrence(rule: Recurrence) -> dict[str, Any]:
 
 def create(client: CalendarClient, user_id: str, calendar_id: str, body: Mapping[str, Any], token: str) -> str:
     """The new event's id."""
-    result = client.request(
-        "POST", _path(CREATE, user_id, calendar_id), json=dict(body), headers={"x-client-token": token}
-    )
-    event_id = result.body.get("id") if isinstance(result.body, dict) else None
-    if not isinstance(event_id, str) or not event_id:
+    created = client.events.create(user_id, calendar_id, **body, x_client_token=token)
+    if not created.id:
         raise ValueError("createEvent answered without an event id")
-    return event_id
+    return created.id
 
 
 def patch(
     client: CalendarClient, user_id: str, calendar_id: str, event_id: str, body: Mapping[str, Any], token: str
 ) -> None:
-    client.request(
-        "PUT",
-        _path(PATCH, user_id, calendar_id, event_id),
-        json={**body, "id": event_id},
-        headers={"x-client-token": token},
-    )
+    client.events.patch(user_id, calendar_id, event_id, id=event_id, **body, x_client_token=token)
 
 
 def delete(client: CalendarClient, user_id: str, calendar_id: str, event_id: str, token: str) -> None:
     """Delete the event; one already gone counts as deleted."""
     with contextlib.suppress(NotFoundError):
-        client.request("DELETE", _path(DELETE, user_id, calendar_id, event_id), headers={"x-client-token": token})
+        client.events.delete(user_id, calendar_id, event_id, x_client_token=token)
 
 
 def is_recurring(body: Mapping[str, Any]) -> bool:
     return "recurrence" in body
-
-
-def _path(operation_id: str, *values: str) -> str:
-    operation = OPERATIONS[operation_id]
-    path = operation.path
-    for rule, value in zip(operation.path_parameters, values, strict=True):
-        path = path.replace("{" + rule.name + "}", path_segment(value))
-    return path

@@ -1,13 +1,12 @@
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ... import errors
 from ..._call import call_kwargs, parse_or_none, path_segment
 from ...client import AuthenticatedClient, Client
-from ...models.empty_response import EmptyResponse
 from ...models.error import Error
 from ...types import UNSET, Response, Unset
 
@@ -48,12 +47,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_json_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> EmptyResponse | Error | None:
+def _parse_json_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | None:
     if response.status_code == 200:
-        response_200 = EmptyResponse.from_dict(response.json())
-
+        response_200 = cast(Any, None)
         return response_200
 
     if response.status_code == 400:
@@ -76,14 +72,12 @@ def _parse_json_response(
     return None
 
 
-def parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EmptyResponse | Error | None:
+def parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | None:
     """The parsed answer; None for an empty, non-JSON or wrongly shaped body (the raw bytes stay on ``response``)."""
     return parse_or_none(_parse_json_response, client=client, response=response)
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EmptyResponse | Error]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -133,7 +127,7 @@ def sync_detailed(
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
     params: Mapping[str, str] | None = None,
-) -> Response[EmptyResponse | Error]:
+) -> Response[Any | Error]:
     """Delete an event
 
      Deleted by its organiser, the event goes from every attendee's calendar; deleted by
@@ -153,7 +147,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EmptyResponse | Error]
+        Response[Any | Error]
     """
 
     response = client.get_httpx_client().request(
@@ -184,7 +178,7 @@ def sync(
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
     params: Mapping[str, str] | None = None,
-) -> EmptyResponse | Error | None:
+) -> Any | Error | None:
     """Delete an event
 
      Deleted by its organiser, the event goes from every attendee's calendar; deleted by
@@ -204,7 +198,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EmptyResponse | Error
+        Any | Error
     """
 
     return sync_detailed(
@@ -233,7 +227,7 @@ async def asyncio_detailed(
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
     params: Mapping[str, str] | None = None,
-) -> Response[EmptyResponse | Error]:
+) -> Response[Any | Error]:
     """Delete an event
 
      Deleted by its organiser, the event goes from every attendee's calendar; deleted by
@@ -253,7 +247,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EmptyResponse | Error]
+        Response[Any | Error]
     """
 
     response = await client.get_async_httpx_client().request(
@@ -284,7 +278,7 @@ async def asyncio(
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
     params: Mapping[str, str] | None = None,
-) -> EmptyResponse | Error | None:
+) -> Any | Error | None:
     """Delete an event
 
      Deleted by its organiser, the event goes from every attendee's calendar; deleted by
@@ -304,7 +298,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EmptyResponse | Error
+        Any | Error
     """
 
     return (
