@@ -75,8 +75,8 @@ lint: $(STAMP)
 
 ## format: let ruff fix and format the hand-written code
 format: $(STAMP)
-	$(BIN)/ruff check --fix overlays emulator tests generator bench
-	$(BIN)/ruff format overlays emulator tests generator bench
+	$(BIN)/ruff check --fix overlays emulator tests generator bench demo
+	$(BIN)/ruff format overlays emulator tests generator bench demo
 
 ## typecheck: mypy --strict over generated and hand-written code
 typecheck: $(STAMP)
@@ -95,7 +95,7 @@ DEMO_VENV  ?= .venv-demo
 DEMO_STAMP := $(DEMO_VENV)/.installed-stamp
 
 demo: $(DEMO_STAMP)
-	$(DEMO_VENV)/bin/python -m dingtalk_calendar.demo
+	$(DEMO_VENV)/bin/python demo/walkthrough.py
 
 $(DEMO_STAMP): pyproject.toml overlays/dingtalk_calendar/_version.py
 	@test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)

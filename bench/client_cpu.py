@@ -21,7 +21,7 @@ import aiohttp
 import httpx
 
 from dingtalk_calendar import AsyncAiohttpTransport, AsyncCalendarClient, InternalAppCredentials
-from dingtalk_calendar._settings import DEFAULT_LIMITS
+from dingtalk_calendar._client.settings import DEFAULT_LIMITS
 
 from . import scenario as s
 from .concurrency import run_concurrently

@@ -19,7 +19,7 @@ from functools import partial
 import httpx
 
 from dingtalk_calendar import AsyncCalendarClient, InternalAppCredentials
-from dingtalk_calendar._settings import DEFAULT_LIMITS
+from dingtalk_calendar._client.settings import DEFAULT_LIMITS
 
 from . import scenario as s
 from .concurrency import warm_then_time

@@ -3,7 +3,7 @@
     python generator/readme_tables.py            rewrite them where they are
     python generator/readme_tables.py --check    fail with a diff when one is stale
 
-The retries per operation, asked of ``dingtalk_calendar._retry.retry_table()`` (the retry
+The retries per operation, asked of ``dingtalk_calendar._retry.table.retry_table()`` (the retry
 decision applied to each operation of the spec); the operations with their methods and CLI
 commands, from the generated command table; the error classes as a tree, read from the
 classes themselves; and every ``Overlay`` hook with its signature, read from the class. A new
@@ -27,7 +27,7 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def _retry_table() -> str:
-    from dingtalk_calendar._retry import retry_table
+    from dingtalk_calendar._retry.table import retry_table
 
     return retry_table()
 
@@ -103,7 +103,7 @@ def overlay_hooks_table() -> str:
             parameters = list(signature.parameters.values())[1:]  # without self
             returns = inspect.formatannotation(signature.return_annotation)
             text = f"{name}({', '.join(map(str, parameters))}) -> {returns}"
-            text = re.sub(r"\b(?:collections\.abc|dingtalk_calendar\.\w+)\.", "", text)
+            text = re.sub(r"\b(?:collections\.abc|dingtalk_calendar(?:\.\w+)*)\.(?=\w)", "", text)
             doc = " ".join((inspect.getdoc(method) or "").split()).replace("``", "`")
             # A pipe inside a cell, even in code, would end the cell.
             cell = text.replace("|", "\\|")

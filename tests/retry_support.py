@@ -8,8 +8,8 @@ from attrs import define, field
 
 from dingtalk_calendar._errors import error_from_response
 from dingtalk_calendar._extensions import OPERATION_EXTENSION
-from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport
-from dingtalk_calendar._retry_policy import RetryPolicy
+from dingtalk_calendar._retry.policy import RetryPolicy
+from dingtalk_calendar._retry.table import AsyncRetryTransport, RetryTransport
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar
 from dingtalk_calendar_api.models import (

@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 import dingtalk_calendar_api
-from dingtalk_calendar._auth import DingTalkAuth
-from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._tokens import InternalAppCredentials
+from dingtalk_calendar._auth.credentials import InternalAppCredentials
+from dingtalk_calendar._auth.httpx_auth import DingTalkAuth
+from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar
 from dingtalk_calendar_api.models.create_subscribed_calendar_request import CreateSubscribedCalendarRequest
 from dingtalk_calendar_api.models.create_subscribed_calendar_response import CreateSubscribedCalendarResponse

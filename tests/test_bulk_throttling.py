@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, RateLimit, RateLimitError
-from dingtalk_calendar._throttle_pacing import DECREASE, FLOOR, ThrottlePacing
+from dingtalk_calendar._bulk.throttle_pacing import DECREASE, FLOOR, ThrottlePacing
 from dingtalk_calendar_emulator import Directory, Emulator
 
 USERS = [f"user{n:02d}" for n in range(30)]

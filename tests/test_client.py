@@ -194,7 +194,7 @@ def _surface(cls: type) -> dict[str, tuple[str, bool]]:
 
 def test_both_clients_have_the_same_surface() -> None:
     # Parameters, defaults and annotations, with async names mapped to sync ones by the same
-    # rules that write _client.py, so a twin drifting from its source (by hand) shows here.
+    # rules that write _client/client.py, so a twin drifting from its source (by hand) shows here.
     from dingtalk_calendar import AsyncCalendarClient
     from generator.unasync import PACKAGE, own_twin_names, unasync_text
 

@@ -1,4 +1,4 @@
-"""``python -m dingtalk_calendar.demo`` (``make demo``) as a newcomer runs it."""
+"""``python demo/walkthrough.py`` (``make demo``) as a newcomer runs it."""
 
 import os
 import re
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+WALKTHROUGH = Path(__file__).resolve().parent.parent / "demo" / "walkthrough.py"
 STEPS = [
     "Step 1. Create a calendar",
     "Step 2. Read it back",
@@ -23,7 +24,7 @@ REQUEST_ID = re.compile(r"request:  [0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]
 
 def _demo(env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "dingtalk_calendar.demo"],
+        [sys.executable, str(WALKTHROUGH)],
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,

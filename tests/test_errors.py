@@ -37,7 +37,7 @@ from dingtalk_calendar._errors import (
     error_from_response,
 )
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, RETRY_EXTENSION
-from dingtalk_calendar._retry_policy import NO_RETRIES
+from dingtalk_calendar._retry.policy import NO_RETRIES
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.api.calendar import (
     create_subscribed_calendar,

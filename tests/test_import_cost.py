@@ -42,9 +42,9 @@ NOT_AT_IMPORT = (
     "aiohttp",
     "dingtalk_calendar._transport.aiohttp_transport",
     "httpx_aiohttp",
-    "dingtalk_calendar._bulk",
-    "dingtalk_calendar._env",
-    "dingtalk_calendar._rate_limit",
+    "dingtalk_calendar._bulk.run",
+    "dingtalk_calendar._client.env",
+    "dingtalk_calendar._bulk.rate_limit",
     "dingtalk_calendar_emulator",
     "redis",
 )
@@ -71,7 +71,9 @@ def imported() -> list[str]:
 
 def test_the_import_really_loads_the_sdk(imported: list[str]) -> None:
     # Guards the test itself: a probe that loaded nothing would pass every check below.
-    assert {"dingtalk_calendar", "dingtalk_calendar._client", "dingtalk_calendar._async_client"} <= set(imported)
+    assert {"dingtalk_calendar", "dingtalk_calendar._client.client", "dingtalk_calendar._client.async_client"} <= set(
+        imported
+    )
 
 
 @pytest.mark.parametrize("package", NOT_AT_IMPORT)
@@ -95,19 +97,19 @@ print(json.dumps(sorted(set(sys.modules) - before)))
 NOT_UNTIL_A_CLIENT_IS_MADE = (
     "attr",
     "dingtalk_calendar_api.client",
-    "dingtalk_calendar._auth",
-    "dingtalk_calendar._retry",
-    "dingtalk_calendar._retry_attempts",
-    "dingtalk_calendar._retry_policy",
-    "dingtalk_calendar._settings",
-    "dingtalk_calendar._token_manager",
-    "dingtalk_calendar._token_manager_base",
-    "dingtalk_calendar._token_store",
-    "dingtalk_calendar._tokens",
+    "dingtalk_calendar._auth.httpx_auth",
+    "dingtalk_calendar._retry.table",
+    "dingtalk_calendar._retry.attempts",
+    "dingtalk_calendar._retry.policy",
+    "dingtalk_calendar._client.settings",
+    "dingtalk_calendar._auth.token_manager",
+    "dingtalk_calendar._auth.token_manager_base",
+    "dingtalk_calendar._auth.stores",
+    "dingtalk_calendar._auth.credentials",
     "dingtalk_calendar._transport.sync",
 )
 # ... and the result classes, until a call returns one.
-NOT_UNTIL_USED = ("dingtalk_calendar._models",)
+NOT_UNTIL_USED = ("dingtalk_calendar._call.models",)
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +122,7 @@ def imported_only() -> list[str]:
 
 @pytest.mark.parametrize("module", NOT_UNTIL_A_CLIENT_IS_MADE + NOT_UNTIL_USED)
 def test_the_import_alone_leaves_out_what_a_client_needs_when_made(imported_only: list[str], module: str) -> None:
-    assert "dingtalk_calendar._async_client" in imported_only  # the probe did import the SDK
+    assert "dingtalk_calendar._client.async_client" in imported_only  # the probe did import the SDK
     assert _under(imported_only, module) == []
 
 

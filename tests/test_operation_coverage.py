@@ -69,7 +69,7 @@ def _callers(operation: Operation) -> tuple[str, ...]:
 
 def _cli_commands(operation: Operation, ergonomic: tuple[str, ...]) -> tuple[str, ...]:
     """The CLI commands of the spec's command table that call the operation."""
-    if ergonomic and all(name.startswith("_tokens.") for name in ergonomic):
+    if ergonomic and all(name.startswith("credentials.") for name in ergonomic):
         return ("every command, for its token",)
     return tuple(command.name for command in CLI_COMMANDS if command.operation_id == operation.operation_id)
 

@@ -88,7 +88,7 @@ def test_make_demo_installs_only_the_sdk_and_its_emulator_extra(tmp_path: Path) 
     installs = [c for c in commands if "pip install" in c]
     assert installs, commands
     assert all("'.[emulator]'" in c and "dev" not in c for c in installs), installs
-    assert commands[-1] == f"{tmp_path / 'venv'}/bin/python -m dingtalk_calendar.demo"
+    assert commands[-1] == f"{tmp_path / 'venv'}/bin/python demo/walkthrough.py"
 
 
 def test_make_demo_a_second_time_installs_nothing(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_make_demo_a_second_time_installs_nothing(tmp_path: Path) -> None:
         (ROOT / "pyproject.toml").stat().st_mtime, (ROOT / "overlays/dingtalk_calendar/_version.py").stat().st_mtime
     )
     os.utime(venv / ".installed-stamp", (newest + 10, newest + 10))
-    assert _dry_run_demo(venv) == [f"{venv}/bin/python -m dingtalk_calendar.demo"]
+    assert _dry_run_demo(venv) == [f"{venv}/bin/python demo/walkthrough.py"]
 
 
 @pytest.mark.parametrize("name", ["retry_table", "__version__"])

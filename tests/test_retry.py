@@ -28,8 +28,7 @@ from dingtalk_calendar._errors import (
     error_from_response,
 )
 from dingtalk_calendar._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
-from dingtalk_calendar._retry import AsyncRetryTransport, RetryTransport, retry_table
-from dingtalk_calendar._retry_policy import (
+from dingtalk_calendar._retry.policy import (
     NO_RETRIES,
     AttemptFailure,
     RetryPolicy,
@@ -39,6 +38,7 @@ from dingtalk_calendar._retry_policy import (
     is_idempotent,
     parse_retry_after,
 )
+from dingtalk_calendar._retry.table import AsyncRetryTransport, RetryTransport, retry_table
 from dingtalk_calendar._transport.deadline import Deadline
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar, get_subscribed_calendar
@@ -795,7 +795,7 @@ def test_an_answer_that_trickles_is_cut_off_at_the_time_limit(kind: str) -> None
 
 @pytest.mark.timeout(60)
 def test_async_headers_that_trickle_are_cut_off_at_the_time_limit() -> None:
-    # The sync client cannot interrupt the headers' read (see _deadline); the async one can.
+    # The sync client cannot interrupt the headers' read (see _transport.deadline); the async one can.
     with (
         trickle_server("headers") as server,
         open_trickle_client("async", server.url) as client,

@@ -24,8 +24,18 @@ import yaml
 
 import dingtalk_calendar_api
 from dingtalk_calendar import BadRequestError, CalendarClient, Scope, _logging
-from dingtalk_calendar._auth import DingTalkAuth
-from dingtalk_calendar._env import CREDENTIALS
+from dingtalk_calendar._auth.credentials import (
+    EnterpriseAppCredentials,
+    FixedToken,
+    InternalAppCredentials,
+    Token,
+    TokenProvider,
+    UserCredentials,
+)
+from dingtalk_calendar._auth.httpx_auth import DingTalkAuth
+from dingtalk_calendar._auth.stores import MemoryTokenStore, RedisTokenStore
+from dingtalk_calendar._auth.token_manager import TokenManager
+from dingtalk_calendar._client.env import CREDENTIALS
 from dingtalk_calendar._errors import DingTalkError
 from dingtalk_calendar._logging import (
     LEVEL_VARIABLE,
@@ -36,16 +46,6 @@ from dingtalk_calendar._logging import (
     redact,
 )
 from dingtalk_calendar._redact import SECRET_FIELD_NAMES, scrub_json
-from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._token_store import MemoryTokenStore, RedisTokenStore
-from dingtalk_calendar._tokens import (
-    EnterpriseAppCredentials,
-    FixedToken,
-    InternalAppCredentials,
-    Token,
-    TokenProvider,
-    UserCredentials,
-)
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar
 from dingtalk_calendar_api.models.create_subscribed_calendar_request import CreateSubscribedCalendarRequest
 from dingtalk_calendar_api.models.subscribe_scope import SubscribeScope

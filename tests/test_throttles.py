@@ -33,8 +33,8 @@ from dingtalk_calendar import (
     abulk_run,
     bulk_run,
 )
-from dingtalk_calendar._bulk import PER_MINUTE_RETRIES, _pause_for
-from dingtalk_calendar._retry_policy import AttemptFailure, decide
+from dingtalk_calendar._bulk.run import PER_MINUTE_RETRIES, _pause_for
+from dingtalk_calendar._retry.policy import AttemptFailure, decide
 from dingtalk_calendar_emulator import Emulator
 
 GET = "getSubscribedCalendar"

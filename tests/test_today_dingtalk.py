@@ -18,7 +18,7 @@ from dingtalk_calendar import (
     Scope,
     error_from_response,
 )
-from dingtalk_calendar._retry_policy import EGRESS_IP_BAN, AttemptFailure, answer_code, classify_response
+from dingtalk_calendar._retry.policy import EGRESS_IP_BAN, AttemptFailure, answer_code, classify_response
 from dingtalk_calendar_emulator import Emulator
 from tests.scripted_server import Reply, scripted_server
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from dingtalk_calendar import APITimeoutError, AsyncCalendarClient, CalendarClient, RetryPolicy, Scope
-from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._token_store import MemoryTokenStore
-from dingtalk_calendar._tokens import InternalAppCredentials, Token
+from dingtalk_calendar._auth.credentials import InternalAppCredentials, Token
+from dingtalk_calendar._auth.stores import MemoryTokenStore
+from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar._transport.deadline import call_deadline, time_left
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_emulator import Emulator

@@ -14,9 +14,7 @@ import pytest
 import redis
 
 from dingtalk_calendar import InvalidCredentialsError
-from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._token_store import MemoryTokenStore, RedisTokenStore, TokenStore, token_to_json
-from dingtalk_calendar._tokens import (
+from dingtalk_calendar._auth.credentials import (
     EnterpriseAppCredentials,
     FixedToken,
     InternalAppCredentials,
@@ -24,6 +22,8 @@ from dingtalk_calendar._tokens import (
     TokenProvider,
     UserCredentials,
 )
+from dingtalk_calendar._auth.stores import MemoryTokenStore, RedisTokenStore, TokenStore, token_to_json
+from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar_emulator import Emulator
 from tests.recording_server import Answer, RecordingServer, recording_server
 from tests.redis_server import RedisServer

@@ -28,16 +28,16 @@ from dingtalk_calendar import (
     Scope,
     TokenStoreError,
 )
-from dingtalk_calendar._deadline import call_deadline
-from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._token_store import (
+from dingtalk_calendar._auth.credentials import EnterpriseAppCredentials, InternalAppCredentials, Token, UserCredentials
+from dingtalk_calendar._auth.stores import (
     STORE_RETRY_INTERVAL,
     MemoryTokenStore,
     RedisTokenStore,
     token_from_json,
     token_to_json,
 )
-from dingtalk_calendar._tokens import EnterpriseAppCredentials, InternalAppCredentials, Token, UserCredentials
+from dingtalk_calendar._auth.token_manager import TokenManager
+from dingtalk_calendar._transport.deadline import call_deadline
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_emulator import Emulator
 from tests.recording_server import recording_server

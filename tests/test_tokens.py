@@ -17,6 +17,16 @@ import httpx
 import pytest
 
 from dingtalk_calendar import CalendarClient
+from dingtalk_calendar._auth.credentials import (
+    EnterpriseAppCredentials,
+    FixedToken,
+    InternalAppCredentials,
+    Token,
+    TokenProvider,
+    UserCredentials,
+)
+from dingtalk_calendar._auth.stores import MemoryTokenStore
+from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar._errors import (
     APIConnectionError,
     ConfigurationError,
@@ -25,16 +35,6 @@ from dingtalk_calendar._errors import (
     RefreshTokenInvalidError,
     ServerError,
     ValidationError,
-)
-from dingtalk_calendar._token_manager import TokenManager
-from dingtalk_calendar._token_store import MemoryTokenStore
-from dingtalk_calendar._tokens import (
-    EnterpriseAppCredentials,
-    FixedToken,
-    InternalAppCredentials,
-    Token,
-    TokenProvider,
-    UserCredentials,
 )
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api.api.oauth2 import get_user_access_token

@@ -41,7 +41,7 @@ def test_each_twin_says_it_is_generated_and_from_what(source: str, twin: str) ->
 
 def test_an_edit_to_a_source_reaches_its_twin_with_no_new_rule(package: Path) -> None:
     # The kind of edit other work makes: a new operation method on the async client.
-    source = package / "_async_client.py"
+    source = package / "_client/async_client.py"
     text = source.read_text(encoding="utf-8")
     anchor = "    # -- bulk "
     new_method = '''\
@@ -55,11 +55,11 @@ def test_an_edit_to_a_source_reaches_its_twin_with_no_new_rule(package: Path) ->
 
     stale = run_unasync("--check", "--package", package)
     assert stale.returncode == 1
-    assert "_client.py is not the sync rewrite of _async_client.py" in stale.stderr
+    assert "_client/client.py is not the sync rewrite of _client/async_client.py" in stale.stderr
     assert "+    def remove(" in stale.stdout  # the diff shows what the twin lacks
 
     assert run_unasync("--package", package).returncode == 0
-    twin = (package / "_client.py").read_text(encoding="utf-8")
+    twin = (package / "_client/client.py").read_text(encoding="utf-8")
     assert "    def remove(self, user_id: str, calendar_id: str, *, timeout: float | None = None) -> object:" in twin
     assert "        self._overlays.request(self._http.build_request(" in twin
     assert "        return self._run(_calls.unsubscribe(" in twin
@@ -67,23 +67,23 @@ def test_an_edit_to_a_source_reaches_its_twin_with_no_new_rule(package: Path) ->
 
 
 def test_a_hand_edit_to_a_twin_is_caught(package: Path) -> None:
-    twin = package / "_sync_retry.py"
+    twin = package / "_retry/transport.py"
     twin.write_text(twin.read_text(encoding="utf-8").replace("self._sleep(wait)", "pass"), encoding="utf-8")
     result = run_unasync("--check", "--package", package)
     assert result.returncode == 1
-    assert "_sync_retry.py is not the sync rewrite of _async_retry.py" in result.stderr
+    assert "_retry/transport.py is not the sync rewrite of _retry/async_transport.py" in result.stderr
     assert "-                    pass" in result.stdout
 
 
 def test_a_missing_twin_is_caught(package: Path) -> None:
-    (package / "_sync_auth.py").unlink()
+    (package / "_auth/token_flow.py").unlink()
     result = run_unasync("--check", "--package", package)
     assert result.returncode == 1
-    assert "_sync_auth.py is not the sync rewrite of _async_auth.py" in result.stderr
+    assert "_auth/token_flow.py is not the sync rewrite of _auth/async_token_flow.py" in result.stderr
 
 
 def test_a_line_that_stays_async_is_refused_with_the_line(package: Path) -> None:
-    source = package / "_async_auth.py"
+    source = package / "_auth/async_token_flow.py"
     text = source.read_text(encoding="utf-8")
     first_await = re.compile(r"^( *)token = await", re.MULTILINE)
     commented = first_await.sub(r"\1# wait for it, asynchronously\n\1token = await", text, count=1)
@@ -91,12 +91,12 @@ def test_a_line_that_stays_async_is_refused_with_the_line(package: Path) -> None
     source.write_text(commented)
     result = run_unasync("--check", "--package", package)
     assert result.returncode == 2
-    assert "_async_auth.py: its sync rewrite still says async" in result.stderr
+    assert "_auth/async_token_flow.py: its sync rewrite still says async" in result.stderr
     assert "'# wait for it, asynchronously'" in result.stderr
 
 
 def test_a_new_pair_of_twins_in_the_package_is_found_by_itself(package: Path) -> None:
-    overlay = package / "_overlay.py"
+    overlay = package / "_overlay/overlay.py"
     overlay.write_text(
         overlay.read_text(encoding="utf-8")
         + "\n\ndef attempt_hook(x: int) -> None: ...\n\n\nasync def aattempt_hook(x: int) -> None: ...\n",

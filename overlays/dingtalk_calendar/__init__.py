@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from dingtalk_calendar_api.error_codes import ErrorCode, ErrorReason
 
-from ._async_client import AsyncCalendarClient
-from ._client import CalendarClient
+from ._client.async_client import AsyncCalendarClient
+from ._client.client import CalendarClient
 from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     ERROR_CLASS_BY_CODE,
@@ -50,12 +50,30 @@ from ._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSIO
 from ._generated import RESULTS
 from ._json import UnreadableJSONError
 from ._logging import RedactingFilter
-from ._overlay import Attempt, Overlay, TokenRequest
+from ._overlay.overlay import Attempt, Overlay, TokenRequest
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._auth import DingTalkAuth
-    from ._bulk import (
+    from ._auth.credentials import (
+        EnterpriseAppCredentials,
+        FixedToken,
+        InternalAppCredentials,
+        Token,
+        TokenProvider,
+        UserCredentials,
+    )
+    from ._auth.httpx_auth import DingTalkAuth
+    from ._auth.stores import MemoryTokenStore, RedisTokenStore, TokenStore
+    from ._auth.token_manager import TokenManager
+    from ._bulk.rate_limit import (
+        DEFAULT_BULK_RATE,
+        AsyncRateLimiter,
+        RateLimit,
+        RateLimiter,
+        RedisRateLimit,
+        budget_key,
+    )
+    from ._bulk.run import (
         BulkJobError,
         BulkJobInterrupted,
         BulkResult,
@@ -67,25 +85,14 @@ if TYPE_CHECKING:
         abulk_run,
         bulk_run,
     )
-    from ._env import credentials_from_env, settings_from_env
+    from ._call.models import Calendar, Scope
+    from ._client.env import credentials_from_env, settings_from_env
+    from ._client.pages import AsyncPages, Pages
+    from ._client.raw import RawResult
     from ._generated.results import *  # noqa: F403 - the result classes generated from the spec
-    from ._models import Calendar, Scope
-    from ._otel import OpenTelemetryOverlay
-    from ._pages import AsyncPages, Pages
-    from ._rate_limit import DEFAULT_BULK_RATE, AsyncRateLimiter, RateLimit, RateLimiter, RedisRateLimit, budget_key
-    from ._raw import RawResult
-    from ._retry import AsyncRetryTransport, RetryTransport, retry_table
-    from ._retry_policy import NO_RETRIES, RetryPolicy
-    from ._token_manager import TokenManager
-    from ._token_store import MemoryTokenStore, RedisTokenStore, TokenStore
-    from ._tokens import (
-        EnterpriseAppCredentials,
-        FixedToken,
-        InternalAppCredentials,
-        Token,
-        TokenProvider,
-        UserCredentials,
-    )
+    from ._overlay.otel import OpenTelemetryOverlay
+    from ._retry.policy import NO_RETRIES, RetryPolicy
+    from ._retry.table import AsyncRetryTransport, RetryTransport, retry_table
     from ._transport.aiohttp_transport import AsyncAiohttpTransport
 
 # Loaded on first use (PEP 562): the async transport imports asyncio, which a sync application
@@ -96,19 +103,19 @@ if TYPE_CHECKING:
 # Type checkers see the ordinary imports above.
 _LAZY = {
     "AsyncAiohttpTransport": "._transport.aiohttp_transport",
-    "OpenTelemetryOverlay": "._otel",  # imports opentelemetry-api (the otel extra)
-    "RawResult": "._raw",
-    "Pages": "._pages",
-    "AsyncPages": "._pages",
-    "retry_table": "._retry",
-    "DingTalkAuth": "._auth",
-    "AsyncRetryTransport": "._retry",
-    "RetryTransport": "._retry",
-    "TokenManager": "._token_manager",
-    **dict.fromkeys(["Calendar", "Scope"], "._models"),
+    "OpenTelemetryOverlay": "._overlay.otel",  # imports opentelemetry-api (the otel extra)
+    "RawResult": "._client.raw",
+    "Pages": "._client.pages",
+    "AsyncPages": "._client.pages",
+    "retry_table": "._retry.table",
+    "DingTalkAuth": "._auth.httpx_auth",
+    "AsyncRetryTransport": "._retry.table",
+    "RetryTransport": "._retry.table",
+    "TokenManager": "._auth.token_manager",
+    **dict.fromkeys(["Calendar", "Scope"], "._call.models"),
     **dict.fromkeys(RESULTS, "._generated.results"),
-    **dict.fromkeys(["NO_RETRIES", "RetryPolicy"], "._retry_policy"),
-    **dict.fromkeys(["MemoryTokenStore", "RedisTokenStore", "TokenStore"], "._token_store"),
+    **dict.fromkeys(["NO_RETRIES", "RetryPolicy"], "._retry.policy"),
+    **dict.fromkeys(["MemoryTokenStore", "RedisTokenStore", "TokenStore"], "._auth.stores"),
     **dict.fromkeys(
         [
             "EnterpriseAppCredentials",
@@ -118,7 +125,7 @@ _LAZY = {
             "TokenProvider",
             "UserCredentials",
         ],
-        "._tokens",
+        "._auth.credentials",
     ),
     **dict.fromkeys(
         [
@@ -133,12 +140,12 @@ _LAZY = {
             "abulk_run",
             "bulk_run",
         ],
-        "._bulk",
+        "._bulk.run",
     ),
-    **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._env"),
+    **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._client.env"),
     **dict.fromkeys(
         ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit", "budget_key"],
-        "._rate_limit",
+        "._bulk.rate_limit",
     ),
 }
 

@@ -320,7 +320,7 @@ class QuotaExceededError(APIStatusError):
     @property
     def resets_in(self) -> float | None:
         """Seconds until the quota resets, if DingTalk said (``Retry-After``)."""
-        from ._retry_policy import parse_retry_after  # the policy imports this module
+        from ._retry.policy import parse_retry_after  # the policy imports this module
 
         return parse_retry_after(self.headers.get("retry-after"), now=time.time())
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from .._pages import AsyncPages
+from .._client.pages import AsyncPages
 from . import calls
 
 if TYPE_CHECKING:
-    from .._calls import Call
-    from .._models import Calendar, Scope
+    from .._call.models import Calendar, Scope
+    from .._call.prepared import Call
     from .results import (
         CreatedCalendar,
         CreateEvent,

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._calls import Call, finisher
-from .._validation import check_body, check_path, check_query
+from .._call.prepared import Call, finisher
+from .._call.validation import check_body, check_path, check_query
 
 if TYPE_CHECKING:
-    from .._models import Calendar, Scope
+    from .._call.models import Calendar, Scope
     from .results import (
         CreatedCalendar,
         CreateEvent,
@@ -89,7 +89,7 @@ def get_subscribed_calendar(
 ) -> Call[Calendar]:
     import dingtalk_calendar_api.api.calendar.get_subscribed_calendar as endpoint
 
-    from .._models import Calendar
+    from .._call.models import Calendar
 
     operation = endpoint.OPERATION_ID
     check_path(operation, user_id=user_id, calendar_id=calendar_id)

@@ -3,7 +3,7 @@
 
 One immutable class per answer schema, its fields the schema's (snake_case), each with
 DingTalk's request id and the HTTP answer itself. A schema that names a hand-written class
-(``x-dingtalk-sdk-class``) is read by that class instead (``dingtalk_calendar._models``).
+(``x-dingtalk-sdk-class``) is read by that class instead (``dingtalk_calendar._call.models``).
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from typing import Literal
 
 from attrs import frozen
 
-from .._bulk import BulkResult, Progress
-from .._client import CalendarClient
-from .._rate_limit import RateLimit
+from .._bulk.rate_limit import RateLimit
+from .._bulk.run import BulkResult, Progress
+from .._client.client import CalendarClient
 from ._exit_codes import ExitCode
 
 Operation = Literal["subscribe", "unsubscribe"]

@@ -1,6 +1,6 @@
 """Client settings from the ``DINGTALK_*`` environment, with command-line flags taking precedence.
 
-The credential flags are made from the SDK's own table (``_env.CREDENTIALS``): flags are
+The credential flags are made from the SDK's own table (``_client.env.CREDENTIALS``): flags are
 folded into a copy of the environment and ``settings_from_env`` reads the result, so the CLI
 and the SDK accept and reject exactly the same settings.
 """
@@ -9,7 +9,7 @@ from argparse import Namespace
 from collections.abc import Mapping
 from typing import Any
 
-from .._env import CREDENTIALS, check_base_url, secret_values, settings_from_env
+from .._client.env import CREDENTIALS, check_base_url, secret_values, settings_from_env
 
 __all__ = ["CREDENTIALS", "client_settings", "effective_environment", "secret_values"]
 

@@ -15,7 +15,7 @@ from ._exit_codes import ExitCode
 from ._output import Report
 
 if TYPE_CHECKING:
-    from .._client import CalendarClient
+    from .._client.client import CalendarClient
 
 HELP = "make a calendar match an iCalendar (.ics) feed: a plan, or with --apply the changes"
 DESCRIPTION = """\

@@ -5,7 +5,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from .._client import CalendarClient
+from .._client.client import CalendarClient
 from .._errors import DingTalkError
 from .._redact import MIN_SECRET_LENGTH, scrub_text
 from ._commands import COMMANDS

@@ -5,9 +5,9 @@ from typing import Any
 
 from attrs import frozen
 
-from .._bulk import BulkResult, Failure
+from .._bulk.run import BulkResult, Failure
+from .._call.models import Calendar, Scope
 from .._errors import DingTalkError
-from .._models import Calendar, Scope
 from ._exit_codes import ExitCode
 
 _MAX_FAILURE_LINES = 20

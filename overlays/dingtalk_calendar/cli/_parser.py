@@ -6,8 +6,8 @@ The one-call subcommands come from the spec (``_operation_commands``); the bulk 
 import argparse
 from typing import Any, NoReturn
 
+from .._bulk.rate_limit import DEFAULT_BULK_RATE
 from .._generated.cli import COMMANDS as OPERATION_COMMANDS
-from .._rate_limit import DEFAULT_BULK_RATE
 from ._credentials import CREDENTIALS
 from ._errors import UsageError
 from ._exit_codes import EXIT_CODES_HELP

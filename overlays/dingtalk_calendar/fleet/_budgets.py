@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from attrs import field, frozen, validators
 
-from .._rate_limit import budget_key
+from .._bulk.rate_limit import budget_key
 
 _QUOTA_CACHE_SECONDS: Final = 5.0
 """How long a worker trusts the per-organisation figures it read from Redis."""

@@ -18,7 +18,8 @@ from attrs import field, frozen
 
 from dingtalk_calendar_api.operation_ids import OperationId
 
-from .._bulk import ResultFalseError, UnexpectedError
+from .._bulk.run import ResultFalseError, UnexpectedError
+from .._call.models import Result
 from .._errors import (
     APIConnectionError,
     DingTalkError,
@@ -27,7 +28,6 @@ from .._errors import (
     RateLimitError,
     ServerError,
 )
-from .._models import Result
 from ._workbench import Workbench
 
 Operation = Literal["subscribe", "unsubscribe"]
@@ -154,7 +154,7 @@ def _call(unit: WorkUnit, bench: Workbench) -> Outcome:
 def _wait_of(error: RateLimitError) -> float:
     headers = getattr(error, "headers", None)
     if headers is not None:
-        from .._retry_policy import parse_retry_after
+        from .._retry.policy import parse_retry_after
 
         advised = parse_retry_after(headers.get("retry-after"), now=time.time())
         if advised is not None:

@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 from attrs import field, frozen
 
-from .._client import CalendarClient
-from .._token_store import RedisTokenStore
-from .._tokens import EnterpriseAppCredentials
+from .._auth.credentials import EnterpriseAppCredentials
+from .._auth.stores import RedisTokenStore
+from .._client.client import CalendarClient
 from .._transport import default_transport
 from .._transport.shared import SharedTransport
 from ._budgets import Budgets, OrgBudget

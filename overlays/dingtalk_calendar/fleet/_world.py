@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .._client import CalendarClient
-from .._models import Scope
-from .._token_store import RedisTokenStore
-from .._tokens import EnterpriseAppCredentials
+from .._auth.credentials import EnterpriseAppCredentials
+from .._auth.stores import RedisTokenStore
+from .._call.models import Scope
+from .._client.client import CalendarClient
 from .celery import DEFAULT_QUEUE
 
 

@@ -16,7 +16,7 @@ from .._errors import NotFoundError
 from ._model import FeedEvent, Recurrence
 
 if TYPE_CHECKING:
-    from .._client import CalendarClient
+    from .._client.client import CalendarClient
 
 
 def event_body(event: FeedEvent) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from ._model import Expansion, Key
 from ._state import Entry, State
 
 if TYPE_CHECKING:
-    from .._client import CalendarClient
+    from .._client.client import CalendarClient
 
 DAILY_CREATE_LIMIT: Final = 100
 """DingTalk's flowLimit: events created per organiser per day."""

@@ -1,0 +1,1 @@
+"""Credentials, access tokens, the token manager, token stores, locks."""

@@ -1,0 +1,1 @@
+"""Many users subscribed or unsubscribed at once, rate limits, pacing."""

@@ -1,0 +1,1 @@
+"""One call: prepared, checked, its hand-written result classes."""

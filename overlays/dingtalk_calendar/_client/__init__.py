@@ -1,0 +1,1 @@
+"""The two clients (async source, sync twin), their settings, raw calls."""

@@ -1,0 +1,90 @@
+"""Every page of a listing: what the generated method of an ``x-dingtalk-pagination`` operation returns.
+
+``client.events.list(...)`` checks its arguments at once and returns ``Pages``; iterating it
+sends the first page's request, then one per ``nextToken``, and yields the items (``events``)
+one by one. Once the last page is read, ``sync_token`` holds its ``syncToken``: list again
+later with ``sync_token=pages.sync_token`` to get only what changed. The field names come
+from the spec and are read by the generated ``read`` function; the per-call options are part
+of every page's prepared call. ``AsyncPages`` is the same for ``async for``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from .._call.prepared import Call
+
+PageT = TypeVar("PageT")
+ItemT = TypeVar("ItemT")
+
+
+class _Listing(Generic[PageT, ItemT]):
+    """What both kinds share: ``read`` gives a page's (items, next-page token, sync token)."""
+
+    def __init__(
+        self,
+        first: Call[PageT],
+        follow: Callable[[str], Call[PageT]],
+        read: Callable[[PageT], tuple[Iterable[ItemT], str | None, str | None]],
+    ) -> None:
+        self._first = first
+        self._follow = follow
+        self._read = read
+        self.sync_token: str | None = None
+        """The last page's sync token: None until the last page is read, or when the answer gives none."""
+        self.last_page: PageT | None = None
+        """The last page read (its ``request_id`` and ``raw_response`` too)."""
+        self.pages = 0
+        """Pages read so far."""
+
+    def _take(self, page: PageT) -> tuple[Iterable[ItemT], Call[PageT] | None]:
+        self.pages += 1
+        self.last_page = page
+        items, next_token, sync_token = self._read(page)
+        if not next_token:
+            self.sync_token = sync_token or None
+            return items, None
+        return items, self._follow(next_token)
+
+
+class Pages(_Listing[PageT, ItemT]):
+    """The items of every page of one listing (``for``); ``sync_token`` once the last page is read."""
+
+    def __init__(
+        self,
+        run: Callable[[Call[PageT]], PageT],
+        first: Call[PageT],
+        follow: Callable[[str], Call[PageT]],
+        read: Callable[[PageT], tuple[Iterable[ItemT], str | None, str | None]],
+    ) -> None:
+        super().__init__(first, follow, read)
+        self._run = run
+
+    def __iter__(self) -> Iterator[ItemT]:
+        call: Call[PageT] | None = self._first
+        while call is not None:
+            items, call = self._take(self._run(call))
+            yield from items
+
+
+class AsyncPages(_Listing[PageT, ItemT]):
+    """The items of every page of one listing (``async for``); ``sync_token`` once the last page is read."""
+
+    def __init__(
+        self,
+        run: Callable[[Call[PageT]], Awaitable[PageT]],
+        first: Call[PageT],
+        follow: Callable[[str], Call[PageT]],
+        read: Callable[[PageT], tuple[Iterable[ItemT], str | None, str | None]],
+    ) -> None:
+        super().__init__(first, follow, read)
+        self._run = run
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        call: Call[PageT] | None = self._first
+        while call is not None:
+            items, call = self._take(await self._run(call))
+            for item in items:
+                yield item

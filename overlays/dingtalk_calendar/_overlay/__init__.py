@@ -1,0 +1,1 @@
+"""The extension point (Overlay) and the OpenTelemetry overlay."""

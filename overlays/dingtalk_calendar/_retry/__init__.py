@@ -1,0 +1,1 @@
+"""When to retry and how long to wait; the retrying transports."""
