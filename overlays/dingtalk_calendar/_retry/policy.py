@@ -13,13 +13,11 @@ from typing import Final, NamedTuple
 import httpx
 from attrs import field, frozen, validators
 
+from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from .._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
 from .._json import UnreadableJSONError, decode_json
-
-IDEMPOTENCY_PROCESSING: Final = "idempotencyProcessing"
-"""DingTalk's answer to a duplicate of a request still running: wait, and send it again."""
 
 # RFC 9110: these methods may be repeated without a different effect.
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -151,7 +149,7 @@ def classify_response(status_code: int, code: str | None) -> AttemptFailure | No
         return AttemptFailure.FINAL  # a ban of minutes: a retry within the call only meets it again
     if code in PER_MINUTE_THROTTLING_CODES:
         return AttemptFailure.THROTTLED_PER_MINUTE
-    if code == IDEMPOTENCY_PROCESSING:
+    if code == ErrorCode.IDEMPOTENCY_PROCESSING:  # a duplicate still running: wait, send again
         return AttemptFailure.IN_PROGRESS
     # The error-code page also lists system.busy with HTTP 500 ("internal error"): a server
     # error that may have acted, not a refusal.
