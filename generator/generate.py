@@ -309,6 +309,7 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                     "errors": errors,
                     "deprecated": deprecation_message(op["operationId"], op) if op.get("deprecated") else None,
                     "client_token": op.get("x-dingtalk-client-token"),
+                    "daily_limit": _daily_limit(where, op, errors),
                 }
             )
     operations.sort(key=lambda o: o["operation_id"])
@@ -333,6 +334,18 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
         "secret_fields": _secret_fields(spec),
         **_enum_members(global_errors, operations),
     }
+
+
+def _daily_limit(where: str, op: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """``x-dingtalk-daily-limit``: its count, and an error code the operation documents."""
+    limit = op.get("x-dingtalk-daily-limit")
+    if limit is None:
+        return None
+    if not isinstance(limit.get("count"), int) or limit["count"] < 1:
+        raise SystemExit(f"openapi.yaml: {where}: x-dingtalk-daily-limit needs a positive whole count")
+    if limit.get("error") not in {e["code"] for e in errors}:
+        raise SystemExit(f"openapi.yaml: {where}: x-dingtalk-daily-limit names an error the operation does not list")
+    return {"count": limit["count"], "error": limit["error"]}
 
 
 def _secret_fields(spec: dict[str, Any]) -> list[dict[str, Any]]:

@@ -83,3 +83,30 @@ def test_no_pending_entry_names_an_operation_the_spec_has() -> None:
     pending = {entry["operation"] for entry in spec["x-dingtalk-docs-pending"]}
     have = {f"{op.method} {op.path}" for op in OPERATIONS.values()}
     assert pending.isdisjoint(have)
+
+
+def test_the_daily_create_limit_is_the_specs_and_the_emulator_enforces_it() -> None:
+    from dingtalk_calendar.ics import DAILY_CREATE_LIMIT
+    from dingtalk_calendar_emulator.events import DEFAULT_DAILY_CREATE_LIMIT
+
+    limit = _operations()["createEvent"]["x-dingtalk-daily-limit"]
+    assert DAILY_CREATE_LIMIT == DEFAULT_DAILY_CREATE_LIMIT == limit["count"]
+    assert OPERATIONS["createEvent"].daily_limit == (limit["count"], limit["error"])
+
+
+@pytest.mark.parametrize(
+    ("limit", "complaint"),
+    [
+        ({"count": 0, "error": "flowLimit"}, "positive whole count"),
+        ({"count": 5, "error": "noSuchCode"}, "names an error"),
+    ],
+)
+def test_a_daily_limit_the_operation_cannot_hold_is_refused(limit: dict[str, Any], complaint: str) -> None:
+    from generator.generate import build_context
+
+    spec = load_spec(ROOT / "openapi.yaml")
+    spec["paths"]["/v1.0/calendar/users/{userId}/calendars/{calendarId}/events"]["post"]["x-dingtalk-daily-limit"] = (
+        limit
+    )
+    with pytest.raises(SystemExit, match=complaint):
+        build_context(spec)

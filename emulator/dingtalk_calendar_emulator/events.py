@@ -55,9 +55,19 @@ DELETE = OperationId.DELETE_EVENT
 CALENDARS = OperationId.LIST_CALENDARS
 ATTENDEES = OperationId.LIST_ATTENDEES
 
-DEFAULT_DAILY_CREATE_LIMIT: Final = 100
-MAX_PAGE: Final = 100  # maxResults of listEvents: "最大值100"
-MAX_ATTENDEE_PAGE: Final = 500
+_DAILY = OPERATIONS[CREATE].daily_limit
+DEFAULT_DAILY_CREATE_LIMIT: Final = _DAILY.calls if _DAILY else None  # the spec's x-dingtalk-daily-limit
+
+
+def _query_maximum(operation: str, name: str) -> int:
+    """A query parameter's ``maximum`` in the spec (the largest page DingTalk answers)."""
+    (rule,) = [rule for rule in OPERATIONS[operation].query_parameters if rule.name == name]
+    assert rule.maximum is not None, f"openapi.yaml: {operation} {name} has no maximum"
+    return int(rule.maximum)
+
+
+MAX_PAGE: Final = _query_maximum(LIST, "maxResults")
+MAX_ATTENDEE_PAGE: Final = _query_maximum(ATTENDEES, "maxResults")
 # The pages' ranges, as their messages state them ("must between [1, 99]", "[1, 365]").
 OCCURRENCES: Final = (1, 99)
 INTERVAL: Final = (1, 365)

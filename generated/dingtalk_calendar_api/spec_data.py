@@ -70,6 +70,13 @@ class SchemaRules(NamedTuple):
     """How many fields must be given at least (JSON Schema's ``minProperties``)."""
 
 
+class DailyLimit(NamedTuple):
+    """At most ``calls`` successful calls per organiser per day; the next is answered with ``error``."""
+
+    calls: int
+    error: str
+
+
 class Operation(NamedTuple):
     """One operation of the spec."""
 
@@ -93,6 +100,8 @@ class Operation(NamedTuple):
     """The warning calling the operation gives, when the spec marks it ``deprecated: true``."""
     client_token: str | None = None
     """The idempotency header (``x-dingtalk-client-token``): the same value within a day is the same request."""
+    daily_limit: DailyLimit | None = None
+    """Calls that may succeed per organiser per day (``x-dingtalk-daily-limit``)."""
 
 
 ACCESS_TOKEN_HEADER: Final = "x-acs-dingtalk-access-token"
@@ -1021,6 +1030,7 @@ OPERATIONS: Final[Mapping[str, Operation]] = {
             ),
         ),
         client_token="x-client-token",
+        daily_limit=DailyLimit(calls=100, error="flowLimit"),
     ),
     "createSubscribedCalendar": Operation(
         operation_id="createSubscribedCalendar",

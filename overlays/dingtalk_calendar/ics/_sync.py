@@ -27,6 +27,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from attrs import field, frozen
 
+from dingtalk_calendar_api.operation_ids import OperationId
+from dingtalk_calendar_api.spec_data import OPERATIONS
+
 from .._errors import EventLimitExceededError
 from . import _events_api as api
 from ._errors import FeedRefusedError
@@ -37,8 +40,11 @@ from ._state import Entry, State
 if TYPE_CHECKING:
     from .._client.client import CalendarClient
 
-DAILY_CREATE_LIMIT: Final = 100
-"""DingTalk's flowLimit: events created per organiser per day."""
+_DAILY = OPERATIONS[OperationId.CREATE_EVENT].daily_limit
+if _DAILY is None:  # pragma: no cover - the spec's createEvent carries x-dingtalk-daily-limit
+    raise RuntimeError("openapi.yaml: createEvent has no x-dingtalk-daily-limit")
+DAILY_CREATE_LIMIT: Final = _DAILY.calls
+"""DingTalk's flowLimit: events created per organiser per day (the spec's ``x-dingtalk-daily-limit``)."""
 DEFAULT_HORIZON_DAYS: Final = 365
 """How far ahead a recurring event DingTalk cannot hold is expanded, in days from today."""
 LOOKBACK_DAYS: Final = 31
