@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dingtalk_calendar import AsyncPages, ListEvents, ValidationError
+from dingtalk_calendar import AsyncPages, InvalidParameterError, ListEvents, ValidationError
 from dingtalk_calendar_emulator import Emulator
 from tests.client_support import FAST_RETRIES, both, open_client, recorded_client
 from tests.recording_server import Answer, recording_server
@@ -102,6 +102,26 @@ def test_list_follows_next_token_and_keeps_the_sync_token(kind: str, dingtalk_em
         done(client, client.events.create("alice", "primary", **{**EVENT_ARGS, "summary": "late"}))
         later = client.events.list("alice", "primary", sync_token=pages.sync_token)
         assert [event["summary"] for event in collect(kind, client, later)] == ["late"]
+
+
+def test_the_emulators_window_compares_instants_across_zones(dingtalk_emulator: Emulator) -> None:
+    emu = dingtalk_emulator
+    with open_client("sync", emu) as client:
+        # 09:00 in Shanghai is 01:00 UTC: the same day, but before a window opening at 02:00 UTC.
+        done(client, client.events.create("alice", "primary", **EVENT_ARGS))
+        late = {"dateTime": "2026-03-02T12:00:00+08:00", "timeZone": "Asia/Shanghai"}
+        done(client, client.events.create("alice", "primary", summary="Lunch", start=late, end=late))
+
+        def listed(**window: str) -> list[str]:
+            answer = client.request("GET", EVENTS, params=window)
+            return sorted(event["summary"] for event in answer.body["events"])
+
+        assert listed(timeMin="2026-03-02T02:00:00Z") == ["Lunch"]
+        assert listed(timeMin="2026-03-02T00:00:00Z", timeMax="2026-03-02T02:00:00Z") == ["Standup"]
+        assert listed(timeMin="2026-03-02") == ["Lunch", "Standup"]  # a date is midnight in China
+        for bad in ({"timeMin": "yesterday"}, {"timeMin": "2026-01-01T00:00:00Z", "timeMax": "2027-06-01T00:00:00Z"}):
+            with pytest.raises(InvalidParameterError, match="timeMin"):
+                client.request("GET", EVENTS, params=bad)
 
 
 @both

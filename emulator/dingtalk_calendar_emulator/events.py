@@ -26,6 +26,7 @@ import binascii
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any, Final
 
 from attrs import define
@@ -72,6 +73,7 @@ MAX_ATTENDEE_PAGE: Final = _query_maximum(ATTENDEES, "maxResults")
 OCCURRENCES: Final = (1, 99)
 INTERVAL: Final = (1, 365)
 _CHINA_OFFSET: Final = 8 * 3600
+_CHINA: Final = timezone(timedelta(seconds=_CHINA_OFFSET))
 INSTANCE_SEPARATOR: Final = "@"
 """An instance of a recurring event is named ``<master id>@<its start>`` (event ids have no "@")."""
 _SYNC_PREFIX: Final = "sync:"
@@ -182,13 +184,14 @@ class EventService:
             if query.get("nextToken"):
                 offset, frozen_at = _page_token(LIST, query["nextToken"])
             show_deleted = query.get("showDeleted", "false").lower() == "true" or since is not None
+            window = _window(query.get("timeMin"), query.get("timeMax"))
             chosen = [
                 e
                 for e in sorted(self._events.values(), key=lambda e: e.event_id)
                 if e.calendar_key == key
                 and (since is None or e.change > since)
                 and (show_deleted or not e.deleted)
-                and _in_window(e, query.get("timeMin"), query.get("timeMax"))
+                and _in_window(e, *window)
             ]
             page = chosen[offset : offset + limit]
             body: dict[str, Any] = {"events": [self._wire(e, user_id, full=True) for e in page]}
@@ -378,11 +381,38 @@ def _check_recurrence(operation_id: str, fields: Mapping[str, Any]) -> None:
         raise documented(operation_id, ErrorReason.RECURRENCE_RANGE_NUMBEROFOCCURRENCES_MUST_BETWEEN_1_99)
 
 
-def _in_window(event: StoredEvent, time_min: str | None, time_max: str | None) -> bool:
+def _parsed(text: str) -> datetime | None:
+    """An ISO-8601 date-time, or a date (its midnight in China, as an all-day event's day)."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=_CHINA)
+
+
+def _instant(text: str, name: str) -> datetime:
+    when = _parsed(text)
+    if when is None:
+        raise invalid_parameter(LIST, f"{name} is not an ISO-8601 date-time: {text!r}")
+    return when
+
+
+def _window(time_min: str | None, time_max: str | None) -> tuple[datetime | None, datetime | None]:
+    """The listing's window; its ends at most a year apart, as the list page says."""
+    low = _instant(time_min, "timeMin") if time_min else None
+    high = _instant(time_max, "timeMax") if time_max else None
+    if low and high and high - low > timedelta(days=366):
+        raise invalid_parameter(LIST, "timeMin and timeMax must be at most a year apart")
+    return low, high
+
+
+def _in_window(event: StoredEvent, low: datetime | None, high: datetime | None) -> bool:
+    """Whether the event starts within the window, compared as instants (zones included)."""
+    if low is None and high is None:
+        return True
     start = event.fields.get("start") or {}
-    when = start.get("dateTime") or start.get("date") or ""
-    # ISO-8601 texts of one shape compare as times; the window is a coarse filter, as DingTalk's is.
-    return (time_min is None or when[:10] >= time_min[:10]) and (time_max is None or when[:10] <= time_max[:10])
+    when = _parsed(start.get("dateTime") or start.get("date") or "")
+    return when is not None and (low is None or when >= low) and (high is None or when <= high)
 
 
 def _int_query(operation_id: str, query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
