@@ -185,3 +185,24 @@ def reduce_without_secrets(value: "attrs.AttrsInstance") -> tuple[object, ...]:
 
 def _rebuilt(cls: type, fields: dict[str, object]) -> object:
     return cls(**fields)
+
+
+def detached(error: BaseException) -> BaseException:
+    """``error`` and every error it was raised from or during, without their tracebacks; returns ``error``.
+
+    A library's frames hold what it was sending, as it sends it: a token request's body as
+    plain bytes, the token header in its own header type, a proxy's ``Proxy-Authorization``.
+    A traceback rendered with its local variables (Sentry, rich, better_exceptions) prints
+    every one of them. The SDK's own error is raised from the library's with this: the chain
+    still names each failure (type and message), without the frames below the SDK's error.
+    """
+    pending: list[BaseException | None] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending.extend((current.__cause__, current.__context__))
+    return error

@@ -38,7 +38,7 @@ from .._errors import (
 )
 from .._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
 from .._json import UnreadableJSONError, decode_json
-from .._redact import request_of, scrub_headers, secrets_of_request
+from .._redact import detached, request_of, scrub_headers, secrets_of_request
 from .._secret import Secret, SecretBytes, revealed
 
 # The generated token endpoints and their models are imported by the first fetch, not with
@@ -166,14 +166,14 @@ def _send(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
     try:
         return client.get_httpx_client().request(**request_kwargs)
     except httpx.TransportError as error:
-        raise _connection_error(error, request_kwargs) from error
+        raise _connection_error(error, request_kwargs) from detached(error)
 
 
 async def _asend(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
     try:
         return await client.get_async_httpx_client().request(**request_kwargs)
     except httpx.TransportError as error:
-        raise _connection_error(error, request_kwargs) from error
+        raise _connection_error(error, request_kwargs) from detached(error)
 
 
 def _connection_error(error: httpx.TransportError, request_kwargs: dict[str, Any]) -> APIConnectionError:
