@@ -171,9 +171,16 @@ def test_a_raw_token_endpoint_result_and_a_pickled_result_hold_no_token() -> Non
             created = client.create("alice", name="Team", scope=Scope(organisations=["ding-acme"]))
             result = client.subscribe("bob", created.calendar_id)
     answered = raw.body["accessToken"]
-    for shown in (repr(raw), str(raw)):
+    for shown in (repr(raw), str(raw), repr(raw.raw_response.request.headers)):
         assert answered not in shown
+        assert token not in shown
         assert app.app_secret not in shown
+    pickled_raw = pickle.dumps(raw)
+    for secret in (answered, token, app.app_secret):
+        assert secret.encode() not in pickled_raw
+    unpickled = pickle.loads(pickled_raw)  # noqa: S301 (our own bytes)
+    assert unpickled.body["expireIn"] == raw.body["expireIn"]  # the rest of the answer is kept
+    assert unpickled.status_code == 200
     for value in (result, created):
         pickled = pickle.dumps(value)
         assert token.encode() not in pickled
