@@ -16,11 +16,13 @@ from collections.abc import Callable
 import pytest
 
 from dingtalk_calendar import (
+    APIConnectionError,
     AsyncCalendarClient,
     CalendarClient,
     DingTalkError,
     EnterpriseAppCredentials,
     InternalAppCredentials,
+    Token,
     UserCredentials,
 )
 from dingtalk_calendar_emulator import Emulator
@@ -185,3 +187,51 @@ def test_a_raw_token_endpoint_result_and_a_pickled_result_hold_no_token() -> Non
         pickled = pickle.dumps(value)
         assert token.encode() not in pickled
         assert app.app_secret.encode() not in pickled
+
+
+REFUSED_TOKEN = "a-token-the-emulator-never-issued-0123"
+
+
+class _RefusedThenDown:
+    """A credential whose first token the emulator refuses (InvalidAuthentication), and whose
+    token endpoint is down when the SDK asks for a replacement."""
+
+    cache_key = "test:refused-then-down"
+
+    def __init__(self) -> None:
+        self.fetches = 0
+
+    def fetch(self, client: object, *, previous: Token | None, now: float) -> Token:
+        self.fetches += 1
+        if self.fetches > 1:
+            raise APIConnectionError("the token endpoint is down", operation="getAccessToken")
+        return Token(access_token=REFUSED_TOKEN, expires_at=now + 7200, obtained_at=now)
+
+    async def afetch(self, client: object, *, previous: Token | None, now: float) -> Token:
+        return self.fetch(client, previous=previous, now=now)
+
+
+@pytest.mark.parametrize("client_kind", ["sync", "async"])
+def test_a_refused_token_whose_replacement_fails_shows_no_token_in_its_locals(client_kind: str) -> None:
+    # The auth flow, the token manager and its cache hold the refused token as a Secret.
+    with Emulator() as emulator:
+        provider = _RefusedThenDown()
+        if client_kind == "sync":
+            with CalendarClient(provider, base_url=emulator.url, max_retries=0) as client:
+                error = _failing(lambda: client.get("alice", "cal-1"))
+        else:
+
+            async def run() -> BaseException:
+                async with AsyncCalendarClient(provider, base_url=emulator.url, max_retries=0) as client:
+                    try:
+                        await client.get("alice", "cal-1")
+                    except DingTalkError as caught:
+                        return caught
+                pytest.fail("the call did not fail")
+
+            error = asyncio.run(run())
+    assert isinstance(error, APIConnectionError)
+    assert provider.fetches == 2
+    rendered = _rendered(error)
+    assert "arenewed" in rendered or "renewed" in rendered  # the auth flow's frames are there, masked
+    assert _leaks(rendered, (REFUSED_TOKEN,)) == []

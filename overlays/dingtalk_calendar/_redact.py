@@ -16,6 +16,7 @@ import httpx
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, SCHEMAS, SECRET_FIELDS
 
 from ._json import UnreadableJSONError, decode_json
+from ._secret import Secret
 
 if TYPE_CHECKING:
     import attrs
@@ -63,11 +64,14 @@ class MaskedHeaders(httpx.Headers):
         return f"{type(self).__name__}({shown!r})"
 
 
-def put_token(request: httpx.Request, token: str) -> None:
-    """Set DingTalk's token header on ``request``, whose headers then never show it in a ``repr``."""
+def put_token(request: httpx.Request, token: "str | Secret") -> None:
+    """Set DingTalk's token header on ``request``, whose headers then never show it in a ``repr``.
+
+    The one place a :class:`Secret` access token is revealed: where it is sent.
+    """
     if not isinstance(request.headers, MaskedHeaders):
         request.headers = MaskedHeaders(request.headers)
-    request.headers[ACCESS_TOKEN_HEADER] = token
+    request.headers[ACCESS_TOKEN_HEADER] = token.reveal() if isinstance(token, Secret) else token
 
 
 def scrub_headers(headers: httpx.Headers, secrets: Iterable[str]) -> httpx.Headers:
