@@ -16,6 +16,7 @@ import httpx
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER, SCHEMAS, SECRET_FIELDS
 
 from ._json import UnreadableJSONError, decode_json
+from ._secret import Secret
 
 if TYPE_CHECKING:
     import attrs
@@ -63,11 +64,14 @@ class MaskedHeaders(httpx.Headers):
         return f"{type(self).__name__}({shown!r})"
 
 
-def put_token(request: httpx.Request, token: str) -> None:
-    """Set DingTalk's token header on ``request``, whose headers then never show it in a ``repr``."""
+def put_token(request: httpx.Request, token: "str | Secret") -> None:
+    """Set DingTalk's token header on ``request``, whose headers then never show it in a ``repr``.
+
+    The one place a :class:`Secret` access token is revealed: where it is sent.
+    """
     if not isinstance(request.headers, MaskedHeaders):
         request.headers = MaskedHeaders(request.headers)
-    request.headers[ACCESS_TOKEN_HEADER] = token
+    request.headers[ACCESS_TOKEN_HEADER] = token.reveal() if isinstance(token, Secret) else token
 
 
 def scrub_headers(headers: httpx.Headers, secrets: Iterable[str]) -> httpx.Headers:
@@ -185,3 +189,24 @@ def reduce_without_secrets(value: "attrs.AttrsInstance") -> tuple[object, ...]:
 
 def _rebuilt(cls: type, fields: dict[str, object]) -> object:
     return cls(**fields)
+
+
+def detached(error: BaseException) -> BaseException:
+    """``error`` and every error it was raised from or during, without their tracebacks; returns ``error``.
+
+    A library's frames hold what it was sending, as it sends it: a token request's body as
+    plain bytes, the token header in its own header type, a proxy's ``Proxy-Authorization``.
+    A traceback rendered with its local variables (Sentry, rich, better_exceptions) prints
+    every one of them. The SDK's own error is raised from the library's with this: the chain
+    still names each failure (type and message), without the frames below the SDK's error.
+    """
+    pending: list[BaseException | None] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending.extend((current.__cause__, current.__context__))
+    return error

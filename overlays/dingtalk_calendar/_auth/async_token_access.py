@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import dingtalk_calendar_api
 
+from .._secret import Secret
 from .credentials import Token
 from .locks import check_time_left
 from .token_manager_base import TokenManagerBase, logger
@@ -21,15 +22,22 @@ class AsyncTokenAccess(TokenManagerBase):
     """Getting and replacing the token; ``TokenManager`` has these methods and their twins."""
 
     async def aget_token(self) -> str:
-        """The access token to send now; fetched (once, whoever else asks) when needed."""
+        """The access token to send now; fetched (once, whoever else asks) when needed.
+
+        The token's text, for code that sends it itself; :meth:`aget_secret` keeps it masked.
+        """
+        return (await self.aget_secret()).reveal()
+
+    async def aget_secret(self) -> Secret:
+        """The access token to send now, as a :class:`~dingtalk_calendar._secret.Secret` (``DingTalkAuth`` sends it)."""
         current = self._current
         if current is not None and self._usable(current, self._clock(), rejected=None):
-            return current.access_token
+            return current.secret
         async with self._aexclusive():
             token = await self._aobtain(rejected=None)
-        return token.access_token
+        return token.secret
 
-    async def ainvalidate(self, token: str) -> str:
+    async def ainvalidate(self, token: str | Secret) -> str:
         """Report that DingTalk rejected ``token``; returns the token to send instead.
 
         Only when ``token`` is still the current one is a new one fetched, so many callers
@@ -37,11 +45,15 @@ class AsyncTokenAccess(TokenManagerBase):
         the previous such fetch, none is made and ``token`` itself is returned: the caller then
         sees the failure.
         """
+        return (await self.ainvalidate_secret(Secret(token))).reveal()
+
+    async def ainvalidate_secret(self, token: Secret) -> Secret:
+        """:meth:`ainvalidate` with the tokens held as :class:`~dingtalk_calendar._secret.Secret`."""
         async with self._aexclusive():
             replacement = await self._aobtain(rejected=token)
-        return replacement.access_token
+        return replacement.secret
 
-    async def _aobtain(self, *, rejected: str | None) -> Token:
+    async def _aobtain(self, *, rejected: Secret | None) -> Token:
         """Under the manager's lock: this process's token, the store's, or a new one."""
         now = self._clock()
         if self._usable(self._current, now, rejected=rejected):

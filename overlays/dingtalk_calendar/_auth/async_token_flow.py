@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._redact import put_token
+from .._secret import Secret
 from .invalid_token import INVALID_AUTHENTICATION_STATUS, is_invalid_authentication, log_resend
 
 if TYPE_CHECKING:
@@ -33,20 +34,20 @@ class AsyncTokenFlow:
         if again is not None:
             yield again
 
-    async def aauthorize(self, request: httpx.Request) -> str:
-        """Put the current token on ``request``; returns that token."""
-        token = await self.tokens.aget_token()
+    async def aauthorize(self, request: httpx.Request) -> Secret:
+        """Put the current token on ``request``; returns that token (masked in any ``repr``)."""
+        token = await self.tokens.aget_secret()
         put_token(request, token)
         return token
 
-    async def arenewed(self, request: httpx.Request, token: str, response: httpx.Response) -> httpx.Request | None:
+    async def arenewed(self, request: httpx.Request, token: Secret, response: httpx.Response) -> httpx.Request | None:
         """``request`` with a new token when ``response`` is DingTalk refusing ``token``; else None (send no more)."""
         if response.status_code != INVALID_AUTHENTICATION_STATUS:
             return None
         await response.aread()  # only a 400's body is read here (the SDK's retry layer has read it already)
         if not is_invalid_authentication(response):
             return None
-        renewed = await self.tokens.ainvalidate(token)
+        renewed = await self.tokens.ainvalidate_secret(token)
         if renewed == token:
             return None
         log_resend(self.tokens.cache_key)

@@ -38,7 +38,7 @@ from .._errors import (
 )
 from .._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION
 from .._json import UnreadableJSONError, decode_json
-from .._redact import request_of, scrub_headers, secrets_of_request
+from .._redact import detached, request_of, scrub_headers, secrets_of_request
 from .._secret import Secret, SecretBytes, revealed
 
 # The generated token endpoints and their models are imported by the first fetch, not with
@@ -73,30 +73,67 @@ def token_problem(value: object) -> str | None:
     return None
 
 
-def _sendable(field_name: str) -> Callable[[Any, Any, str], None]:
-    def check(_instance: Any, _attribute: Any, value: str) -> None:
-        if (problem := token_problem(value)) is not None:
+def _sendable_secret(field_name: str) -> Callable[[Any, Any, Secret], None]:
+    def check(_instance: Any, _attribute: Any, value: Secret) -> None:
+        if (problem := token_problem(revealed(value) if isinstance(value, Secret) else value)) is not None:
             raise ValidationError(field_name, problem)
 
     return check
+
+
+def _as_secret(value: Any) -> Any:
+    # Anything else is left for the validator, which refuses it with a ValidationError.
+    return Secret(value) if isinstance(value, str | Secret) else value
+
+
+def _optional_secret(value: str | Secret | None) -> Secret | None:
+    return None if value is None else Secret(value)
 
 
 @frozen
 class Token:
     """An access token and when it expires.
 
+    The access token and the refresh token are held as :class:`~dingtalk_calendar._secret.Secret`
+    (given as ``str``): a token kept in memory (the manager's, a ``MemoryTokenStore``'s) shows
+    as ``********`` in any ``repr``, so in any traceback rendered with its locals.
+    ``access_token`` and ``refresh_token`` read the text (for a store that writes it); the SDK's
+    own paths pass :attr:`secret` along and reveal it only where the header is set.
+
     ``expires_at`` and ``obtained_at`` are wall-clock epoch seconds (``time.time()``), not
     monotonic time: a token kept in a shared store (Redis) is read by other processes and
     hosts, whose monotonic clocks have unrelated origins.
     """
 
-    access_token: str = field(repr=False, validator=_sendable("access_token"))
+    _access_token: Secret = field(
+        alias="access_token", repr=False, converter=_as_secret, validator=_sendable_secret("access_token")
+    )
     expires_at: float
     """When DingTalk stops accepting the token (epoch seconds); ``math.inf`` for a fixed token."""
-    refresh_token: str | None = field(default=None, repr=False)
+    _refresh_token: Secret | None = field(alias="refresh_token", default=None, repr=False, converter=_optional_secret)
     """A user token's refresh token, to be sent for the next user token."""
     obtained_at: float | None = None
     """When the token was fetched (epoch seconds); None when unknown (a fixed token)."""
+
+    @property
+    def secret(self) -> Secret:
+        """The access token, masked in any ``repr``."""
+        return self._access_token
+
+    @property
+    def access_token(self) -> str:
+        """The access token's text: read it only where it is sent or written."""
+        return self._access_token.reveal()
+
+    @property
+    def refresh_token(self) -> str | None:
+        """The refresh token's text, if any: read it only where it is sent or written."""
+        return revealed(self._refresh_token)
+
+    @property
+    def refresh_secret(self) -> Secret | None:
+        """The refresh token, masked in any ``repr``."""
+        return self._refresh_token
 
 
 @runtime_checkable
@@ -166,14 +203,14 @@ def _send(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
     try:
         return client.get_httpx_client().request(**request_kwargs)
     except httpx.TransportError as error:
-        raise _connection_error(error, request_kwargs) from error
+        raise _connection_error(error, request_kwargs) from detached(error)
 
 
 async def _asend(client: Client, request_kwargs: dict[str, Any]) -> httpx.Response:
     try:
         return await client.get_async_httpx_client().request(**request_kwargs)
     except httpx.TransportError as error:
-        raise _connection_error(error, request_kwargs) from error
+        raise _connection_error(error, request_kwargs) from detached(error)
 
 
 def _connection_error(error: httpx.TransportError, request_kwargs: dict[str, Any]) -> APIConnectionError:
@@ -245,12 +282,13 @@ def _app_token(parsed: AccessTokenResponse, now: float) -> Token:
 class FixedToken:
     """A token you already have (from your own token service, say); it is never refreshed."""
 
-    token: str = field(repr=False, validator=_sendable("token"))
-    """Refused at once, with a ``ValidationError`` that does not quote it, when a header cannot carry it."""
+    token: Secret = field(repr=False, converter=_as_secret, validator=_sendable_secret("token"))
+    """Held as a :class:`~dingtalk_calendar._secret.Secret` (give a ``str``); refused at once, with a
+    ``ValidationError`` that does not quote it, when a header cannot carry it."""
 
     @property
     def cache_key(self) -> str:
-        return credential_key("fixed", (), (self.token,))
+        return credential_key("fixed", (), (self.token.reveal(),))
 
     def fetch(self, client: Client, *, previous: Token | None, now: float) -> Token:
         return Token(access_token=self.token, expires_at=math.inf)
@@ -391,8 +429,8 @@ class UserCredentials:
         from dingtalk_calendar_api.models.get_user_access_token_request import GetUserAccessTokenRequest
 
         sent: Secret | None
-        if previous is not None and previous.refresh_token:
-            sent, spends_initial = Secret(previous.refresh_token), False
+        if previous is not None and previous.refresh_secret:
+            sent, spends_initial = previous.refresh_secret, False
         elif self._initial_spent:
             raise RefreshTokenInvalidError(
                 f"no refresh token left for {self.cache_key}: the one given was already used and the "
@@ -432,7 +470,7 @@ class UserCredentials:
         return Token(
             access_token=parsed.access_token,
             expires_at=now + parsed.expire_in,
-            refresh_token=rotated or revealed(sent),
+            refresh_token=rotated or sent,
             obtained_at=now,
         )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import dingtalk_calendar_api
 
+from .._secret import Secret
 from .credentials import Token
 from .locks import check_time_left
 from .token_manager_base import TokenManagerBase, logger
@@ -22,15 +23,22 @@ class TokenAccess(TokenManagerBase):
     """Getting and replacing the token; ``TokenManager`` has these methods and their twins."""
 
     def get_token(self) -> str:
-        """The access token to send now; fetched (once, whoever else asks) when needed."""
+        """The access token to send now; fetched (once, whoever else asks) when needed.
+
+        The token's text, for code that sends it itself; :meth:`get_secret` keeps it masked.
+        """
+        return (self.get_secret()).reveal()
+
+    def get_secret(self) -> Secret:
+        """The access token to send now, as a :class:`~dingtalk_calendar._secret.Secret` (``DingTalkAuth`` sends it)."""
         current = self._current
         if current is not None and self._usable(current, self._clock(), rejected=None):
-            return current.access_token
+            return current.secret
         with self._exclusive():
             token = self._obtain(rejected=None)
-        return token.access_token
+        return token.secret
 
-    def invalidate(self, token: str) -> str:
+    def invalidate(self, token: str | Secret) -> str:
         """Report that DingTalk rejected ``token``; returns the token to send instead.
 
         Only when ``token`` is still the current one is a new one fetched, so many callers
@@ -38,11 +46,15 @@ class TokenAccess(TokenManagerBase):
         the previous such fetch, none is made and ``token`` itself is returned: the caller then
         sees the failure.
         """
+        return (self.invalidate_secret(Secret(token))).reveal()
+
+    def invalidate_secret(self, token: Secret) -> Secret:
+        """:meth:`invalidate` with the tokens held as :class:`~dingtalk_calendar._secret.Secret`."""
         with self._exclusive():
             replacement = self._obtain(rejected=token)
-        return replacement.access_token
+        return replacement.secret
 
-    def _obtain(self, *, rejected: str | None) -> Token:
+    def _obtain(self, *, rejected: Secret | None) -> Token:
         """Under the manager's lock: this process's token, the store's, or a new one."""
         now = self._clock()
         if self._usable(self._current, now, rejected=rejected):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._redact import put_token
+from .._secret import Secret
 from .invalid_token import INVALID_AUTHENTICATION_STATUS, is_invalid_authentication, log_resend
 
 if TYPE_CHECKING:
@@ -34,20 +35,20 @@ class TokenFlow:
         if again is not None:
             yield again
 
-    def authorize(self, request: httpx.Request) -> str:
-        """Put the current token on ``request``; returns that token."""
-        token = self.tokens.get_token()
+    def authorize(self, request: httpx.Request) -> Secret:
+        """Put the current token on ``request``; returns that token (masked in any ``repr``)."""
+        token = self.tokens.get_secret()
         put_token(request, token)
         return token
 
-    def renewed(self, request: httpx.Request, token: str, response: httpx.Response) -> httpx.Request | None:
+    def renewed(self, request: httpx.Request, token: Secret, response: httpx.Response) -> httpx.Request | None:
         """``request`` with a new token when ``response`` is DingTalk refusing ``token``; else None (send no more)."""
         if response.status_code != INVALID_AUTHENTICATION_STATUS:
             return None
         response.read()  # only a 400's body is read here (the SDK's retry layer has read it already)
         if not is_invalid_authentication(response):
             return None
-        renewed = self.tokens.invalidate(token)
+        renewed = self.tokens.invalidate_secret(token)
         if renewed == token:
             return None
         log_resend(self.tokens.cache_key)

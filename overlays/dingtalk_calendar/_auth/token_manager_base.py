@@ -20,6 +20,7 @@ import httpx
 from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 
 from .._errors import ConfigurationError
+from .._secret import Secret
 from .._transport.deadline import call_deadline
 from .credentials import Token, TokenProvider
 from .locks import holding, holding_loop_lock, holding_thread_lock
@@ -88,11 +89,11 @@ class TokenManagerBase:
         lifetime = token.expires_at - token.obtained_at
         return token.obtained_at + max(self._min_ttl, lifetime - self._refresh_margin, lifetime / 2)
 
-    def _usable(self, token: Token | None, now: float, *, rejected: str | None) -> bool:
+    def _usable(self, token: Token | None, now: float, *, rejected: Secret | None) -> bool:
         """Whether ``token`` may be sent now, without fetching."""
         if token is None:
             return False
-        if rejected is not None and token.access_token == rejected:
+        if rejected is not None and token.secret == rejected:
             if now - self._forced_fetch_at < self._min_fetch_interval:
                 logger.warning(
                     "DingTalk rejected the access token for %s again %.1f s after it was replaced for the "
@@ -108,7 +109,7 @@ class TokenManagerBase:
         # Past the refresh point, but a refresh failed a moment ago: keep the valid token a while.
         return rejected is None and now < self._retry_refresh_at and now < token.expires_at
 
-    def _adopt(self, token: Token, *, fetched: bool, now: float, rejected: str | None) -> Token:
+    def _adopt(self, token: Token, *, fetched: bool, now: float, rejected: Secret | None) -> Token:
         self._current = token
         if fetched:
             self._retry_refresh_at = -math.inf
@@ -119,7 +120,7 @@ class TokenManagerBase:
             logger.debug("using the stored access token for %s", self.cache_key)
         return token
 
-    def _fallback(self, error: Exception, previous: Token | None, now: float, *, rejected: str | None) -> Token:
+    def _fallback(self, error: Exception, previous: Token | None, now: float, *, rejected: Secret | None) -> Token:
         """After a failed refresh: the previous token if it is still valid, else the error."""
         if rejected is not None or previous is None or now >= previous.expires_at:
             raise error

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, Final
 
 import httpx
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api._call import OPERATION_EXTENSION
@@ -24,7 +24,7 @@ from .._call.prepared import Call
 from .._call.validation import check_body
 from .._errors import MalformedResponseError, ValidationError, request_id_of
 from .._json import UnreadableJSONError, decode_json
-from .._redact import reduce_without_secrets, scrub_json
+from .._redact import reduce_without_secrets, request_of, scrub_json, secrets_of_request
 
 _METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
@@ -49,7 +49,10 @@ class RawResult:
         return self.raw_response.status_code
 
     def __reduce__(self) -> tuple[object, ...]:
-        return reduce_without_secrets(self)
+        # The parsed body goes into a pickle as its repr shows it: a token answer's accessToken
+        # masked, and any secret the request carried (an echoed appSecret) scrubbed.
+        secrets = secrets_of_request(request_of(self.raw_response))
+        return reduce_without_secrets(evolve(self, body=scrub_json(self.body, secrets)))
 
 
 @cache

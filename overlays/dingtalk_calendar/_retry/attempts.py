@@ -17,6 +17,7 @@ from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from .._errors import APIConnectionError, APITimeoutError
 from .._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
+from .._redact import detached
 from .._transport.body import BodyError, BodyTooLarge, decoded_response
 from .._transport.deadline import Deadline
 from .policy import (
@@ -130,7 +131,8 @@ class Attempts:
         if decision.retry:
             return decision.wait
         cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
-        raise cls(f"{cause}; {decision.reason}", operation=self.operation, attempts=self.count) from error
+        # Detached: the library's frames below hold the request's secrets as it was sending them.
+        raise cls(f"{cause}; {decision.reason}", operation=self.operation, attempts=self.count) from detached(error)
 
     def wait_after_response(self, response: httpx.Response, code: str | None) -> float | None:
         """Seconds to wait before the next attempt, or None to hand this answer back."""

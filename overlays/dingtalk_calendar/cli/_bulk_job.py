@@ -34,6 +34,8 @@ class BulkJob:
     concurrency: int
     rate: float
     journal: str | None = None
+    time_limit: float | None = None
+    """Seconds after which a throttled user is not sent again (it fails); None: no limit."""
 
 
 class BulkJobInterrupted(KeyboardInterrupt):
@@ -70,6 +72,7 @@ def run_bulk_job(
             job.user_ids,
             concurrency=job.concurrency,
             rate_limiter=RateLimit(job.rate),
+            time_limit=job.time_limit,
             already_done=job.already_done,
             on_progress=report,
             stop=stop,

@@ -43,6 +43,7 @@ def bulk(
             concurrency=args.concurrency,
             rate=args.rate,
             journal=args.journal,
+            time_limit=args.time_limit,
         )
         if progress_stream is not None:
             distinct = set(user_ids)  # a repeated line is one user, as the job counts it

@@ -212,6 +212,14 @@ def build_parser() -> Parser:
             help=f"calls per second at most (default {DEFAULT_BULK_RATE:g}, under DingTalk's quota of about 20)",
         )
         bulk.add_argument(
+            "--time-limit",
+            type=positive_float,
+            default=None,
+            metavar="SECONDS",
+            help="send a throttled user again until this many seconds after the start, then count it failed "
+            "(default: no limit; throttling alone never fails a user)",
+        )
+        bulk.add_argument(
             "--journal",
             metavar="JOURNAL",
             help="append each user's outcome to this file as it happens (JSON lines)",
