@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
 import pickle
 import socket
 import traceback
@@ -25,6 +26,7 @@ from dingtalk_calendar import (
     Token,
     UserCredentials,
 )
+from dingtalk_calendar._secret import Secret
 from dingtalk_calendar_emulator import Emulator
 
 SECRETS = (
@@ -235,3 +237,19 @@ def test_a_refused_token_whose_replacement_fails_shows_no_token_in_its_locals(cl
     rendered = _rendered(error)
     assert "arenewed" in rendered or "renewed" in rendered  # the auth flow's frames are there, masked
     assert _leaks(rendered, (REFUSED_TOKEN,)) == []
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [
+        lambda: InternalAppCredentials("app-key", "app-secret-in-clear"),
+        lambda: Token(access_token="access-token-in-clear", expires_at=0.0),
+        lambda: Secret("app-secret-in-clear"),
+    ],
+)
+def test_nothing_holding_a_secret_is_pickled_but_it_copies(holder: Callable[[], object]) -> None:
+    value = holder()
+    with pytest.raises(pickle.PicklingError, match="not pickled"):
+        pickle.dumps(value)
+    assert copy.deepcopy(value) == value
+    assert copy.copy(value) == value

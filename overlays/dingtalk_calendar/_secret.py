@@ -13,7 +13,8 @@ local of every frame: a secret held as a plain ``str`` anywhere on the way is pr
 """
 
 import hmac
-from typing import TYPE_CHECKING, Final, final
+import pickle
+from typing import TYPE_CHECKING, Final, NoReturn, final
 
 if TYPE_CHECKING:
     import httpx
@@ -56,6 +57,19 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash((Secret, self._value))
+
+    def __reduce__(self) -> NoReturn:
+        # A pickle is bytes at rest (a queue, a cache, a file): the secret would be in it in clear.
+        raise pickle.PicklingError(
+            "a Secret is not pickled: it would be stored in clear; build credentials where they are"
+            " used (for example from the environment) and pass their names, not the credentials"
+        )
+
+    def __copy__(self) -> "Secret":
+        return self  # immutable: a copy is the same secret, not a pickle
+
+    def __deepcopy__(self, memo: object) -> "Secret":
+        return self
 
 
 def revealed(value: "str | Secret | None") -> str | None:
