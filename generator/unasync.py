@@ -46,6 +46,7 @@ TWINS: dict[str, str] = {
     "_auth/async_token_access.py": "_auth/token_access.py",
     "_auth/async_token_flow.py": "_auth/token_flow.py",
     "_transport/async_send.py": "_transport/send.py",
+    "_bulk/async_run.py": "_bulk/run.py",
 }
 
 # Other libraries' async names whose sync twin the general rules below would not find.

@@ -65,6 +65,9 @@ if TYPE_CHECKING:
     from ._auth.httpx_auth import DingTalkAuth
     from ._auth.stores import MemoryTokenStore, RedisTokenStore, TokenStore
     from ._auth.token_manager import TokenManager
+    from ._bulk.async_run import abulk_run
+    from ._bulk.errors import BulkJobError, BulkJobInterrupted, ResultFalseError, UnexpectedError
+    from ._bulk.ledger import StopSignal
     from ._bulk.rate_limit import (
         DEFAULT_BULK_RATE,
         AsyncRateLimiter,
@@ -73,18 +76,8 @@ if TYPE_CHECKING:
         RedisRateLimit,
         budget_key,
     )
-    from ._bulk.run import (
-        BulkJobError,
-        BulkJobInterrupted,
-        BulkResult,
-        Failure,
-        Progress,
-        ResultFalseError,
-        StopSignal,
-        UnexpectedError,
-        abulk_run,
-        bulk_run,
-    )
+    from ._bulk.result import BulkResult, Failure, Progress
+    from ._bulk.run import bulk_run
     from ._call.models import Calendar, Scope
     from ._client.env import credentials_from_env, settings_from_env
     from ._client.pages import AsyncPages, Pages
@@ -127,21 +120,11 @@ _LAZY = {
         ],
         "._auth.credentials",
     ),
-    **dict.fromkeys(
-        [
-            "BulkJobError",
-            "BulkJobInterrupted",
-            "BulkResult",
-            "Failure",
-            "Progress",
-            "ResultFalseError",
-            "StopSignal",
-            "UnexpectedError",
-            "abulk_run",
-            "bulk_run",
-        ],
-        "._bulk.run",
-    ),
+    "bulk_run": "._bulk.run",
+    "abulk_run": "._bulk.async_run",
+    "StopSignal": "._bulk.ledger",
+    **dict.fromkeys(["BulkJobError", "BulkJobInterrupted", "ResultFalseError", "UnexpectedError"], "._bulk.errors"),
+    **dict.fromkeys(["BulkResult", "Failure", "Progress"], "._bulk.result"),
     **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._client.env"),
     **dict.fromkeys(
         ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit", "budget_key"],

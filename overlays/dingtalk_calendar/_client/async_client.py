@@ -25,8 +25,9 @@ from .base import BaseClient
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from .._auth.credentials import TokenProvider
     from .._auth.stores import TokenStore
+    from .._bulk.ledger import StopSignal
     from .._bulk.rate_limit import AsyncRateLimiter
-    from .._bulk.run import BulkResult, Progress, StopSignal
+    from .._bulk.result import BulkResult, Progress
     from .._generated.results import Result
     from .._overlay.overlay import Overlay
     from .._retry.policy import RetryPolicy
@@ -202,7 +203,8 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         retries: int | None,
         options: BulkOptions,
     ) -> BulkResult:
-        from .._bulk.run import PER_MINUTE_RETRIES, abulk_run
+        from .._bulk.async_run import abulk_run
+        from .._bulk.user_call import PER_MINUTE_RETRIES
 
         return await abulk_run(
             call,

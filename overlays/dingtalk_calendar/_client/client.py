@@ -26,8 +26,9 @@ from .base import BaseClient
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from .._auth.credentials import TokenProvider
     from .._auth.stores import TokenStore
+    from .._bulk.ledger import StopSignal
     from .._bulk.rate_limit import RateLimiter
-    from .._bulk.run import BulkResult, Progress, StopSignal
+    from .._bulk.result import BulkResult, Progress
     from .._generated.results import Result
     from .._overlay.overlay import Overlay
     from .._retry.policy import RetryPolicy
@@ -203,7 +204,8 @@ class CalendarClient(BaseClient, Resources):
         retries: int | None,
         options: BulkOptions,
     ) -> BulkResult:
-        from .._bulk.run import PER_MINUTE_RETRIES, bulk_run
+        from .._bulk.run import bulk_run
+        from .._bulk.user_call import PER_MINUTE_RETRIES
 
         return bulk_run(
             call,
