@@ -4,7 +4,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-# count-lines and import-cycles: see tools/
 .PHONY: count-lines import-cycles setup redis install-redis generate check-generated docs-check lint format typecheck pytest test test-lowest test-latest lock demo bench fleet-demo clean
 
 ## setup: a local virtualenv with the SDK (editable) and every tool, at the versions of
