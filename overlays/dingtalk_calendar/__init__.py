@@ -63,7 +63,8 @@ if TYPE_CHECKING:
         UserCredentials,
     )
     from ._auth.httpx_auth import DingTalkAuth
-    from ._auth.stores import MemoryTokenStore, RedisTokenStore, TokenStore
+    from ._auth.redis_store import RedisTokenStore
+    from ._auth.stores import MemoryTokenStore, TokenStore
     from ._auth.token_manager import TokenManager
     from ._bulk.async_run import abulk_run
     from ._bulk.errors import BulkJobError, BulkJobInterrupted, ResultFalseError, UnexpectedError
@@ -108,7 +109,8 @@ _LAZY = {
     **dict.fromkeys(["Calendar", "Scope"], "._call.models"),
     **dict.fromkeys(RESULTS, "._generated.results"),
     **dict.fromkeys(["NO_RETRIES", "RetryPolicy"], "._retry.policy"),
-    **dict.fromkeys(["MemoryTokenStore", "RedisTokenStore", "TokenStore"], "._auth.stores"),
+    **dict.fromkeys(["MemoryTokenStore", "TokenStore"], "._auth.stores"),
+    "RedisTokenStore": "._auth.redis_store",
     **dict.fromkeys(
         [
             "EnterpriseAppCredentials",
