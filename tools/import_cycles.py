@@ -1,4 +1,4 @@
-"""List the import cycles inside the SDK package (module-level imports, as ``ast`` reads them).
+"""List the import cycles inside the SDK package (every import statement, as ``ast`` reads them).
 
 python tools/import_cycles.py    prints each cycle; exits 1 when there is one
 """
@@ -19,13 +19,11 @@ def module_name(path: Path) -> str:
 
 
 def imports(path: Path, modules: set[str]) -> set[str]:
-    """The package's modules that ``path`` imports at module level (under TYPE_CHECKING too)."""
+    """The package's modules that ``path`` imports anywhere: a deferred import or one under TYPE_CHECKING counts too."""
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -33,8 +31,11 @@ def imports(path: Path, modules: set[str]) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            # ``from pkg import mod`` needs mod, not pkg's own names; ``from mod import name`` needs mod.
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & modules
+            found.update(submodules)
+            if len(submodules) < len(node.names):
+                found.add(base)
     return {module for module in found if module in modules and module != name}
 
 

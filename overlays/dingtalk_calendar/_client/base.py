@@ -10,7 +10,8 @@ import httpx
 
 from .._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._logging import configure_once
-from .._overlay.overlay import Overlay, Overlays
+from .._overlay.overlay import Overlay
+from .._overlay.runner import Overlays
 
 if TYPE_CHECKING:  # attrs classes, loaded when the first client is made: importing the SDK stays cheap
     from .._auth.credentials import TokenProvider
@@ -73,7 +74,7 @@ class BaseClient:
         self._client_defaults = self._defaults
         self._overlays = Overlays(overlays)
         for overlay in self._overlays.items:
-            overlay.bind(self)  # type: ignore[arg-type]  # self is one of the two concrete clients
+            overlay.bind(self)
 
     @property
     def timeout(self) -> httpx.Timeout:
