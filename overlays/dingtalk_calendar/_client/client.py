@@ -19,6 +19,7 @@ from .._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_B
 from .._errors import DingTalkError, error_from_response
 from .._extensions import ATTEMPTS_EXTENSION
 from .._generated.resources import Resources
+from .._overlay.runner import Overlays
 from .._transport.deadline import call_deadline
 from .._transport.send import send
 from .base import BaseClient
@@ -62,6 +63,9 @@ class CalendarClient(BaseClient, Resources):
     ``EnterpriseAppCredentials``, ``UserCredentials``) or a fixed access token string.
     Use it as a context manager (``with``), or close it: ``client.close()``.
     """
+
+    _overlays_type = Overlays
+    _overlays: Overlays
 
     def __init__(
         self,
