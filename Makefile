@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup redis install-redis generate check-generated docs-check lint format typecheck pytest test test-lowest test-latest lock demo bench fleet-demo clean
+.PHONY: count-lines import-cycles setup redis install-redis generate check-generated docs-check lint format typecheck pytest test test-lowest test-latest lock demo bench fleet-demo clean
 
 ## setup: a local virtualenv with the SDK (editable) and every tool, at the versions of
 ## constraints/dev.txt (what was last tested); fast when already done
@@ -110,6 +110,14 @@ bench: $(STAMP)
 ## SIGKILLed midway; prints the figures as JSON (ARGS=--quick: 40 organisations). Not part of make test.
 fleet-demo: setup
 	$(BIN)/python bench/fleet_demo.py $(ARGS)
+
+## count-lines: the SDK's hand-written lines (generated modules and sync twins left out), with and without fleet/ and ics/
+count-lines: $(STAMP)
+	$(BIN)/python tools/count_lines.py
+
+## import-cycles: the import cycles inside the SDK package (none expected)
+import-cycles: $(STAMP)
+	$(BIN)/python tools/import_cycles.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) .venv-lowest .venv-latest .mypy_cache .ruff_cache .pytest_cache dist build

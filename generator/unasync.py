@@ -46,6 +46,8 @@ TWINS: dict[str, str] = {
     "_auth/async_token_access.py": "_auth/token_access.py",
     "_auth/async_token_flow.py": "_auth/token_flow.py",
     "_transport/async_send.py": "_transport/send.py",
+    "_bulk/async_run.py": "_bulk/run.py",
+    "_overlay/async_runner.py": "_overlay/runner.py",
 }
 
 # Other libraries' async names whose sync twin the general rules below would not find.
@@ -55,6 +57,7 @@ _LIBRARY_NAMES: dict[str, str] = {
     "__aiter__": "__iter__",
     "__anext__": "__next__",
     "asynccontextmanager": "contextmanager",
+    "AbstractAsyncContextManager": "AbstractContextManager",
     "aclose": "close",  # httpx
     "aread": "read",
     "aiter_raw": "iter_raw",

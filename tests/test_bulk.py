@@ -37,7 +37,7 @@ from dingtalk_calendar import (
     ValidationError,
     bulk_run,
 )
-from dingtalk_calendar._bulk.run import SAME_ERROR_LIMIT
+from dingtalk_calendar._bulk.ledger import SAME_ERROR_LIMIT
 from dingtalk_calendar.cli import main
 from dingtalk_calendar_emulator import Directory, Emulator
 from tests.client_support import FAST_RETRIES, Blocking, both, open_client

@@ -18,7 +18,7 @@ from dingtalk_calendar import (
     MalformedResponseError,
     UnreadableJSONError,
 )
-from dingtalk_calendar._auth.stores import RedisTokenStore, token_from_json
+from dingtalk_calendar._auth.redis_store import RedisTokenStore, token_from_json
 from dingtalk_calendar._json import decode_json
 from tests.recording_server import RecordingServer, recording_server
 from tests.redis_server import RedisServer

@@ -33,7 +33,8 @@ from dingtalk_calendar._auth.credentials import (
     UserCredentials,
 )
 from dingtalk_calendar._auth.httpx_auth import DingTalkAuth
-from dingtalk_calendar._auth.stores import MemoryTokenStore, RedisTokenStore
+from dingtalk_calendar._auth.redis_store import RedisTokenStore
+from dingtalk_calendar._auth.stores import MemoryTokenStore
 from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar._client.env import CREDENTIALS
 from dingtalk_calendar._errors import DingTalkError

@@ -33,7 +33,7 @@ from dingtalk_calendar import (
     abulk_run,
     bulk_run,
 )
-from dingtalk_calendar._bulk.run import PER_MINUTE_RETRIES, _pause_for
+from dingtalk_calendar._bulk.user_call import PER_MINUTE_RETRIES, pause_for
 from dingtalk_calendar._retry.policy import AttemptFailure, decide
 from dingtalk_calendar_emulator import Emulator
 
@@ -355,9 +355,9 @@ def test_a_stop_during_the_per_minute_pause_ends_the_job_at_once(emu: Emulator, 
 def test_the_pause_is_dingtalks_retry_after_when_it_sends_one() -> None:
     error = PerMinuteRateLimitError.__new__(PerMinuteRateLimitError)
     error.headers = httpx.Headers({"Retry-After": "7"})
-    assert _pause_for(error, 60.0) == 7.0
+    assert pause_for(error, 60.0) == 7.0
     error.headers = httpx.Headers()
-    assert _pause_for(error, 60.0) == 60.0
+    assert pause_for(error, 60.0) == 60.0
 
 
 def test_reset_forgets_what_the_quotas_counted(emu: Emulator) -> None:

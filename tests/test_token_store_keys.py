@@ -22,7 +22,8 @@ from dingtalk_calendar._auth.credentials import (
     TokenProvider,
     UserCredentials,
 )
-from dingtalk_calendar._auth.stores import MemoryTokenStore, RedisTokenStore, TokenStore, token_to_json
+from dingtalk_calendar._auth.redis_store import RedisTokenStore, token_to_json
+from dingtalk_calendar._auth.stores import MemoryTokenStore, TokenStore
 from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar_emulator import Emulator
 from tests.recording_server import Answer, RecordingServer, recording_server

@@ -29,13 +29,8 @@ from dingtalk_calendar import (
     TokenStoreError,
 )
 from dingtalk_calendar._auth.credentials import EnterpriseAppCredentials, InternalAppCredentials, Token, UserCredentials
-from dingtalk_calendar._auth.stores import (
-    STORE_RETRY_INTERVAL,
-    MemoryTokenStore,
-    RedisTokenStore,
-    token_from_json,
-    token_to_json,
-)
+from dingtalk_calendar._auth.redis_store import RedisTokenStore, token_from_json, token_to_json
+from dingtalk_calendar._auth.stores import STORE_RETRY_INTERVAL, MemoryTokenStore
 from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar._transport.deadline import call_deadline
 from dingtalk_calendar_api import Client

@@ -47,7 +47,7 @@ def test_an_edit_to_a_source_reaches_its_twin_with_no_new_rule(package: Path) ->
     new_method = '''\
     async def remove(self, user_id: str, calendar_id: str, *, timeout: float | None = None) -> object:
         """Forget the calendar."""
-        await self._overlays.arequest(self._http.build_request("GET", "/"))
+        await self._overlays.request(self._http.build_request("GET", "/"))
         return await self._run(_calls.unsubscribe(user_id, calendar_id, options=self._options(timeout, None)))
 
 '''

@@ -63,8 +63,12 @@ if TYPE_CHECKING:
         UserCredentials,
     )
     from ._auth.httpx_auth import DingTalkAuth
-    from ._auth.stores import MemoryTokenStore, RedisTokenStore, TokenStore
+    from ._auth.redis_store import RedisTokenStore
+    from ._auth.stores import MemoryTokenStore, TokenStore
     from ._auth.token_manager import TokenManager
+    from ._bulk.async_run import abulk_run
+    from ._bulk.errors import BulkJobError, BulkJobInterrupted, ResultFalseError, UnexpectedError
+    from ._bulk.ledger import StopSignal
     from ._bulk.rate_limit import (
         DEFAULT_BULK_RATE,
         AsyncRateLimiter,
@@ -73,18 +77,8 @@ if TYPE_CHECKING:
         RedisRateLimit,
         budget_key,
     )
-    from ._bulk.run import (
-        BulkJobError,
-        BulkJobInterrupted,
-        BulkResult,
-        Failure,
-        Progress,
-        ResultFalseError,
-        StopSignal,
-        UnexpectedError,
-        abulk_run,
-        bulk_run,
-    )
+    from ._bulk.result import BulkResult, Failure, Progress
+    from ._bulk.run import bulk_run
     from ._call.models import Calendar, Scope
     from ._client.env import credentials_from_env, settings_from_env
     from ._client.pages import AsyncPages, Pages
@@ -115,7 +109,8 @@ _LAZY = {
     **dict.fromkeys(["Calendar", "Scope"], "._call.models"),
     **dict.fromkeys(RESULTS, "._generated.results"),
     **dict.fromkeys(["NO_RETRIES", "RetryPolicy"], "._retry.policy"),
-    **dict.fromkeys(["MemoryTokenStore", "RedisTokenStore", "TokenStore"], "._auth.stores"),
+    **dict.fromkeys(["MemoryTokenStore", "TokenStore"], "._auth.stores"),
+    "RedisTokenStore": "._auth.redis_store",
     **dict.fromkeys(
         [
             "EnterpriseAppCredentials",
@@ -127,21 +122,11 @@ _LAZY = {
         ],
         "._auth.credentials",
     ),
-    **dict.fromkeys(
-        [
-            "BulkJobError",
-            "BulkJobInterrupted",
-            "BulkResult",
-            "Failure",
-            "Progress",
-            "ResultFalseError",
-            "StopSignal",
-            "UnexpectedError",
-            "abulk_run",
-            "bulk_run",
-        ],
-        "._bulk.run",
-    ),
+    "bulk_run": "._bulk.run",
+    "abulk_run": "._bulk.async_run",
+    "StopSignal": "._bulk.ledger",
+    **dict.fromkeys(["BulkJobError", "BulkJobInterrupted", "ResultFalseError", "UnexpectedError"], "._bulk.errors"),
+    **dict.fromkeys(["BulkResult", "Failure", "Progress"], "._bulk.result"),
     **dict.fromkeys(["credentials_from_env", "settings_from_env"], "._client.env"),
     **dict.fromkeys(
         ["DEFAULT_BULK_RATE", "AsyncRateLimiter", "RateLimit", "RateLimiter", "RedisRateLimit", "budget_key"],

@@ -105,3 +105,8 @@ class KeyedLocks:
     def __call__(self, key: str) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
+
+
+def waiting_for_lock(key: str) -> str:
+    """What a lock wait is called in the timeout error that ends it."""
+    return f"waiting for the token store's lock for {key}"

@@ -18,6 +18,7 @@ from .._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_B
 from .._errors import DingTalkError, error_from_response
 from .._extensions import ATTEMPTS_EXTENSION
 from .._generated.async_resources import AsyncResources
+from .._overlay.async_runner import AsyncOverlays
 from .._transport.async_send import send
 from .._transport.deadline import call_deadline
 from .base import BaseClient
@@ -25,8 +26,9 @@ from .base import BaseClient
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from .._auth.credentials import TokenProvider
     from .._auth.stores import TokenStore
+    from .._bulk.ledger import StopSignal
     from .._bulk.rate_limit import AsyncRateLimiter
-    from .._bulk.run import BulkResult, Progress, StopSignal
+    from .._bulk.result import BulkResult, Progress
     from .._generated.results import Result
     from .._overlay.overlay import Overlay
     from .._retry.policy import RetryPolicy
@@ -60,6 +62,9 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
     ``EnterpriseAppCredentials``, ``UserCredentials``) or a fixed access token string.
     Use it as a context manager (``async with``), or close it: ``await client.aclose()``.
     """
+
+    _overlays_type = AsyncOverlays
+    _overlays: AsyncOverlays
 
     def __init__(
         self,
@@ -103,10 +108,10 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
         # The per-attempt overlay hooks run under the retries, around each sending.
         retrying = AsyncRetryTransport(
-            self._overlays.awrap(self._transport),
+            self._overlays.wrap(self._transport),
             policy=self._defaults.retry,
             max_response_bytes=max_response_bytes,
-            **self._overlays.aretry_options(),
+            **self._overlays.retry_options(),
         )
         self.tokens = TokenManager(
             self._provider,
@@ -202,7 +207,8 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         retries: int | None,
         options: BulkOptions,
     ) -> BulkResult:
-        from .._bulk.run import PER_MINUTE_RETRIES, abulk_run
+        from .._bulk.async_run import abulk_run
+        from .._bulk.user_call import PER_MINUTE_RETRIES
 
         return await abulk_run(
             call,
@@ -230,19 +236,19 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
             if response.is_success:
                 return call.finish(response, self._api)
             raise _status_error(call, response)
-        async with overlays.acall(request):
-            await overlays.arequest(request)
+        async with overlays.call(request):
+            await overlays.request(request)
             try:
                 with call_deadline(limit):
                     response = await send(self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
-                await overlays.aerror(error)
+                await overlays.error(error)
                 raise
             if response.is_success:
-                await overlays.aresponse(response)
+                await overlays.response(response)
                 return call.finish(response, self._api)
             status_error = _status_error(call, response)
-            await overlays.aerror(status_error)
+            await overlays.error(status_error)
             raise status_error
 
     async def aclose(self) -> None:

@@ -10,7 +10,8 @@ import httpx
 
 from .._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._logging import configure_once
-from .._overlay.overlay import Overlay, Overlays
+from .._overlay.calls import OverlayHooks
+from .._overlay.overlay import Overlay
 
 if TYPE_CHECKING:  # attrs classes, loaded when the first client is made: importing the SDK stays cheap
     from .._auth.credentials import TokenProvider
@@ -33,8 +34,10 @@ class BaseClient:
     """Configuration shared by :class:`CalendarClient` and :class:`AsyncCalendarClient`."""
 
     _transport: SharedTransport
-    _defaults: CallDefaults
     """The client's lease on its connection pool (see ``with_credentials``)."""
+    _overlays_type: type[OverlayHooks]
+    """The client's overlay runner: the async one, or its generated sync twin."""
+    _defaults: CallDefaults
 
     def __init__(
         self,
@@ -71,9 +74,9 @@ class BaseClient:
         self._defaults = CallDefaults(timeout=DEFAULT_TIMEOUT, retry=policy).with_overrides(timeout, max_retries)
         # What the httpx client and retry transport are built with; a with_options() copy differs.
         self._client_defaults = self._defaults
-        self._overlays = Overlays(overlays)
+        self._overlays = self._overlays_type(overlays)
         for overlay in self._overlays.items:
-            overlay.bind(self)  # type: ignore[arg-type]  # self is one of the two concrete clients
+            overlay.bind(self)
 
     @property
     def timeout(self) -> httpx.Timeout:

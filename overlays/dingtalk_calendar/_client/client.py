@@ -19,6 +19,7 @@ from .._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_B
 from .._errors import DingTalkError, error_from_response
 from .._extensions import ATTEMPTS_EXTENSION
 from .._generated.resources import Resources
+from .._overlay.runner import Overlays
 from .._transport.deadline import call_deadline
 from .._transport.send import send
 from .base import BaseClient
@@ -26,8 +27,9 @@ from .base import BaseClient
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from .._auth.credentials import TokenProvider
     from .._auth.stores import TokenStore
+    from .._bulk.ledger import StopSignal
     from .._bulk.rate_limit import RateLimiter
-    from .._bulk.run import BulkResult, Progress, StopSignal
+    from .._bulk.result import BulkResult, Progress
     from .._generated.results import Result
     from .._overlay.overlay import Overlay
     from .._retry.policy import RetryPolicy
@@ -61,6 +63,9 @@ class CalendarClient(BaseClient, Resources):
     ``EnterpriseAppCredentials``, ``UserCredentials``) or a fixed access token string.
     Use it as a context manager (``with``), or close it: ``client.close()``.
     """
+
+    _overlays_type = Overlays
+    _overlays: Overlays
 
     def __init__(
         self,
@@ -203,7 +208,8 @@ class CalendarClient(BaseClient, Resources):
         retries: int | None,
         options: BulkOptions,
     ) -> BulkResult:
-        from .._bulk.run import PER_MINUTE_RETRIES, bulk_run
+        from .._bulk.run import bulk_run
+        from .._bulk.user_call import PER_MINUTE_RETRIES
 
         return bulk_run(
             call,

@@ -168,7 +168,7 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]
     if (max_retries := _number(environ, "DINGTALK_MAX_RETRIES", int, 0)) is not None:
         settings["max_retries"] = max_retries
     if environ.get("DINGTALK_REDIS_URL"):
-        from .._auth.stores import RedisTokenStore
+        from .._auth.redis_store import RedisTokenStore
 
         try:
             settings["token_store"] = RedisTokenStore(url=environ["DINGTALK_REDIS_URL"])

@@ -49,6 +49,25 @@ class Methods:
         raise NotImplementedError
 
 
+class Resource(Methods):
+    """A resource (``client.calendars``): its methods send through the client it came from."""
+
+    def __init__(self, client: Methods) -> None:
+        self._client = client
+
+    def _run(self, call: Call[T]) -> T:
+        return self._client._run(call)
+
+    def _options(
+        self,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        return self._client._options(timeout, max_retries, extra_headers, extra_query)
+
+
 class CalendarsMethods(Methods):
     """Create, read, update and delete subscribed calendars, and subscribe users to them."""
 
@@ -257,23 +276,8 @@ class CalendarsMethods(Methods):
         )
 
 
-class Calendars(CalendarsMethods):
+class Calendars(Resource, CalendarsMethods):
     """``client.calendars``: Create, read, update and delete subscribed calendars, and subscribe users to them."""
-
-    def __init__(self, client: Methods) -> None:
-        self._client = client
-
-    def _run(self, call: Call[T]) -> T:
-        return self._client._run(call)
-
-    def _options(
-        self,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int | None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> dict[str, Any]:
-        return self._client._options(timeout, max_retries, extra_headers, extra_query)
 
 
 class EventsMethods(Methods):
@@ -558,23 +562,8 @@ class EventsMethods(Methods):
         )
 
 
-class Events(EventsMethods):
+class Events(Resource, EventsMethods):
     """``client.events``: Events in a user's primary calendar and in subscribed calendars, with idempotent writes (x-client-token)."""
-
-    def __init__(self, client: Methods) -> None:
-        self._client = client
-
-    def _run(self, call: Call[T]) -> T:
-        return self._client._run(call)
-
-    def _options(
-        self,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int | None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> dict[str, Any]:
-        return self._client._options(timeout, max_retries, extra_headers, extra_query)
 
 
 class Resources(

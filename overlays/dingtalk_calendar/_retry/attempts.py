@@ -29,8 +29,8 @@ from .policy import (
     classify_response,
     decide,
     is_idempotent,
-    parse_retry_after,
 )
+from .retry_after import parse_retry_after
 
 logger = logging.getLogger("dingtalk_calendar.retry")
 

@@ -5,9 +5,7 @@ and ask ``decide`` whether to try again; everything here is a function of its
 arguments (the random draw for jitter included), so it is tested without a network.
 """
 
-import email.utils
 import enum
-from datetime import UTC
 from typing import Final, NamedTuple
 
 import httpx
@@ -18,6 +16,7 @@ from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from .._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
 from .._json import UnreadableJSONError, decode_json
+from .retry_after import parse_retry_after as parse_retry_after  # where the fleet imports it from
 
 # RFC 9110: these methods may be repeated without a different effect.
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -175,31 +174,6 @@ def is_idempotent(operation_id: str | None, method: str, headers: httpx.Headers 
         token_header = operation.client_token
         return operation.idempotent or (token_header is not None and headers is not None and token_header in headers)
     return method.upper() in _IDEMPOTENT_METHODS
-
-
-def parse_retry_after(value: str | None, *, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta seconds or an HTTP date.
-
-    ``now`` is the wall-clock time (``time.time()``) to measure a date against. None for
-    a missing or unreadable header; a date in the past gives 0.
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        # "nan" and "inf" parse as floats but are no waits.
-        return max(seconds, 0.0) if seconds == seconds and seconds != float("inf") else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT; a date without a zone is taken as UTC
-        when = when.replace(tzinfo=UTC)
-    return max(when.timestamp() - now, 0.0)
 
 
 class RetryDecision(NamedTuple):

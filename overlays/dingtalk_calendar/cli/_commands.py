@@ -6,7 +6,8 @@ from contextlib import ExitStack
 from functools import partial
 from typing import TextIO
 
-from .._bulk.run import BulkJobError, Progress
+from .._bulk.errors import BulkJobError
+from .._bulk.result import Progress
 from .._client.client import CalendarClient
 from .._generated.cli import COMMANDS as OPERATION_COMMANDS
 from ._bulk_job import BulkJob, Operation, run_bulk_job

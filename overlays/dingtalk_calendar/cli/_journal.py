@@ -29,7 +29,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from types import TracebackType
 from typing import Self, TextIO
 
-from .._bulk.run import Progress
+from .._bulk.result import Progress
 from .._errors import DingTalkError
 from .._json import UnreadableJSONError, decode_json
 from ._errors import UsageError

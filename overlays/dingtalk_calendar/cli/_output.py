@@ -5,7 +5,7 @@ from typing import Any
 
 from attrs import frozen
 
-from .._bulk.run import BulkResult, Failure
+from .._bulk.result import BulkResult, Failure
 from .._call.models import Calendar, Scope
 from .._errors import DingTalkError
 from ._exit_codes import ExitCode

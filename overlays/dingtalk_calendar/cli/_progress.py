@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from .._bulk.run import Progress
+from .._bulk.result import Progress
 
 _WIDTH = 30
 
