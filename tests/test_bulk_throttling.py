@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, RateLimit, RateLimitError
-from dingtalk_calendar._bulk.throttle_pacing import DECREASE, FLOOR, ThrottlePacing
+from dingtalk_calendar._bulk.throttle_pacing import CEILING_KEEP, DECREASE, FLOOR, ThrottlePacing
 from dingtalk_calendar_emulator import Directory, Emulator
 
 USERS = [f"user{n:02d}" for n in range(30)]
@@ -102,9 +102,13 @@ def test_the_pace_backs_off_once_per_episode_and_recovers_to_the_limiter_rate() 
     wait, episode = pacing.reserve()
     assert wait > 0
     assert episode == 1
+    for _ in range(300):
+        pacing.succeeded()
+    # Quickly back to just under the pace that was throttled, not to it: that pace drew a throttle.
+    assert 20.0 * DECREASE < pacing.rate <= pacing.ceiling < 20.0 * CEILING_KEEP + 0.2
     for _ in range(10_000):
         pacing.succeeded()
-    assert pacing.rate == 20.0
+    assert pacing.rate == 20.0  # the ceiling creeps back: a passing spell of load is forgotten
     for episode in range(1, 200):
         pacing.throttled(episode)
     assert pacing.rate == FLOOR

@@ -5,7 +5,13 @@ must send less. :class:`ThrottlePacing` sits behind the job's rate limiter: unth
 adds nothing (the limiter alone sets the pace); each throttling answer cuts the pace it
 allows to ``DECREASE`` of itself (multiplicative decrease), once per episode: answers to
 calls sent before the cut do not cut again; each success adds ``RECOVERY`` of the limiter's
-rate back (additive increase), up to that rate, where pacing stops.
+rate back (additive increase).
+
+The pace recovers quickly only up to a ceiling just under the pace that was throttled
+(``CEILING_KEEP`` of it): on a busy machine calls sent evenly arrive bunched, so the
+limiter's own rate may be too close to DingTalk's quota, and recovering straight back to it
+would be throttled again within seconds. The ceiling creeps back towards the limiter's rate
+slowly (``CREEP``), so a job slowed by a passing spell of load regains its full rate.
 """
 
 import threading
@@ -17,21 +23,29 @@ DECREASE: Final = 0.85
 """The share of its pace a job keeps after a throttling answer."""
 
 RECOVERY: Final = 0.0015
-"""The share of the limiter's rate a success gives back (about 130 successes from a cut to the full rate)."""
+"""The share of the limiter's rate a success gives back (about 130 successes from a cut to the ceiling)."""
+
+CEILING_KEEP: Final = 0.97
+"""The ceiling after a throttling answer, as a share of the pace that was throttled."""
+
+CREEP: Final = 0.00002
+"""The share of the limiter's rate a success gives the ceiling back (1 % in 500 successes)."""
 
 FLOOR: Final = 0.5
 """Calls a second below which a throttled job never goes."""
 
 
 class ThrottlePacing:
-    """A job's pace under throttling; ``ceiling`` is its rate limiter's rate (calls a second)."""
+    """A job's pace under throttling; ``limit`` is its rate limiter's rate (calls a second)."""
 
-    def __init__(self, ceiling: float, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ceiling = ceiling
+    def __init__(self, limit: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
         self._clock = clock
         self._lock = threading.Lock()
-        self.rate = ceiling
+        self.rate = limit
         """The pace allowed now (calls a second)."""
+        self.ceiling = limit
+        """The pace a success recovers to quickly: just under the last pace throttled."""
         self.episode = 0
         """Counts the cuts; a call remembers the episode it was sent in."""
         self._arrival = 0.0
@@ -39,7 +53,7 @@ class ThrottlePacing:
     def reserve(self) -> tuple[float, int]:
         """(Seconds to wait before the next call, the episode it is sent in)."""
         with self._lock:
-            if self.rate >= self.ceiling:
+            if self.rate >= self.limit:
                 return 0.0, self.episode
             now = self._clock()
             arrival = max(self._arrival, now)
@@ -52,11 +66,14 @@ class ThrottlePacing:
             if episode != self.episode:
                 return
             self.episode += 1
-            self.rate = max(FLOOR, min(self.rate, self.ceiling) * DECREASE)
+            self.ceiling = max(FLOOR, min(self.rate, self.limit) * CEILING_KEEP)
+            self.rate = max(FLOOR, min(self.rate, self.limit) * DECREASE)
             # DingTalk's window is full now: the next call waits one paced interval.
             self._arrival = max(self._arrival, self._clock() + 1.0 / self.rate)
 
     def succeeded(self) -> None:
         with self._lock:
+            if self.ceiling < self.limit:
+                self.ceiling = min(self.limit, self.ceiling + CREEP * self.limit)
             if self.rate < self.ceiling:
-                self.rate = min(self.ceiling, self.rate + RECOVERY * self.ceiling)
+                self.rate = min(self.ceiling, self.rate + RECOVERY * self.limit)
