@@ -117,8 +117,8 @@ def test_a_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(make_worl
     world = make_world({"ding-a": 30, "ding-b": 20, "ding-c": 10})
     calendars = world.calendars()
     # The first subscribe call hangs in the emulator: its worker is mid-task, mid-call, when killed.
-    # One thread, so that the hanging call is its only one: a call DingTalk has served whose
-    # answer a dead worker never recorded is made again (at least once; see docs/fleet.md).
+    # The next worker takes the dead one's unit at once (its lease died with it), reads the
+    # user's calendars since the call went out unanswered, and subscribes the user.
     world.emu.faults.next("latency:600", operation="subscribeCalendar")
     job = world.tasks.submit("kill-1", "subscribe", world.work(calendars))
     first = world.start_worker(concurrency=1)
@@ -136,6 +136,7 @@ def test_a_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(make_worl
         assert sorted(state.subscribers(calendars[corp])) == user_ids(corp, size)  # lost: none
         counts = world.fleet.counts(corp)
         assert (counts.subscribed, counts.duplicate_subscribes) == (size, 0)  # duplicated: none
+    assert world.emu.stats.requests("listCalendars") == 1  # the unit whose call went out unanswered
 
 
 def test_an_organisation_hitting_its_monthly_quota_stops_alone(make_world: Any) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from attrs import frozen
+from attrs import field, frozen
 from celery.exceptions import Retry
 
 from ._ledger import KINDS
@@ -85,6 +85,14 @@ class FleetAccounting:
     """Per organisation: total and the count of each kind."""
     finished_at: Mapping[str, float]
     """When each organisation's last unit settled (``time.time()``)."""
+    stopped: Mapping[str, str] = field(factory=dict)
+    """Organisations the job stopped, and why (``InvalidCredentialsError:invalidAuthInfo``: the
+    organisation has not enabled the app; its units failed with that reason, one call in all)."""
+    resolved_by_reading: int = 0
+    """Units whose earlier call's answer was lost (a worker killed mid-call) and that DingTalk's
+    list of the user's calendars showed done: settled without a second call."""
+    unanswered: int = 0
+    """Units whose call went out and whose answer is not recorded yet (0 once the job is finished)."""
 
 
 class FleetTasks:
@@ -257,15 +265,26 @@ class FleetJob:
             corp: {"total": total, **{kind: counts.get(f"{corp}:{kind}", 0) for kind in KINDS}}
             for corp, total in ledger.totals(self.job_id).items()
         }
-        return FleetAccounting(self.progress(), failures, deferrals, organisations, ledger.finished(self.job_id))
+        return FleetAccounting(
+            self.progress(),
+            failures,
+            deferrals,
+            organisations,
+            ledger.finished(self.job_id),
+            ledger.stopped_organisations(self.job_id),
+            counts.get("resolved_by_reading", 0),
+            ledger.unanswered(self.job_id),
+        )
 
     def resume(self) -> int:
-        """Send again every unit not done (failed, parked, or pending after a lost broker); the batches sent.
+        """Send again every unit not done (failed, parked, or pending after a lost broker), and
+        organisations the job stopped; the batches sent.
 
         Units still on their way are harmless to send twice: the ledger and leases keep each
         user to one call.
         """
         ledger = self.tasks.bench().ledger
+        ledger.restart_organisations(self.job_id)  # an organisation may have enabled the app since
         outcomes = ledger.outcomes(self.job_id)
         remaining = {
             corp: [u for u in ledger.users(self.job_id, corp) if outcomes.get((corp, u)) != "done"]
