@@ -8,7 +8,8 @@ calendar), ``users:<corp>`` (the users of each organisation, as submitted), ``ou
 (one field per unit: ``<corp> <user>`` -> ``kind`` or ``kind|detail``), ``batches:<corp>``
 (the organisation's batches, in the order they are sent), ``counts`` (per
 kind, and ``<corp>:<kind>``, ``<corp>:settled``), ``total`` (per organisation),
-``finished`` (when each organisation's last unit settled), ``lease:<corp> <user>``,
+``finished`` (when each organisation's last unit settled), ``progress`` (when a unit of
+each organisation last settled), ``lease:<corp> <user>``,
 ``sent`` (units whose call went out and whose answer is not recorded yet: a worker that
 dies mid-call leaves its units there, and whoever takes them next reads DingTalk's state
 before calling again), ``stopped`` (organisations this job stops: ``reason|message``).
@@ -38,13 +39,14 @@ KINDS: Final[tuple[Kind, ...]] = ("done", "failed", "deferred")
 ALIVE_SECONDS: Final = 6.0
 """How long a process's ``alive`` mark lasts unless renewed (it renews it every ALIVE_SECONDS / 4)."""
 
-# KEYS: outcome, counts, totals, finished, lease, sent. ARGV: field, kind, value, corp, now, holder.
+# KEYS: outcome, counts, totals, finished, lease, sent, progress. ARGV: field, kind, value, corp, now, holder.
 # Records the unit's outcome; "done" is final. Counts move with it; the organisation's
-# finish time is set when its last unit first settles; the holder's lease and the unit's
-# "sent" mark go. 1 when recorded.
+# finish time is set when its last unit first settles, its last progress every time; the
+# holder's lease and the unit's "sent" mark go. 1 when recorded.
 _SETTLE_SCRIPT: Final = """
 if redis.call('GET', KEYS[5]) == ARGV[6] then redis.call('DEL', KEYS[5]) end
 redis.call('HDEL', KEYS[6], ARGV[1])
+redis.call('HSET', KEYS[7], ARGV[4], ARGV[5])
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 local corp = ARGV[4]
 if old then
@@ -234,7 +236,7 @@ class Ledger:
         ``sent`` mark; True when recorded."""
         value = f"{kind}|{detail}" if detail else kind
         field = self._field(corp_id, user_id)
-        names = ("outcome", "counts", "total", "finished", f"lease:{field}", "sent")
+        names = ("outcome", "counts", "total", "finished", f"lease:{field}", "sent", "progress")
         keys = [self._key(job_id, name) for name in names]
         args = [field, kind, value, corp_id, repr(time.time()), self.holder]
         return bool(self._settle(keys=keys, args=args))
@@ -307,6 +309,14 @@ class Ledger:
     def finished(self, job_id: str) -> dict[str, float]:
         """When each finished organisation's last unit settled (``time.time()``)."""
         return {k.decode(): float(v) for k, v in self._redis.hgetall(self._key(job_id, "finished")).items()}
+
+    def last_progress(self, job_id: str) -> dict[str, float]:
+        """When a unit of each organisation last settled (``time.time()``)."""
+        return {k.decode(): float(v) for k, v in self._redis.hgetall(self._key(job_id, "progress")).items()}
+
+    def touch(self, job_id: str, corp_ids: Iterable[str], now: float) -> None:
+        """Count now as these organisations' last progress (their work was just sent again)."""
+        self._redis.hset(self._key(job_id, "progress"), mapping=dict.fromkeys(corp_ids, repr(now)))
 
     def created(self, job_id: str) -> float:
         value = self._redis.hget(self._key(job_id, "meta"), "created")
