@@ -193,3 +193,19 @@ def test_a_unit_dingtalk_keeps_turning_away_fails_with_the_last_answer(make_worl
     assert accounting.organisations["ding-down"] == {"total": 2, "done": 0, "failed": 2, "deferred": 0}
     assert accounting.failures == {"ServerError:ServiceUnavailable": 2}
     assert world.emu.stats.requests("subscribeCalendar") == 2 * 3  # each tried once, then deferred twice
+
+
+def test_an_organisation_whose_messages_the_broker_lost_is_sent_again(make_world: Any) -> None:
+    world = make_world({"ding-lost": 25, "ding-kept": 5})
+    calendars = world.calendars()
+    job = world.tasks.submit("repair-1", "subscribe", world.work(calendars))
+    # Every message of the job vanishes before a worker takes it, as one popped by a worker
+    # killed before it recorded it as unacknowledged does with Celery's Redis transport.
+    world.tasks.bench().redis.delete("dingtalk-fleet")
+    world.start_worker()
+    assert job.wait(SETTLE_BOUND, poll=0.2, repair_after=1.0).done == 30
+
+    state = world.emu.state
+    for corp, size in world.sizes.items():
+        assert sorted(state.subscribers(calendars[corp])) == user_ids(corp, size)
+        assert world.fleet.counts(corp).duplicate_subscribes == 0
