@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--organisations", type=int, default=200)
     parser.add_argument("--users", type=int, default=40_000)
-    parser.add_argument("--concurrency", type=int, default=16, help="threads per worker process (16)")
+    parser.add_argument("--concurrency", type=int, default=8, help="threads per worker process (8)")
     parser.add_argument("--quick", action="store_true", help="a scaled-down run: 40 organisations, 4,000 users")
     args = parser.parse_args(argv)
     if args.quick:
