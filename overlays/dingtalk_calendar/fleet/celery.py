@@ -239,8 +239,8 @@ class FleetJob:
         self.job_id = job_id
 
     def send(self, users_by_corp: Mapping[str, list[str]]) -> int:
-        """Queue these units in batches per organisation, and start each organisation's first
-        ``org_concurrency`` batches, round-robin; the number of batches queued."""
+        """Queue these units in batches per organisation, and start each organisation's chains
+        (its first ``chains(corp)`` batches), round-robin; the number of batches queued."""
         ledger = self.tasks.bench().ledger
         operation, calendars = ledger.meta(self.job_id)
         size = self.tasks.batch_size
