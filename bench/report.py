@@ -18,7 +18,8 @@ _CLIENT_TITLES = {
 _HOW_TO_RUN = """\
 Run it with `make bench` (about 16 minutes: the bulk job alone takes 10,000 / 19 per second).
 `.venv/bin/python bench/run.py --help` lists the knobs; `--bulk-users 200` makes a
-quick run, `--no-official` skips the official SDK, `--no-tls` the HTTPS measurement.
+quick run, `--no-official` skips the official SDK, `--no-tls` the HTTPS measurement, `--no-fleet`
+the fleet on Celery (`--fleet-users`, 4,000: a smaller `make fleet-demo`, about a minute).
 Every figure below comes from one run, against local emulator processes (plain HTTP, and
 HTTPS for the second half of the async table); medians over rounds, ratios paired round by round.
 """
