@@ -41,6 +41,8 @@ API_OF: Final[dict[str, str]] = {
 }
 """The DingTalk API each operation calls (its budgets are per API)."""
 
+LEASED_RECHECK: Final = 2.0
+"""Seconds at most before a unit another live worker holds is looked at again."""
 TRANSIENT_WAIT: Final = 2.0
 """Seconds before a unit whose call met a connection error or a server error is tried again."""
 
@@ -115,8 +117,8 @@ def carry_out(unit: WorkUnit, bench: Workbench) -> Outcome:
         return AlreadyDone()
     if claim.stopped is not None:
         return _failed(unit, bench, _stopped_error(claim.stopped))
-    if not claim.taken:
-        return Deferred(time.time() + claim.wait, "leased")
+    if not claim.taken:  # look again soon: the live holder settles it within a call, well before its lease ends
+        return Deferred(time.time() + min(claim.wait, LEASED_RECHECK), "leased")
     outcome, answered = _call(unit, bench, claim.sent_before)
     if isinstance(outcome, Deferred):  # settled outcomes dropped the lease with the record
         ledger.release(unit.job_id, unit.corp_id, unit.user_id, answered=answered)
