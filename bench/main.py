@@ -14,6 +14,7 @@ from .chart import write_chart
 from .clean_venv import clean_install_of_ours
 from .client_cpu import measure_client_cpu
 from .emulator_process import EmulatorInfo, EmulatorProcess
+from .fleet import measure_fleet
 from .import_time import HTTPX_IMPORT, OFFICIAL_IMPORT, OURS_IMPORT, measure_imports
 from .installed_size import measure_size
 from .log import log
@@ -63,6 +64,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--ceiling-seconds", type=float, default=3.0, help="server ceiling: seconds per load shape (3)")
     p.add_argument("--import-runs", type=int, default=15, help="import time: fresh interpreters per package (15)")
     p.add_argument("--bulk-users", type=int, default=10_000, help="bulk subscribe: users, 0 to skip (10000)")
+    p.add_argument(
+        "--fleet-users", type=int, default=4000, help="fleet on Celery (make fleet-demo, smaller): users (4000)"
+    )
+    p.add_argument("--no-fleet", dest="fleet", action="store_false", help="skip the fleet section")
     p.add_argument("--no-official", action="store_true", help="skip the official SDK (no venv is made for it)")
     p.add_argument(
         "--no-clean-venv",
@@ -197,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     results.tenants = measure_tenants(args.tenants)
     if args.bulk_users > 0:
         results.bulk = measure_bulk(args.bulk_users)
+    if args.fleet and args.fleet_users > 0:
+        results.fleet = measure_fleet(args.fleet_users)
     results.targets = judge(results)
     results.total_seconds = time.monotonic() - started
     print(_write(results, args))

@@ -18,7 +18,8 @@ _CLIENT_TITLES = {
 _HOW_TO_RUN = """\
 Run it with `make bench` (about 16 minutes: the bulk job alone takes 10,000 / 19 per second).
 `.venv/bin/python bench/run.py --help` lists the knobs; `--bulk-users 200` makes a
-quick run, `--no-official` skips the official SDK, `--no-tls` the HTTPS measurement.
+quick run, `--no-official` skips the official SDK, `--no-tls` the HTTPS measurement, `--no-fleet`
+the fleet on Celery (`--fleet-users`, 4,000: a smaller `make fleet-demo`, about a minute).
 Every figure below comes from one run, against local emulator processes (plain HTTP, and
 HTTPS for the second half of the async table); medians over rounds, ratios paired round by round.
 """
@@ -34,7 +35,8 @@ def markdown(results: BenchResults, *, title: str = "# Benchmark", how_to_run: b
     if how_to_run:
         sections.append(_HOW_TO_RUN)
     sections += [_targets(results), _per_call(results), _throughput(results), _client_cpu(results)]
-    sections += [_tenants(results), _imports(results), _sizes(results), _bulk(results), _ceiling(results)]
+    sections += [_tenants(results), _imports(results), _sizes(results), _bulk(results), _fleet(results)]
+    sections += [_ceiling(results)]
     sections += [_notes(results)]
     return "\n\n".join(s.rstrip() for s in sections if s) + "\n"
 
@@ -58,7 +60,7 @@ def _machine(r: BenchResults) -> str:
 def _targets(r: BenchResults) -> str:
     verdict = {True: "**met**", False: "**not met**", None: "not measured"}
     rows = [[t.name, t.target, t.measured, verdict[t.met]] for t in r.targets]
-    return "## Targets (issues 6 and 10)\n\n" + _table(["what", "target", "measured", ""], rows)
+    return "## Targets (issues 6, 10 and 23)\n\n" + _table(["what", "target", "measured", ""], rows)
 
 
 def _per_call(r: BenchResults) -> str:
@@ -205,6 +207,22 @@ def _bulk(r: BenchResults) -> str:
         f"## Bulk subscribe\n\n`CalendarClient.bulk_subscribe` with its defaults (rate limiter at "
         f"{b.limiter_rate_per_s:g}/s) against the emulator's quota of {b.quota_per_s} requests per app and API "
         "per second; lost and duplicated are checked against the emulator's own subscriptions.\n\n"
+        + _table(header, [row])
+    )
+
+
+def _fleet(r: BenchResults) -> str:
+    f = r.fleet
+    if f is None:
+        return ""
+    header = ["organisations", "users", "lost", "duplicate subscriptions", "repeated subscribe calls"]
+    header += ["smallest vs fair share", "subscribes/s", "of achievable", "of best 10 s", "run"]
+    row = [str(f.organisations), f"{f.users:,}", str(f.lost), str(f.duplicate_subscriptions)]
+    row += [str(f.repeated_subscribe_calls), f"{f.smallest_over_fair_share}x", f"{f.subscribes_per_s:g}"]
+    row += [f"{f.over_achievable:.2f}", f"{f.over_best_window:.2f}", f"{f.run_seconds:g} s"]
+    return (
+        "## Fleet on Celery\n\n`make fleet-demo` at a smaller size (`--fleet-users`): two Celery worker "
+        "processes, one SIGKILLed midway; figures from the emulator's state (docs/fleet.md).\n\n"
         + _table(header, [row])
     )
 

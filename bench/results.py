@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from .bulk import BulkOutcome
 from .client_cpu import ClientCpu
+from .fleet import FleetOutcome
 from .import_time import ImportTime
 from .installed_size import InstalledSize
 from .machine import Machine
@@ -35,6 +36,7 @@ class BenchResults:
     size_ours: InstalledSize | None = None
     size_official: InstalledSize | None = None
     bulk: BulkOutcome | None = None
+    fleet: FleetOutcome | None = None
     client_cpu: ClientCpu | None = None
     tenants: list[TenantCost] = field(default_factory=list)
     ceiling: list[CeilingPoint] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""The targets of issues 6 and 10, judged from a run's results."""
+"""The targets of issues 6, 10 and 23, judged from a run's results."""
 
 from .callers_ours import ERGONOMIC
 from .import_time import paired_share
@@ -14,6 +14,9 @@ MIN_SHARE_OF_RAW = 0.70
 MAX_TENANT_KB = 50.0
 MAX_TENANT_MS = 1.0
 MIN_BULK_SHARE = 0.90
+MAX_FLEET_FAIR_SHARE = 2.0
+MIN_FLEET_THROUGHPUT = 0.80
+MAX_FLEET_THROTTLE_PERCENT = 0.1
 
 
 def judge(results: BenchResults) -> list[Target]:
@@ -27,6 +30,7 @@ def judge(results: BenchResults) -> list[Target]:
         _size(results),
         _tenants(results),
         _bulk(results),
+        _fleet(results),
     ]
 
 
@@ -125,4 +129,36 @@ def _bulk(results: BenchResults) -> Target:
         return Target(name, target, "not measured", None)
     measured = f"{bulk.share_of_quota:.1%} of {bulk.quota_per_s}/s, {bulk.lost} lost, {bulk.duplicated} duplicated"
     met = bulk.share_of_quota >= MIN_BULK_SHARE and bulk.lost == 0 and bulk.duplicated == 0
+    return Target(name, target, measured, met)
+
+
+def _fleet(results: BenchResults) -> Target:
+    """Issue 23's figures, from a smaller run of make fleet-demo (one worker SIGKILLed midway)."""
+    name = "fleet on two Celery workers, one SIGKILLed (issue 23)"
+    target = (
+        f"0 lost, 0 duplicate subscriptions, 0 over a monthly budget, throttles < {MAX_FLEET_THROTTLE_PERCENT:g}%, "
+        f"smallest organisation <= {MAX_FLEET_FAIR_SHARE:g}x its fair share, throughput >= "
+        f"{MIN_FLEET_THROUGHPUT:.0%} of achievable"
+    )
+    f = results.fleet
+    if f is None:
+        return Target(name, target, "not measured", None)
+    measured = (
+        f"{f.organisations} organisations, {f.users:,} users: {f.lost} lost, {f.duplicate_subscriptions} duplicate "
+        f"subscriptions ({f.repeated_subscribe_calls} repeated subscribe calls; the killed worker had "
+        f"{f.killed_workers_calls_in_flight} in flight, {f.resolved_by_reading} resolved by reading), "
+        f"{f.organisations_over_monthly_budget} over budget, throttles {f.throttle_percent:g}%, smallest "
+        f"{f.smallest_over_fair_share}x, {f.subscribes_per_s:g}/s = {f.over_achievable:.2f} of achievable "
+        f"({f.over_best_window:.2f} of the best 10 s, {f.best_window_per_s:g}/s; quotas sum to "
+        f"{f.sum_of_per_second_quotas:,}/s)"
+    )
+    met = (
+        f.lost == 0
+        and f.duplicate_subscriptions == 0
+        and f.organisations_over_monthly_budget == 0
+        and f.throttle_percent < MAX_FLEET_THROTTLE_PERCENT
+        and f.smallest_over_fair_share is not None
+        and f.smallest_over_fair_share <= MAX_FLEET_FAIR_SHARE
+        and f.over_achievable >= MIN_FLEET_THROUGHPUT
+    )
     return Target(name, target, measured, met)

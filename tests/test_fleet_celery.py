@@ -117,8 +117,8 @@ def test_a_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(make_worl
     world = make_world({"ding-a": 30, "ding-b": 20, "ding-c": 10})
     calendars = world.calendars()
     # The first subscribe call hangs in the emulator: its worker is mid-task, mid-call, when killed.
-    # One thread, so that the hanging call is its only one: a call DingTalk has served whose
-    # answer a dead worker never recorded is made again (at least once; see docs/fleet.md).
+    # The next worker takes the dead one's unit at once (its lease died with it), reads the
+    # user's calendars since the call went out unanswered, and subscribes the user.
     world.emu.faults.next("latency:600", operation="subscribeCalendar")
     job = world.tasks.submit("kill-1", "subscribe", world.work(calendars))
     first = world.start_worker(concurrency=1)
@@ -136,6 +136,7 @@ def test_a_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(make_worl
         assert sorted(state.subscribers(calendars[corp])) == user_ids(corp, size)  # lost: none
         counts = world.fleet.counts(corp)
         assert (counts.subscribed, counts.duplicate_subscribes) == (size, 0)  # duplicated: none
+    assert world.emu.stats.requests("listCalendars") == 1  # the unit whose call went out unanswered
 
 
 def test_an_organisation_hitting_its_monthly_quota_stops_alone(make_world: Any) -> None:
@@ -192,3 +193,19 @@ def test_a_unit_dingtalk_keeps_turning_away_fails_with_the_last_answer(make_worl
     assert accounting.organisations["ding-down"] == {"total": 2, "done": 0, "failed": 2, "deferred": 0}
     assert accounting.failures == {"ServerError:ServiceUnavailable": 2}
     assert world.emu.stats.requests("subscribeCalendar") == 2 * 3  # each tried once, then deferred twice
+
+
+def test_an_organisation_whose_messages_the_broker_lost_is_sent_again(make_world: Any) -> None:
+    world = make_world({"ding-lost": 25, "ding-kept": 5})
+    calendars = world.calendars()
+    job = world.tasks.submit("repair-1", "subscribe", world.work(calendars))
+    # Every message of the job vanishes before a worker takes it, as one popped by a worker
+    # killed before it recorded it as unacknowledged does with Celery's Redis transport.
+    world.tasks.bench().redis.delete("dingtalk-fleet")
+    world.start_worker()
+    assert job.wait(SETTLE_BOUND, poll=0.2, repair_after=1.0).done == 30
+
+    state = world.emu.state
+    for corp, size in world.sizes.items():
+        assert sorted(state.subscribers(calendars[corp])) == user_ids(corp, size)
+        assert world.fleet.counts(corp).duplicate_subscribes == 0

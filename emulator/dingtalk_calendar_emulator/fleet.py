@@ -56,6 +56,8 @@ class OrgCounts:
     duplicate_subscribes: int = 0
     """Subscribe calls for a user already subscribed to that calendar."""
     first_call: float | None = None
+    first_subscribe: float | None = None
+    """When this organisation's first subscribe call arrived (new or not; ``time.time()``)."""
     last_subscribe: float | None = None
     """When the last new subscription of this organisation was made (``time.time()``)."""
 
@@ -68,6 +70,7 @@ class OrgCounts:
             "subscribed": self.subscribed,
             "duplicateSubscribes": self.duplicate_subscribes,
             "firstCall": self.first_call,
+            "firstSubscribe": self.first_subscribe,
             "lastSubscribe": self.last_subscribe,
         }
 
@@ -145,6 +148,8 @@ class Fleet:
     def _record_subscribe(self, corp_id: str, new: bool) -> None:
         with self._lock:
             counts = self._counts.setdefault(corp_id, OrgCounts())
+            if counts.first_subscribe is None:
+                counts.first_subscribe = self._wall_clock()
             if new:
                 counts.subscribed += 1
                 counts.last_subscribe = self._wall_clock()

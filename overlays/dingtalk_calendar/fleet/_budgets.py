@@ -28,11 +28,13 @@ _QUOTA_CACHE_SECONDS: Final = 5.0
 """How long a worker trusts the per-organisation figures it read from Redis."""
 
 # One step per call, so that every worker sees every other's calls at once.
-# KEYS: the stop flag, the month's counter, then one sorted set per window of calls as sent.
+# KEYS: the stop flag, the month's counter, a hash of calls sent (a job's ledger), then one
+# sorted set per window of calls as sent.
 # ARGV: a unique member, the monthly budget (-1: none), the flag's and counter's expiry (unix s),
-# then each window's limit and length (microseconds).
+# the field to set in the hash of calls sent ('': none) and its value (the sender), then each
+# window's limit and length (microseconds).
 # -1: the organisation is stopped for the month (set here when its budget is spent).
-# 0: the call is admitted: recorded in each window and counted in the month.
+# 0: the call is admitted: recorded in each window, counted in the month, marked sent.
 # Else the microseconds until the fullest window has room (nothing recorded).
 _ADMIT_SCRIPT: Final = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
@@ -44,7 +46,7 @@ end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local wait = 0
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   local limit = tonumber(ARGV[2 * i - 2])
   local window = tonumber(ARGV[2 * i - 1])
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
@@ -55,7 +57,7 @@ for i = 3, #KEYS do
   end
 end
 if wait > 0 then return wait end
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   redis.call('ZADD', KEYS[i], now, ARGV[1])
   redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[2 * i - 1]) / 1000) + 1000)
 end
@@ -63,6 +65,7 @@ if monthly >= 0 then
   redis.call('INCR', KEYS[2])
   redis.call('EXPIREAT', KEYS[2], ARGV[3])
 end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], ARGV[4], ARGV[5]) end
 return 0
 """
 
@@ -150,17 +153,23 @@ class Budgets:
         self._cache[corp_id] = (now, budget)
         return budget
 
-    def admit(self, corp_id: str, api: str) -> float | None:
+    def admit(self, corp_id: str, api: str, sent: tuple[str, str, str] | None = None) -> float | None:
         """Admit a call of ``api`` about to be sent: 0.0, the call recorded in the organisation's
         last second and minute and counted in its month; the seconds until those windows have
         room (nothing recorded); or None when the organisation is stopped for the month (its
-        budget spent now or before). DingTalk counts calls as they arrive, and so does this."""
+        budget spent now or before). DingTalk counts calls as they arrive, and so does this.
+
+        ``sent`` (a hash, a field and a value: a ledger's mark that the unit's call went out,
+        and who sent it) is set in the same step as the admission: one round trip, and no call
+        sent unmarked."""
         budget = self.get(corp_id)
         month, next_month = month_bounds(self._clock())
         key = budget_key(self.suite_key, api, corp_id)
-        keys = [self._stop_key(corp_id, month), self._month_key(corp_id, month), key + ":second"]
+        sent_key, sent_field, sender = sent or (self._stop_key(corp_id, month), "", "")
+        keys = [self._stop_key(corp_id, month), self._month_key(corp_id, month), sent_key, key + ":second"]
         monthly = -1 if budget.monthly is None else budget.monthly
-        args = [uuid.uuid4().hex, monthly, int(next_month) + 86400, max(1, int(budget.per_second)), 1_000_000]
+        per_second = max(1, int(budget.per_second))
+        args = [uuid.uuid4().hex, monthly, int(next_month) + 86400, sent_field, sender, per_second, 1_000_000]
         if budget.per_minute is not None:
             keys.append(key + ":minute")
             args += [budget.per_minute, 60_000_000]

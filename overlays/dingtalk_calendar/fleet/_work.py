@@ -12,10 +12,12 @@ that worker's lease runs out; subscribe and unsubscribe are idempotent at DingTa
 """
 
 import time
+from collections.abc import Callable
 from typing import Final, Literal
 
 from attrs import field, frozen
 
+from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.operation_ids import OperationId
 
 from .._bulk.run import ResultFalseError, UnexpectedError
@@ -23,6 +25,7 @@ from .._call.models import Result
 from .._errors import (
     APIConnectionError,
     DingTalkError,
+    InvalidCredentialsError,
     PerMinuteRateLimitError,
     QuotaExceededError,
     RateLimitError,
@@ -38,6 +41,8 @@ API_OF: Final[dict[str, str]] = {
 }
 """The DingTalk API each operation calls (its budgets are per API)."""
 
+LEASED_RECHECK: Final = 2.0
+"""Seconds at most before a unit another live worker holds is looked at again."""
 TRANSIENT_WAIT: Final = 2.0
 """Seconds before a unit whose call met a connection error or a server error is tried again."""
 
@@ -107,29 +112,86 @@ def carry_out(unit: WorkUnit, bench: Workbench) -> Outcome:
     (``bench.ledger.settle(..., "deferred", reason)``).
     """
     ledger = bench.ledger
-    busy = ledger.claim(unit.job_id, unit.corp_id, unit.user_id, bench.settings.lease_seconds)
-    if busy is None:
+    claim = ledger.claim(unit.job_id, unit.corp_id, unit.user_id, bench.settings.lease_seconds)
+    if claim.done:
         return AlreadyDone()
-    if busy:
-        return Deferred(time.time() + busy, "leased")
-    outcome = _call(unit, bench)
+    if claim.stopped is not None:
+        return _failed(unit, bench, _stopped_error(claim.stopped))
+    if not claim.taken:  # look again soon: the live holder settles it within a call, well before its lease ends
+        return Deferred(time.time() + min(claim.wait, LEASED_RECHECK), "leased")
+    outcome, answered = _call(unit, bench, claim.sent_before)
     if isinstance(outcome, Deferred):  # settled outcomes dropped the lease with the record
-        ledger.release(unit.job_id, unit.corp_id, unit.user_id)
+        ledger.release(unit.job_id, unit.corp_id, unit.user_id, answered=answered)
     return outcome
 
 
-def _call(unit: WorkUnit, bench: Workbench) -> Outcome:
+def _call(unit: WorkUnit, bench: Workbench, sent_before: bool) -> tuple[Outcome, bool]:
+    """The unit's outcome, and whether DingTalk answered the unit's own call (so that no call
+    of it may still have landed unseen: its ``sent`` mark can go)."""
+    if sent_before:
+        # An earlier holder's call went out and its answer was lost (a worker killed mid-call, a
+        # connection cut): DingTalk's list of the user's calendars says whether it landed.
+        subscribed = _subscribed(unit, bench)
+        if isinstance(subscribed, Deferred):
+            return subscribed, False
+        if subscribed is not None and subscribed == (unit.operation == "subscribe"):
+            bench.ledger.count(unit.job_id, "resolved_by_reading")
+            bench.ledger.settle(unit.job_id, unit.corp_id, unit.user_id, "done")
+            return Done(), True
+    client = bench.client(unit.corp_id)
+    method = client.subscribe if unit.operation == "subscribe" else client.unsubscribe
+    sent = bench.ledger.sent_mark(unit.job_id, unit.corp_id, unit.user_id)
+    # No retries inside the call: a throttled unit is deferred, not slept on in the worker.
+    returned = _send(
+        unit, bench, API_OF[unit.operation], lambda: method(unit.user_id, unit.calendar_id, max_retries=0), sent
+    )
+    if isinstance(returned, Deferred):
+        return returned, returned.error is not None and returned.reason != "transient"
+    if isinstance(returned, Failed):
+        return returned, True
+    if isinstance(returned, Result) and not returned.result:
+        error = ResultFalseError(operation=API_OF[unit.operation], request_id=returned.request_id)
+        return _failed(unit, bench, error), True
+    bench.ledger.settle(unit.job_id, unit.corp_id, unit.user_id, "done")
+    return Done(), True
+
+
+def _subscribed(unit: WorkUnit, bench: Workbench) -> bool | Deferred | None:
+    """Whether the user is subscribed to ``unit.calendar_id``, read from the user's calendars (a
+    call of listCalendars, within the organisation's budgets); a Deferred when it cannot be read
+    now; None when the list cannot tell: the calendar's author and managers see it whether
+    subscribed or not, and a read DingTalk refuses for good (the app may lack
+    Calendar.Event.Read) tells nothing. The unit is then called again, which subscribe and
+    unsubscribe take as harmless."""
+    client = bench.client(unit.corp_id)
+    api = OperationId.LIST_CALENDARS.value
+    returned = _send(unit, bench, api, lambda: client.list_calendars(unit.user_id, max_retries=0), None)
+    if isinstance(returned, Deferred):
+        return returned
+    if isinstance(returned, Failed):
+        return None
+    calendars = (getattr(returned, "response", None) or {}).get("calendars") or []
+    for entry in calendars:
+        if isinstance(entry, dict) and entry.get("id") == unit.calendar_id:
+            # Listed for a subscriber as a reader (the page of subscribe: "users who have already
+            # subscribed to the calendar can obtain it through the Query a calendar API").
+            return True if entry.get("privilege") == "reader" else None
+    return False
+
+
+def _send(
+    unit: WorkUnit, bench: Workbench, api: str, call: Callable[[], object], sent: tuple[str, str, str] | None
+) -> object:
+    """Admit and make one call of the organisation: what it returned, a Deferred, or a Failed
+    (recorded in the ledger only by the caller that owns the outcome: see ``_call``)."""
     budgets = bench.budgets
-    wait = budgets.admit(unit.corp_id, API_OF[unit.operation])
+    wait = budgets.admit(unit.corp_id, api, sent)
     if wait is None:
         return Deferred(budgets.stopped_until(unit.corp_id) or time.time(), "monthly_quota")
     if wait > 0:
         return Deferred(time.time() + wait, "budget")
-    client = bench.client(unit.corp_id)
-    method = client.subscribe if unit.operation == "subscribe" else client.unsubscribe
     try:
-        # No retries inside the call: a throttled unit is deferred, not slept on in the worker.
-        returned = method(unit.user_id, unit.calendar_id, max_retries=0)
+        return call()
     except QuotaExceededError as error:
         budgets.stop(unit.corp_id)
         return Deferred(budgets.stopped_until(unit.corp_id) or time.time(), "monthly_quota", error=error)
@@ -140,15 +202,34 @@ def _call(unit: WorkUnit, bench: Workbench) -> Outcome:
     except (APIConnectionError, ServerError) as error:
         return Deferred(time.time() + TRANSIENT_WAIT, "transient", error=error)
     except DingTalkError as error:
-        return _failed(unit, bench, error)
+        if sent is not None:
+            _stop_if_not_enabled(unit, bench, error)
+            return _failed(unit, bench, error)
+        return Failed(error)
     except Exception as bug:  # one unit's bug fails that unit, as in a bulk job
         wrapped = UnexpectedError(bug)
         wrapped.__cause__ = bug
-        return _failed(unit, bench, wrapped)
-    if isinstance(returned, Result) and not returned.result:
-        return _failed(unit, bench, ResultFalseError(operation=API_OF[unit.operation], request_id=returned.request_id))
-    bench.ledger.settle(unit.job_id, unit.corp_id, unit.user_id, "done")
-    return Done()
+        return _failed(unit, bench, wrapped) if sent is not None else Failed(wrapped)
+
+
+def _stop_if_not_enabled(unit: WorkUnit, bench: Workbench, error: DingTalkError) -> None:
+    """An organisation that has not enabled the app has no token (``invalidAuthInfo``, the
+    corp-token page: the organisation has not opened the app, so it has no token): the job stops it once, and
+    its other units fail with the same reason without a call."""
+    if isinstance(error, InvalidCredentialsError) and error.raw_code == ErrorCode.INVALID_AUTH_INFO.value:
+        bench.ledger.stop_organisation(unit.job_id, unit.corp_id, NOT_ENABLED, str(error))
+
+
+NOT_ENABLED: Final = "InvalidCredentialsError:invalidAuthInfo"
+"""The reason of every unit of an organisation that has not enabled the app."""
+
+
+def _stopped_error(stopped: str) -> DingTalkError:
+    """The typed error a unit of a stopped organisation fails with (the organisation's recorded answer)."""
+    reason, _, message = stopped.partition("|")
+    if reason == NOT_ENABLED:
+        return InvalidCredentialsError(status_code=400, raw_code=ErrorCode.INVALID_AUTH_INFO.value, message=message)
+    return UnexpectedError(RuntimeError(f"the job stopped this organisation: {reason}"))
 
 
 def _wait_of(error: RateLimitError) -> float:

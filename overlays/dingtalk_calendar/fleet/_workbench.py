@@ -108,6 +108,7 @@ class Workbench:
         for client in clients:
             client.close()
         self._transport.close()
+        self.ledger.close()
         self.redis.close()
 
     def __repr__(self) -> str:

@@ -24,14 +24,19 @@ def user_ids(corp_id: str, size: int) -> list[str]:
     return [f"{corp_id}-u{n:05d}" for n in range(size)]
 
 
+def admin_id(corp_id: str) -> str:
+    """The made-up administrator of one organisation, who makes its calendar (and is in no job)."""
+    return f"{corp_id}-admin"
+
+
 def directory_data(sizes: Mapping[str, int]) -> dict[str, Any]:
-    """An emulator directory (``Directory.from_dict``) of organisations of these sizes."""
+    """An emulator directory (``Directory.from_dict``) of organisations of these sizes, and their administrators."""
     return {
         "corps": [{"corpId": corp_id} for corp_id in sizes],
         "users": [
             {"unionId": user_id, "corpIds": [corp_id]}
             for corp_id, size in sizes.items()
-            for user_id in user_ids(corp_id, size)
+            for user_id in [admin_id(corp_id), *user_ids(corp_id, size)]
         ],
     }
 
@@ -108,7 +113,7 @@ def make_calendars(
     sizes: Mapping[str, int],
     creators: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """One subscribed calendar per organisation, made by ``creators[corp]`` (else its first made-up user);
+    """One subscribed calendar per organisation, made by ``creators[corp]`` (else its administrator);
     corpId -> calendarId.
 
     The organisations' corp tokens land in the shared Redis token store, where the workers find them.
@@ -123,7 +128,7 @@ def make_calendars(
             suite_ticket=credentials["suite_ticket"],
         )
         with CalendarClient(corp_credentials, base_url=base_url, token_store=store) as client:
-            creator = creators[corp_id] if creators else user_ids(corp_id, 1)[0]
+            creator = creators[corp_id] if creators else admin_id(corp_id)
             created = client.create(creator, name=f"{corp_id} news", scope=Scope(organisations=[corp_id]))
             calendars[corp_id] = created.calendar_id
     return calendars

@@ -9,23 +9,28 @@ worker, so it cannot keep an organisation's quota across a fleet: that, the ledg
 the fairness are ours (:mod:`dingtalk_calendar.fleet`).
 
 One task, ``dingtalk_calendar.fleet.run_batch``, carries a small batch of one
-organisation's units. Fairness: each organisation has at most ``org_concurrency`` (2)
-batches with the engine at a time: its batches wait in the ledger, numbered, and batch
-``i`` sends batch ``i + org_concurrency`` when it ends. The queue therefore holds a few batches of every
-organisation, sent round-robin, and a large organisation cannot hold it. A batch whose
+organisation's units. Fairness: each organisation has a few batches with the engine at a
+time (its chains: ``org_concurrency``, 2, or more for an organisation whose per-second
+budget one chain of calls in a row cannot fill, one per ``calls_per_chain`` calls a second,
+at most ``max_chains``): its batches wait in the ledger, numbered, and batch ``i`` sends
+batch ``i + chains`` when it ends. The queue therefore holds a few batches of every
+organisation, sent round-robin (every organisation's first batch before any second one),
+and a large organisation cannot hold it. A batch whose
 organisation has no room in its budget for now is re-sent with a countdown to when it
 has, on a queue of its own (``<queue>-later``, which the workers also consume), so it does
 not wait behind the whole queue again; a unit deferred past ``horizon`` (the monthly quota)
 is parked in the ledger as ``deferred``, for a later ``resume()``.
 """
 
+import math
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from attrs import frozen
+from attrs import field, frozen
 from celery.exceptions import Retry
 
 from ._ledger import KINDS
@@ -38,7 +43,13 @@ DEFAULT_BATCH_SIZE: Final = 10
 UNEXPECTED_WAIT: Final = 5.0
 """Seconds before a batch that raised (not a unit's outcome: Redis unreachable, a bug) runs again."""
 DEFAULT_ORG_CONCURRENCY: Final = 2
-"""Batches of one organisation with the engine at once."""
+"""Batches of one organisation with the engine at once (at least)."""
+DEFAULT_CALLS_PER_CHAIN: Final = 8.0
+"""Calls a second one chain of batches makes at worst (a call, its Redis steps, a busy worker):
+an organisation gets one chain for each this many calls of its per-second budget."""
+DEFAULT_MAX_CHAINS: Final = 6
+DEFAULT_REPAIR_AFTER: Final = 180.0
+"""Seconds without a settled unit after which ``FleetJob.wait`` sends an organisation's pending units again."""
 DEFAULT_HORIZON: Final = 900.0
 """Seconds: a unit deferred further than this is parked rather than held in the broker."""
 DEFAULT_ANSWERED_DEFERRALS: Final = 20
@@ -85,6 +96,14 @@ class FleetAccounting:
     """Per organisation: total and the count of each kind."""
     finished_at: Mapping[str, float]
     """When each organisation's last unit settled (``time.time()``)."""
+    stopped: Mapping[str, str] = field(factory=dict)
+    """Organisations the job stopped, and why (``InvalidCredentialsError:invalidAuthInfo``: the
+    organisation has not enabled the app; its units failed with that reason, one call in all)."""
+    resolved_by_reading: int = 0
+    """Units whose earlier call's answer was lost (a worker killed mid-call) and that DingTalk's
+    list of the user's calendars showed done: settled without a second call."""
+    unanswered: int = 0
+    """Units whose call went out and whose answer is not recorded yet (0 once the job is finished)."""
 
 
 class FleetTasks:
@@ -102,6 +121,8 @@ class FleetTasks:
         queue: str = DEFAULT_QUEUE,
         batch_size: int = DEFAULT_BATCH_SIZE,
         org_concurrency: int = DEFAULT_ORG_CONCURRENCY,
+        calls_per_chain: float = DEFAULT_CALLS_PER_CHAIN,
+        max_chains: int = DEFAULT_MAX_CHAINS,
         horizon: float = DEFAULT_HORIZON,
         answered_deferrals: int = DEFAULT_ANSWERED_DEFERRALS,
     ) -> None:
@@ -113,11 +134,14 @@ class FleetTasks:
         """Where deferred batches go (workers consume both queues)."""
         self.batch_size = batch_size
         self.org_concurrency = org_concurrency
+        self.calls_per_chain = calls_per_chain
+        self.max_chains = max(max_chains, org_concurrency)
         self.horizon = horizon
         self.answered_deferrals = answered_deferrals
         self._settings = settings
         self._bench: Workbench | None = None
         self._bench_pid = 0
+        self._bench_lock = threading.Lock()
 
         def run_batch(task: Any, batch: dict[str, Any]) -> None:
             try:
@@ -142,10 +166,19 @@ class FleetTasks:
 
     def bench(self) -> Workbench:
         """This process's workbench (made again in a forked child: sockets are not shared across a fork)."""
-        if self._bench is None or self._bench_pid != os.getpid():
-            settings = self._settings if isinstance(self._settings, FleetSettings) else self._settings()
-            self._bench, self._bench_pid = Workbench(settings), os.getpid()
-        return self._bench
+        bench = self._bench
+        if bench is not None and self._bench_pid == os.getpid():
+            return bench
+        with self._bench_lock:  # the threads of a pool starting at once make one, not one each
+            if self._bench is None or self._bench_pid != os.getpid():
+                settings = self._settings if isinstance(self._settings, FleetSettings) else self._settings()
+                self._bench, self._bench_pid = Workbench(settings), os.getpid()
+            return self._bench
+
+    def chains(self, corp_id: str) -> int:
+        """How many batches of the organisation the engine holds at once (from its per-second budget)."""
+        per_second = self.bench().budgets.get(corp_id).per_second
+        return max(self.org_concurrency, min(self.max_chains, math.ceil(per_second / self.calls_per_chain)))
 
     def _run_batch(self, task: Any, batch: dict[str, Any]) -> None:
         bench = self.bench()
@@ -169,7 +202,7 @@ class FleetTasks:
             rest = {**batch, "users": users[index:], "answered": answered}
             raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.later_queue)
         # Before this message is acknowledged: a worker dying here sends it twice (harmless), never not.
-        self.send_batch(batch, batch["index"] + self.org_concurrency)
+        self.send_batch(batch, batch["index"] + batch.get("chains", self.org_concurrency))
 
     def send_batch(self, batch: dict[str, Any], index: int, producer: Any = None) -> bool:
         """Send the batch at ``index`` of ``batch``'s organisation and job, if there is one."""
@@ -206,22 +239,30 @@ class FleetJob:
         self.job_id = job_id
 
     def send(self, users_by_corp: Mapping[str, list[str]]) -> int:
-        """Queue these units in batches per organisation, and start each organisation's first
-        ``org_concurrency`` batches, round-robin; the number of batches queued."""
+        """Queue these units in batches per organisation, and start each organisation's chains
+        (its first ``chains(corp)`` batches), round-robin; the number of batches queued."""
         ledger = self.tasks.bench().ledger
         operation, calendars = ledger.meta(self.job_id)
         size = self.tasks.batch_size
         queued = 0
         first: dict[str, int] = {}
+        chains = {corp: self.tasks.chains(corp) for corp in users_by_corp}
         for corp, users in users_by_corp.items():
             queued += len(range(0, len(users), size))
             batches = (users[i : i + size] for i in range(0, len(users), size))
             first[corp] = self.tasks.bench().ledger.add_batches(self.job_id, corp, batches)
         with self.tasks.app.producer_or_acquire() as producer:
-            for chain in range(self.tasks.org_concurrency):
+            for chain in range(max(chains.values(), default=0)):  # every organisation's first batch, then seconds
                 for corp in users_by_corp:
-                    batch = {"job": self.job_id, "operation": operation, "corp": corp, "calendar": calendars[corp]}
-                    self.tasks.send_batch(batch, first[corp] + chain, producer)
+                    if chain < chains[corp]:
+                        batch = {
+                            "job": self.job_id,
+                            "operation": operation,
+                            "corp": corp,
+                            "calendar": calendars[corp],
+                            "chains": chains[corp],
+                        }
+                        self.tasks.send_batch(batch, first[corp] + chain, producer)
         return queued
 
     def progress(self) -> FleetProgress:
@@ -230,8 +271,11 @@ class FleetJob:
         total = sum(ledger.totals(self.job_id).values())
         return FleetProgress(total, *(counts.get(kind, 0) for kind in KINDS))
 
-    def wait(self, timeout: float, *, poll: float = 0.5) -> FleetProgress:
-        """Poll until every unit has settled; ``TimeoutError`` after ``timeout`` seconds."""
+    def wait(
+        self, timeout: float, *, poll: float = 0.5, repair_after: float | None = DEFAULT_REPAIR_AFTER
+    ) -> FleetProgress:
+        """Poll until every unit has settled, repairing stalled organisations (see :meth:`repair`;
+        ``repair_after`` None: never); ``TimeoutError`` after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
             progress = self.progress()
@@ -239,7 +283,37 @@ class FleetJob:
                 return progress
             if time.monotonic() > deadline:
                 raise TimeoutError(f"fleet job {self.job_id}: {progress.pending} units pending after {timeout} s")
+            if repair_after is not None:
+                self.repair(repair_after)
             time.sleep(poll)
+
+    def repair(self, stalled_after: float = DEFAULT_REPAIR_AFTER) -> int:
+        """Send again the pending units of every organisation none of whose units has settled for
+        ``stalled_after`` seconds; the batches sent.
+
+        Celery's Redis transport moves a message from the queue to its record of unacknowledged
+        ones in two steps; a worker killed between them takes the message with it, and with it
+        that organisation's chain of batches. Units still on their way are harmless to send
+        twice (the ledger and the leases keep each user to one call); keep ``stalled_after``
+        above the longest a unit waits for its budget (a minute's window) to spare messages.
+        """
+        ledger = self.tasks.bench().ledger
+        totals = ledger.totals(self.job_id)
+        counts = ledger.counts(self.job_id)
+        last = ledger.last_progress(self.job_id)
+        now = time.time()
+        since = ledger.created(self.job_id)
+        stalled = [
+            corp
+            for corp, total in totals.items()
+            if counts.get(f"{corp}:settled", 0) < total and now - max(last.get(corp, since), since) > stalled_after
+        ]
+        if not stalled:
+            return 0
+        outcomes = ledger.outcomes(self.job_id)
+        pending = {corp: [u for u in ledger.users(self.job_id, corp) if (corp, u) not in outcomes] for corp in stalled}
+        ledger.touch(self.job_id, stalled, now)  # the next repair of these waits stalled_after again
+        return self.send({corp: users for corp, users in pending.items() if users})
 
     def accounting(self) -> FleetAccounting:
         ledger = self.tasks.bench().ledger
@@ -257,15 +331,26 @@ class FleetJob:
             corp: {"total": total, **{kind: counts.get(f"{corp}:{kind}", 0) for kind in KINDS}}
             for corp, total in ledger.totals(self.job_id).items()
         }
-        return FleetAccounting(self.progress(), failures, deferrals, organisations, ledger.finished(self.job_id))
+        return FleetAccounting(
+            self.progress(),
+            failures,
+            deferrals,
+            organisations,
+            ledger.finished(self.job_id),
+            ledger.stopped_organisations(self.job_id),
+            counts.get("resolved_by_reading", 0),
+            ledger.unanswered(self.job_id),
+        )
 
     def resume(self) -> int:
-        """Send again every unit not done (failed, parked, or pending after a lost broker); the batches sent.
+        """Send again every unit not done (failed, parked, or pending after a lost broker), and
+        organisations the job stopped; the batches sent.
 
         Units still on their way are harmless to send twice: the ledger and leases keep each
         user to one call.
         """
         ledger = self.tasks.bench().ledger
+        ledger.restart_organisations(self.job_id)  # an organisation may have enabled the app since
         outcomes = ledger.outcomes(self.job_id)
         remaining = {
             corp: [u for u in ledger.users(self.job_id, corp) if outcomes.get((corp, u)) != "done"]

@@ -19,8 +19,10 @@ harmless: the ledger and the leases keep each user to one call; it only costs a 
 """
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import worker_ready
 
 from ._workbench import FleetSettings
 from .celery import DEFAULT_QUEUE, RECOMMENDED_CONFIG, FleetTasks
@@ -53,3 +55,11 @@ fleet = FleetTasks(
     batch_size=int(os.environ.get("DINGTALK_FLEET_BATCH_SIZE", "10")),
     answered_deferrals=int(os.environ.get("DINGTALK_FLEET_ANSWERED_DEFERRALS", "20")),
 )
+
+
+def _warm_up(**_: Any) -> None:
+    """Make the workbench (Redis, the HTTP pool, the SDK's imports) before the first task, not in it."""
+    fleet.bench()
+
+
+worker_ready.connect(_warm_up, weak=False)
