@@ -91,11 +91,16 @@ def test_list_follows_next_token_and_keeps_the_sync_token(kind: str, dingtalk_em
         pages = client.events.list("alice", "primary", max_results=2)
         assert emu.stats.requests("listEvents") == 0  # nothing is sent before the first item is asked for
         summaries = [event["summary"] for event in collect(kind, client, pages)]
-        assert sorted(summaries) == [f"e{n}" for n in range(5)]
+        summaries_sorted = sorted(summaries)
+        assert summaries_sorted == [f"e{n}" for n in range(5)]
         assert pages.pages == 3
         assert emu.stats.requests("listEvents") == 3
         assert pages.sync_token
         assert isinstance(pages.last_page, ListEvents)
+        # Iterated again, it lists again from the first page, and counts that listing alone.
+        assert sorted(event["summary"] for event in collect(kind, client, pages)) == summaries_sorted
+        assert pages.pages == 3
+        assert emu.stats.requests("listEvents") == 6
         assert pages.last_page.next_token is None
         # Incremental read: nothing changed, then one new event.
         assert collect(kind, client, client.events.list("alice", "primary", sync_token=pages.sync_token)) == []

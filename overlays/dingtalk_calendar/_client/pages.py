@@ -5,7 +5,9 @@ sends the first page's request, then one per ``nextToken``, and yields the items
 one by one. Once the last page is read, ``sync_token`` holds its ``syncToken``: list again
 later with ``sync_token=pages.sync_token`` to get only what changed. The field names come
 from the spec and are read by the generated ``read`` function; the per-call options are part
-of every page's prepared call. ``AsyncPages`` is the same for ``async for``.
+of every page's prepared call. ``AsyncPages`` is the same for ``async for``. Iterating again
+lists again from the first page: ``pages``, ``last_page`` and ``sync_token`` then describe
+that listing alone.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ class _Listing(Generic[PageT, ItemT]):
         self.pages = 0
         """Pages read so far."""
 
+    def _start(self) -> Call[PageT]:
+        self.pages, self.last_page, self.sync_token = 0, None, None
+        return self._first
+
     def _take(self, page: PageT) -> tuple[Iterable[ItemT], Call[PageT] | None]:
         self.pages += 1
         self.last_page = page
@@ -63,7 +69,7 @@ class Pages(_Listing[PageT, ItemT]):
         self._run = run
 
     def __iter__(self) -> Iterator[ItemT]:
-        call: Call[PageT] | None = self._first
+        call: Call[PageT] | None = self._start()
         while call is not None:
             items, call = self._take(self._run(call))
             yield from items
@@ -83,7 +89,7 @@ class AsyncPages(_Listing[PageT, ItemT]):
         self._run = run
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
-        call: Call[PageT] | None = self._first
+        call: Call[PageT] | None = self._start()
         while call is not None:
             items, call = self._take(await self._run(call))
             for item in items:
