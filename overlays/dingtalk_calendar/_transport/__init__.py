@@ -3,7 +3,7 @@
 - :mod:`.sync`: the sync default transport, httpcore's pool with a network backend bounded by
   the call's time limit; :mod:`.aiohttp_transport`: the async default, aiohttp through httpx-aiohttp.
 - :mod:`.proxies`: the environment's proxy variables, as httpx reads them; :mod:`.tls`: one TLS
-  context a process; :mod:`.forks`: a pool made before ``fork`` is the parent's.
+  context a process.
 - :mod:`.deadline`: one time limit a call; :mod:`.body`: answers read whole, under a size cap.
 - :mod:`.shared`: pools shared by ``with_credentials``, and closed clients.
 - :mod:`._compat`: the two private aiohttp hooks, and why.

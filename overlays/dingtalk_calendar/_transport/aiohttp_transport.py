@@ -13,11 +13,12 @@ and response are converted by ``httpx_aiohttp.AiohttpTransport`` as it is; this 
 - event loops and processes: aiohttp's objects belong to one loop. After ``asyncio.run()``
   has ended, the next loop gets a fresh pool; a second loop using the client while the first
   still runs gets a :class:`~dingtalk_calendar.APIConnectionError` naming the misuse. A
-  forked child gets a fresh pool too (see :mod:`.forks`).
+  forked child (another process id) gets a fresh pool too, as in :mod:`.sync`.
 - the pool hooks in :mod:`._compat` (no stray bytes taken for an answer; idle limit).
 """
 
 import asyncio
+import os
 import ssl
 from collections.abc import AsyncIterator
 from typing import Final
@@ -29,7 +30,6 @@ from httpx_aiohttp import AiohttpTransport
 from .._defaults import DEFAULT_LIMITS
 from .._errors import APIConnectionError
 from ._compat import GuardedConnector
-from .forks import generation
 from .proxies import ProxyRoutes, environment_routes
 from .tls import tls_context
 
@@ -44,7 +44,7 @@ class _LoopPool:
 
     def __init__(self, loop: asyncio.AbstractEventLoop, owner: "AsyncAiohttpTransport") -> None:
         self.loop = loop
-        self.generation = generation()
+        self.pid = os.getpid()
         limits = owner.limits
         keep_none = limits.max_keepalive_connections == 0
         max_idle = limits.max_keepalive_connections
@@ -72,11 +72,15 @@ class _LoopPool:
         return adapter
 
     async def acquire(self, timeout: float | None, request: httpx.Request) -> None:
-        if self.slots is None:
+        slots = self.slots
+        if slots is None:
+            return
+        if not slots.locked():  # a free slot is taken at once: no wait to time
+            await slots.acquire()
             return
         try:
             async with asyncio.timeout(timeout):
-                await self.slots.acquire()
+                await slots.acquire()
         except TimeoutError as error:
             raise httpx.PoolTimeout(f"no free connection within {timeout} s", request=request) from error
 
@@ -139,7 +143,7 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
     def _current_pool(self) -> _LoopPool:
         loop = asyncio.get_running_loop()
         pool = self._pool
-        if pool is not None and pool.generation == generation():
+        if pool is not None and pool.pid == os.getpid():
             if pool.loop is loop:
                 return pool
             if not pool.loop.is_closed():

@@ -117,8 +117,6 @@ def decoded_response(
         headers = httpx.Headers(headers)
         del headers["content-encoding"]
         headers["content-length"] = str(len(body))
-    decoded = httpx.Response(
-        response.status_code, headers=headers, content=body, request=request, extensions=response.extensions
-    )
-    decoded.elapsed = elapsed
+    decoded = httpx.Response(response.status_code, headers=headers, content=body, extensions=response.extensions)
+    decoded.request, decoded.elapsed = request, elapsed
     return decoded

@@ -5,10 +5,12 @@ not take: a network backend (``network_backend=``). Ours cuts every socket read 
 the time left on the running call's limit (:func:`.deadline.time_left`), so a head that trickles
 a byte at a time ends at the limit rather than at the per-read timeout each byte restarts.
 Besides that it does what ``httpx.HTTPTransport`` does: proxies (the environment's, see
-:mod:`.proxies`), TLS, limits, and httpcore's errors as httpx's. A pool made before
-``os.fork()`` is left to the parent (see :mod:`.forks`).
+:mod:`.proxies`), TLS, limits, and httpcore's errors as httpx's. A forked child would share its
+parent's sockets (and get another request's answer): as urllib3 and redis-py do, the pools
+remember the process id they were made in, and a child starts afresh.
 """
 
+import os
 import ssl
 import threading
 from collections.abc import Iterable, Iterator
@@ -18,7 +20,6 @@ import httpcore
 import httpx
 
 from .deadline import time_left
-from .forks import generation
 from .proxies import ProxyRoutes, environment_routes
 from .tls import tls_context
 
@@ -145,12 +146,12 @@ class SyncTransport(httpx.BaseTransport):
         self._routes = routes
         self._lock = threading.Lock()
         self._pools: dict[httpx.Proxy | None, httpcore.ConnectionPool] = {}
-        self._generation = generation()
+        self._pid = os.getpid()
 
     def _pool(self, proxy: httpx.Proxy | None) -> httpcore.ConnectionPool:
-        if self._generation != generation():  # forked: the parent's sockets and locks stay the parent's
+        if self._pid != os.getpid():  # forked: the parent's sockets and locks stay the parent's
             self._lock = threading.Lock()
-            self._pools, self._generation = {}, generation()
+            self._pools, self._pid = {}, os.getpid()
         pool = self._pools.get(proxy)
         if pool is None:
             with self._lock:
