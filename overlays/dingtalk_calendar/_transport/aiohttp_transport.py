@@ -1,20 +1,8 @@
 """The async client's default transport: aiohttp's pool behind httpx's API, through an unmodified httpx-aiohttp.
 
-httpx's own async pool re-scans every connection and waiting request on each request;
-aiohttp's does not, and is what openai-python ships as ``DefaultAioHttpClient``. The request
-and response are converted by ``httpx_aiohttp.AiohttpTransport`` as it is; this layer adds:
-
-- errors: httpx-aiohttp calls a server that hung up after the request a ``ConnectTimeout``
-  (the retry policy would then repeat a create DingTalk may have done) and lets some aiohttp
-  errors through (a refused header is a bare ``ValueError``); here each becomes the httpx
-  error of the phase it happened in, with the request on it.
-- timeouts: a pool timeout (requests wait for one of ``limits.max_connections`` slots) and a
-  write timeout (aiohttp has none), besides aiohttp's connect and read timeouts.
-- event loops and processes: aiohttp's objects belong to one loop. After ``asyncio.run()``
-  has ended, the next loop gets a fresh pool; a second loop using the client while the first
-  still runs gets a :class:`~dingtalk_calendar.APIConnectionError` naming the misuse. A
-  forked child (another process id) gets a fresh pool too, as in :mod:`.sync`.
-- the pool hooks in :mod:`._compat` (no stray bytes taken for an answer; idle limit).
+What this layer adds to ``httpx_aiohttp.AiohttpTransport`` (docs/transport.md says why): each
+error as the httpx error of its phase, with the request on it; a pool timeout and a write
+timeout; one pool per event loop and per process; the pool hooks of :mod:`._compat`.
 """
 
 import asyncio
@@ -30,7 +18,7 @@ from httpx_aiohttp import AiohttpTransport
 from .._defaults import DEFAULT_LIMITS
 from .._errors import APIConnectionError
 from ._compat import GuardedConnector
-from .proxies import ProxyRoutes, environment_routes
+from .proxies import ProxyRoutes
 from .tls import tls_context
 
 # A body this small goes out in one write that never waits for the socket (aiohttp drains
@@ -92,11 +80,8 @@ class _LoopPool:
 class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
     """An httpx async transport on aiohttp, for ``AsyncCalendarClient(transport=...)``.
 
-    ``verify`` is True (certifi's trust, as httpx has it: one context for the whole process),
-    False, or an ``ssl.SSLContext``; ``limits.max_connections`` bounds the requests in flight,
-    ``limits.max_keepalive_connections`` the idle connections kept, ``limits.keepalive_expiry``
-    how long one stays idle; ``proxy`` sends every request through that HTTP proxy (a CONNECT
-    tunnel for https), ``routes`` picks one per URL (the environment's, by default none).
+    ``verify``: True (one certifi context a process), False, or an ``ssl.SSLContext``;
+    ``limits`` as httpx's; ``routes``: the proxy per URL (the default client's: the environment's).
     """
 
     def __init__(
@@ -104,18 +89,16 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         *,
         verify: ssl.SSLContext | bool = True,
         limits: httpx.Limits = DEFAULT_LIMITS,
-        proxy: httpx.Proxy | str | None = None,
         routes: ProxyRoutes | None = None,
     ) -> None:
         self.ssl_context = tls_context(verify)
         self.limits = limits
-        self.proxy = httpx.Proxy(proxy) if isinstance(proxy, str) else proxy
         self._routes = routes
         self._pool: _LoopPool | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         pool = self._current_pool()
-        proxy = self.proxy if self._routes is None else self._routes.proxy_for(request.url)
+        proxy = None if self._routes is None else self._routes.proxy_for(request.url)
         timeouts = request.extensions.get("timeout") or {}
         await pool.acquire(timeouts.get("pool"), request)
         try:
@@ -295,8 +278,3 @@ def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.Transpor
     else:  # a malformed or truncated answer (ClientResponseError, ClientPayloadError, ...)
         kind = httpx.RemoteProtocolError
     return kind(message, request=request)
-
-
-def async_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> AsyncAiohttpTransport:
-    """The async client's default transport, through the environment's proxy where it names one."""
-    return AsyncAiohttpTransport(limits=limits, verify=verify, routes=environment_routes())

@@ -1,15 +1,8 @@
 """One time limit for a whole call: every attempt, every wait, and reading the answer's body.
 
-httpx's timeouts bound each network operation, not a request: a server that sends one byte
-every 0.3 s never trips a 2 s read timeout. So each request gets a :class:`Deadline` (its retry
-policy's ``max_elapsed``), within the call's own (:func:`call_deadline`, which the clients open
-around each call, so the token fetch and the resend after a refused token share it):
-
-- async: the whole request (every attempt, wait and body read) runs in one
-  ``asyncio.timeout`` scope (:meth:`Deadline.aenforce`);
-- sync: each attempt's timeouts are cut to the time left, the body's reader checks the limit
-  after every chunk, and the default transport's sockets cut each read and write to
-  :func:`time_left` (see :mod:`.sync`), so a head that trickles ends at the limit too.
+httpx's timeouts bound each network operation, not a request (a byte every 0.3 s never trips a
+2 s read timeout). Each request gets a :class:`Deadline` (its policy's ``max_elapsed``) within
+the call's own (:func:`call_deadline`); docs/transport.md says how each client enforces it.
 """
 
 import time
@@ -76,8 +69,7 @@ class Deadline:
         return f"{doing}; time limit ({limit:g} s) reached"
 
     def enforce(self, error: ErrorFactory, doing: str) -> AbstractContextManager[None]:
-        """The sync twin of :meth:`aenforce`: a blocked sync read cannot be cut off, only bounded
-        by its timeouts (cut to the time left) and the sockets' (see the module docstring)."""
+        """The sync twin of :meth:`aenforce`: a blocked read cannot be cut off, only bounded (see :mod:`.sync`)."""
         return nullcontext()
 
     def aenforce(self, error: ErrorFactory, doing: str) -> AbstractAsyncContextManager[None]:
@@ -121,11 +113,7 @@ def time_left() -> float | None:
 
 
 class call_deadline:  # lower case, used as a function: ``with call_deadline(60.0): ...``
-    """Within the block, every request made shares one limit of ``limit`` seconds.
-
-    A block inside another keeps the outer limit. Context variables carry it, so it follows
-    the call through the auth flow in its thread or task and no further.
-    """
+    """Within the block (in its thread or task), every request shares one limit; an inner block keeps the outer's."""
 
     __slots__ = ("_limit", "_token")
 

@@ -1,13 +1,9 @@
-"""The sync client's default transport: httpcore's connection pool behind httpx's transport interface.
+"""The sync client's default transport: httpcore's pool behind httpx's transport interface.
 
-Built on httpcore's public API rather than ``httpx.HTTPTransport`` for the one thing httpx does
-not take: a network backend (``network_backend=``). Ours cuts every socket read and write to
-the time left on the running call's limit (:func:`.deadline.time_left`), so a head that trickles
-a byte at a time ends at the limit rather than at the per-read timeout each byte restarts.
-Besides that it does what ``httpx.HTTPTransport`` does: proxies (the environment's, see
-:mod:`.proxies`), TLS, limits, and httpcore's errors as httpx's. A forked child would share its
-parent's sockets (and get another request's answer): as urllib3 and redis-py do, the pools
-remember the process id they were made in, and a child starts afresh.
+httpcore rather than ``httpx.HTTPTransport`` for the one thing httpx does not take, a network
+backend: ours cuts every socket read and write to the time left on the call's limit, so a head
+that trickles a byte at a time ends at the limit. Otherwise as ``httpx.HTTPTransport``: proxies,
+TLS, limits, httpcore's errors as httpx's. A forked child starts a fresh pool (its process id).
 """
 
 import os
@@ -20,7 +16,7 @@ import httpcore
 import httpx
 
 from .deadline import time_left
-from .proxies import ProxyRoutes, environment_routes
+from .proxies import ProxyRoutes
 from .tls import tls_context
 
 _EXPIRED = "the call's time limit was reached"
@@ -205,8 +201,3 @@ class SyncTransport(httpx.BaseTransport):
             pools, self._pools = self._pools, {}
         for pool in pools.values():
             pool.close()
-
-
-def sync_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> SyncTransport:
-    """The sync client's default transport, through the environment's proxy where it names one."""
-    return SyncTransport(verify=verify, limits=limits, routes=environment_routes())
