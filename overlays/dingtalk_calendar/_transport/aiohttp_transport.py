@@ -150,53 +150,42 @@ def _content(request: httpx.Request) -> bytes:
 
 
 async def _send_timed(adapter: AiohttpTransport, request: httpx.Request, timeout: float) -> httpx.Response:
-    """Send ``request`` with its body written under a ``WriteTimeout`` of ``timeout`` a piece."""
+    """Send ``request`` with every piece of its body written within ``timeout``, else a ``WriteTimeout``."""
     loop = asyncio.get_running_loop()
     scope = asyncio.timeout(None)
-    body = _TimedBody(request, scope, timeout, loop)
+    writing = False
+
+    async def timed_pieces() -> AsyncIterator[bytes]:
+        nonlocal writing
+        async for piece in _pieces(request):
+            writing = True
+            scope.reschedule(loop.time() + timeout)
+            yield piece
+        writing = False
+        scope.reschedule(None)
+
     timed = httpx.Request(
-        request.method, request.url, headers=request.headers, stream=body, extensions=request.extensions
+        request.method, request.url, headers=request.headers, content=timed_pieces(), extensions=request.extensions
     )
     try:
         async with scope:
             return await adapter.handle_async_request(timed)
     except TimeoutError:
-        if scope.expired() and body.writing:
+        if scope.expired() and writing:
             raise httpx.WriteTimeout("the request was not sent within the write timeout", request=request) from None
         raise
 
 
-class _TimedBody(httpx.AsyncByteStream):
-    """A request body whose every piece must be written within the write timeout."""
-
-    def __init__(
-        self, request: httpx.Request, scope: asyncio.Timeout, timeout: float, loop: asyncio.AbstractEventLoop
-    ) -> None:
-        self._request = request
-        self._scope = scope
-        self._timeout = timeout
-        self._loop = loop
-        self.writing = False
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for piece in self._pieces():
-            self.writing = True
-            self._scope.reschedule(self._loop.time() + self._timeout)
-            yield piece
-        self.writing = False
-        self._scope.reschedule(None)
-
-    async def _pieces(self) -> AsyncIterator[bytes]:
-        try:
-            content = self._request.content
-        except httpx.RequestNotRead:
-            stream = self._request.stream
-            assert isinstance(stream, httpx.AsyncByteStream)
-            async for chunk in stream:
-                yield chunk
-            return
-        for start in range(0, len(content), _CHUNK):
-            yield content[start : start + _CHUNK]
+async def _pieces(request: httpx.Request) -> AsyncIterator[bytes]:
+    try:
+        content = request.content
+    except httpx.RequestNotRead:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        async for chunk in request.stream:
+            yield chunk
+        return
+    for start in range(0, len(content), _CHUNK):
+        yield content[start : start + _CHUNK]
 
 
 class _ResponseBody(httpx.AsyncByteStream):
