@@ -8,7 +8,8 @@ timeout; one pool per event loop and per process; the pool hooks of :mod:`._comp
 import asyncio
 import os
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Final
 
 import aiohttp
@@ -212,35 +213,24 @@ class _ResponseBody(httpx.AsyncByteStream):
                 pool.release()
 
 
-class _translated:  # used as a function: ``with _translated(request):``
+@contextmanager
+def _translated(request: httpx.Request) -> Iterator[None]:
     """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase."""
-
-    __slots__ = ("request",)
-
-    def __init__(self, request: httpx.Request) -> None:
-        self.request = request
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
-        if error is None:
-            return None
-        request = self.request
-        if isinstance(error, httpx.TransportError):
-            cause = error.__cause__
-            if isinstance(cause, aiohttp.ClientError | TimeoutError):
-                raise _httpx_error(cause, request) from cause
-            try:
-                error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
-            except RuntimeError:
-                error.request = request
-            return None
-        if isinstance(error, aiohttp.ClientError | TimeoutError):
-            raise _httpx_error(error, request) from error
-        if isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
-            raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
-        return None
+    try:
+        yield
+    except httpx.TransportError as error:
+        cause = error.__cause__
+        if isinstance(cause, aiohttp.ClientError | TimeoutError):
+            raise _httpx_error(cause, request) from cause
+        try:
+            error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
+        except RuntimeError:
+            error.request = request
+        raise
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise _httpx_error(error, request) from error
+    except ValueError as error:  # aiohttp refusing to send it: a header with a newline, ...
+        raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
 
 
 def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.TransportError:

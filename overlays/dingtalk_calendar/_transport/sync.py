@@ -10,6 +10,7 @@ import os
 import ssl
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpcore
@@ -87,24 +88,16 @@ _ERRORS: list[tuple[type[Exception], type[httpx.TransportError]]] = [
 ]
 
 
-class _mapped:  # used as a function: ``with _mapped(request):``
+@contextmanager
+def _mapped(request: httpx.Request) -> Iterator[None]:
     """httpcore's exception as httpx's, with the request on it."""
-
-    __slots__ = ("request",)
-
-    def __init__(self, request: httpx.Request) -> None:
-        self.request = request
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
-        if not isinstance(error, Exception):
-            return None
+    try:
+        yield
+    except Exception as error:
         for theirs, ours in _ERRORS:
             if isinstance(error, theirs):
-                raise ours(str(error) or type(error).__name__, request=self.request) from error
-        return None
+                raise ours(str(error) or type(error).__name__, request=request) from error
+        raise
 
 
 class _Body(httpx.SyncByteStream):
