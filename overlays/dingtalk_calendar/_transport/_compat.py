@@ -15,7 +15,7 @@ its idle connections, so ``TCPConnector`` is subclassed with two private methods
 import inspect
 from collections import OrderedDict
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 
@@ -40,7 +40,7 @@ class GuardedConnector(aiohttp.TCPConnector):
     async def _reusable_later(self, got: Awaitable[Any], key: Any, args: Any, kwargs: Any) -> Any:
         connection = await got
         while connection is not None and not self._reusable(connection):
-            connection = await super()._get(key, *args, **kwargs)
+            connection = await cast(Awaitable[Any], super()._get(key, *args, **kwargs))  # typed sync in 3.10.0
         return connection
 
     def _reusable(self, got: Any) -> bool:
