@@ -71,7 +71,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             return attempts.decoded(response, body)
         try:
             reader = BodyReader(response.headers, self.max_response_bytes)
-            async for chunk in response.aiter_raw():
+            assert isinstance(response.stream, httpx.AsyncByteStream)
+            async for chunk in response.stream:  # read once, here: no need for aiter_raw's bookkeeping
                 reader.feed(chunk)
                 attempts.check_time()
             body = reader.decoded()

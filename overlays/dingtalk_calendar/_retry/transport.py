@@ -72,7 +72,8 @@ class RetryTransport(httpx.BaseTransport):
             return attempts.decoded(response, body)
         try:
             reader = BodyReader(response.headers, self.max_response_bytes)
-            for chunk in response.iter_raw():
+            assert isinstance(response.stream, httpx.SyncByteStream)
+            for chunk in response.stream:  # read once, here: no need for iter_raw's bookkeeping
                 reader.feed(chunk)
                 attempts.check_time()
             body = reader.decoded()

@@ -1,12 +1,9 @@
-"""How the clients reach the network (one subject a module).
+"""How the clients reach the network, one subject a module (docs/transport.md).
 
-- :mod:`.sync`: the sync default transport, httpcore's pool with a network backend bounded by
-  the call's time limit; :mod:`.aiohttp_transport`: the async default, aiohttp through httpx-aiohttp.
-- :mod:`.proxies`: the environment's proxy variables, as httpx reads them; :mod:`.tls`: one TLS
-  context a process; :mod:`.forks`: a pool made before ``fork`` is the parent's.
-- :mod:`.deadline`: one time limit a call; :mod:`.body`: answers read whole, under a size cap.
-- :mod:`.shared`: pools shared by ``with_credentials``, and closed clients.
-- :mod:`._compat`: the two private aiohttp hooks, and why.
+:mod:`.sync` and :mod:`.aiohttp_transport`: the default transports; :mod:`.proxies`: the
+environment's proxies; :mod:`.tls`: one TLS context a process; :mod:`.deadline`: one time limit
+a call; :mod:`.body`: answers read whole under a size cap; :mod:`.shared`: pools shared by
+``with_credentials``; :mod:`.async_send`: the send path; :mod:`._compat`: two private aiohttp hooks.
 """
 
 import ssl
@@ -15,12 +12,16 @@ import httpx
 
 
 def default_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> httpx.BaseTransport:
-    from .sync import sync_transport
+    """The sync client's, through the environment's proxies."""
+    from .proxies import environment_routes
+    from .sync import SyncTransport
 
-    return sync_transport(limits=limits, verify=verify)
+    return SyncTransport(limits=limits, verify=verify, routes=environment_routes())
 
 
 def default_async_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> httpx.AsyncBaseTransport:
-    from .aiohttp_transport import async_transport  # imports aiohttp: only on the async path
+    """The async client's, through the environment's proxies (imports aiohttp: only on the async path)."""
+    from .aiohttp_transport import AsyncAiohttpTransport
+    from .proxies import environment_routes
 
-    return async_transport(limits=limits, verify=verify)
+    return AsyncAiohttpTransport(limits=limits, verify=verify, routes=environment_routes())

@@ -1,24 +1,21 @@
 """The only private internals of a dependency the SDK uses: two hooks of aiohttp's connection pool.
 
-aiohttp has no public way to refuse a pooled connection that should not be reused, nor to
-cap the idle connections it keeps, so its ``TCPConnector`` is subclassed here with two
-private methods overridden, nothing else:
+aiohttp has no public way to refuse a pooled connection that should not be reused, nor to cap
+its idle connections, so ``TCPConnector`` is subclassed with two private methods overridden:
 
-- ``BaseConnector._get`` (the reuse guard): aiohttp keeps bytes that arrive on an idle
-  connection and hands them to the next request as its answer (13 wrong answers in 20 calls
-  in ``tests/test_async_transport.py``). A connection with anything buffered or an error
-  pending (``Connection.protocol.should_close``) is closed instead of reused.
-- ``BaseConnector._release`` (``limits.max_keepalive_connections``): aiohttp keeps every idle
-  connection; past the limit, the oldest idle one is closed (aiohttp drops closed ones itself).
+- ``BaseConnector._get`` (the reuse guard): aiohttp hands bytes that arrived on an idle
+  connection to the next request as its answer; a connection with anything buffered or an
+  error pending (``protocol.should_close``) is closed instead of reused.
+- ``BaseConnector._release``: past ``limits.max_keepalive_connections`` idle connections,
+  the oldest is closed.
 
-``tests/test_transport_compat.py`` pins both: it fails, naming the aiohttp version, when
-either hook is gone or the stray-bytes behaviour it guards against has changed.
+``tests/test_transport_compat.py`` pins both, naming the aiohttp version when either changes.
 """
 
 import inspect
 from collections import OrderedDict
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 
@@ -43,7 +40,7 @@ class GuardedConnector(aiohttp.TCPConnector):
     async def _reusable_later(self, got: Awaitable[Any], key: Any, args: Any, kwargs: Any) -> Any:
         connection = await got
         while connection is not None and not self._reusable(connection):
-            connection = await super()._get(key, *args, **kwargs)
+            connection = await cast(Awaitable[Any], super()._get(key, *args, **kwargs))  # typed sync in 3.10.0
         return connection
 
     def _reusable(self, got: Any) -> bool:

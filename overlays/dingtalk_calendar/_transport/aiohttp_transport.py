@@ -1,25 +1,15 @@
 """The async client's default transport: aiohttp's pool behind httpx's API, through an unmodified httpx-aiohttp.
 
-httpx's own async pool re-scans every connection and waiting request on each request;
-aiohttp's does not, and is what openai-python ships as ``DefaultAioHttpClient``. The request
-and response are converted by ``httpx_aiohttp.AiohttpTransport`` as it is; this layer adds:
-
-- errors: httpx-aiohttp calls a server that hung up after the request a ``ConnectTimeout``
-  (the retry policy would then repeat a create DingTalk may have done) and lets some aiohttp
-  errors through (a refused header is a bare ``ValueError``); here each becomes the httpx
-  error of the phase it happened in, with the request on it.
-- timeouts: a pool timeout (requests wait for one of ``limits.max_connections`` slots) and a
-  write timeout (aiohttp has none), besides aiohttp's connect and read timeouts.
-- event loops and processes: aiohttp's objects belong to one loop. After ``asyncio.run()``
-  has ended, the next loop gets a fresh pool; a second loop using the client while the first
-  still runs gets a :class:`~dingtalk_calendar.APIConnectionError` naming the misuse. A
-  forked child gets a fresh pool too (see :mod:`.forks`).
-- the pool hooks in :mod:`._compat` (no stray bytes taken for an answer; idle limit).
+What this layer adds to ``httpx_aiohttp.AiohttpTransport`` (docs/transport.md says why): each
+error as the httpx error of its phase, with the request on it; a pool timeout and a write
+timeout; one pool per event loop and per process; the pool hooks of :mod:`._compat`.
 """
 
 import asyncio
+import os
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Final
 
 import aiohttp
@@ -29,8 +19,7 @@ from httpx_aiohttp import AiohttpTransport
 from .._defaults import DEFAULT_LIMITS
 from .._errors import APIConnectionError
 from ._compat import GuardedConnector
-from .forks import generation
-from .proxies import ProxyRoutes, environment_routes
+from .proxies import ProxyRoutes
 from .tls import tls_context
 
 # A body this small goes out in one write that never waits for the socket (aiohttp drains
@@ -44,7 +33,7 @@ class _LoopPool:
 
     def __init__(self, loop: asyncio.AbstractEventLoop, owner: "AsyncAiohttpTransport") -> None:
         self.loop = loop
-        self.generation = generation()
+        self.pid = os.getpid()
         limits = owner.limits
         keep_none = limits.max_keepalive_connections == 0
         max_idle = limits.max_keepalive_connections
@@ -72,11 +61,15 @@ class _LoopPool:
         return adapter
 
     async def acquire(self, timeout: float | None, request: httpx.Request) -> None:
-        if self.slots is None:
+        slots = self.slots
+        if slots is None:
+            return
+        if not slots.locked():  # a free slot is taken at once: no wait to time
+            await slots.acquire()
             return
         try:
             async with asyncio.timeout(timeout):
-                await self.slots.acquire()
+                await slots.acquire()
         except TimeoutError as error:
             raise httpx.PoolTimeout(f"no free connection within {timeout} s", request=request) from error
 
@@ -88,11 +81,8 @@ class _LoopPool:
 class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
     """An httpx async transport on aiohttp, for ``AsyncCalendarClient(transport=...)``.
 
-    ``verify`` is True (certifi's trust, as httpx has it: one context for the whole process),
-    False, or an ``ssl.SSLContext``; ``limits.max_connections`` bounds the requests in flight,
-    ``limits.max_keepalive_connections`` the idle connections kept, ``limits.keepalive_expiry``
-    how long one stays idle; ``proxy`` sends every request through that HTTP proxy (a CONNECT
-    tunnel for https), ``routes`` picks one per URL (the environment's, by default none).
+    ``verify``: True (one certifi context a process), False, or an ``ssl.SSLContext``;
+    ``limits`` as httpx's; ``routes``: the proxy per URL (the default client's: the environment's).
     """
 
     def __init__(
@@ -100,18 +90,16 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         *,
         verify: ssl.SSLContext | bool = True,
         limits: httpx.Limits = DEFAULT_LIMITS,
-        proxy: httpx.Proxy | str | None = None,
         routes: ProxyRoutes | None = None,
     ) -> None:
         self.ssl_context = tls_context(verify)
         self.limits = limits
-        self.proxy = httpx.Proxy(proxy) if isinstance(proxy, str) else proxy
         self._routes = routes
         self._pool: _LoopPool | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         pool = self._current_pool()
-        proxy = self.proxy if self._routes is None else self._routes.proxy_for(request.url)
+        proxy = None if self._routes is None else self._routes.proxy_for(request.url)
         timeouts = request.extensions.get("timeout") or {}
         await pool.acquire(timeouts.get("pool"), request)
         try:
@@ -139,7 +127,7 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
     def _current_pool(self) -> _LoopPool:
         loop = asyncio.get_running_loop()
         pool = self._pool
-        if pool is not None and pool.generation == generation():
+        if pool is not None and pool.pid == os.getpid():
             if pool.loop is loop:
                 return pool
             if not pool.loop.is_closed():
@@ -163,53 +151,42 @@ def _content(request: httpx.Request) -> bytes:
 
 
 async def _send_timed(adapter: AiohttpTransport, request: httpx.Request, timeout: float) -> httpx.Response:
-    """Send ``request`` with its body written under a ``WriteTimeout`` of ``timeout`` a piece."""
+    """Send ``request`` with every piece of its body written within ``timeout``, else a ``WriteTimeout``."""
     loop = asyncio.get_running_loop()
     scope = asyncio.timeout(None)
-    body = _TimedBody(request, scope, timeout, loop)
+    writing = False
+
+    async def timed_pieces() -> AsyncIterator[bytes]:
+        nonlocal writing
+        async for piece in _pieces(request):
+            writing = True
+            scope.reschedule(loop.time() + timeout)
+            yield piece
+        writing = False
+        scope.reschedule(None)
+
     timed = httpx.Request(
-        request.method, request.url, headers=request.headers, stream=body, extensions=request.extensions
+        request.method, request.url, headers=request.headers, content=timed_pieces(), extensions=request.extensions
     )
     try:
         async with scope:
             return await adapter.handle_async_request(timed)
     except TimeoutError:
-        if scope.expired() and body.writing:
+        if scope.expired() and writing:
             raise httpx.WriteTimeout("the request was not sent within the write timeout", request=request) from None
         raise
 
 
-class _TimedBody(httpx.AsyncByteStream):
-    """A request body whose every piece must be written within the write timeout."""
-
-    def __init__(
-        self, request: httpx.Request, scope: asyncio.Timeout, timeout: float, loop: asyncio.AbstractEventLoop
-    ) -> None:
-        self._request = request
-        self._scope = scope
-        self._timeout = timeout
-        self._loop = loop
-        self.writing = False
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for piece in self._pieces():
-            self.writing = True
-            self._scope.reschedule(self._loop.time() + self._timeout)
-            yield piece
-        self.writing = False
-        self._scope.reschedule(None)
-
-    async def _pieces(self) -> AsyncIterator[bytes]:
-        try:
-            content = self._request.content
-        except httpx.RequestNotRead:
-            stream = self._request.stream
-            assert isinstance(stream, httpx.AsyncByteStream)
-            async for chunk in stream:
-                yield chunk
-            return
-        for start in range(0, len(content), _CHUNK):
-            yield content[start : start + _CHUNK]
+async def _pieces(request: httpx.Request) -> AsyncIterator[bytes]:
+    try:
+        content = request.content
+    except httpx.RequestNotRead:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        async for chunk in request.stream:
+            yield chunk
+        return
+    for start in range(0, len(content), _CHUNK):
+        yield content[start : start + _CHUNK]
 
 
 class _ResponseBody(httpx.AsyncByteStream):
@@ -236,35 +213,24 @@ class _ResponseBody(httpx.AsyncByteStream):
                 pool.release()
 
 
-class _translated:  # used as a function: ``with _translated(request):``
+@contextmanager
+def _translated(request: httpx.Request) -> Iterator[None]:
     """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase."""
-
-    __slots__ = ("request",)
-
-    def __init__(self, request: httpx.Request) -> None:
-        self.request = request
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
-        if error is None:
-            return None
-        request = self.request
-        if isinstance(error, httpx.TransportError):
-            cause = error.__cause__
-            if isinstance(cause, aiohttp.ClientError | TimeoutError):
-                raise _httpx_error(cause, request) from cause
-            try:
-                error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
-            except RuntimeError:
-                error.request = request
-            return None
-        if isinstance(error, aiohttp.ClientError | TimeoutError):
-            raise _httpx_error(error, request) from error
-        if isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
-            raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
-        return None
+    try:
+        yield
+    except httpx.TransportError as error:
+        cause = error.__cause__
+        if isinstance(cause, aiohttp.ClientError | TimeoutError):
+            raise _httpx_error(cause, request) from cause
+        try:
+            error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
+        except RuntimeError:
+            error.request = request
+        raise
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise _httpx_error(error, request) from error
+    except ValueError as error:  # aiohttp refusing to send it: a header with a newline, ...
+        raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
 
 
 def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.TransportError:
@@ -291,8 +257,3 @@ def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.Transpor
     else:  # a malformed or truncated answer (ClientResponseError, ClientPayloadError, ...)
         kind = httpx.RemoteProtocolError
     return kind(message, request=request)
-
-
-def async_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> AsyncAiohttpTransport:
-    """The async client's default transport, through the environment's proxy where it names one."""
-    return AsyncAiohttpTransport(limits=limits, verify=verify, routes=environment_routes())

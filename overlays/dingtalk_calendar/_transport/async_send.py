@@ -1,15 +1,12 @@
 # unasync: the source of _transport/send.py (generator/unasync.py); run `make generate` after editing.
 """An SDK call's request sent through its auth flow and retry transport: httpx's own interfaces, driven here.
 
-``httpx.AsyncClient.send`` costs as much CPU as the rest of an SDK call (redirects, event hooks,
-cookies, a timer stream; ``make bench``, client CPU: 688 µs a call through it on a loaded
-machine, 566 µs of it bare httpx's). The SDK's client has none of those, so its calls go
-straight through the two public interfaces ``send`` would use: ``DingTalkAuth``'s
-``async_auth_flow`` generator (a refused token's answer kept in ``response.history``, as httpx
-keeps it) and the retry transport's ``handle_async_request``, which reads every answer whole.
-The request is the one ``httpx.AsyncClient.build_request`` makes; the answer gets its
-``request`` and httpx's ``HTTP Request: ...`` log line. The generated client, and any httpx
-client of yours, still go through ``send``.
+The two public interfaces ``httpx.AsyncClient.send`` would use, without its redirects, event
+hooks, cookies and timer stream, which the SDK's client has no use for: ``DingTalkAuth``'s
+``async_auth_flow`` (a refused token's answer kept in ``response.history``) and the retry
+transport's ``handle_async_request``. Kept for speed: through the httpx client's own ``send``,
+``bench.client_cpu``'s call took +39 % client CPU (rounds paired, load 8, 2026-12-06).
+The answer gets its ``request`` and httpx's ``HTTP Request: ...`` log line, as from ``send``.
 """
 
 import logging

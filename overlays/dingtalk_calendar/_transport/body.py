@@ -1,12 +1,8 @@
 """Reading an answer's body whole, decoded, and never past a size cap (``max_response_bytes``).
 
-A DingTalk answer is a few kilobytes. Without a cap, a 1.8 kB gzip-in-gzip answer decodes to
-gigabytes in one step, and an endless chunked answer fills memory before the call's time
-limit. So the retry transports read every answer through :class:`BodyReader`: the raw bytes
-and every decoding step are counted as they come (zlib's ``max_length``, so no step ever
-makes more than the cap allows), and passing the cap raises :class:`BodyTooLarge` at once.
-The SDK asks for ``gzip, deflate`` only (see ``_defaults``); another content encoding is
-a :class:`BodyUndecodable`.
+The raw bytes and every decoding step are counted as they come (zlib's ``max_length``: no step
+makes more than the cap allows), so a gzip-in-gzip bomb or an endless body raises
+:class:`BodyTooLarge` with memory near the cap. The SDK asks for ``gzip, deflate`` only.
 """
 
 import zlib
@@ -117,8 +113,6 @@ def decoded_response(
         headers = httpx.Headers(headers)
         del headers["content-encoding"]
         headers["content-length"] = str(len(body))
-    decoded = httpx.Response(
-        response.status_code, headers=headers, content=body, request=request, extensions=response.extensions
-    )
-    decoded.elapsed = elapsed
+    decoded = httpx.Response(response.status_code, headers=headers, content=body, extensions=response.extensions)
+    decoded.request, decoded.elapsed = request, elapsed
     return decoded

@@ -1,22 +1,14 @@
 """One time limit for a whole call: every attempt, every wait, and reading the answer's body.
 
-httpx's timeouts bound each network operation, not a request: a server that sends one byte
-every 0.3 s never trips a 2 s read timeout. So each request gets a :class:`Deadline` (its retry
-policy's ``max_elapsed``), within the call's own (:func:`call_deadline`, which the clients open
-around each call, so the token fetch and the resend after a refused token share it):
-
-- async: the whole request (every attempt, wait and body read) runs in one
-  ``asyncio.timeout`` scope (:meth:`Deadline.aenforce`);
-- sync: each attempt's timeouts are cut to the time left, the body's reader checks the limit
-  after every chunk, and the default transport's sockets cut each read and write to
-  :func:`time_left` (see :mod:`.sync`), so a head that trickles ends at the limit too.
+httpx's timeouts bound each network operation, not a request (a byte every 0.3 s never trips a
+2 s read timeout). Each request gets a :class:`Deadline` (its policy's ``max_elapsed``) within
+the call's own (:func:`call_deadline`); docs/transport.md says how each client enforces it.
 """
 
 import time
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
-from contextvars import ContextVar, Token
-from types import TracebackType
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager, nullcontext
+from contextvars import ContextVar
 
 from .._errors import APITimeoutError
 
@@ -76,38 +68,21 @@ class Deadline:
         return f"{doing}; time limit ({limit:g} s) reached"
 
     def enforce(self, error: ErrorFactory, doing: str) -> AbstractContextManager[None]:
-        """The sync twin of :meth:`aenforce`: a blocked sync read cannot be cut off, only bounded
-        by its timeouts (cut to the time left) and the sockets' (see the module docstring)."""
+        """The sync twin of :meth:`aenforce`: a blocked read cannot be cut off, only bounded (see :mod:`.sync`)."""
         return nullcontext()
 
-    def aenforce(self, error: ErrorFactory, doing: str) -> AbstractAsyncContextManager[None]:
+    @asynccontextmanager
+    async def aenforce(self, error: ErrorFactory, doing: str) -> AsyncIterator[None]:
         """``async with deadline.aenforce(...):`` cancels the block at the limit, raising ``error(...)``."""
-        return _Scope(self.left(), lambda: error(self.reason(doing)))
-
-
-class _Scope:
-    """``asyncio.timeout(delay)``, its ``TimeoutError`` turned into the SDK's error."""
-
-    __slots__ = ("_delay", "_error", "_timeout")
-
-    def __init__(self, delay: float | None, error: Callable[[], APITimeoutError]) -> None:
-        self._delay = delay
-        self._error = error
-
-    async def __aenter__(self) -> None:
         import asyncio  # here, not at import: a sync application never loads it
 
-        self._timeout: asyncio.Timeout = asyncio.timeout(self._delay)
-        await self._timeout.__aenter__()
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
+        scope = asyncio.timeout(self.left())
         try:
-            await self._timeout.__aexit__(kind, error, traceback)
+            async with scope:
+                yield
         except TimeoutError:
-            if self._timeout.expired():
-                raise self._error() from None
+            if scope.expired():
+                raise error(self.reason(doing)) from None
             raise
 
 
@@ -120,24 +95,14 @@ def time_left() -> float | None:
     return None if deadline is None else deadline.left()
 
 
-class call_deadline:  # lower case, used as a function: ``with call_deadline(60.0): ...``
-    """Within the block, every request made shares one limit of ``limit`` seconds.
-
-    A block inside another keeps the outer limit. Context variables carry it, so it follows
-    the call through the auth flow in its thread or task and no further.
-    """
-
-    __slots__ = ("_limit", "_token")
-
-    def __init__(self, limit: float | None) -> None:
-        self._limit = limit
-        self._token: Token[Deadline | None] | None = None
-
-    def __enter__(self) -> None:
-        if self._limit is not None and _call_deadline.get() is None:
-            self._token = _call_deadline.set(Deadline(self._limit, time.monotonic))
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._token is not None:
-            _call_deadline.reset(self._token)
-            self._token = None
+@contextmanager
+def call_deadline(limit: float | None) -> Iterator[None]:
+    """Within the block (in its thread or task), every request shares one limit; an inner block keeps the outer's."""
+    if limit is None or _call_deadline.get() is not None:
+        yield
+        return
+    token = _call_deadline.set(Deadline(limit, time.monotonic))
+    try:
+        yield
+    finally:
+        _call_deadline.reset(token)

@@ -1,11 +1,9 @@
 """Which proxy a request goes through, read from the environment as httpx reads it (``trust_env=True``).
 
-httpx does this only for a client built without a transport, and the SDK's clients are always
-given one (the retrying layer), so the default transports apply the rules themselves: ``HTTP_PROXY``,
-``HTTPS_PROXY`` and ``ALL_PROXY`` (either case, through ``urllib.request.getproxies``) name
-the proxy per scheme; ``NO_PROXY`` lists hosts reached directly (``*`` for all of them,
-``example.com`` for it and its subdomains, ``.example.com`` for the subdomains only, an IP
-address, ``localhost``, or a ``scheme://host[:port]`` pattern). The most specific rule wins.
+httpx does this only for a client built without a transport, and the SDK's clients always have
+one, so the default transports apply the rules themselves: ``HTTP_PROXY``, ``HTTPS_PROXY``,
+``ALL_PROXY`` (either case) per scheme; ``NO_PROXY`` hosts reached directly (``*``, a domain
+and its subdomains, ``.domain``, an IP address, ``scheme://host[:port]``). The most specific wins.
 """
 
 import ipaddress

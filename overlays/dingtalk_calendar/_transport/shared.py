@@ -1,10 +1,4 @@
-"""A pool several clients share (``with_credentials``), and the error a closed client's calls end in.
-
-A client's transport is held through a :class:`SharedTransport` lease; ``with_credentials``
-takes another lease on the same pool, and the pool closes with the last lease. A call made on a
-closed lease, or still in flight when its client was closed, ends in an ``APIConnectionError``
-that says so, whatever the pool underneath raised.
-"""
+"""A pool several clients share (``with_credentials``), and the error a closed client's calls end in."""
 
 import threading
 

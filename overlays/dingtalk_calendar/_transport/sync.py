@@ -1,25 +1,23 @@
-"""The sync client's default transport: httpcore's connection pool behind httpx's transport interface.
+"""The sync client's default transport: httpcore's pool behind httpx's transport interface.
 
-Built on httpcore's public API rather than ``httpx.HTTPTransport`` for the one thing httpx does
-not take: a network backend (``network_backend=``). Ours cuts every socket read and write to
-the time left on the running call's limit (:func:`.deadline.time_left`), so a head that trickles
-a byte at a time ends at the limit rather than at the per-read timeout each byte restarts.
-Besides that it does what ``httpx.HTTPTransport`` does: proxies (the environment's, see
-:mod:`.proxies`), TLS, limits, and httpcore's errors as httpx's. A pool made before
-``os.fork()`` is left to the parent (see :mod:`.forks`).
+httpcore rather than ``httpx.HTTPTransport`` for the one thing httpx does not take, a network
+backend: ours cuts every socket read and write to the time left on the call's limit, so a head
+that trickles a byte at a time ends at the limit. Otherwise as ``httpx.HTTPTransport``: proxies,
+TLS, limits, httpcore's errors as httpx's. A forked child starts a fresh pool (its process id).
 """
 
+import os
 import ssl
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpcore
 import httpx
 
 from .deadline import time_left
-from .forks import generation
-from .proxies import ProxyRoutes, environment_routes
+from .proxies import ProxyRoutes
 from .tls import tls_context
 
 _EXPIRED = "the call's time limit was reached"
@@ -90,24 +88,16 @@ _ERRORS: list[tuple[type[Exception], type[httpx.TransportError]]] = [
 ]
 
 
-class _mapped:  # used as a function: ``with _mapped(request):``
+@contextmanager
+def _mapped(request: httpx.Request) -> Iterator[None]:
     """httpcore's exception as httpx's, with the request on it."""
-
-    __slots__ = ("request",)
-
-    def __init__(self, request: httpx.Request) -> None:
-        self.request = request
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
-        if not isinstance(error, Exception):
-            return None
+    try:
+        yield
+    except Exception as error:
         for theirs, ours in _ERRORS:
             if isinstance(error, theirs):
-                raise ours(str(error) or type(error).__name__, request=self.request) from error
-        return None
+                raise ours(str(error) or type(error).__name__, request=request) from error
+        raise
 
 
 class _Body(httpx.SyncByteStream):
@@ -145,12 +135,12 @@ class SyncTransport(httpx.BaseTransport):
         self._routes = routes
         self._lock = threading.Lock()
         self._pools: dict[httpx.Proxy | None, httpcore.ConnectionPool] = {}
-        self._generation = generation()
+        self._pid = os.getpid()
 
     def _pool(self, proxy: httpx.Proxy | None) -> httpcore.ConnectionPool:
-        if self._generation != generation():  # forked: the parent's sockets and locks stay the parent's
+        if self._pid != os.getpid():  # forked: the parent's sockets and locks stay the parent's
             self._lock = threading.Lock()
-            self._pools, self._generation = {}, generation()
+            self._pools, self._pid = {}, os.getpid()
         pool = self._pools.get(proxy)
         if pool is None:
             with self._lock:
@@ -204,8 +194,3 @@ class SyncTransport(httpx.BaseTransport):
             pools, self._pools = self._pools, {}
         for pool in pools.values():
             pool.close()
-
-
-def sync_transport(*, limits: httpx.Limits, verify: ssl.SSLContext | bool) -> SyncTransport:
-    """The sync client's default transport, through the environment's proxy where it names one."""
-    return SyncTransport(verify=verify, limits=limits, routes=environment_routes())
