@@ -5,6 +5,7 @@ import threading
 import httpx
 
 from .._errors import APIConnectionError
+from .._redact import detached
 
 _CLOSED = "this client is closed: open a new one (or close it only after its calls have ended)"
 _CLOSED_IN_FLIGHT = (
@@ -45,7 +46,7 @@ class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             return self.transport.handle_request(request)
         except Exception as error:
             if self.closed:
-                raise APIConnectionError(_CLOSED_IN_FLIGHT) from error
+                raise APIConnectionError(_CLOSED_IN_FLIGHT) from detached(error)
             raise
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -56,7 +57,7 @@ class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             return await self.transport.handle_async_request(request)
         except Exception as error:
             if self.closed:
-                raise APIConnectionError(_CLOSED_IN_FLIGHT) from error
+                raise APIConnectionError(_CLOSED_IN_FLIGHT) from detached(error)
             raise
 
     def _last(self) -> bool:
