@@ -48,6 +48,7 @@ TWINS: dict[str, str] = {
     "_transport/async_send.py": "_transport/send.py",
     "_bulk/async_run.py": "_bulk/run.py",
     "_overlay/async_runner.py": "_overlay/runner.py",
+    "_auth/async_store_io.py": "_auth/store_io.py",
 }
 
 # Other libraries' async names whose sync twin the general rules below would not find.

@@ -50,7 +50,7 @@ def holding(lock: threading.Lock, doing: str) -> Iterator[None]:
 @asynccontextmanager
 async def holding_loop_lock(lock: asyncio.Lock, doing: str) -> AsyncIterator[None]:
     """Hold an ``asyncio.Lock``, waiting no longer than the running call may."""
-    await within_time_left(lock.acquire(), doing)
+    await awithin_time_left(lock.acquire(), doing)
     try:
         yield
     finally:
@@ -79,7 +79,12 @@ async def holding_thread_lock(lock: threading.Lock, doing: str) -> AsyncIterator
         lock.release()
 
 
-async def within_time_left(awaitable: Awaitable[T], doing: str) -> T:
+def within_time_left(value: T, doing: str) -> T:
+    """``value``, already read: a blocking read cannot be cut (redis-py sets timeouts per connection)."""
+    return value
+
+
+async def awithin_time_left(awaitable: Awaitable[T], doing: str) -> T:
     """Await ``awaitable``, cancelled (raising :func:`out_of_time`) when the running call's time is up."""
     import asyncio
 

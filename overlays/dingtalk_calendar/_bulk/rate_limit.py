@@ -188,7 +188,7 @@ class RedisRateLimit:
     def _reserve(self) -> float:
         """Take the next slot; the seconds to wait before using it."""
         if self._sync is None:
-            self._sync = _sync_script(self._client)
+            self._sync = _script(self._client, asynchronous=False)
         return int(self._sync(keys=self._keys(), args=self._args())) / 1_000_000
 
     def acquire(self) -> None:
@@ -198,7 +198,7 @@ class RedisRateLimit:
 
     async def aacquire(self) -> None:
         if self._async is None:
-            self._async = _async_script(self._client)
+            self._async = _script(self._client, asynchronous=True)
         wait_us = int(await self._async(keys=self._keys(), args=self._args()))
         if wait_us > 0:
             import asyncio
@@ -210,21 +210,12 @@ class RedisRateLimit:
         return f"RedisRateLimit(key={self.key!r}, rate={self._budget.rate}, burst={self._budget.burst}{minute})"
 
 
-def _import_redis() -> Any:
-    try:
-        import redis.asyncio
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError("RedisRateLimit needs redis-py: pip install 'dingtalk-calendar[redis]'") from error
-    return redis
-
-
-def _sync_script(client: Any) -> Any:
+def _script(client: Any, *, asynchronous: bool) -> Any:
+    """The rate script registered on ``client``, or on a client made from ``client`` when it is a URL."""
     if isinstance(client, str):
-        client = _import_redis().Redis.from_url(client)
-    return client.register_script(_GCRA_SCRIPT)
-
-
-def _async_script(client: Any) -> Any:
-    if isinstance(client, str):
-        client = _import_redis().asyncio.Redis.from_url(client)
+        try:
+            import redis.asyncio
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise ImportError("RedisRateLimit needs redis-py: pip install 'dingtalk-calendar[redis]'") from error
+        client = (redis.asyncio.Redis if asynchronous else redis.Redis).from_url(client)
     return client.register_script(_GCRA_SCRIPT)

@@ -20,17 +20,20 @@ if TYPE_CHECKING:
 
 PageT = TypeVar("PageT")
 ItemT = TypeVar("ItemT")
+RunT = TypeVar("RunT")  # what ``run`` gives for a page's call: the page, or an awaitable of it
 
 
-class _Listing(Generic[PageT, ItemT]):
-    """What both kinds share: ``read`` gives a page's (items, next-page token, sync token)."""
+class _Listing(Generic[PageT, ItemT, RunT]):
+    """What both kinds share: ``run`` sends a page's call; ``read`` gives its (items, next-page token, sync token)."""
 
     def __init__(
         self,
+        run: Callable[[Call[PageT]], RunT],
         first: Call[PageT],
         follow: Callable[[str], Call[PageT]],
         read: Callable[[PageT], tuple[Iterable[ItemT], str | None, str | None]],
     ) -> None:
+        self._run = run
         self._first = first
         self._follow = follow
         self._read = read
@@ -55,18 +58,8 @@ class _Listing(Generic[PageT, ItemT]):
         return items, self._follow(next_token)
 
 
-class Pages(_Listing[PageT, ItemT]):
+class Pages(_Listing[PageT, ItemT, PageT]):
     """The items of every page of one listing (``for``); ``sync_token`` once the last page is read."""
-
-    def __init__(
-        self,
-        run: Callable[[Call[PageT]], PageT],
-        first: Call[PageT],
-        follow: Callable[[str], Call[PageT]],
-        read: Callable[[PageT], tuple[Iterable[ItemT], str | None, str | None]],
-    ) -> None:
-        super().__init__(first, follow, read)
-        self._run = run
 
     def __iter__(self) -> Iterator[ItemT]:
         call: Call[PageT] | None = self._start()
@@ -75,18 +68,8 @@ class Pages(_Listing[PageT, ItemT]):
             yield from items
 
 
-class AsyncPages(_Listing[PageT, ItemT]):
+class AsyncPages(_Listing[PageT, ItemT, Awaitable[PageT]]):
     """The items of every page of one listing (``async for``); ``sync_token`` once the last page is read."""
-
-    def __init__(
-        self,
-        run: Callable[[Call[PageT]], Awaitable[PageT]],
-        first: Call[PageT],
-        follow: Callable[[str], Call[PageT]],
-        read: Callable[[PageT], tuple[Iterable[ItemT], str | None, str | None]],
-    ) -> None:
-        super().__init__(first, follow, read)
-        self._run = run
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
         call: Call[PageT] | None = self._start()

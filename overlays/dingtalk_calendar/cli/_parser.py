@@ -4,7 +4,8 @@ The one-call subcommands come from the spec (``_operation_commands``); the bulk 
 """
 
 import argparse
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 from .._bulk.rate_limit import DEFAULT_BULK_RATE
 from .._generated.cli import COMMANDS as OPERATION_COMMANDS
@@ -13,6 +14,8 @@ from ._errors import UsageError
 from ._exit_codes import EXIT_CODES_HELP
 from ._ics_sync import add_command as add_ics_sync_command
 from ._operation_commands import add_arguments
+
+N = TypeVar("N", int, float)
 
 PROG = "dingtalk-calendar"
 
@@ -62,25 +65,20 @@ def _without_typed_values(message: str) -> str:
     return prefix + shown
 
 
-def positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise ValueError(text)
-    return value
+def _number(convert: Callable[[str], N], accepts: Callable[[N], bool], name: str) -> Callable[[str], N]:
+    def parse(text: str) -> N:
+        value = convert(text)
+        if not accepts(value):
+            raise ValueError(text)
+        return value
+
+    parse.__name__ = name  # argparse names the type in its message ("invalid positive number value: '0'")
+    return parse
 
 
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise ValueError(text)
-    return value
+positive_float = _number(float, lambda value: value > 0, "positive number")
+positive_int = _number(int, lambda value: value >= 1, "positive integer")
+non_negative_int = _number(int, lambda value: value >= 0, "non-negative integer")
 
 
 def header_pair(text: str) -> tuple[str, str]:
@@ -90,10 +88,6 @@ def header_pair(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-# argparse names the type in its message ("invalid positive_float value: '0'").
-positive_float.__name__ = "positive number"
-positive_int.__name__ = "positive integer"
-non_negative_int.__name__ = "non-negative integer"
 header_pair.__name__ = "NAME:VALUE header"
 
 
