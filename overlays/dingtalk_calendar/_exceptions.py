@@ -1,33 +1,8 @@
 """The exceptions the SDK raises (``_errors`` makes them from DingTalk's answers, and is where they are imported from).
 
-Catch at the level you care about::
-
-    DingTalkError                     anything the SDK raises
-    ├── ConfigurationError            unusable settings: arguments, DINGTALK_* variables, CLI flags (a ValueError)
-    ├── ValidationError               bad input found before sending (also a ValueError)
-    ├── TokenStoreError               the shared token store (Redis) failed or did not answer in time
-    ├── APIConnectionError            no answer: connection refused, dropped, ...
-    │   └── APITimeoutError           ... or too slow
-    └── APIStatusError                DingTalk (or a proxy) answered an error
-        ├── BadRequestError           400 with no more specific class
-        │   ├── InvalidParameterError         invalidParameter
-        │   └── SubscribeLimitExceededError   exceedSubscribeLimit
-        ├── AuthenticationError       InvalidAuthentication (a bad or expired token), 401
-        │   └── InvalidCredentialsError       app key/secret, suite ticket, auth code, corp
-        │       └── RefreshTokenInvalidError  a user refresh token lost, rotated or expired
-        ├── PermissionDeniedError     permissionDenied (DingTalk uses 400 and 403 for it), 403
-        │   └── AccessTokenPermissionDeniedError   the app lacks a scope: .required_scopes
-        ├── NotFoundError             404
-        ├── RateLimitError            Forbidden.AccessDenied.QpsLimit* (HTTP 403), 429: wait a second
-        │   ├── PerMinuteRateLimitError       Forbidden.AccessDenied.QpmLimit*: wait for the next minute
-        │   ├── SystemBusyError               429 system.busy / systemBusy
-        │   └── EgressIpBannedError           the HTML page of a per-IP ban of minutes
-        ├── QuotaExceededError        Forbidden.AccessDenied.ApiCountLimitForOrg: the monthly quota
-        ├── IpNotAllowedError         Forbidden.AccessDenied.IpNotInWhiteList (also a PermissionDeniedError)
-        ├── ServerError               5xx
-        └── MalformedResponseError    a body that is not the JSON DingTalk sends
-            (MalformedServerError and MalformedRateLimitError are also ServerError and
-            RateLimitError: a proxy's HTML 502 is still a server error)
+Catch at the level you care about: the README's error tree, which ``make generate`` writes
+from these classes (``generator/readme_tables.py``), shows the hierarchy with each class's
+first docstring line.
 
 DingTalk reuses 400 and 403 for many causes, so an answer is classified by the body's
 ``code`` first (``ERROR_CLASS_BY_CODE``, one entry per generated ``ErrorCode``) and by

@@ -2,44 +2,17 @@
 # Edit that file, then run `make generate`.
 """Subscribe or unsubscribe many users to one calendar, and say exactly what happened to each.
 
-Every distinct user id given ends in exactly one of four lists of the :class:`BulkResult`
-(a repeat of an id earlier in the input is listed in ``duplicates`` and not called again):
-
-- ``done``: the call succeeded now (an answer of ``{"result": false}`` is not success: the
-  user is failed with a :class:`ResultFalseError`);
-- ``already_done``: named in ``already_done`` (a previous run's ``done``): no call is made;
-- ``failed``: the call failed for this user (outside the scope, over the subscribe limit,
-  still throttled or unreachable after the retries, an id that cannot be sent), with the
-  error; an exception that is not a ``DingTalkError`` (a bug) fails the user with an
-  :class:`UnexpectedError` whose ``__cause__`` it is, and the job goes on;
-- ``not_attempted``: the job stopped before reaching it, because an error said every other
-  call would fail too (an error class with ``ends_bulk_job``: bad credentials, a missing
-  app permission; a calendar that is not a subscribed calendar; or the same error for the
-  first ``SAME_ERROR_LIMIT`` users with no success yet, as for an unknown calendar, whose
-  message DingTalk does not document), and ``stopped_by`` holds that error; or because the
-  ``stop`` signal was set (``cancelled``).
-
-A calendar id the client refuses before sending (blank) refuses the whole job: its
-``ValidationError`` is raised and nothing is sent. Whatever else goes wrong, what was done is
-not lost: the progress callback raising ends the job with a :class:`BulkJobError`, and
-Ctrl-C while a sync job runs with a :class:`BulkJobInterrupted` (a ``KeyboardInterrupt``),
-each carrying the ``result`` so far, once the calls under way have finished.
-
-Calls go out ``concurrency`` at a time, paced by a rate limiter (default: just under DingTalk's
-per-app quota). A throttling answer (``RateLimitError``: ``QpsLimit*``, ``system.busy``) means
-DingTalk did nothing: it never fails the user. The job slows down (:mod:`.throttle_pacing`:
-multiplicative decrease on each throttling episode, additive increase on each success, back
-up to the limiter's rate) and the user goes back through the limiter, again and again until
-the job's ``time_limit`` (None: no limit; the user then fails with the last throttling
-error); ``BulkResult.throttled`` counts those answers. The clients' ``bulk_subscribe`` and
-``bulk_unsubscribe`` send with ``RetryPolicy(retry_throttled=False)``, so every retry of a
-throttled call goes through the job's pace rather than the retry policy's wait. A per-minute
-refusal (``PerMinuteRateLimitError``) pauses the whole job, no new call starting, for the
-answer's ``Retry-After`` or else ``per_minute_wait`` seconds, then retries that user, up to
-``per_minute_retries`` times (then the user fails); a ``stop`` set during the pause ends the
-job at once, the paused user not attempted. A progress
-callback hears about each user as it is settled, so a long job can be journaled and resumed
-with ``already_done``.
+Every distinct user id given ends in exactly one list of the :class:`BulkResult`: ``done``,
+``already_done`` (a previous run's ``done``: not called), ``failed`` (with the error; a bug
+fails the user with an :class:`UnexpectedError`, and the job goes on) or ``not_attempted``
+(the job stopped first: an error with ``ends_bulk_job``, the same error for the first
+``SAME_ERROR_LIMIT`` users with no success, or ``stop``); a repeated id is listed in
+``duplicates``. What was done is never lost: a failing progress callback ends the job with a
+:class:`BulkJobError`, Ctrl-C in a sync job with a :class:`BulkJobInterrupted`, each holding
+the result so far. Calls go out ``concurrency`` at a time through a rate limiter. A throttled
+user is sent again through the limiter, at a pace that backs off (:mod:`.throttle_pacing`),
+until ``time_limit``; a per-minute refusal pauses the whole job. docs/bulk.md and
+docs/bulk-throttling.md tell the rest.
 """
 
 import time

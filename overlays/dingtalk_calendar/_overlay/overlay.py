@@ -1,27 +1,12 @@
 """The extension point for other teams: an ``Overlay`` adds behaviour from its own package.
 
 An overlay is passed to a client at construction (``CalendarClient(..., overlays=[...])``);
-the client binds it, then calls its hooks around every call:
-
-- ``on_request(request)``: before the request is sent (once per call, before retries);
-  may add headers or read ``request.extensions["dingtalk_operation"]``.
-- ``on_attempt(attempt)``: before each sending of the request, inside the retry loop: the
-  first, every retry, and the re-send after a token refresh. ``attempt.number`` counts
-  them, ``attempt.waited`` is the pause the retry policy took before it, and
-  ``attempt.token_requests`` the token requests made for the call just before it. Headers
-  added here go with this attempt only (the token header cannot be replaced).
-- ``on_attempt_end(attempt)``: after each sending, with ``attempt.response`` (headers only:
-  the body is not read yet) or ``attempt.error`` (the httpx exception: no answer).
-- ``on_response(response)``: after a 2xx answer, before it is parsed.
-- ``on_error(error)``: before an SDK error is raised; raise another exception to replace it.
-- ``on_call_end(request, error)``: once the call is over, whatever happened: ``error`` is
-  None on success, else what is being raised (a ``DingTalkError``, or anything else, such
-  as a cancellation). For timers and spans that must always be closed.
-
-and its helpers are reached with ``client.overlay(TheOverlayClass)``, typed. The same
-overlay class serves the sync and the async client; on the async client a hook may also be
-a coroutine function. Hooks see the request with its token header: never log headers.
-Token requests are never shown to hooks (their bodies hold the app's secret).
+the client binds it, then calls its ``on_*`` hooks around every call (each hook's docstring
+says when: the README's hooks table is generated from them), and its helpers are reached
+with ``client.overlay(TheOverlayClass)``, typed. The same overlay class serves the sync and
+the async client; on the async client a hook may also be a coroutine function. Hooks see the
+request with its token header: never log headers. Token requests are never shown to hooks
+(their bodies hold the app's secret).
 """
 
 from collections.abc import Awaitable
@@ -109,7 +94,9 @@ class Overlay:
         return None
 
     def on_attempt(self, attempt: Attempt) -> Awaitable[None] | None:
-        """Before each sending (inside the retry loop): the first, each retry, the re-send after a new token."""
+        """Before each sending (inside the retry loop): the first, each retry, the re-send after a new token.
+
+        Headers added here go with this attempt only (the token header cannot be replaced)."""
         return None
 
     def on_attempt_end(self, attempt: Attempt) -> Awaitable[None] | None:

@@ -1,4 +1,4 @@
-"""Retries with exponential backoff and jitter, as an httpx transport.
+"""Retries with exponential backoff and jitter, as an httpx transport (docs/retries.md says more).
 
 ``RetryTransport`` (sync) and ``AsyncRetryTransport`` wrap the transport that does the
 I/O and send a request again when that is both useful and safe (the async one is written
@@ -8,43 +8,13 @@ in ``_retry/async_transport.py``; the sync one is generated from it)::
     client = dingtalk_calendar_api.Client(base_url=..., httpx_args={"transport": transport})
 
 Per call, ``extensions={"dingtalk_retry": RetryPolicy(...)}`` replaces the transport's
-policy. The token layer is an ``httpx.Auth``, above the transport: an
-``InvalidAuthentication`` answer is not retried here but reaches it, and it sends the
-call once more with a fresh token.
-
-What is retried, per operation (the spec's ``x-dingtalk-idempotent``), is the table that
-``retry_table()`` prints; ``make generate`` writes it into docs/retries.md. Its
-columns:
-
-- connect failed: ``httpx.ConnectError``, ``ConnectTimeout``, ``PoolTimeout``, ``ProxyError``:
-  the request never left.
-- throttled: HTTP 403 with a per-second code (``Forbidden.AccessDenied.QpsLimitForAppkeyAndApi``,
-  ``QpsLimitForApi``, ``QpsLimitForSuitekeyAndOrgAndApi``), or HTTP 429 (``system.busy``,
-  ``systemBusy``): DingTalk refused to act; retried after about a second. A per-minute
-  code (``QpmLimitForAppkeyAndApi``, ``QpmLimitForSuitekeyAndOrgAndApi``) waits a minute
-  (``per_minute_wait``), so within the default ``max_elapsed`` it is not retried. Never
-  retried: the monthly quota (``ApiCountLimitForOrg``), the IP allowlist
-  (``IpNotInWhiteList``) and the HTML page of a per-IP ban of minutes.
-- 5xx: any HTTP 500-599 answer, JSON or not, but 501 Not Implemented, which is final (the
-  server does not do the operation at all: the emulator's answer to one it does not model).
-- no answer after sending: ``ReadTimeout``, ``WriteTimeout``, ``RemoteProtocolError``,
-  ``ReadError``, ``WriteError`` (the connection dropped or the server went silent).
-- other errors: any other 4xx, ``InvalidAuthentication`` included, and errors in the
-  request itself (``UnsupportedProtocol``, ``LocalProtocolError``).
-
-Why: a connect failure means DingTalk never saw the request, and a throttling answer
-means it refused to act, so repeating either is always safe. After a 5xx, a timeout
-while waiting for the answer, or a connection lost after sending, DingTalk may have
-acted: repeating a create could make a second calendar, and repeating a user-token
-request could spend the rotating refresh token twice, so for those two operations the
-first such failure is final (a ``ServerError``, or an ``APIConnectionError`` whose text
-says ``not retried``). A request of no known operation goes by its HTTP method.
-
-The attempts made reach the caller: ``response.extensions["dingtalk_attempts"]`` on the
-final answer, and ``.attempts`` on the ``APIConnectionError``/``APITimeoutError`` raised,
-``from`` the httpx exception, when no answer came. Each retry is logged on the
-``dingtalk_calendar.retry`` logger at INFO (operation, attempt, cause, wait), and each
-decision to stop at DEBUG; never a header or a body.
+policy. The token layer is an ``httpx.Auth``, above the transport: it answers
+``InvalidAuthentication`` with a fresh token. What is retried, per operation (the spec's
+``x-dingtalk-idempotent``), is the table ``retry_table()`` asks of ``decide``, written into
+docs/retries.md by ``make generate`` with what each column means and why: a connect failure
+(the request never left) and a throttling answer (DingTalk refused to act) are always safe to
+repeat; after a 5xx or a lost answer DingTalk may have acted, so a create or a user-token
+request (whose refresh token rotates) is not sent twice. 501 is final.
 """
 
 from dingtalk_calendar_api.spec_data import OPERATIONS
@@ -57,7 +27,7 @@ __all__ = ["AsyncRetryTransport", "RetryTransport", "retry_table"]
 
 
 def retry_table() -> str:
-    """The per-operation table of the module docstring, asked of ``decide`` and the spec."""
+    """The per-operation table of what is retried, asked of ``decide`` and the spec."""
     columns = {
         "connect failed": AttemptFailure.NOT_SENT,
         "throttled": AttemptFailure.THROTTLED,

@@ -1,21 +1,10 @@
 """A bulk job's journal: one JSON line per user as soon as the user is settled, to resume from.
 
 A line is ``{"operation": "subscribe", "calendar_id": ..., "user_id": ..., "outcome": "done"}``
-(failures add ``code``). Only calls that were made are written ("done", "failed"); users
-skipped as already done are not, so a journal never claims more than happened. Resuming
-skips the users a journal records as done for the same operation and calendar.
-
-Damage is handled where it can arise:
-
-- a last line cut short (a crash or a full disk mid-write, at any byte, mid-UTF-8 included)
-  is dropped when the journal is opened for writing, and reported; reading a journal skips it;
-- a damaged line elsewhere is an error naming the line and how to fix it;
-- a write that fails (a full disk) is undone (the file cut back to its last whole line) and
-  raises :class:`JournalWriteError`; the job stops and ``--resume`` completes it later;
-- a user id that UTF-8 cannot hold (an undecodable byte read from stdin) is written with
-  JSON's ``\\u`` escapes, which read back to the same id;
-- a journal is locked (``flock``) while a job writes it, or resumes from it: a second process
-  is refused with a clear message instead of both writing.
+(failures add ``code``). Only calls that were made are written ("done", "failed"), so a
+journal never claims more than happened. Damage is handled where it can arise (a cut last
+line, a damaged line, a full disk, an id UTF-8 cannot hold, two processes at once):
+docs/bulk-journal.md has the table.
 """
 
 import errno
