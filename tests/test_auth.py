@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 import dingtalk_calendar_api
-from dingtalk_calendar._auth.credentials import InternalAppCredentials
+from dingtalk_calendar import InternalAppCredentials
 from dingtalk_calendar._auth.httpx_auth import DingTalkAuth
 from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar_api.api.calendar import create_subscribed_calendar

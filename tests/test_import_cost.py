@@ -106,6 +106,8 @@ NOT_UNTIL_A_CLIENT_IS_MADE = (
     "dingtalk_calendar._auth.token_manager_base",
     "dingtalk_calendar._auth.stores",
     "dingtalk_calendar._auth.credentials",
+    "dingtalk_calendar._auth.token",
+    "dingtalk_calendar._auth.token_request",
     "dingtalk_calendar._transport.sync",
 )
 # ... and the result classes, until a call returns one.

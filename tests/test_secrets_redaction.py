@@ -23,14 +23,17 @@ import pytest
 import yaml
 
 import dingtalk_calendar_api
-from dingtalk_calendar import BadRequestError, CalendarClient, Scope, _logging
-from dingtalk_calendar._auth.credentials import (
+from dingtalk_calendar import (
+    BadRequestError,
+    CalendarClient,
     EnterpriseAppCredentials,
     FixedToken,
     InternalAppCredentials,
+    Scope,
     Token,
     TokenProvider,
     UserCredentials,
+    _logging,
 )
 from dingtalk_calendar._auth.httpx_auth import DingTalkAuth
 from dingtalk_calendar._auth.redis_store import RedisTokenStore

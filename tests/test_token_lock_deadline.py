@@ -16,8 +16,15 @@ from typing import Any
 
 import pytest
 
-from dingtalk_calendar import APITimeoutError, AsyncCalendarClient, CalendarClient, RetryPolicy, Scope
-from dingtalk_calendar._auth.credentials import InternalAppCredentials, Token
+from dingtalk_calendar import (
+    APITimeoutError,
+    AsyncCalendarClient,
+    CalendarClient,
+    InternalAppCredentials,
+    RetryPolicy,
+    Scope,
+    Token,
+)
 from dingtalk_calendar._auth.stores import MemoryTokenStore
 from dingtalk_calendar._auth.token_manager import TokenManager
 from dingtalk_calendar._transport.deadline import call_deadline, time_left

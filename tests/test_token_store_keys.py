@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from dingtalk_calendar import InvalidCredentialsError
-from dingtalk_calendar._auth.credentials import (
+from dingtalk_calendar import (
     EnterpriseAppCredentials,
     FixedToken,
     InternalAppCredentials,
+    InvalidCredentialsError,
     Token,
     TokenProvider,
     UserCredentials,

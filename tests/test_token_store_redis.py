@@ -23,12 +23,15 @@ from dingtalk_calendar import (
     CalendarClient,
     ConfigurationError,
     DingTalkError,
+    EnterpriseAppCredentials,
+    InternalAppCredentials,
     MalformedResponseError,
     RetryPolicy,
     Scope,
+    Token,
     TokenStoreError,
+    UserCredentials,
 )
-from dingtalk_calendar._auth.credentials import EnterpriseAppCredentials, InternalAppCredentials, Token, UserCredentials
 from dingtalk_calendar._auth.redis_store import RedisTokenStore, token_from_json, token_to_json
 from dingtalk_calendar._auth.stores import STORE_RETRY_INTERVAL, MemoryTokenStore
 from dingtalk_calendar._auth.token_manager import TokenManager

@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from dingtalk_calendar import CalendarClient
-from dingtalk_calendar._auth.credentials import (
+from dingtalk_calendar import (
+    CalendarClient,
     EnterpriseAppCredentials,
     FixedToken,
     InternalAppCredentials,

@@ -66,13 +66,12 @@ if TYPE_CHECKING:
         EnterpriseAppCredentials as EnterpriseAppCredentials,
         FixedToken as FixedToken,
         InternalAppCredentials as InternalAppCredentials,
-        Token as Token,
-        TokenProvider as TokenProvider,
         UserCredentials as UserCredentials,
     )
     from ._auth.httpx_auth import DingTalkAuth as DingTalkAuth
     from ._auth.redis_store import RedisTokenStore as RedisTokenStore
     from ._auth.stores import MemoryTokenStore as MemoryTokenStore, TokenStore as TokenStore
+    from ._auth.token import Token as Token, TokenProvider as TokenProvider
     from ._auth.token_manager import TokenManager as TokenManager
     from ._bulk.async_run import abulk_run as abulk_run
     from ._bulk.errors import (
@@ -133,12 +132,11 @@ _LAZY = {
             "EnterpriseAppCredentials",
             "FixedToken",
             "InternalAppCredentials",
-            "Token",
-            "TokenProvider",
             "UserCredentials",
         ],
         "._auth.credentials",
     ),
+    **dict.fromkeys(["Token", "TokenProvider"], "._auth.token"),
     "bulk_run": "._bulk.run",
     "abulk_run": "._bulk.async_run",
     "StopSignal": "._bulk.ledger",

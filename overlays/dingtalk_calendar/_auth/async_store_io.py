@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from .._errors import TokenStoreError
-from .credentials import Token
 from .locks import awithin_time_left
 from .store_bases import _RELEASE_SCRIPT, RedisStoreBase, StoreViewBase, _decoded, _owner, logger, token_to_json
+from .token import Token
 
 
 class AsyncRedisIO(RedisStoreBase):

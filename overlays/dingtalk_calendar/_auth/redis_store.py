@@ -35,7 +35,7 @@ class RedisTokenStore(RedisIO, AsyncRedisIO):
 
     Keys are ``prefix + "v2/token/" + cache_key`` for tokens and ``prefix + "v2/lock/" +
     cache_key`` for locks; a cache key encodes every field of its credential set and an HMAC
-    of its secrets (see :func:`~dingtalk_calendar._auth.credentials.credential_key`), never a secret.
+    of its secrets (see :func:`~dingtalk_calendar._auth.token.credential_key`), never a secret.
     Entries written by SDK versions before this scheme are ignored (never served): each
     credential's token is fetched once more and the old entries expire after ``entry_ttl``.
 

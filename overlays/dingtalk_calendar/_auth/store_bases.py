@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 from .._errors import ConfigurationError, TokenStoreError
 from .._json import UnreadableJSONError, decode_json
 from .._transport.deadline import time_left
-from .credentials import Token
 from .locks import out_of_time, waiting_for_lock
+from .token import Token
 
 if TYPE_CHECKING:
     import redis

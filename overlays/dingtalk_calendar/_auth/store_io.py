@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from .._errors import TokenStoreError
-from .credentials import Token
 from .locks import within_time_left
 from .store_bases import _RELEASE_SCRIPT, RedisStoreBase, StoreViewBase, _decoded, _owner, logger, token_to_json
+from .token import Token
 
 
 class RedisIO(RedisStoreBase):

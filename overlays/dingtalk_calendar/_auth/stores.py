@@ -19,12 +19,13 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 from .async_store_io import AsyncStoreViewIO
-from .credentials import Token, TokenProvider, UserCredentials
+from .credentials import UserCredentials
 from .locks import KeyedLocks, holding, holding_thread_lock, waiting_for_lock
 from .redis_store import RedisTokenStore as RedisTokenStore  # where the fleet imports it from
 from .store_bases import STORE_RETRY_INTERVAL as STORE_RETRY_INTERVAL
 from .store_bases import TokenStore as TokenStore
 from .store_io import StoreViewIO
+from .token import Token, TokenProvider
 
 
 class MemoryTokenStore:

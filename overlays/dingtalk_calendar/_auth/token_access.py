@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import dingtalk_calendar_api
 
 from .._secret import Secret
-from .credentials import Token
 from .locks import check_time_left
+from .token import Token
 from .token_manager_base import TokenManagerBase, logger
 
 if TYPE_CHECKING:

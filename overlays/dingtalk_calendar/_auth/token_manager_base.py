@@ -22,9 +22,9 @@ from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 from .._errors import ConfigurationError
 from .._secret import Secret
 from .._transport.deadline import call_deadline
-from .credentials import Token, TokenProvider
 from .locks import holding, holding_loop_lock, holding_thread_lock
 from .stores import MemoryTokenStore, SharedStoreView, TokenStore, store_is_essential
+from .token import Token, TokenProvider
 
 if TYPE_CHECKING:
     import asyncio  # imported by the async paths themselves: a sync application never loads it

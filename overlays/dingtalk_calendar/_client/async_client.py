@@ -24,8 +24,8 @@ from .._transport.deadline import call_deadline
 from .base import BaseClient
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
-    from .._auth.credentials import TokenProvider
     from .._auth.stores import TokenStore
+    from .._auth.token import TokenProvider
     from .._bulk.ledger import StopSignal
     from .._bulk.rate_limit import AsyncRateLimiter
     from .._bulk.result import BulkResult, Progress

@@ -14,8 +14,8 @@ from .._overlay.calls import OverlayHooks
 from .._overlay.overlay import Overlay
 
 if TYPE_CHECKING:  # attrs classes, loaded when the first client is made: importing the SDK stays cheap
-    from .._auth.credentials import TokenProvider
     from .._auth.stores import TokenStore
+    from .._auth.token import TokenProvider
     from .._retry.policy import RetryPolicy
     from .._transport.shared import SharedTransport
     from .settings import CallDefaults

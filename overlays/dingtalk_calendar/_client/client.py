@@ -25,8 +25,8 @@ from .._transport.send import send
 from .base import BaseClient
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
-    from .._auth.credentials import TokenProvider
     from .._auth.stores import TokenStore
+    from .._auth.token import TokenProvider
     from .._bulk.ledger import StopSignal
     from .._bulk.rate_limit import RateLimiter
     from .._bulk.result import BulkResult, Progress

@@ -29,9 +29,9 @@ from .._auth.credentials import (
     EnterpriseAppCredentials,
     FixedToken,
     InternalAppCredentials,
-    TokenProvider,
     UserCredentials,
 )
+from .._auth.token import TokenProvider
 from .._errors import ConfigurationError
 from .._redact import SECRET_FIELD_NAMES
 
