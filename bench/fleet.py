@@ -1,4 +1,4 @@
-"""The fleet section of ``make bench``: a smaller run of ``make fleet-demo`` (bench/fleet_demo.py).
+"""The fleet section of ``make bench``: ``make fleet-demo`` (bench/fleet_demo.py), at its size by default.
 
 Same scenario (Redis, the emulator with organisations of skewed sizes and their own quotas,
 two Celery worker processes, one SIGKILLed midway and another started), sized by

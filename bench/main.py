@@ -65,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--import-runs", type=int, default=15, help="import time: fresh interpreters per package (15)")
     p.add_argument("--bulk-users", type=int, default=10_000, help="bulk subscribe: users, 0 to skip (10000)")
     p.add_argument(
-        "--fleet-users", type=int, default=4000, help="fleet on Celery (make fleet-demo, smaller): users (4000)"
+        "--fleet-users", type=int, default=40000, help="fleet on Celery (make fleet-demo's size): users (40000)"
     )
     p.add_argument("--no-fleet", dest="fleet", action="store_false", help="skip the fleet section")
     p.add_argument("--no-official", action="store_true", help="skip the official SDK (no venv is made for it)")

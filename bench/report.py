@@ -16,10 +16,10 @@ _CLIENT_TITLES = {
     "official": "(d) official SDK",
 }
 _HOW_TO_RUN = """\
-Run it with `make bench` (about 16 minutes: the bulk job alone takes 10,000 / 19 per second).
+Run it with `make bench` (about 20 minutes: the bulk job alone takes 10,000 / 19 per second, the fleet two).
 `.venv/bin/python bench/run.py --help` lists the knobs; `--bulk-users 200` makes a
 quick run, `--no-official` skips the official SDK, `--no-tls` the HTTPS measurement, `--no-fleet`
-the fleet on Celery (`--fleet-users`, 4,000: a smaller `make fleet-demo`, about a minute).
+the fleet on Celery (`--fleet-users`, 40,000, `make fleet-demo`'s size: about two minutes).
 Every figure below comes from one run, against local emulator processes (plain HTTP, and
 HTTPS for the second half of the async table); medians over rounds, ratios paired round by round.
 """
@@ -221,7 +221,7 @@ def _fleet(r: BenchResults) -> str:
     row += [str(f.repeated_subscribe_calls), f"{f.smallest_over_fair_share}x", f"{f.subscribes_per_s:g}"]
     row += [f"{f.over_achievable:.2f}", f"{f.over_best_window:.2f}", f"{f.run_seconds:g} s"]
     return (
-        "## Fleet on Celery\n\n`make fleet-demo` at a smaller size (`--fleet-users`): two Celery worker "
+        "## Fleet on Celery\n\n`make fleet-demo` at `--fleet-users` (its full size by default): two Celery worker "
         "processes, one SIGKILLed midway; figures from the emulator's state (docs/fleet.md).\n\n"
         + _table(header, [row])
     )
