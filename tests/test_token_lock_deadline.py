@@ -102,6 +102,7 @@ def test_a_thread_waiting_for_another_threads_fetch_gives_up_at_its_limit(
         waited = waited or _outcome(waiter)
     assert isinstance(waited, APITimeoutError)
     assert f"waiting for the access token for {gated.cache_key}" in str(waited)
+    assert f"time limit ({LIMIT:g} s) reached" in str(waited)  # names the limit, as every time-up error does
     assert "(not sent)" in str(waited)
     assert token not in str(waited)
     assert gated.fetches == 1  # the waiter fetched nothing
@@ -123,8 +124,9 @@ async def test_a_task_waiting_for_another_tasks_fetch_gives_up_at_its_limit(
     await asyncio.wait({waiter}, timeout=SHOWN_WAITING)
     gated.gate.set()
     await holder
-    with pytest.raises(APITimeoutError, match="waiting for the access token for internal:"):
+    with pytest.raises(APITimeoutError, match="waiting for the access token for internal:") as caught:
         await waiter
+    assert f"time limit ({LIMIT:g} s) reached" in str(caught.value)
     assert gated.fetches == 1
     assert dingtalk_emulator.stats.token_requests == 1
 
@@ -193,6 +195,7 @@ async def test_a_call_waiting_for_the_stores_lock_ends_at_its_max_elapsed(
         waited = waited or _outcome(waiter)
     assert isinstance(waited, APITimeoutError)
     assert "waiting for the token store's lock for internal:" in str(waited)
+    assert f"time limit ({LIMIT:g} s) reached" in str(waited)
     assert gated.fetches == 1
     assert dingtalk_emulator.stats.token_requests == 1
     assert dingtalk_emulator.stats.requests("getSubscribedCalendar") == 0  # the call was not sent

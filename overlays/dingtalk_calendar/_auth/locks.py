@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from .._errors import APITimeoutError
-from .._transport.deadline import time_left
+from .._transport.deadline import time_left, time_up
 
 if TYPE_CHECKING:
     import asyncio
@@ -25,7 +25,7 @@ _POLL_SECONDS = 0.005
 
 def out_of_time(doing: str) -> APITimeoutError:
     """The error for a call whose time ran out while ``doing`` (waiting, mostly); nothing was sent."""
-    return APITimeoutError(f"{doing}; the call's time limit was reached", attempts=0)
+    return APITimeoutError(time_up(doing), attempts=0)
 
 
 def check_time_left(doing: str) -> None:

@@ -89,6 +89,12 @@ class Deadline:
 _call_deadline: ContextVar[Deadline | None] = ContextVar("dingtalk_calendar_call_deadline", default=None)
 
 
+def time_up(doing: str) -> str:
+    """What to say when the running call's time ran out while ``doing``: which limit, and how long."""
+    deadline = _call_deadline.get()
+    return f"{doing}; the call's time limit was reached" if deadline is None else deadline.reason(doing)
+
+
 def time_left() -> float | None:
     """Seconds left on the running call's limit (0 once passed), or None outside a call or without one."""
     deadline = _call_deadline.get()
