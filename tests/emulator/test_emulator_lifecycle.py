@@ -37,7 +37,10 @@ def test_stop_leaves_no_thread_and_no_resource_warning(connect: Connect) -> None
             emu.faults.next("latency:5")  # an answer still under way when the emulator stops
             slow = threading.Thread(target=_post_ignoring_errors, args=(http, "/v1.0/oauth2/accessToken"))
             slow.start()
+            served_by = time.monotonic() + 60  # generous: a busy machine is slow, not stuck
             while emu.stats.requests("getAccessToken") == 0:  # until the request is being served
+                assert slow.is_alive(), "the request ended before the emulator counted it"
+                assert time.monotonic() < served_by, "the emulator never started serving the request"
                 time.sleep(0.005)
             assert emulator_threads()
         assert not emu.running
