@@ -12,14 +12,16 @@ See docs/fleet.md for what each figure means.
 """
 
 import argparse
+import contextlib
 import json
+import multiprocessing
 import socket
 import sys
 import tempfile
 import time
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -64,7 +66,9 @@ def budget_for(quota: OrgQuota) -> OrgBudget:
     return OrgBudget(quota.per_second * HEADROOM, int(quota.per_minute * HEADROOM), quota.monthly)
 
 
-def run(organisations: int, users: int, concurrency: int, logs: Path) -> dict[str, Any]:
+def run(
+    organisations: int, users: int, concurrency: int, logs: Path, timeline: IO[str] | None = None
+) -> dict[str, Any]:
     sizes = organisation_sizes(organisations, users)
     quotas = {corp: EDITIONS[i * len(EDITIONS) // len(sizes)] for i, corp in enumerate(sizes)}
     fleet = Fleet(quotas)
@@ -90,9 +94,17 @@ def run(organisations: int, users: int, concurrency: int, logs: Path) -> dict[st
             wait_ready(submitter, workers)
             started = time.time()
             work = {c: (calendars[c], user_ids(c, n)) for c, n in sizes.items()}
-            job = tasks.submit("fleet-demo", "subscribe", work)
+            # The submitter in a process of its own, as a fleet's is: not in DingTalk's (the emulator's).
+            submitter_process = multiprocessing.get_context("spawn").Process(target=submit, args=(settings, work))
+            submitter_process.start()
+            submitter_process.join()
+            if submitter_process.exitcode != 0:
+                raise RuntimeError(f"the submitter exited with {submitter_process.exitcode}")
+            job = tasks.job("fleet-demo")
             submitted = time.time()
-            samples, killed_at, in_flight, repaired = watch(job, fleet, sizes, workers, environment, logs, concurrency)
+            samples, killed_at, in_flight, repaired = watch(
+                job, fleet, sizes, workers, environment, logs, concurrency, started, timeline
+            )
         finally:
             for worker in workers:
                 worker.stop()
@@ -119,6 +131,15 @@ def run(organisations: int, users: int, concurrency: int, logs: Path) -> dict[st
     return figures
 
 
+def submit(settings: FleetSettings, work: dict[str, tuple[str, list[str]]]) -> None:
+    """Submit the demo's job (in a process of its own)."""
+    app = Celery("fleet-demo-submitter", broker=settings.redis_url)
+    app.conf.update(RECOMMENDED_CONFIG)
+    tasks = FleetTasks(app, settings)
+    tasks.submit("fleet-demo", "subscribe", work)
+    tasks.bench().close()
+
+
 def wait_ready(app: Celery, workers: list[Worker], timeout: float = 300.0) -> None:
     """Until every worker answers a ping (started, connected, its workbench made)."""
     deadline = time.monotonic() + timeout
@@ -141,10 +162,13 @@ def watch(
     environment: dict[str, str],
     logs: Path,
     concurrency: int,
+    started: float,
+    timeline: IO[str] | None = None,
 ) -> tuple[list[tuple[float, int, int]], float | None, int | None, int]:
     """Sample the emulator's subscriptions until the job settles; kill the first worker at half-way."""
     total = sum(sizes.values())
-    samples: list[tuple[float, int, int]] = []
+    # From before the job was submitted: its first calls come while it is being sent.
+    samples = [(started, 0, sum(fleet.quotas[corp].per_second or 0 for corp in sizes))]
     """(time, users subscribed, sum of the per-second quotas of the organisations not finished)."""
     killed_at: float | None = None
     in_flight: int | None = None
@@ -158,6 +182,10 @@ def watch(
         subscribed = sum(c.subscribed for c in counts.values())
         open_quota = sum(fleet.quotas[c].per_second or 0 for c, n in counts.items() if n.subscribed < sizes[c])
         samples.append((time.time(), subscribed, open_quota))
+        if timeline is not None:  # --timeline: one line a sample, to see where a run loses time
+            line = {"second": round(samples[-1][0] - started, 2), "subscribed": subscribed, "openQuota": open_quota}
+            queues = {"queued": broker.llen("dingtalk-fleet"), "later": broker.llen("dingtalk-fleet-later")}
+            timeline.write(json.dumps({**line, **queues, "unacked": broker.hlen("unacked")}) + "\n")
         if samples[-1][0] >= next_line:  # a progress line on stderr every five seconds
             next_line = samples[-1][0] + 5
             print(
@@ -279,12 +307,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--organisations", type=int, default=200)
     parser.add_argument("--users", type=int, default=40_000)
     parser.add_argument("--concurrency", type=int, default=8, help="threads per worker process (8)")
+    parser.add_argument("--timeline", type=Path, help="write each sample (every 0.5 s) here, as JSON lines")
     parser.add_argument("--quick", action="store_true", help="a scaled-down run: 40 organisations, 4,000 users")
     args = parser.parse_args(argv)
     if args.quick:
         args.organisations, args.users = 40, 4_000
-    with tempfile.TemporaryDirectory(prefix="dingtalk-fleet-demo-") as logs:
-        figures = run(args.organisations, args.users, args.concurrency, Path(logs))
+    with (
+        tempfile.TemporaryDirectory(prefix="dingtalk-fleet-demo-") as logs,
+        args.timeline.open("w") if args.timeline else contextlib.nullcontext() as timeline,
+    ):
+        figures = run(args.organisations, args.users, args.concurrency, Path(logs), timeline)
     print(json.dumps(figures, indent=2))
     return 0
 

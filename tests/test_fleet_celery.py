@@ -4,6 +4,8 @@ Nothing here times anything: each test waits for the job's ledger to settle (wit
 generous bound) and then counts, in the emulator's own state, what DingTalk saw.
 """
 
+import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -204,6 +206,28 @@ def test_an_organisation_whose_messages_the_broker_lost_is_sent_again(make_world
     world.tasks.bench().redis.delete("dingtalk-fleet")
     world.start_worker()
     assert job.wait(SETTLE_BOUND, poll=0.2, repair_after=1.0).done == 30
+
+    state = world.emu.state
+    for corp, size in world.sizes.items():
+        assert sorted(state.subscribers(calendars[corp])) == user_ids(corp, size)
+        assert world.fleet.counts(corp).duplicate_subscribes == 0
+
+
+def test_a_larger_organisation_gets_more_chains_and_no_message_names_a_user(make_world: Any) -> None:
+    world = make_world({"ding-small": 10, "ding-large": 400})
+    calendars = world.calendars()
+    job = world.tasks.submit("chains-1", "subscribe", world.work(calendars))
+    messages = [json.loads(m) for m in world.tasks.bench().redis.lrange("dingtalk-fleet", 0, -1)]
+    # 41 batches over two organisations: about max_chains (6) chains each, of 4 batches; the
+    # large organisation's 40 batches get 10 chains (its budget, 19 a second, allows 19), the
+    # small one's single batch one.
+    assert Counter(m["headers"]["argsrepr"].split()[0].strip("(") for m in messages) == {
+        "ding-small": 1,
+        "ding-large": 10,
+    }
+    assert not any("-u0" in json.dumps(m["headers"]) for m in messages)  # Celery's monitors see no user id
+    world.start_worker()
+    world.wait(job)
 
     state = world.emu.state
     for corp, size in world.sizes.items():

@@ -12,7 +12,9 @@ One task, ``dingtalk_calendar.fleet.run_batch``, carries a small batch of one
 organisation's units. Fairness: each organisation has a few batches with the engine at a
 time (its chains: ``org_concurrency``, 2, or more for an organisation whose per-second
 budget one chain of calls in a row cannot fill, one per ``calls_per_chain`` calls a second,
-at most ``max_chains``): its batches wait in the ledger, numbered, and batch ``i`` sends
+at most ``max_chains``; and a larger one more, so that a job's chains carry about as many
+batches each and its organisations finish together, not its largest alone at the end, within
+its budget): its batches wait in the ledger, numbered, and batch ``i`` sends
 batch ``i + chains`` when it ends. The queue therefore holds a few batches of every
 organisation, sent round-robin (every organisation's first batch before any second one),
 and a large organisation cannot hold it. A batch whose
@@ -150,7 +152,11 @@ class FleetTasks:
                 raise
             except Exception as error:  # Redis away, or a bug: the batch waits and comes back, never lost
                 raise task.retry(
-                    exc=error, countdown=UNEXPECTED_WAIT, max_retries=None, queue=self.later_queue
+                    exc=error,
+                    countdown=UNEXPECTED_WAIT,
+                    max_retries=None,
+                    queue=self.later_queue,
+                    argsrepr=_named(batch),
                 ) from error
 
         self.run_batch = app.task(
@@ -175,10 +181,13 @@ class FleetTasks:
                 self._bench, self._bench_pid = Workbench(settings), os.getpid()
             return self._bench
 
-    def chains(self, corp_id: str) -> int:
-        """How many batches of the organisation the engine holds at once (from its per-second budget)."""
+    def chains(self, corp_id: str, batches: int = 0, per_chain: int = 1) -> int:
+        """How many batches of the organisation the engine holds at once: enough for its per-second
+        budget, and enough to carry its ``batches`` about ``per_chain`` to a chain (so that a job's
+        organisations finish together, not its largest last), up to one a call a second of the budget."""
         per_second = self.bench().budgets.get(corp_id).per_second
-        return max(self.org_concurrency, min(self.max_chains, math.ceil(per_second / self.calls_per_chain)))
+        least = max(self.org_concurrency, min(self.max_chains, math.ceil(per_second / self.calls_per_chain)))
+        return max(least, min(math.ceil(batches / per_chain), int(per_second)))
 
     def _run_batch(self, task: Any, batch: dict[str, Any]) -> None:
         bench = self.bench()
@@ -200,18 +209,23 @@ class FleetTasks:
                 give_up(unit, bench, outcome)
                 continue
             rest = {**batch, "users": users[index:], "answered": answered}
-            raise task.retry(args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.later_queue)
+            raise task.retry(
+                args=(rest,), countdown=max(0.0, delay), max_retries=None, queue=self.later_queue, argsrepr=_named(rest)
+            )
         # Before this message is acknowledged: a worker dying here sends it twice (harmless), never not.
         self.send_batch(batch, batch["index"] + batch.get("chains", self.org_concurrency))
 
-    def send_batch(self, batch: dict[str, Any], index: int, producer: Any = None) -> bool:
+    def send_batch(self, batch: dict[str, Any], index: int) -> bool:
         """Send the batch at ``index`` of ``batch``'s organisation and job, if there is one."""
         users = self.bench().ledger.batch(batch["job"], batch["corp"], index)
         if users is None:
             return False
-        following = {**batch, "users": users, "index": index, "answered": 0}
-        self.run_batch.apply_async(args=(following,), producer=producer, queue=self.queue)
+        self.publish({**batch, "users": users, "index": index, "answered": 0})
         return True
+
+    def publish(self, batch: dict[str, Any], producer: Any = None) -> None:
+        """Queue ``batch``."""
+        self.run_batch.apply_async(args=(batch,), producer=producer, queue=self.queue, argsrepr=_named(batch))
 
     # -- the submitter's side -------------------------------------------------------------
 
@@ -219,16 +233,22 @@ class FleetTasks:
         """Record and send a job: ``work`` maps each organisation (corpId) to (calendarId, user ids)."""
         if operation not in ("subscribe", "unsubscribe"):
             raise ValueError(f"operation must be 'subscribe' or 'unsubscribe', not {operation!r}")
-        ledger = self.bench().ledger
-        ledger.create(job_id, operation, work)
+        listed = {corp: (calendar, list(dict.fromkeys(users))) for corp, (calendar, users) in work.items()}
+        self.bench().ledger.create(job_id, operation, listed)
         job = FleetJob(self, job_id)
-        job.send({corp: ledger.users(job_id, corp) for corp in work})
+        job.send({corp: users for corp, (_, users) in listed.items()})
         return job
 
     def job(self, job_id: str) -> "FleetJob":
         """A job submitted earlier (by this process or another), to watch or resume."""
         self.bench().ledger.meta(job_id)  # UnknownJobError when there is none
         return FleetJob(self, job_id)
+
+
+def _named(batch: Mapping[str, Any]) -> str:
+    """How a batch shows in Celery's logs and monitors: named, without its users (whose repr
+    would cost more than the rest of the message, in every process that sends one)."""
+    return f"({batch['corp']} batch {batch['index']} of job {batch['job']}: {len(batch['users'])} users)"
 
 
 class FleetJob:
@@ -244,25 +264,28 @@ class FleetJob:
         ledger = self.tasks.bench().ledger
         operation, calendars = ledger.meta(self.job_id)
         size = self.tasks.batch_size
-        queued = 0
-        first: dict[str, int] = {}
-        chains = {corp: self.tasks.chains(corp) for corp in users_by_corp}
-        for corp, users in users_by_corp.items():
-            queued += len(range(0, len(users), size))
-            batches = (users[i : i + size] for i in range(0, len(users), size))
-            first[corp] = self.tasks.bench().ledger.add_batches(self.job_id, corp, batches)
+        batches = {
+            corp: [users[i : i + size] for i in range(0, len(users), size)] for corp, users in users_by_corp.items()
+        }
+        first = {corp: ledger.add_batches(self.job_id, corp, listed) for corp, listed in batches.items()}
+        queued = sum(len(listed) for listed in batches.values())
+        # About max_chains chains per organisation in all, each carrying as many batches.
+        per_chain = max(1, math.ceil(queued / (max(1, len(batches)) * self.tasks.max_chains)))
+        chains = {corp: self.tasks.chains(corp, len(listed), per_chain) for corp, listed in batches.items()}
         with self.tasks.app.producer_or_acquire() as producer:
             for chain in range(max(chains.values(), default=0)):  # every organisation's first batch, then seconds
-                for corp in users_by_corp:
-                    if chain < chains[corp]:
+                for corp, listed in batches.items():
+                    if chain < min(chains[corp], len(listed)):
                         batch = {
                             "job": self.job_id,
                             "operation": operation,
                             "corp": corp,
                             "calendar": calendars[corp],
                             "chains": chains[corp],
+                            "users": listed[chain],
+                            "index": first[corp] + chain,
                         }
-                        self.tasks.send_batch(batch, first[corp] + chain, producer)
+                        self.tasks.publish(batch, producer)
         return queued
 
     def progress(self) -> FleetProgress:
