@@ -79,7 +79,13 @@ def run(
         app = emu.enterprise_app
         credentials = {"suite_key": app.suite_key, "suite_secret": app.suite_secret, "suite_ticket": app.suite_ticket}
         calendars = make_calendars(emu.url, redis_server.url, credentials, sizes)
-        settings = FleetSettings(redis_url=redis_server.url, base_url=emu.url, **credentials)
+        settings = FleetSettings(
+            redis_url=redis_server.url,
+            base_url=emu.url,
+            suite_key=app.suite_key,
+            suite_secret=app.suite_secret,
+            suite_ticket=app.suite_ticket,
+        )
         submitter = Celery("fleet-demo", broker=redis_server.url)
         submitter.conf.update(RECOMMENDED_CONFIG)
         tasks = FleetTasks(submitter, settings)
@@ -257,7 +263,7 @@ def report(
         "throttlePercent": round(100 * throttles / calls, 3) if calls else 0.0,
         "monthlyQuotaAnswers": sum(c.monthly_refusals for c in counts.values()),
         "organisationsOverMonthlyBudget": sum(
-            1 for corp, c in counts.items() if quotas[corp].monthly is not None and c.accepted > quotas[corp].monthly
+            1 for corp, c in counts.items() if (monthly := quotas[corp].monthly) is not None and c.accepted > monthly
         ),
         "smallestOrganisation": {
             "users": sizes[smallest],

@@ -14,9 +14,13 @@ import subprocess
 import time
 import tracemalloc
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .log import log
 from .paths import OUR_VENV_PYTHON, REPO_ROOT
+
+if TYPE_CHECKING:
+    from dingtalk_calendar import EnterpriseAppCredentials
 
 WAYS = ("with_credentials", "independent")
 KINDS = ("sync", "async")
@@ -31,7 +35,7 @@ class TenantCost:
     ms_per_tenant: float
 
 
-def _credentials(n: int) -> object:
+def _credentials(n: int) -> "EnterpriseAppCredentials":
     from dingtalk_calendar import EnterpriseAppCredentials
 
     return EnterpriseAppCredentials("suite-key", "suite-secret", auth_corp_id=f"corp-{n}", suite_ticket="ticket")
