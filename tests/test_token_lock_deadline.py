@@ -195,6 +195,7 @@ async def test_a_call_waiting_for_the_stores_lock_ends_at_its_max_elapsed(
         waited = waited or _outcome(waiter)
     assert isinstance(waited, APITimeoutError)
     assert "waiting for the token store's lock for internal:" in str(waited)
+    assert waited.operation == "getSubscribedCalendar"  # the call that waited, as its other errors name it
     assert f"time limit ({LIMIT:g} s) reached" in str(waited)
     assert gated.fetches == 1
     assert dingtalk_emulator.stats.token_requests == 1

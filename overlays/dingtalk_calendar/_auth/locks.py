@@ -25,7 +25,7 @@ _POLL_SECONDS = 0.005
 
 def out_of_time(doing: str) -> APITimeoutError:
     """The error for a call whose time ran out while ``doing`` (waiting, mostly); nothing was sent."""
-    return APITimeoutError(time_up(doing), attempts=0)
+    return time_up(doing)
 
 
 def check_time_left(doing: str) -> None:

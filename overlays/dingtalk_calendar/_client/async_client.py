@@ -231,7 +231,7 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         overlays = self._overlays
         limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
-            with call_deadline(limit):
+            with call_deadline(limit, call.operation):
                 response = await send(self._retrying, self._auth, request)
             if response.is_success:
                 return call.finish(response, self._api)
@@ -239,7 +239,7 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         async with overlays.call(request):
             await overlays.request(request)
             try:
-                with call_deadline(limit):
+                with call_deadline(limit, call.operation):
                     response = await send(self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 await overlays.error(error)

@@ -232,7 +232,7 @@ class CalendarClient(BaseClient, Resources):
         overlays = self._overlays
         limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
-            with call_deadline(limit):
+            with call_deadline(limit, call.operation):
                 response = send(self._retrying, self._auth, request)
             if response.is_success:
                 return call.finish(response, self._api)
@@ -240,7 +240,7 @@ class CalendarClient(BaseClient, Resources):
         with overlays.call(request):
             overlays.request(request)
             try:
-                with call_deadline(limit):
+                with call_deadline(limit, call.operation):
                     response = send(self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 overlays.error(error)

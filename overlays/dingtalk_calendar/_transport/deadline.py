@@ -22,10 +22,19 @@ class Deadline:
     ``outer`` is a limit it may not outlast either (the whole call's, see :func:`call_deadline`).
     """
 
-    __slots__ = ("_clock", "_ends", "_outer", "_started", "limit")
+    __slots__ = ("_clock", "_ends", "_outer", "_started", "limit", "operation")
 
-    def __init__(self, limit: float | None, clock: Callable[[], float], *, outer: "Deadline | None" = None) -> None:
+    def __init__(
+        self,
+        limit: float | None,
+        clock: Callable[[], float],
+        *,
+        outer: "Deadline | None" = None,
+        operation: str | None = None,
+    ) -> None:
         self.limit = limit
+        self.operation = operation
+        """The spec's operationId of the call it bounds, for an error raised where no request names it."""
         self._clock = clock
         self._started = now = clock()
         self._ends = None if limit is None else now + limit
@@ -89,10 +98,15 @@ class Deadline:
 _call_deadline: ContextVar[Deadline | None] = ContextVar("dingtalk_calendar_call_deadline", default=None)
 
 
-def time_up(doing: str) -> str:
-    """What to say when the running call's time ran out while ``doing``: which limit, and how long."""
+def time_up(doing: str) -> APITimeoutError:
+    """The error for a call whose time ran out while ``doing`` (waiting for a token, say): nothing was sent.
+
+    It names the limit that ran out and the call's operation, as an attempt's own time-up does.
+    """
     deadline = _call_deadline.get()
-    return f"{doing}; the call's time limit was reached" if deadline is None else deadline.reason(doing)
+    if deadline is None:
+        return APITimeoutError(f"{doing}; the call's time limit was reached", attempts=0)
+    return APITimeoutError(deadline.reason(doing), operation=deadline.operation, attempts=0)
 
 
 def time_left() -> float | None:
@@ -102,12 +116,15 @@ def time_left() -> float | None:
 
 
 @contextmanager
-def call_deadline(limit: float | None) -> Iterator[None]:
-    """Within the block (in its thread or task), every request shares one limit; an inner block keeps the outer's."""
+def call_deadline(limit: float | None, operation: str | None = None) -> Iterator[None]:
+    """Within the block (in its thread or task), every request shares one limit; an inner block keeps the outer's.
+
+    ``operation``: the call's operationId, which an error raised while it waits names.
+    """
     if limit is None or _call_deadline.get() is not None:
         yield
         return
-    token = _call_deadline.set(Deadline(limit, time.monotonic))
+    token = _call_deadline.set(Deadline(limit, time.monotonic, operation=operation))
     try:
         yield
     finally:
