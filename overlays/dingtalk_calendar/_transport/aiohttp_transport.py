@@ -8,8 +8,7 @@ timeout; one pool per event loop and per process; the pool hooks of :mod:`._comp
 import asyncio
 import os
 import ssl
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from typing import Final
 
 import aiohttp
@@ -103,7 +102,7 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         timeouts = request.extensions.get("timeout") or {}
         await pool.acquire(timeouts.get("pool"), request)
         try:
-            with _translated(request):
+            with _Translated(request):
                 write_timeout = timeouts.get("write")
                 if write_timeout is None or len(_content(request)) <= _UNTIMED_BODY:
                     response = await pool.adapter(proxy).handle_async_request(request)
@@ -195,42 +194,52 @@ class _ResponseBody(httpx.AsyncByteStream):
     def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, pool: _LoopPool, request: httpx.Request):
         assert isinstance(stream, httpx.AsyncByteStream)
         self._stream = stream
+        self._chunks = aiter(stream)
         self._pool: _LoopPool | None = pool
         self._request = request
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _translated(self._request):
-            async for chunk in self._stream:
-                yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self
+
+    async def __anext__(self) -> bytes:
+        with _Translated(self._request):
+            return await anext(self._chunks)
 
     async def aclose(self) -> None:
         pool, self._pool = self._pool, None
         try:
-            with _translated(self._request):
+            with _Translated(self._request):
                 await self._stream.aclose()
         finally:
             if pool is not None:
                 pool.release()
 
 
-@contextmanager
-def _translated(request: httpx.Request) -> Iterator[None]:
+class _Translated:
     """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase."""
-    try:
-        yield
-    except httpx.TransportError as error:
-        cause = error.__cause__
-        if isinstance(cause, aiohttp.ClientError | TimeoutError):
-            raise _httpx_error(cause, request) from cause
-        try:
-            error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
-        except RuntimeError:
-            error.request = request
-        raise
-    except (aiohttp.ClientError, TimeoutError) as error:
-        raise _httpx_error(error, request) from error
-    except ValueError as error:  # aiohttp refusing to send it: a header with a newline, ...
-        raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
+
+    def __init__(self, request: httpx.Request) -> None:
+        self._request = request
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
+        if error is None or not isinstance(error, Exception):
+            return
+        request = self._request
+        if isinstance(error, httpx.TransportError):
+            cause = error.__cause__
+            if isinstance(cause, aiohttp.ClientError | TimeoutError):
+                raise _httpx_error(cause, request) from cause
+            try:
+                error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
+            except RuntimeError:
+                error.request = request
+        elif isinstance(error, aiohttp.ClientError | TimeoutError):
+            raise _httpx_error(error, request) from error
+        elif isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
+            raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
 
 
 def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.TransportError:

@@ -110,9 +110,9 @@ def decoded_response(
     """``response`` with its decoded ``body`` in it: read, closed, no content encoding left to undo."""
     headers = response.headers
     if "content-encoding" in headers:
-        headers = httpx.Headers(headers)
         del headers["content-encoding"]
         headers["content-length"] = str(len(body))
-    decoded = httpx.Response(response.status_code, headers=headers, content=body, extensions=response.extensions)
-    decoded.request, decoded.elapsed = request, elapsed
-    return decoded
+    response.stream = httpx.ByteStream(body)
+    response.read()  # a stream that was not read through the answer: read once more, from memory
+    response.request, response.elapsed = request, elapsed
+    return response
