@@ -9,7 +9,7 @@ import asyncio
 import os
 import ssl
 from collections.abc import AsyncIterator
-from typing import Final
+from typing import Final, NoReturn
 
 import aiohttp
 import httpx
@@ -102,15 +102,14 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         timeouts = request.extensions.get("timeout") or {}
         await pool.acquire(timeouts.get("pool"), request)
         try:
-            with _Translated(request):
-                write_timeout = timeouts.get("write")
-                if write_timeout is None or len(_content(request)) <= _UNTIMED_BODY:
-                    response = await pool.adapter(proxy).handle_async_request(request)
-                else:
-                    response = await _send_timed(pool.adapter(proxy), request, write_timeout)
-        except BaseException:
+            write_timeout = timeouts.get("write")
+            if write_timeout is None or len(_content(request)) <= _UNTIMED_BODY:
+                response = await pool.adapter(proxy).handle_async_request(request)
+            else:
+                response = await _send_timed(pool.adapter(proxy), request, write_timeout)
+        except BaseException as error:
             pool.release()
-            raise
+            _raise_translated(error, request)
         response.stream = _ResponseBody(response.stream, pool, request)
         return response
 
@@ -193,8 +192,7 @@ class _ResponseBody(httpx.AsyncByteStream):
 
     def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, pool: _LoopPool, request: httpx.Request):
         assert isinstance(stream, httpx.AsyncByteStream)
-        self._stream = stream
-        self._chunks = aiter(stream)
+        self._stream, self._chunks = stream, aiter(stream)
         self._pool: _LoopPool | None = pool
         self._request = request
 
@@ -202,44 +200,37 @@ class _ResponseBody(httpx.AsyncByteStream):
         return self
 
     async def __anext__(self) -> bytes:
-        with _Translated(self._request):
+        try:
             return await anext(self._chunks)
+        except Exception as error:
+            _raise_translated(error, self._request)
 
     async def aclose(self) -> None:
         pool, self._pool = self._pool, None
         try:
-            with _Translated(self._request):
-                await self._stream.aclose()
+            await self._stream.aclose()
+        except Exception as error:
+            _raise_translated(error, self._request)
         finally:
             if pool is not None:
                 pool.release()
 
 
-class _Translated:
+def _raise_translated(error: BaseException, request: httpx.Request) -> NoReturn:
     """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase."""
-
-    def __init__(self, request: httpx.Request) -> None:
-        self._request = request
-
-    def __enter__(self) -> None:
-        pass
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
-        if error is None or not isinstance(error, Exception):
-            return
-        request = self._request
-        if isinstance(error, httpx.TransportError):
-            cause = error.__cause__
-            if isinstance(cause, aiohttp.ClientError | TimeoutError):
-                raise _httpx_error(cause, request) from cause
-            try:
-                error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
-            except RuntimeError:
-                error.request = request
-        elif isinstance(error, aiohttp.ClientError | TimeoutError):
-            raise _httpx_error(error, request) from error
-        elif isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
-            raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
+    if isinstance(error, httpx.TransportError):
+        cause = error.__cause__
+        if isinstance(cause, aiohttp.ClientError | TimeoutError):
+            raise _httpx_error(cause, request) from cause
+        try:
+            error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
+        except RuntimeError:
+            error.request = request
+    elif isinstance(error, aiohttp.ClientError | TimeoutError):
+        raise _httpx_error(error, request) from error
+    elif isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
+        raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
+    raise error
 
 
 def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.TransportError:

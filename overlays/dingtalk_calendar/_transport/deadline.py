@@ -6,10 +6,9 @@ the call's own (:func:`call_deadline`); docs/transport.md says how each client e
 """
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager, nullcontext
 from contextvars import ContextVar
-from typing import Any
 
 from .._errors import APITimeoutError
 
@@ -72,29 +71,18 @@ class Deadline:
         """The sync twin of :meth:`aenforce`: a blocked read cannot be cut off, only bounded (see :mod:`.sync`)."""
         return nullcontext()
 
-    def aenforce(self, error: ErrorFactory, doing: str) -> "_Enforced":
+    @asynccontextmanager
+    async def aenforce(self, error: ErrorFactory, doing: str) -> AsyncIterator[None]:
         """``async with deadline.aenforce(...):`` cancels the block at the limit, raising ``error(...)``."""
-        return _Enforced(self, error, doing)
-
-
-class _Enforced:
-    """:meth:`Deadline.aenforce`'s block: asyncio's timeout scope, its expiry raised as the given error."""
-
-    def __init__(self, deadline: Deadline, error: ErrorFactory, doing: str) -> None:
-        self._deadline, self._error, self._doing = deadline, error, doing
-
-    async def __aenter__(self) -> None:
         import asyncio  # here, not at import: a sync application never loads it
 
-        self._scope = asyncio.timeout(self._deadline.left())
-        await self._scope.__aenter__()
-
-    async def __aexit__(self, *exc_info: Any) -> None:
+        scope = asyncio.timeout(self.left())
         try:
-            await self._scope.__aexit__(*exc_info)
+            async with scope:
+                yield
         except TimeoutError:
-            if self._scope.expired():
-                raise self._error(self._deadline.reason(self._doing)) from None
+            if scope.expired():
+                raise error(self.reason(doing)) from None
             raise
 
 
