@@ -9,7 +9,7 @@ import asyncio
 import os
 import ssl
 from collections.abc import AsyncIterator
-from typing import Final, NoReturn
+from typing import Final
 
 import aiohttp
 import httpx
@@ -110,16 +110,15 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         except BaseException as error:
             pool.release()
             _raise_translated(error, request)
+            raise
         response.stream = _ResponseBody(response.stream, pool, request)
         return response
 
     async def aclose(self) -> None:
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        if pool.loop is asyncio.get_running_loop():
+        if pool is not None and pool.loop is asyncio.get_running_loop():
             await pool.session.close()
-        else:  # made in a loop that has ended: nothing can run its closing any more
+        elif pool is not None:  # made in a loop that has ended: nothing can run its closing any more
             pool.session.detach()
 
     def _current_pool(self) -> _LoopPool:
@@ -204,6 +203,7 @@ class _ResponseBody(httpx.AsyncByteStream):
             return await anext(self._chunks)
         except Exception as error:
             _raise_translated(error, self._request)
+            raise
 
     async def aclose(self) -> None:
         pool, self._pool = self._pool, None
@@ -211,13 +211,15 @@ class _ResponseBody(httpx.AsyncByteStream):
             await self._stream.aclose()
         except Exception as error:
             _raise_translated(error, self._request)
+            raise
         finally:
             if pool is not None:
                 pool.release()
 
 
-def _raise_translated(error: BaseException, request: httpx.Request) -> NoReturn:
-    """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase."""
+def _raise_translated(error: BaseException, request: httpx.Request) -> None:
+    """aiohttp's errors, and httpx-aiohttp's translations of them, raised as the httpx error of the failed
+    phase; any other returns, for the caller to re-raise (raising it here would tie it to this frame: a cycle)."""
     if isinstance(error, httpx.TransportError):
         cause = error.__cause__
         if isinstance(cause, aiohttp.ClientError | TimeoutError):
@@ -230,7 +232,6 @@ def _raise_translated(error: BaseException, request: httpx.Request) -> NoReturn:
         raise _httpx_error(error, request) from error
     elif isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
         raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
-    raise error
 
 
 def _httpx_error(error: BaseException, request: httpx.Request) -> httpx.TransportError:
