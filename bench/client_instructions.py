@@ -37,13 +37,15 @@ def _child(client: str, calls: int) -> None:
 def _instructions(client: str, calls: int, env: dict[str, str], out_dir: Path) -> int:
     out = out_dir / f"{client}-{calls}.callgrind"
     command = [sys.executable, "-m", "bench.client_instructions", "--child", client, str(calls)]
-    subprocess.run(
+    run = subprocess.run(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command],
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
+    if run.returncode != 0:
+        raise RuntimeError(f"{client} ({calls} calls) failed under callgrind:\n{run.stderr[-3000:]}")
     match = _TOTAL.search(out.read_text())
     assert match is not None, f"no instruction total in {out}"
     return int(match.group(1))

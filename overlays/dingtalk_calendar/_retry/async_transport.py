@@ -69,17 +69,18 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if len(body) > self.max_response_bytes:
                 raise attempts.body_refused(BodyTooLarge(), response, self.max_response_bytes)
             return attempts.decoded(response, body)
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
         try:
             reader = BodyReader(response.headers, self.max_response_bytes)
-            assert isinstance(response.stream, httpx.AsyncByteStream)
-            async for chunk in response.stream:  # read once, here: no need for aiter_raw's bookkeeping
+            async for chunk in stream:  # read once, here: no need for aiter_raw's bookkeeping
                 reader.feed(chunk)
                 attempts.check_time()
             body = reader.decoded()
         except BodyError as error:
             raise attempts.body_refused(error, response, self.max_response_bytes) from None
         finally:
-            await response.aclose()
+            await stream.aclose()  # the stream's own: the answer stays open for its decoded body
         return attempts.decoded(response, body)
 
     async def aclose(self) -> None:

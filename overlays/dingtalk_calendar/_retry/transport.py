@@ -70,17 +70,18 @@ class RetryTransport(httpx.BaseTransport):
             if len(body) > self.max_response_bytes:
                 raise attempts.body_refused(BodyTooLarge(), response, self.max_response_bytes)
             return attempts.decoded(response, body)
+        stream = response.stream
+        assert isinstance(stream, httpx.SyncByteStream)
         try:
             reader = BodyReader(response.headers, self.max_response_bytes)
-            assert isinstance(response.stream, httpx.SyncByteStream)
-            for chunk in response.stream:  # read once, here: no need for iter_raw's bookkeeping
+            for chunk in stream:  # read once, here: no need for iter_raw's bookkeeping
                 reader.feed(chunk)
                 attempts.check_time()
             body = reader.decoded()
         except BodyError as error:
             raise attempts.body_refused(error, response, self.max_response_bytes) from None
         finally:
-            response.close()
+            stream.close()  # the stream's own: the answer stays open for its decoded body
         return attempts.decoded(response, body)
 
     def close(self) -> None:

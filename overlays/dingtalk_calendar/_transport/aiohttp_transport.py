@@ -8,8 +8,7 @@ timeout; one pool per event loop and per process; the pool hooks of :mod:`._comp
 import asyncio
 import os
 import ssl
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from typing import Final
 
 import aiohttp
@@ -103,25 +102,23 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         timeouts = request.extensions.get("timeout") or {}
         await pool.acquire(timeouts.get("pool"), request)
         try:
-            with _translated(request):
-                write_timeout = timeouts.get("write")
-                if write_timeout is None or len(_content(request)) <= _UNTIMED_BODY:
-                    response = await pool.adapter(proxy).handle_async_request(request)
-                else:
-                    response = await _send_timed(pool.adapter(proxy), request, write_timeout)
-        except BaseException:
+            write_timeout = timeouts.get("write")
+            if write_timeout is None or len(_content(request)) <= _UNTIMED_BODY:
+                response = await pool.adapter(proxy).handle_async_request(request)
+            else:
+                response = await _send_timed(pool.adapter(proxy), request, write_timeout)
+        except BaseException as error:
             pool.release()
+            _raise_translated(error, request)
             raise
         response.stream = _ResponseBody(response.stream, pool, request)
         return response
 
     async def aclose(self) -> None:
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        if pool.loop is asyncio.get_running_loop():
+        if pool is not None and pool.loop is asyncio.get_running_loop():
             await pool.session.close()
-        else:  # made in a loop that has ended: nothing can run its closing any more
+        elif pool is not None:  # made in a loop that has ended: nothing can run its closing any more
             pool.session.detach()
 
     def _current_pool(self) -> _LoopPool:
@@ -194,31 +191,36 @@ class _ResponseBody(httpx.AsyncByteStream):
 
     def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, pool: _LoopPool, request: httpx.Request):
         assert isinstance(stream, httpx.AsyncByteStream)
-        self._stream = stream
+        self._stream, self._chunks = stream, aiter(stream)
         self._pool: _LoopPool | None = pool
         self._request = request
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _translated(self._request):
-            async for chunk in self._stream:
-                yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self
+
+    async def __anext__(self) -> bytes:
+        try:
+            return await anext(self._chunks)
+        except Exception as error:
+            _raise_translated(error, self._request)
+            raise
 
     async def aclose(self) -> None:
         pool, self._pool = self._pool, None
         try:
-            with _translated(self._request):
-                await self._stream.aclose()
+            await self._stream.aclose()
+        except Exception as error:
+            _raise_translated(error, self._request)
+            raise
         finally:
             if pool is not None:
                 pool.release()
 
 
-@contextmanager
-def _translated(request: httpx.Request) -> Iterator[None]:
-    """aiohttp's errors, and httpx-aiohttp's translations of them, as the httpx error of the failed phase."""
-    try:
-        yield
-    except httpx.TransportError as error:
+def _raise_translated(error: BaseException, request: httpx.Request) -> None:
+    """aiohttp's errors, and httpx-aiohttp's translations of them, raised as the httpx error of the failed
+    phase; any other returns, for the caller to re-raise (raising it here would tie it to this frame: a cycle)."""
+    if isinstance(error, httpx.TransportError):
         cause = error.__cause__
         if isinstance(cause, aiohttp.ClientError | TimeoutError):
             raise _httpx_error(cause, request) from cause
@@ -226,10 +228,9 @@ def _translated(request: httpx.Request) -> Iterator[None]:
             error.request  # noqa: B018 - raises when httpx-aiohttp left it unset
         except RuntimeError:
             error.request = request
-        raise
-    except (aiohttp.ClientError, TimeoutError) as error:
+    elif isinstance(error, aiohttp.ClientError | TimeoutError):
         raise _httpx_error(error, request) from error
-    except ValueError as error:  # aiohttp refusing to send it: a header with a newline, ...
+    elif isinstance(error, ValueError):  # aiohttp refusing to send it: a header with a newline, ...
         raise httpx.LocalProtocolError(str(error) or type(error).__name__, request=request) from error
 
 

@@ -108,11 +108,10 @@ def decoded_response(
     response: httpx.Response, body: bytes, request: httpx.Request, elapsed: timedelta
 ) -> httpx.Response:
     """``response`` with its decoded ``body`` in it: read, closed, no content encoding left to undo."""
-    headers = response.headers
-    if "content-encoding" in headers:
-        headers = httpx.Headers(headers)
-        del headers["content-encoding"]
-        headers["content-length"] = str(len(body))
-    decoded = httpx.Response(response.status_code, headers=headers, content=body, extensions=response.extensions)
-    decoded.request, decoded.elapsed = request, elapsed
-    return decoded
+    if "content-encoding" in response.headers:
+        del response.headers["content-encoding"]
+        response.headers["content-length"] = str(len(body))
+    response.stream = httpx.ByteStream(body)
+    response.read()  # httpx's one way to set .content, here from memory: the caller read the stream
+    response.request, response.elapsed = request, elapsed
+    return response
