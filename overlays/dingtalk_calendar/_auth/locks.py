@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
-from .._errors import APITimeoutError
 from .._transport.deadline import time_left, time_up
 
 if TYPE_CHECKING:
@@ -23,16 +22,11 @@ T = TypeVar("T")
 _POLL_SECONDS = 0.005
 
 
-def out_of_time(doing: str) -> APITimeoutError:
-    """The error for a call whose time ran out while ``doing`` (waiting, mostly); nothing was sent."""
-    return time_up(doing)
-
-
 def check_time_left(doing: str) -> None:
-    """Raise :func:`out_of_time` when the running call has no time left (before ``doing``)."""
+    """Raise :func:`time_up` when the running call has no time left (before ``doing``)."""
     left = time_left()
     if left is not None and left <= 0.0:
-        raise out_of_time(doing)
+        raise time_up(doing)
 
 
 @contextmanager
@@ -40,7 +34,7 @@ def holding(lock: threading.Lock, doing: str) -> Iterator[None]:
     """Hold ``lock``, waiting no longer than the running call may."""
     left = time_left()
     if not lock.acquire(timeout=-1 if left is None else min(left, threading.TIMEOUT_MAX)):
-        raise out_of_time(doing)
+        raise time_up(doing)
     try:
         yield
     finally:
@@ -71,7 +65,7 @@ async def holding_thread_lock(lock: threading.Lock, doing: str) -> AsyncIterator
     while not lock.acquire(blocking=False):
         left = time_left()
         if left is not None and left <= 0.0:
-            raise out_of_time(doing)
+            raise time_up(doing)
         await asyncio.sleep(_POLL_SECONDS if left is None else min(_POLL_SECONDS, left))
     try:
         yield
@@ -85,7 +79,7 @@ def within_time_left(value: T, doing: str) -> T:
 
 
 async def awithin_time_left(awaitable: Awaitable[T], doing: str) -> T:
-    """Await ``awaitable``, cancelled (raising :func:`out_of_time`) when the running call's time is up."""
+    """Await ``awaitable``, cancelled (raising :func:`time_up`) when the running call's time is up."""
     import asyncio
 
     left = time_left()
@@ -96,7 +90,7 @@ async def awithin_time_left(awaitable: Awaitable[T], doing: str) -> T:
             return await awaitable
     except TimeoutError:
         if scope.expired():
-            raise out_of_time(doing) from None
+            raise time_up(doing) from None
         raise
 
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 from .._errors import ConfigurationError, TokenStoreError
 from .._json import UnreadableJSONError, decode_json
-from .._transport.deadline import time_left
-from .locks import out_of_time, waiting_for_lock
+from .._transport.deadline import time_left, time_up
+from .locks import waiting_for_lock
 from .token import Token
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class RedisStoreBase:
             raise TokenStoreError(f"Redis token store: no lock for {key} within {self._lock_timeout:g} s")
         left = time_left()
         if left is not None and left <= 0.0:
-            raise out_of_time(waiting_for_lock(key))
+            raise time_up(waiting_for_lock(key))
         # Jitter keeps waiting processes from retrying in lock step (not a security matter).
         pause = self._poll_interval * random.uniform(0.5, 1.5)  # noqa: S311
         return min(pause, give_up_at - now, math.inf if left is None else left)
