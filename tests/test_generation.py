@@ -358,3 +358,46 @@ def test_the_checker_reads_token_answers_too(body: dict[str, object], path: str,
     assert violation is not None
     assert (violation.path, violation.rule) == (path, rule)
     assert check_response("getAccessToken", {"accessToken": "t", "expireIn": 7200}) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "sdk_path", "rule"),
+    [
+        ({"name": "Team \ud800"}, "name", "name", "unicode"),
+        ({"name": 7}, "name", "name", "type"),
+        (
+            {"subscribeScope": {"corpIds": ["ding-1", "ding-\udfff"]}},
+            "subscribeScope.corpIds",
+            "subscribe_scope.organisations",
+            "unicode",
+        ),
+        ({"subscribeScope": {"corpIds": "ding-1"}}, "subscribeScope.corpIds", "subscribe_scope.organisations", "type"),
+        ({"subscribeScope": {"corpIds": []}}, "subscribeScope", "subscribe_scope", "atLeastOneOf"),
+    ],
+)
+def test_the_checker_names_a_broken_answer_field_by_its_whole_path(
+    body: dict[str, object], path: str, sdk_path: str, rule: str
+) -> None:
+    # Text with no rule but unicode is checked too, and a nested field named from the top.
+    from dingtalk_calendar_api.checks import check_response
+
+    violation = check_response("getSubscribedCalendar", body)
+    assert violation is not None
+    assert (violation.path, violation.sdk_path, violation.rule) == (path, sdk_path, rule)
+    assert (
+        check_response("getSubscribedCalendar", {"name": "Team \u00e9", "subscribeScope": {"corpIds": ["c"]}}) is None
+    )
+
+
+def test_the_checker_reads_a_str_subclass_as_text() -> None:
+    # An enum member or other str subclass in a request body meets the same text rules.
+    from dingtalk_calendar_api.checks import check_request_body
+
+    class Text(str):
+        pass
+
+    scope = {"corpIds": [Text("ding-1")]}
+    violation = check_request_body("createSubscribedCalendar", {"name": Text(" "), "subscribeScope": scope})
+    assert violation is not None
+    assert (violation.path, violation.rule) == ("name", "pattern")
+    assert check_request_body("createSubscribedCalendar", {"name": Text("Team"), "subscribeScope": scope}) is None
