@@ -21,6 +21,8 @@ Run it with `make bench` (about 20 minutes: the bulk job alone takes 10,000 / 19
 `.venv/bin/python bench/run.py --help` lists the knobs; `--bulk-users 200` makes a
 quick run, `--no-official` skips the official SDK, `--no-tls` the HTTPS measurement, `--no-fleet`
 the fleet on Celery (`--fleet-users`, 40,000, `make fleet-demo`'s size: about two minutes).
+`.venv/bin/python -m bench.throughput` (`--official` to include the official SDK) and
+`-m bench.client_cpu` run one section alone, against an emulator of their own.
 Every figure below comes from one run, against local emulator processes (plain HTTP, and
 HTTPS for the second half of the async table); medians over rounds, ratios paired round by round.
 """
