@@ -130,7 +130,7 @@ def measure_throughput(
     server = "https" if info.ca_file else "http"
     ours: dict[tuple[str, int], list[tuple[float, float | None]]] = {}
     theirs: dict[tuple[str, int], list[tuple[float, float | None]]] = {}
-    # Every other client takes its turn in each round too, after ours, the official SDK and raw.
+    # The other clients take their turns in each round after ours and the official SDK, raw first.
     others: dict[str, Seconds] = {"raw": raw_seconds}
     if with_bare_clients:
         others |= {
