@@ -146,6 +146,7 @@ def _against_one_server(results: BenchResults, args: argparse.Namespace, officia
             rounds=args.throughput_rounds,
             official=server.official,
             with_httpx_default=True,
+            with_bare_clients=True,
         )
         results.client_cpu = measure_client_cpu(
             server.info,

@@ -8,6 +8,7 @@ from .callers_ours import CLIENTS
 from .import_time import ImportTime, paired_share
 from .installed_size import InstalledSize
 from .results import BenchResults
+from .throughput import ThroughputPoint
 
 _CLIENT_TITLES = {
     "ergonomic": "(a) CalendarClient",
@@ -20,6 +21,8 @@ Run it with `make bench` (about 20 minutes: the bulk job alone takes 10,000 / 19
 `.venv/bin/python bench/run.py --help` lists the knobs; `--bulk-users 200` makes a
 quick run, `--no-official` skips the official SDK, `--no-tls` the HTTPS measurement, `--no-fleet`
 the fleet on Celery (`--fleet-users`, 40,000, `make fleet-demo`'s size: about two minutes).
+`.venv/bin/python -m bench.throughput` (`--official` to include the official SDK) and
+`-m bench.client_cpu` run one section alone, against an emulator of their own.
 Every figure below comes from one run, against local emulator processes (plain HTTP, and
 HTTPS for the second half of the async table); medians over rounds, ratios paired round by round.
 """
@@ -85,29 +88,55 @@ def _per_call(r: BenchResults) -> str:
 
 
 def _throughput(r: BenchResults) -> str:
-    if not r.throughput:
+    return throughput_section(r.throughput)
+
+
+def _rate_and_share(rate: float | None, share: float | None) -> str:
+    return f"{rate:,.0f} ({share:.0%})" if rate is not None and share is not None else "-"
+
+
+def throughput_section(points: list[ThroughputPoint]) -> str:
+    """The async throughput table and what its columns are (``python -m bench.throughput`` prints it alone)."""
+    if not points:
         return ""
     rows = []
-    for p in r.throughput:
+    for p in points:
         theirs = f"{p.official_per_s:,.0f}" if p.official_per_s is not None else "-"
         ratio = f"{p.ratio:.2f}x" if p.ratio is not None else "-"
         on_httpx = f"{p.httpx_default_per_s:,.0f}" if p.httpx_default_per_s is not None else "-"
+        bare_httpx = _rate_and_share(p.bare_httpx_per_s, p.bare_httpx_share_of_raw)
+        bare_transport = _rate_and_share(p.bare_transport_per_s, p.bare_transport_share_of_raw)
+        bare_aiohttp = _rate_and_share(p.bare_aiohttp_per_s, p.bare_aiohttp_share_of_raw)
         busy = "/".join(f"{b:.0%}" if b is not None else "-" for b in (p.server_busy_ours, p.server_busy_official))
-        raw = f"{p.raw_per_s:,.0f} ({p.share_of_raw:.0%})" if p.raw_per_s and p.share_of_raw else "-"
-        rows.append([p.server, p.op, str(p.concurrency), f"{p.ours_per_s:,.0f}", theirs, ratio, on_httpx, raw, busy])
+        raw = _rate_and_share(p.raw_per_s, p.share_of_raw)
+        rows.append([p.server, p.op, str(p.concurrency), f"{p.ours_per_s:,.0f}", theirs, ratio, on_httpx])
+        rows[-1] += [bare_httpx, bare_transport, bare_aiohttp, raw, busy]
     header = ["server", "operation", "concurrency", "AsyncCalendarClient calls/s", "official *_async calls/s"]
-    header += ["ours / official", "ours on httpx's default transport, calls/s", "raw sockets, calls/s (ours / raw)"]
-    header += ["server CPU (ours/official)"]
+    header += ["ours / official", "ours on httpx's default transport, calls/s"]
+    header += ["bare httpx.AsyncClient on AsyncAiohttpTransport, calls/s (share of raw)"]
+    header += ["AsyncAiohttpTransport alone, calls/s (share of raw)", "bare aiohttp, calls/s (share of raw)"]
+    header += ["raw sockets, calls/s (ours / raw)", "server CPU (ours/official)"]
     calls = "; ".join(
-        sorted({f"over {p.server}, {p.calls} of ours and {p.official_calls} of the official's" for p in r.throughput})
+        sorted({f"over {p.server}, {p.calls} of ours and {p.official_calls} of the official's" for p in points})
     )
     return (
-        f"## Async throughput\n\nCalls per measurement {calls}; median of rounds. `http` is the emulator over "
-        "plain HTTP, `https` the same emulator serving TLS. The next-to-last column is our client with "
-        "`transport=httpx.AsyncHTTPTransport(...)` (httpcore's pool) instead of its default "
-        "`AsyncAiohttpTransport` (aiohttp through httpx-aiohttp), in the same rounds. `raw sockets` is the physical "
-        "floor: keep-alive asyncio connections writing the same request as pre-built bytes "
-        "(`bench/raw_client.py`).\n\n" + _table(header, rows)
+        f"## Async throughput\n\nCalls per measurement {calls}; median of rounds, every client taking its turn "
+        "in each round. `http` is the emulator over plain HTTP, `https` the same emulator serving TLS. "
+        "`ours on httpx's default transport` is our client with `transport=httpx.AsyncHTTPTransport(...)` "
+        "(httpcore's pool) instead of its default `AsyncAiohttpTransport` (aiohttp through httpx-aiohttp). "
+        "`raw sockets` is the physical floor: keep-alive asyncio connections writing the same request as "
+        "pre-built bytes (`bench/raw_client.py`).\n\n"
+        "`bare httpx.AsyncClient on AsyncAiohttpTransport` is the ceiling of a client built on httpx's public "
+        "client with this transport: `httpx.AsyncClient(base_url=..., headers={token}, "
+        "transport=AsyncAiohttpTransport(limits=DEFAULT_LIMITS))` making the same calls with `await "
+        "client.post(path)` or `await client.get(path)`, `raise_for_status()` and the JSON parsed, and nothing "
+        "else (no token flow, retries, deadline or typed errors). If its share of raw is below a target, no client "
+        "of that design can meet it. `AsyncAiohttpTransport alone` is sent one request built once, each answer "
+        "read and parsed: the ceiling of any client on this transport, even one that drives httpx's auth flow "
+        "and the transport itself rather than through `AsyncClient.send` (as ours does). `bare aiohttp` (a bare "
+        "`aiohttp.ClientSession`, the same calls) is the ceiling of any client on aiohttp. These three are "
+        "measured over plain HTTP only, the server of the raw-socket target; in brackets, each one's share of "
+        "raw, paired round by round (`bench/bare_clients.py`).\n\n" + _table(header, rows)
     )
 
 

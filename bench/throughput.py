@@ -8,11 +8,16 @@ Measured against a plain-HTTP emulator and against one serving HTTPS, as DingTal
 a client that opens a new connection per call pays a TLS handshake each time only there.
 With ``with_httpx_default`` our client is also measured on httpx's own async transport
 (httpcore) instead of its default ``AsyncAiohttpTransport``, to show what that choice gives.
+With ``with_bare_clients``, a bare ``httpx.AsyncClient`` on ``AsyncAiohttpTransport``, that
+transport alone and a bare ``aiohttp.ClientSession`` (``bench/bare_clients.py``) too: the
+ceilings of any client built on httpx's public client with that transport, of any client on
+the transport, and of any client on aiohttp.
 """
 
 import asyncio
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 
@@ -22,6 +27,7 @@ from dingtalk_calendar import AsyncCalendarClient, InternalAppCredentials
 from dingtalk_calendar._client.settings import DEFAULT_LIMITS
 
 from . import scenario as s
+from .bare_clients import bare_aiohttp_seconds, bare_httpx_seconds, bare_transport_seconds
 from .concurrency import warm_then_time
 from .emulator_process import EmulatorInfo
 from .log import log
@@ -57,6 +63,18 @@ class ThroughputPoint:
     """A raw-socket client sending pre-built requests (``bench/raw_client.py``), median over rounds."""
     share_of_raw: float | None = None
     """Median over rounds of ours / raw in the same round."""
+    bare_httpx_per_s: float | None = None
+    """A bare ``httpx.AsyncClient`` on ``AsyncAiohttpTransport``, median over rounds."""
+    bare_httpx_share_of_raw: float | None = None
+    """Median over rounds of bare httpx / raw in the same round."""
+    bare_transport_per_s: float | None = None
+    """``AsyncAiohttpTransport`` alone, sent a request built once, median over rounds."""
+    bare_transport_share_of_raw: float | None = None
+    """Median over rounds of the transport alone / raw in the same round."""
+    bare_aiohttp_per_s: float | None = None
+    """A bare ``aiohttp.ClientSession``, median over rounds."""
+    bare_aiohttp_share_of_raw: float | None = None
+    """Median over rounds of bare aiohttp / raw in the same round."""
 
 
 async def _ours_seconds(
@@ -85,6 +103,14 @@ def _with_server_cpu(server_pid: int, run: Callable[[], float]) -> tuple[float, 
     return seconds, busy
 
 
+Seconds = Callable[[EmulatorInfo, str, str, int, int], float]
+"""Seconds one client takes: (info, calendar id, operation, concurrency, calls)."""
+
+
+def _ours_on_httpx_default(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
+    return _run_ours(info, calendar_id, op, concurrency, calls, httpx_default=True)
+
+
 def measure_throughput(
     info: EmulatorInfo,
     calendar_id: str,
@@ -97,14 +123,24 @@ def measure_throughput(
     official: OfficialWorker | None,
     official_calls: int | None = None,
     with_httpx_default: bool = False,
+    with_bare_clients: bool = False,
 ) -> list[ThroughputPoint]:
     """``official_calls`` (default ``calls``) lets a much slower official SDK make fewer calls: rates are per second."""
     their_calls = official_calls or calls
     server = "https" if info.ca_file else "http"
     ours: dict[tuple[str, int], list[tuple[float, float | None]]] = {}
     theirs: dict[tuple[str, int], list[tuple[float, float | None]]] = {}
-    httpx_default: dict[tuple[str, int], list[float]] = {}
-    raw: dict[tuple[str, int], list[float]] = {}
+    # The other clients take their turns in each round after ours and the official SDK, raw first.
+    others: dict[str, Seconds] = {"raw": raw_seconds}
+    if with_bare_clients:
+        others |= {
+            "bare_httpx": bare_httpx_seconds,
+            "bare_transport": bare_transport_seconds,
+            "bare_aiohttp": bare_aiohttp_seconds,
+        }
+    if with_httpx_default:
+        others["httpx_default"] = _ours_on_httpx_default
+    rates: dict[str, dict[tuple[str, int], list[float]]] = {name: {} for name in others}
     for round_no in range(rounds):
         for op in ops:
             for concurrency in concurrencies:
@@ -114,10 +150,8 @@ def measure_throughput(
                 if official is not None:
                     run_theirs = partial(official.throughput, op, concurrency=concurrency, calls=their_calls)
                     theirs.setdefault(key, []).append(_with_server_cpu(server_pid, run_theirs))
-                raw.setdefault(key, []).append(calls / raw_seconds(info, calendar_id, op, concurrency, calls))
-                if with_httpx_default:
-                    seconds = _run_ours(info, calendar_id, op, concurrency, calls, httpx_default=True)
-                    httpx_default.setdefault(key, []).append(calls / seconds)
+                for name, seconds in others.items():
+                    rates[name].setdefault(key, []).append(calls / seconds(info, calendar_id, op, concurrency, calls))
         log(f"throughput ({server}) round {round_no + 1}/{rounds} done")
     return [
         _point(
@@ -127,8 +161,7 @@ def measure_throughput(
             (calls, their_calls),
             ours[(op, c)],
             theirs.get((op, c)),
-            httpx_default.get((op, c)),
-            raw[(op, c)],
+            {name: by_key[(op, c)] for name, by_key in rates.items()},
         )
         for op in ops
         for c in concurrencies
@@ -142,11 +175,18 @@ def _point(
     calls: tuple[int, int],
     ours: list[tuple[float, float | None]],
     theirs: list[tuple[float, float | None]] | None,
-    httpx_default: list[float] | None,
-    raw: list[float],
+    others: dict[str, list[float]],
 ) -> ThroughputPoint:
     ours_rates = [calls[0] / seconds for seconds, _ in ours]
     their_rates = [calls[1] / seconds for seconds, _ in theirs] if theirs else []
+    raw = others["raw"]
+
+    def rate(name: str) -> float | None:
+        return median(others[name]) if name in others else None
+
+    def share_of_raw(rates: list[float] | None) -> float | None:
+        return median([a / b for a, b in zip(rates, raw, strict=True)]) if rates else None
+
     return ThroughputPoint(
         server=server,
         op=op,
@@ -160,12 +200,65 @@ def _point(
         server_busy_official=_median_busy(theirs or []),
         rounds_ours=tuple(round(r, 1) for r in ours_rates),
         rounds_official=tuple(round(r, 1) for r in their_rates),
-        httpx_default_per_s=median(httpx_default) if httpx_default else None,
+        httpx_default_per_s=rate("httpx_default"),
         raw_per_s=median(raw),
-        share_of_raw=median([a / b for a, b in zip(ours_rates, raw, strict=True)]),
+        share_of_raw=share_of_raw(ours_rates),
+        bare_httpx_per_s=rate("bare_httpx"),
+        bare_httpx_share_of_raw=share_of_raw(others.get("bare_httpx")),
+        bare_transport_per_s=rate("bare_transport"),
+        bare_transport_share_of_raw=share_of_raw(others.get("bare_transport")),
+        bare_aiohttp_per_s=rate("bare_aiohttp"),
+        bare_aiohttp_share_of_raw=share_of_raw(others.get("bare_aiohttp")),
     )
 
 
 def _median_busy(samples: list[tuple[float, float | None]]) -> float | None:
     busy = [b for _, b in samples if b is not None]
     return median(busy) if busy else None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """This section alone, over plain HTTP, against an emulator of its own: ``python -m bench.throughput``."""
+    import argparse
+
+    from .callers_ours import prepare_calendar
+    from .emulator_process import EmulatorProcess
+    from .machine import describe_machine
+    from .official_env import ensure_official_venv
+    from .report import throughput_section
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ops", nargs="+", default=["subscribe", "get"], choices=["subscribe", "get"])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--calls", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--official", action="store_true", help="the official SDK too (its venv is made if missing)")
+    args = parser.parse_args(argv)
+    machine = describe_machine()
+    official_python = ensure_official_venv() if args.official else None
+    with EmulatorProcess(qps_limit=None) as emulator:
+        info = emulator.info
+        calendar_id = prepare_calendar(info)
+        with ExitStack() as stack:
+            official = None
+            if official_python is not None:
+                official = stack.enter_context(OfficialWorker(official_python, info, calendar_id))
+            points = measure_throughput(
+                info,
+                calendar_id,
+                server_pid=emulator.pid,
+                ops=tuple(args.ops),
+                concurrencies=tuple(args.concurrency),
+                calls=args.calls,
+                rounds=args.rounds,
+                official=official,
+                with_httpx_default=True,
+                with_bare_clients=True,
+            )
+    load = ", ".join(f"{x:.2f}" for x in machine.load_average_at_start)
+    print(f"Load average at start: {load}; {machine.cpu_model}, {machine.cores} cores.\n")
+    print(throughput_section(points))
+
+
+if __name__ == "__main__":
+    main()

@@ -44,6 +44,10 @@ def test_a_tiny_run_writes_results_of_the_expected_shape(tmp_path: Path) -> None
     assert all(p["raw_per_s"] > 0 and p["share_of_raw"] > 0 for p in results["throughput"])
     # httpx's default transport, for comparison, is measured against the plain-HTTP server only
     assert all((p["httpx_default_per_s"] is not None) == (p["server"] == "http") for p in results["throughput"])
+    # so are the bare clients, the ceilings beside ours
+    bare = [f"bare_{name}{part}" for name in ("httpx", "transport", "aiohttp") for part in ("_per_s", "_share_of_raw")]
+    for p in results["throughput"]:
+        assert all((p[field] is not None and p[field] > 0) == (p["server"] == "http") for field in bare)
     assert results["import_ours"]["median_ms"] > 0
     assert results["import_official"] is None
     assert len(results["ceiling"]) == 4
