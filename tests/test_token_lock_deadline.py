@@ -27,7 +27,7 @@ from dingtalk_calendar import (
 )
 from dingtalk_calendar._auth.stores import MemoryTokenStore
 from dingtalk_calendar._auth.token_manager import TokenManager
-from dingtalk_calendar._transport.deadline import call_deadline, time_left
+from dingtalk_calendar._transport.deadline import CallDeadline, time_left
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_emulator import Emulator
 
@@ -73,7 +73,7 @@ def gated(dingtalk_emulator: Emulator) -> Iterator[GatedCredentials]:
 
 
 def _limited_get_token(manager: TokenManager) -> str:
-    with call_deadline(LIMIT):
+    with CallDeadline(LIMIT):
         return manager.get_token()
 
 
@@ -115,7 +115,7 @@ async def test_a_task_waiting_for_another_tasks_fetch_gives_up_at_its_limit(
     manager = TokenManager(gated, base_url=dingtalk_emulator.url)
 
     async def limited() -> str:
-        with call_deadline(LIMIT):
+        with CallDeadline(LIMIT):
             return await manager.aget_token()
 
     holder = asyncio.create_task(manager.aget_token())
@@ -137,7 +137,7 @@ async def test_a_task_waiting_for_a_threads_fetch_gives_up_at_its_limit(
     manager = TokenManager(gated, base_url=dingtalk_emulator.url)
 
     async def limited() -> str:
-        with call_deadline(LIMIT):
+        with CallDeadline(LIMIT):
             return await manager.aget_token()
 
     with ThreadPoolExecutor(1) as pool:
@@ -232,7 +232,7 @@ def test_a_caller_whose_time_ran_out_under_the_lock_fetches_nothing(dingtalk_emu
     manager = TokenManager(
         InternalAppCredentials(app.app_key, app.app_secret), store=SlowStore(), base_url=dingtalk_emulator.url
     )
-    with pytest.raises(APITimeoutError, match="about to fetch the access token for internal:"), call_deadline(LIMIT):
+    with pytest.raises(APITimeoutError, match="about to fetch the access token for internal:"), CallDeadline(LIMIT):
         manager.get_token()
     assert dingtalk_emulator.stats.token_requests == 0
     assert manager.get_token()  # the next caller, with time, fetches
@@ -247,7 +247,7 @@ def test_a_get_token_outside_any_call_waits_no_longer_than_the_managers_max_elap
     with ThreadPoolExecutor(2) as pool:
         holder = pool.submit(manager.get_token)
         gated.started.wait()
-        waiter = pool.submit(manager.get_token)  # no call_deadline of its own
+        waiter = pool.submit(manager.get_token)  # no CallDeadline of its own
         waited = _outcome(waiter)
         gated.gate.set()
         holder.result()

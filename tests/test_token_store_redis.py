@@ -35,7 +35,7 @@ from dingtalk_calendar import (
 from dingtalk_calendar._auth.redis_store import RedisTokenStore, token_from_json, token_to_json
 from dingtalk_calendar._auth.stores import STORE_RETRY_INTERVAL, MemoryTokenStore
 from dingtalk_calendar._auth.token_manager import TokenManager
-from dingtalk_calendar._transport.deadline import call_deadline
+from dingtalk_calendar._transport.deadline import CallDeadline
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_emulator import Emulator
 from tests.recording_server import recording_server
@@ -611,7 +611,7 @@ async def test_a_waiter_on_the_redis_lock_gives_up_at_its_calls_limit_and_fetche
     raw.close()
     with (
         pytest.raises(APITimeoutError, match=f"waiting for the token store's lock for {manager.cache_key}"),
-        call_deadline(0.5),  # ample for the read before the lock: this is about the wait
+        CallDeadline(0.5),  # ample for the read before the lock: this is about the wait
     ):
         await manager.aget_token() if use_async else manager.get_token()
     assert dingtalk_emulator.stats.token_requests == 0  # not fetched past the holder: it was out of time
@@ -673,7 +673,7 @@ def test_the_lock_lives_lock_ttl_or_the_holders_time_left_if_longer(
 ) -> None:
     raw = redis.Redis.from_url(redis_url)
     try:
-        with call_deadline(limit), store.lock("k"):
+        with CallDeadline(limit), store.lock("k"):
             ttl_ms = raw.pttl("test:v2/lock/k")
     finally:
         raw.close()
@@ -692,7 +692,7 @@ async def test_an_async_read_of_a_frozen_redis_ends_at_the_calls_limit_when_that
         store=RedisTokenStore(frozen_redis.url, timeout=30.0),
         base_url=dingtalk_emulator.url,
     )
-    with pytest.raises(APITimeoutError, match="reading the token store for internal:"), call_deadline(0.1):
+    with pytest.raises(APITimeoutError, match="reading the token store for internal:"), CallDeadline(0.1):
         await manager.aget_token()
     assert dingtalk_emulator.stats.token_requests == 0
     # The call ran out of time, the store did not fail: it is not left alone for it.

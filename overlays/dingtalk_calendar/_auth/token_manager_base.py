@@ -21,7 +21,7 @@ from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 
 from .._errors import ConfigurationError
 from .._secret import Secret
-from .._transport.deadline import call_deadline
+from .._transport.deadline import CallDeadline
 from .locks import holding, holding_loop_lock, holding_thread_lock
 from .stores import MemoryTokenStore, SharedStoreView, TokenStore, store_is_essential
 from .token import Token, TokenProvider
@@ -142,14 +142,14 @@ class TokenManagerBase:
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
         """The lock sync callers queue on."""
-        with call_deadline(self._max_elapsed), holding(self._thread_lock, self._fetch_under_way()):
+        with CallDeadline(self._max_elapsed), holding(self._thread_lock, self._fetch_under_way()):
             yield
 
     @asynccontextmanager
     async def _aexclusive(self) -> AsyncIterator[None]:
         """This event loop's lock for the key, then the lock shared with threads and other loops."""
         doing = self._fetch_under_way()
-        with call_deadline(self._max_elapsed):
+        with CallDeadline(self._max_elapsed):
             async with holding_loop_lock(self._loop_lock(), doing), holding_thread_lock(self._thread_lock, doing):
                 yield
 

@@ -20,8 +20,8 @@ from .._extensions import ATTEMPTS_EXTENSION
 from .._generated.async_resources import AsyncResources
 from .._overlay.async_runner import AsyncOverlays
 from .._transport.async_send import send
-from .._transport.deadline import call_deadline
-from .base import BaseClient
+from .._transport.deadline import CallDeadline
+from .base import BaseClient, call_request
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from .._auth.stores import TokenStore
@@ -224,14 +224,11 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
     async def _run(self, call: _calls.Call[T]) -> T:
         if call.operation in _deprecation.WATCHED:
             _deprecation.warn(call.operation, call.request_kwargs.get("json"), stacklevel=3)
-        kwargs = call.request_kwargs
-        # The URL joined and parsed once: build_request, given a path, parses it and then the base
-        # again (a fifth of the SDK's own CPU a call in `python -m bench.client_cpu --profile`).
-        request = self._http.build_request(**{**kwargs, "url": httpx.URL(self.base_url + kwargs["url"])})
+        request = call_request(self._http, self.base_url, call.request_kwargs)
         overlays = self._overlays
         limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
-            with call_deadline(limit, call.operation):
+            with CallDeadline(limit, call.operation):
                 response = await send(self._retrying, self._auth, request)
             if response.is_success:
                 return call.finish(response, self._api)
@@ -239,7 +236,7 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         async with overlays.call(request):
             await overlays.request(request)
             try:
-                with call_deadline(limit, call.operation):
+                with CallDeadline(limit, call.operation):
                     response = await send(self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 await overlays.error(error)

@@ -165,3 +165,26 @@ class BaseClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={self._provider!r})"
+
+
+def call_request(http: httpx.Client | httpx.AsyncClient, base_url: str, kwargs: dict[str, Any]) -> httpx.Request:
+    """A call's request (a generated ``build_request_kwargs``), as ``http.build_request`` would make it.
+
+    The client's headers and then the call's, its timeout, the URL parsed once. Written out:
+    ``build_request`` also merges a cookie jar the SDK never fills and copies a URL already
+    whole, 3 % of a call's instructions (``python -m bench.client_instructions ours``).
+    """
+    headers = http.headers
+    if "headers" in kwargs:
+        headers = httpx.Headers(headers)
+        headers.update(kwargs["headers"])
+    timeout = kwargs.get("timeout", httpx.USE_CLIENT_DEFAULT)
+    timeout = http.timeout if timeout is httpx.USE_CLIENT_DEFAULT else httpx.Timeout(timeout)
+    return httpx.Request(
+        kwargs["method"],
+        httpx.URL(base_url + kwargs["url"]),
+        params=kwargs.get("params"),
+        headers=headers,
+        json=kwargs.get("json"),
+        extensions={**kwargs.get("extensions", {}), "timeout": timeout.as_dict()},
+    )

@@ -20,9 +20,9 @@ from .._errors import DingTalkError, error_from_response
 from .._extensions import ATTEMPTS_EXTENSION
 from .._generated.resources import Resources
 from .._overlay.runner import Overlays
-from .._transport.deadline import call_deadline
+from .._transport.deadline import CallDeadline
 from .._transport.send import send
-from .base import BaseClient
+from .base import BaseClient, call_request
 
 if TYPE_CHECKING:  # loaded by the methods that use them: importing the SDK stays cheap
     from .._auth.stores import TokenStore
@@ -225,14 +225,11 @@ class CalendarClient(BaseClient, Resources):
     def _run(self, call: _calls.Call[T]) -> T:
         if call.operation in _deprecation.WATCHED:
             _deprecation.warn(call.operation, call.request_kwargs.get("json"), stacklevel=3)
-        kwargs = call.request_kwargs
-        # The URL joined and parsed once: build_request, given a path, parses it and then the base
-        # again (a fifth of the SDK's own CPU a call in `python -m bench.client_cpu --profile`).
-        request = self._http.build_request(**{**kwargs, "url": httpx.URL(self.base_url + kwargs["url"])})
+        request = call_request(self._http, self.base_url, call.request_kwargs)
         overlays = self._overlays
         limit = self._defaults.retry.max_elapsed  # one limit for the whole call: any token fetch and resend too
         if not overlays.per_call:  # no hook to run: the calls into them are skipped
-            with call_deadline(limit, call.operation):
+            with CallDeadline(limit, call.operation):
                 response = send(self._retrying, self._auth, request)
             if response.is_success:
                 return call.finish(response, self._api)
@@ -240,7 +237,7 @@ class CalendarClient(BaseClient, Resources):
         with overlays.call(request):
             overlays.request(request)
             try:
-                with call_deadline(limit, call.operation):
+                with CallDeadline(limit, call.operation):
                     response = send(self._retrying, self._auth, request)
             except DingTalkError as error:  # the retry transport's connection and timeout errors
                 overlays.error(error)
