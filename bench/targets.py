@@ -72,6 +72,10 @@ def _share_of_raw(results: BenchResults) -> Target:
     if not points:
         return Target(name, target, "not measured", None)
     measured = ", ".join(f"{p.op} {p.share_of_raw:.0%} ({p.ours_per_s:,.0f} vs {p.raw_per_s:,.0f}/s)" for p in points)
+    ceilings = [p for p in points if p.bare_httpx_share_of_raw is not None]
+    if ceilings:  # what any client on httpx's public client and the same transport reached, same rounds
+        shares = ", ".join(f"{p.op} {p.bare_httpx_share_of_raw:.0%}" for p in ceilings)
+        measured += f"; a bare httpx.AsyncClient on the same transport: {shares}"
     return Target(name, target, measured, min(p.share_of_raw or 0.0 for p in points) >= MIN_SHARE_OF_RAW)
 
 
