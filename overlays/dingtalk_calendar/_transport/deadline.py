@@ -90,11 +90,7 @@ class Deadline:
 
 
 class _Enforced:
-    """:meth:`Deadline.aenforce`'s scope: ``asyncio.timeout``, its expiry raised as the SDK's error.
-
-    A class, not ``@asynccontextmanager``: it wraps every request, and the generator machinery
-    cost 2 % of a call's instructions (``python -m bench.client_instructions ours``).
-    """
+    """``asyncio.timeout``, its expiry raised as the SDK's error (a class: it wraps every request)."""
 
     __slots__ = ("_deadline", "_doing", "_error", "_scope")
 
@@ -138,11 +134,8 @@ def time_left() -> float | None:
 
 class CallDeadline:
     """``with CallDeadline(limit, operation):`` every request within the block (in its thread or task)
-    shares one limit; an inner block keeps the outer's.
-
-    ``operation``: the call's operationId, which an error raised while it waits names. A class,
-    not ``@contextmanager``: it wraps every call (as :class:`_Enforced`, for the same reason).
-    """
+    shares one limit; an inner block keeps the outer's. ``operation`` is named by an error raised while
+    it waits. A class, not ``@contextmanager``: it wraps every call."""
 
     __slots__ = ("_deadline", "_token")
     _token: Token[Deadline | None]
