@@ -93,10 +93,7 @@ class CallDefaults:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """The per-call arguments of a generated ``build_request_kwargs``.
-
-        Nothing is passed when the call overrides nothing, so the hot path does no work.
-        """
+        """The per-call arguments of a generated ``build_request_kwargs`` (only what the call overrides)."""
         options: dict[str, Any] = {}
         if timeout is not None or max_retries is not None:
             chosen = self.with_overrides(timeout, max_retries)
