@@ -104,15 +104,15 @@ def test_without_proxy_variables_nothing_is_routed(clean_environment: pytest.Mon
 )
 def test_no_proxy_patterns_match_as_in_httpx(no_proxy: str, url: str, proxied: bool) -> None:
     environ = {"HTTPS_PROXY": "127.0.0.1:3128", "HTTP_PROXY": "http://127.0.0.1:3128", "NO_PROXY": no_proxy}
-    routes = environment_routes(environ)
-    assert routes is not None
-    assert (routes.proxy_for(httpx.URL(url)) is not None) is proxied
-    # httpx's own client, built without a transport, decides the same
     with pytest.MonkeyPatch.context() as patch:
         for name, value in environ.items():
             patch.setenv(name, value)
         for name in ("no_proxy", "http_proxy", "https_proxy", "all_proxy", "ALL_PROXY"):
             patch.delenv(name, raising=False)
+        routes = environment_routes()
+        assert routes is not None
+        assert (routes.proxy_for(httpx.URL(url)) is not None) is proxied
+        # httpx's own client, built without a transport, decides the same
         with httpx.Client() as reference:
             uses_proxy = reference._transport_for_url(httpx.URL(url)) is not reference._transport
     assert uses_proxy is proxied

@@ -24,7 +24,6 @@ from .tls import tls_context
 # A body this small goes out in one write that never waits for the socket (aiohttp drains
 # only past 64 KiB): there is nothing for a write timeout to time.
 _UNTIMED_BODY: Final = 64 * 1024
-_CHUNK: Final = 64 * 1024
 
 
 class _LoopPool:
@@ -103,7 +102,7 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         await pool.acquire(timeouts.get("pool"), request)
         try:
             write_timeout = timeouts.get("write")
-            if write_timeout is None or len(_content(request)) <= _UNTIMED_BODY:
+            if write_timeout is None or _small_body(request):
                 response = await pool.adapter(proxy).handle_async_request(request)
             else:
                 response = await _send_timed(pool.adapter(proxy), request, write_timeout)
@@ -140,22 +139,26 @@ class AsyncAiohttpTransport(httpx.AsyncBaseTransport):
         return pool
 
 
-def _content(request: httpx.Request) -> bytes:
+def _small_body(request: httpx.Request) -> bool:
     try:
-        return request.content
-    except httpx.RequestNotRead:
-        return b"x" * (_UNTIMED_BODY + 1)  # a stream: of unknown length, so timed
+        return len(request.content) <= _UNTIMED_BODY
+    except httpx.RequestNotRead:  # a stream, of unknown length
+        return False
 
 
 async def _send_timed(adapter: AiohttpTransport, request: httpx.Request, timeout: float) -> httpx.Response:
-    """Send ``request`` with every piece of its body written within ``timeout``, else a ``WriteTimeout``."""
+    """Send ``request`` with each piece of its body written within ``timeout``, else a ``WriteTimeout``.
+
+    A body in memory is one piece, as httpx's own async transport times it.
+    """
     loop = asyncio.get_running_loop()
     scope = asyncio.timeout(None)
     writing = False
 
     async def timed_pieces() -> AsyncIterator[bytes]:
         nonlocal writing
-        async for piece in _pieces(request):
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        async for piece in request.stream:
             writing = True
             scope.reschedule(loop.time() + timeout)
             yield piece
@@ -172,18 +175,6 @@ async def _send_timed(adapter: AiohttpTransport, request: httpx.Request, timeout
         if scope.expired() and writing:
             raise httpx.WriteTimeout("the request was not sent within the write timeout", request=request) from None
         raise
-
-
-async def _pieces(request: httpx.Request) -> AsyncIterator[bytes]:
-    try:
-        content = request.content
-    except httpx.RequestNotRead:
-        assert isinstance(request.stream, httpx.AsyncByteStream)
-        async for chunk in request.stream:
-            yield chunk
-        return
-    for start in range(0, len(content), _CHUNK):
-        yield content[start : start + _CHUNK]
 
 
 class _ResponseBody(httpx.AsyncByteStream):

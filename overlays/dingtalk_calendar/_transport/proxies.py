@@ -8,7 +8,6 @@ and its subdomains, ``.domain``, an IP address, ``scheme://host[:port]``). The m
 
 import ipaddress
 import re
-from collections.abc import Mapping
 from typing import Final
 from urllib.request import getproxies
 
@@ -67,9 +66,9 @@ class ProxyRoutes:
         return next((rule.proxy for rule in self._rules if rule.matches(url)), None)
 
 
-def environment_routes(environ: Mapping[str, str] | None = None) -> ProxyRoutes | None:
-    """The routes the proxy variables ask for (``environ``: for tests; default the process's), or None."""
-    info = getproxies() if environ is None else _proxies_in(environ)
+def environment_routes() -> ProxyRoutes | None:
+    """The routes the process's proxy variables ask for, or None."""
+    info = getproxies()
     rules: list[_Rule] = []
     for scheme in ("http", "https", "all"):
         if info.get(scheme):
@@ -100,15 +99,3 @@ def _is_ip(host: str, version: int) -> bool:
     except ValueError:
         return False
     return address.version == version
-
-
-def _proxies_in(environ: Mapping[str, str]) -> dict[str, str]:
-    """``urllib.request.getproxies_environment`` for a given mapping: lowercase names win."""
-    found: dict[str, str] = {}
-    for name, value in environ.items():
-        if value and name.lower().endswith("_proxy") and name.isupper():
-            found[name[:-6].lower()] = value
-    for name, value in environ.items():
-        if value and name.endswith("_proxy") and name.islower():
-            found[name[:-6]] = value
-    return found

@@ -16,6 +16,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from .._defaults import DEFAULT_LIMITS
 from .deadline import time_left
 from .proxies import ProxyRoutes
 from .tls import tls_context
@@ -127,7 +128,7 @@ class SyncTransport(httpx.BaseTransport):
         self,
         *,
         verify: ssl.SSLContext | bool = True,
-        limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=100),  # noqa: B008
+        limits: httpx.Limits = DEFAULT_LIMITS,
         routes: ProxyRoutes | None = None,
     ) -> None:
         self._context = tls_context(verify)
