@@ -165,27 +165,45 @@ def _result(spec: dict[str, Any], schema_name: str | None) -> dict[str, Any]:
     if "x-dingtalk-sdk-class" in schema:
         return {"name": schema["x-dingtalk-sdk-class"], "hand_written": True, "schema": schema_name}
     required = set(schema.get("required", []))
+    sdk_names = schema.get("x-dingtalk-sdk-names", {})
     fields = []
     for wire, raw in schema.get("properties", {}).items():
         resolved = _resolve(spec, raw)
         kind = resolved.get("type", "object")
+        sdk_class = resolved.get("x-dingtalk-sdk-class")
         if wire in required:
             default = None
         elif "default" in resolved:
             default = repr(resolved["default"])
+        elif sdk_class:
+            default = f"field(factory={sdk_class})"
         else:
             default = "()" if kind == "array" else "None"
-        annotation = _result_type(spec, raw)
+        annotation = sdk_class or _result_type(spec, raw)
+        text = resolved.get("description") or ""
         if default == "None":
             annotation += " | None"
         fields.append(
             {
                 "wire": wire,
-                "python": _snake(wire),
+                "python": sdk_names.get(wire) or _snake(wire),
                 "annotation": annotation,
                 "array": kind == "array",
+                # A hand-written class's fields: (its name for each, the wire's, whether a list), by its schema.
+                "sdk_class": sdk_class,
+                "class_fields": [
+                    (
+                        resolved.get("x-dingtalk-sdk-names", {}).get(inner) or _snake(inner),
+                        inner,
+                        _resolve(spec, inner_raw).get("type") == "array",
+                    )
+                    for inner, inner_raw in resolved.get("properties", {}).items()
+                ]
+                if sdk_class
+                else [],
                 "default": default,
-                "help": " ".join((resolved.get("description") or "").split()),
+                # A class's schema describes the class: its first sentence is enough here.
+                "help": _first_sentence(text) if sdk_class else " ".join(text.split()),
             }
         )
     return {

@@ -368,11 +368,11 @@ def test_the_checker_reads_token_answers_too(body: dict[str, object], path: str,
         (
             {"subscribeScope": {"corpIds": ["ding-1", "ding-\udfff"]}},
             "subscribeScope.corpIds",
-            "subscribe_scope.organisations",
+            "scope.organisations",
             "unicode",
         ),
-        ({"subscribeScope": {"corpIds": "ding-1"}}, "subscribeScope.corpIds", "subscribe_scope.organisations", "type"),
-        ({"subscribeScope": {"corpIds": []}}, "subscribeScope", "subscribe_scope", "atLeastOneOf"),
+        ({"subscribeScope": {"corpIds": "ding-1"}}, "subscribeScope.corpIds", "scope.organisations", "type"),
+        ({"subscribeScope": {"corpIds": []}}, "subscribeScope", "scope", "atLeastOneOf"),
     ],
 )
 def test_the_checker_names_a_broken_answer_field_by_its_whole_path(

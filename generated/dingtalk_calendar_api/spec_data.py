@@ -541,6 +541,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 required=False,
                 type="object",
                 schema="SubscribeScope",
+                sdk_name="scope",
             ),
         ),
         at_least_one_of=(),

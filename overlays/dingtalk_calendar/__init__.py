@@ -91,7 +91,7 @@ if TYPE_CHECKING:
     )
     from ._bulk.result import BulkResult as BulkResult, Failure as Failure, Progress as Progress
     from ._bulk.run import bulk_run as bulk_run
-    from ._call.models import Calendar as Calendar, Scope as Scope
+    from ._call.models import Scope as Scope
     from ._client.env import credentials_from_env as credentials_from_env, settings_from_env as settings_from_env
     from ._client.pages import AsyncPages as AsyncPages, Pages as Pages
     from ._client.raw import RawResult as RawResult
@@ -122,7 +122,7 @@ _LAZY = {
     "AsyncRetryTransport": "._retry.table",
     "RetryTransport": "._retry.table",
     "TokenManager": "._auth.token_manager",
-    **dict.fromkeys(["Calendar", "Scope"], "._call.models"),
+    "Scope": "._call.models",
     **dict.fromkeys(RESULTS, "._generated.results"),
     **dict.fromkeys(["NO_RETRIES", "RetryPolicy"], "._retry.policy"),
     **dict.fromkeys(["MemoryTokenStore", "TokenStore"], "._auth.stores"),

@@ -17,13 +17,15 @@ T = TypeVar("T", bound="GetSubscribedCalendarResponse")
 
 @_attrs_define
 class GetSubscribedCalendarResponse:
-    calendar_id: str | Unset = UNSET
+    """A subscribed calendar as DingTalk returns it."""
+
+    calendar_id: str | Unset = ""
     """ The calendar's id. """
-    name: str | Unset = UNSET
+    name: str | Unset = ""
     """ The calendar's name. """
-    description: str | Unset = UNSET
+    description: str | Unset = ""
     """ The calendar's description. """
-    author: str | Unset = UNSET
+    author: str | Unset = ""
     """ unionId of the user who created the calendar. """
     managers: list[str] | Unset = UNSET
     """ unionIds of users who may edit the calendar. """

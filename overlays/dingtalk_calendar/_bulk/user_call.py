@@ -3,9 +3,9 @@
 import time
 from typing import Final
 
-from .._call.models import Result
 from .._errors import DingTalkError, EgressIpBannedError, PerMinuteRateLimitError, RateLimitError
 from .._extensions import OPERATION_EXTENSION
+from .._generated.results import Result
 from .._retry.retry_after import parse_retry_after
 from .errors import ResultFalseError, UnexpectedError
 from .rate_limit import DEFAULT_BULK_RATE

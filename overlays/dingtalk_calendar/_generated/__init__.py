@@ -5,6 +5,7 @@ Edit openapi.yaml (or generator/sdk_templates/), then run ``make generate``.
 """
 
 RESULTS = (
+    "Calendar",
     "CreateEvent",
     "CreatedCalendar",
     "Done",

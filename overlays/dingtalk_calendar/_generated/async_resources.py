@@ -16,9 +16,10 @@ from .._client.pages import AsyncPages
 from . import calls
 
 if TYPE_CHECKING:
-    from .._call.models import Calendar, Scope
+    from .._call.models import Scope
     from .._call.prepared import Call
     from .results import (
+        Calendar,
         CreatedCalendar,
         CreateEvent,
         Done,

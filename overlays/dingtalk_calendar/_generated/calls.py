@@ -15,8 +15,9 @@ from .._call.prepared import Call, finisher
 from .._call.validation import check_body, check_path, check_query
 
 if TYPE_CHECKING:
-    from .._call.models import Calendar, Scope
+    from .._call.models import Scope
     from .results import (
+        Calendar,
         CreatedCalendar,
         CreateEvent,
         Done,
@@ -89,7 +90,7 @@ def get_subscribed_calendar(
 ) -> Call[Calendar]:
     import dingtalk_calendar_api.api.calendar.get_subscribed_calendar as endpoint
 
-    from .._call.models import Calendar
+    from .results import Calendar
 
     operation = endpoint.OPERATION_ID
     check_path(operation, user_id=user_id, calendar_id=calendar_id)

@@ -14,10 +14,11 @@ from typing import Any, NamedTuple, TextIO
 
 from attrs import evolve, fields, has
 
-from .._call.models import Calendar, Scope
+from .._call.models import Scope
 from .._client.client import CalendarClient
 from .._client.pages import Pages
 from .._generated.cli import Argument, Command
+from .._generated.results import Calendar
 from ._errors import UsageError
 from ._output import Report, calendar_report, request_note
 

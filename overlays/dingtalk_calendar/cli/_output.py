@@ -6,8 +6,9 @@ from typing import Any
 from attrs import frozen
 
 from .._bulk.result import BulkResult, Failure
-from .._call.models import Calendar, Scope
+from .._call.models import Scope
 from .._errors import DingTalkError
+from .._generated.results import Calendar
 from ._exit_codes import ExitCode
 
 _MAX_FAILURE_LINES = 20

@@ -21,7 +21,6 @@ from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.operation_ids import OperationId
 
 from .._bulk.run import ResultFalseError, UnexpectedError
-from .._call.models import Result
 from .._errors import (
     APIConnectionError,
     DingTalkError,
@@ -31,6 +30,7 @@ from .._errors import (
     RateLimitError,
     ServerError,
 )
+from .._generated.results import Result
 from ._workbench import Workbench
 
 Operation = Literal["subscribe", "unsubscribe"]
