@@ -27,6 +27,7 @@ from . import scenario as s
 from .concurrency import run_concurrently
 from .emulator_process import EmulatorInfo
 from .log import log
+from .raw_client import raw_cpu_seconds
 from .timing import median
 
 CLIENTS = ("ours", "httpx", "transport", "aiohttp")
@@ -103,7 +104,7 @@ async def _aiohttp(info: EmulatorInfo, calendar_id: str, concurrency: int, calls
         return await _cpu_seconds(call, concurrency, calls)
 
 
-_RUNNERS = {"ours": _ours, "httpx": _httpx, "transport": _transport, "aiohttp": _aiohttp}
+_RUNNERS = {"ours": _ours, "httpx": _httpx, "transport": _transport, "aiohttp": _aiohttp, "raw": raw_cpu_seconds}
 
 
 def measure_client_cpu(info: EmulatorInfo, calendar_id: str, *, concurrency: int, calls: int, rounds: int) -> ClientCpu:

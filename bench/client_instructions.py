@@ -1,11 +1,11 @@
 """Instructions per async call under callgrind: the client CPU figures, immune to the machine's load.
 
-``python -m bench.client_instructions [ours aiohttp transport httpx]`` (needs ``valgrind``; not
-part of ``make bench``, ~3 minutes). Each client of ``bench.client_cpu`` makes its subscribe
-calls at concurrency 100 in a child interpreter run under ``valgrind --tool=callgrind``
-against an emulator outside it; two runs per client, of 200 and 1,000 calls, and the
-difference divided by 800 is its instructions per call (start-up, imports and warm-up
-cancel out).
+``python -m bench.client_instructions [ours aiohttp transport httpx raw]`` (needs ``valgrind``;
+not part of ``make bench``, ~3 minutes). Each client of ``bench.client_cpu``, and ``raw``
+(``bench/raw_client.py``), makes its subscribe calls at concurrency 100 in a child interpreter
+run under ``valgrind --tool=callgrind`` against an emulator outside it; two runs per client, of
+200 and 1,000 calls, and the difference divided by 800 is its instructions per call (start-up,
+imports and warm-up cancel out).
 """
 
 import argparse

@@ -9,6 +9,7 @@ against it in the same rounds (``bench/throughput.py``).
 import asyncio
 import ssl
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from dingtalk_calendar import AsyncCalendarClient, InternalAppCredentials
@@ -28,7 +29,9 @@ def _request(info: EmulatorInfo, op: str, calendar_id: str, token: str) -> bytes
     return f"{line}\r\nhost: {netloc}\r\n{s.ACCESS_TOKEN_HEADER}: {token}\r\n{length}\r\n".encode()
 
 
-async def _seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
+async def _seconds(
+    info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int, clock: Callable[[], float]
+) -> float:
     credentials = InternalAppCredentials(info.app_key, info.app_secret)
     verify = info.ssl_context()
     async with AsyncCalendarClient(credentials, base_url=info.url, verify=verify) as client:
@@ -62,9 +65,9 @@ async def _seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: i
 
     # One call on each connection first, untimed, as every other client warms up (``warm_then_time``).
     await asyncio.gather(*(one_call(reader, writer) for reader, writer in connections))
-    start = time.perf_counter()
+    start = clock()
     await asyncio.gather(*(one_connection(reader, writer) for reader, writer in connections))
-    seconds = time.perf_counter() - start
+    seconds = clock() - start
     for _, writer in connections:
         writer.close()
     return seconds
@@ -72,4 +75,9 @@ async def _seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: i
 
 def raw_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
     """Seconds the raw client takes for ``calls`` calls of ``op`` with ``concurrency`` in flight."""
-    return asyncio.run(_seconds(info, calendar_id, op, concurrency, calls))
+    return asyncio.run(_seconds(info, calendar_id, op, concurrency, calls, time.perf_counter))
+
+
+async def raw_cpu_seconds(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int) -> float:
+    """This process's CPU seconds for ``calls`` subscribe calls (``bench.client_cpu``'s measure)."""
+    return await _seconds(info, calendar_id, "subscribe", concurrency, calls, time.process_time)
