@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from .callers_ours import prepare_calendar
-from .client_cpu import _RUNNERS, CLIENTS
+from .client_cpu import CLIENTS, cpu_seconds
 from .emulator_process import EmulatorInfo, EmulatorProcess
 
 FEW: Final = 200
@@ -31,7 +31,7 @@ _TOTAL: Final = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
 
 def _child(client: str, calls: int) -> None:
     info = EmulatorInfo(**json.loads(os.environ["BENCH_EMULATOR"]))
-    asyncio.run(_RUNNERS[client](info, os.environ["BENCH_CALENDAR"], 100, calls))
+    asyncio.run(cpu_seconds(client, info, os.environ["BENCH_CALENDAR"], 100, calls))
 
 
 def _instructions(client: str, calls: int, env: dict[str, str], out_dir: Path) -> int:
