@@ -1,16 +1,12 @@
-"""A raw-socket client: asyncio streams on keep-alive connections, sending pre-built HTTP/1.1 bytes.
+"""A raw-socket client: one ``asyncio.Protocol`` per keep-alive connection, pre-built HTTP/1.1 bytes.
 
 The same request as our client's ``get`` or ``subscribe`` (the same path and token), written as
-ready-made bytes; each answer is read just far enough to know it ended: its head up to the
-blank line (status 200 checked), then as many bytes as its Content-Length says, unparsed.
-Under callgrind it costs about a fifth of a bare ``aiohttp.ClientSession``'s instructions per
-call (``python -m bench.client_instructions raw aiohttp``): 60 k against 323 k, 2026-12-07.
-
-Its wall-clock rate at concurrency 100 is not a client's floor, though: there the emulator
-(uvicorn on h11, about 300 µs of CPU per call) is the limit, and the raw client, bare aiohttp
-and our transport alone all come near it, so their rates in one round differ by the machine's
-noise (the raw client's share of bare aiohttp ranged over 0.7-1.4 in paired rounds). Read
-``ours / raw`` as ours against what this server gives the cheapest client.
+ready-made bytes. Each answer is read just far enough to know it ended: the end of its head,
+then as many bytes as its Content-Length says; the status must be 200, the body is not parsed.
+No stream reader, header parser or response object: per call one write, one future and a search
+of the bytes received, the least a client can do on these sockets. ``bench/throughput.py``
+measures ours against it in the same rounds; ``python -m bench.client_instructions raw aiohttp``
+counts its instructions per call against a bare ``aiohttp.ClientSession``'s.
 """
 
 import asyncio
@@ -23,7 +19,7 @@ from . import scenario as s
 from .calls import Call, wall_seconds
 from .emulator_process import EmulatorInfo
 
-_Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+_CONTENT_LENGTH = b"\r\ncontent-length:"
 
 
 def _request(info: EmulatorInfo, op: str, calendar_id: str) -> bytes:
@@ -37,39 +33,94 @@ def _request(info: EmulatorInfo, op: str, calendar_id: str) -> bytes:
     return f"{line}\r\nhost: {netloc}\r\n{s.ACCESS_TOKEN_HEADER}: {info.token}\r\n{length}\r\n".encode()
 
 
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection making one call at a time."""
+
+    def __init__(self) -> None:
+        self._transport: asyncio.Transport | None = None
+        self._answer: asyncio.Future[bytes] | None = None
+        self._received = b""
+        self._end = 0
+        """Where the answer being read ends in ``_received``; 0 until its head is complete."""
+        self._lost: Exception | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        received = self._received = self._received + data  # b"" + data is data itself, not a copy
+        if not self._end:
+            head_end = received.find(b"\r\n\r\n")
+            if head_end < 0:
+                return  # the head goes on in a later piece
+            head = received[: head_end + 2].lower()  # with its last line's CRLF
+            start = head.find(_CONTENT_LENGTH)
+            if start < 0:
+                self._fail(RuntimeError(f"no Content-Length in {head[:200]!r}"))
+                return
+            start += len(_CONTENT_LENGTH)
+            self._end = head_end + 4 + int(head[start : head.index(b"\r\n", start)])
+        if len(received) >= self._end:
+            answer, self._received, self._end = received[: self._end], received[self._end :], 0
+            if self._answer is not None and not self._answer.done():
+                self._answer.set_result(answer)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = exc or ConnectionError("the server closed the connection")
+        self._fail(self._lost)
+
+    def _fail(self, exc: Exception) -> None:
+        if self._answer is not None and not self._answer.done():
+            self._answer.set_exception(exc)
+
+    async def send(self, request: bytes) -> bytes:
+        """The whole answer to ``request``: its head and body, as received."""
+        if self._lost is not None:
+            raise self._lost
+        assert self._transport is not None
+        answer: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._answer = answer
+        self._transport.write(request)
+        return await answer
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+
+
 @asynccontextmanager
 async def raw_calls(info: EmulatorInfo, calendar_id: str, op: str) -> AsyncIterator[Call]:
     """Calls of ``op``, each on an idle connection or a new one (the warm-up opens one per task)."""
     request = _request(info, op, calendar_id)
     parts = urlsplit(info.url)
+    host, port = parts.hostname, parts.port
+    assert host is not None, info.url
+    assert port is not None, info.url
     verify = info.ssl_context()
     context = None
     if parts.scheme == "https":
         context = verify if isinstance(verify, ssl.SSLContext) else ssl.create_default_context()
+    loop = asyncio.get_running_loop()
     idle: list[_Connection] = []
-    opened: list[asyncio.StreamWriter] = []
+    opened: list[_Connection] = []
 
     async def call() -> None:
         if idle:
-            reader, writer = idle.pop()
+            connection = idle.pop()
         else:
-            reader, writer = await asyncio.open_connection(parts.hostname, parts.port, ssl=context)
-            opened.append(writer)
-        writer.write(request)
-        head = await reader.readuntil(b"\r\n\r\n")
-        if not head.startswith(b"HTTP/1.1 200"):
-            raise RuntimeError(f"unexpected answer: {head[:80]!r}")
-        length = next(
-            int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
-        )
-        await reader.readexactly(length)
-        idle.append((reader, writer))
+            _, connection = await loop.create_connection(_Connection, host, port, ssl=context)
+            opened.append(connection)
+        answer = await connection.send(request)
+        if not answer.startswith(b"HTTP/1.1 200 "):
+            raise RuntimeError(f"unexpected answer: {answer[:80]!r}")
+        idle.append(connection)
 
     try:
         yield call
     finally:
-        for writer in opened:
-            writer.close()
+        for connection in opened:
+            connection.close()
 
 
 raw_seconds = wall_seconds(raw_calls)
