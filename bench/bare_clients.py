@@ -1,20 +1,22 @@
-"""Bare clients for async throughput: how fast any client built on these objects can go.
+"""Bare clients for async throughput and client CPU: how fast any client built on these objects can go.
 
-- ``bare_httpx_seconds``: a bare ``httpx.AsyncClient`` on our ``AsyncAiohttpTransport``, the
+- ``bare_httpx_calls``: a bare ``httpx.AsyncClient`` on our ``AsyncAiohttpTransport``, the
   path written by hand. No client on httpx's public client and that transport does less per
   call, so its rate is the ceiling of such a design.
-- ``bare_transport_seconds``: ``AsyncAiohttpTransport`` alone, sent one request built once: the
+- ``bare_transport_calls``: ``AsyncAiohttpTransport`` alone, sent one request built once: the
   ceiling of any client on that transport, even one that drives it without ``AsyncClient.send``
   (as ours does, ``_transport/async_send.py``).
-- ``bare_aiohttp_seconds``: a bare ``aiohttp.ClientSession``, the ceiling of any client on aiohttp.
+- ``bare_aiohttp_calls``: a bare ``aiohttp.ClientSession``, the ceiling of any client on aiohttp.
 
 Each makes the same calls as ours (the same path and token), checks the status and parses the
-answer's JSON when it has one, as ours does. ``bench/throughput.py`` measures them in its rounds.
+answer's JSON when it has one, as ours does. ``bench/throughput.py`` times them by wall clock
+(``*_seconds``), ``bench/client_cpu.py`` by process CPU.
 """
 
-import asyncio
 import json
 import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 import httpx
@@ -23,7 +25,7 @@ from dingtalk_calendar import AsyncAiohttpTransport
 from dingtalk_calendar._client.settings import DEFAULT_LIMITS
 
 from . import scenario as s
-from .concurrency import warm_then_time
+from .calls import Call, wall_seconds
 from .emulator_process import EmulatorInfo
 
 
@@ -31,7 +33,8 @@ def _path(op: str, calendar_id: str) -> str:
     return s.calendar_path(s.AUTHOR, calendar_id) if op == "get" else s.subscribe_path(s.SUBSCRIBER, calendar_id)
 
 
-async def _httpx_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
+@asynccontextmanager
+async def bare_httpx_calls(info: EmulatorInfo, calendar_id: str, op: str) -> AsyncIterator[Call]:
     transport = AsyncAiohttpTransport(verify=info.ssl_context(), limits=DEFAULT_LIMITS)
     headers = {s.ACCESS_TOKEN_HEADER: info.token}
     path = _path(op, calendar_id)
@@ -44,10 +47,11 @@ async def _httpx_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurre
             if response.content:
                 response.json()
 
-        return await warm_then_time(call, concurrency=concurrency, calls=calls)
+        yield call
 
 
-async def _transport_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
+@asynccontextmanager
+async def bare_transport_calls(info: EmulatorInfo, calendar_id: str, op: str) -> AsyncIterator[Call]:
     transport = AsyncAiohttpTransport(verify=info.ssl_context(), limits=DEFAULT_LIMITS)
     headers = {s.ACCESS_TOKEN_HEADER: info.token}
     async with httpx.AsyncClient(base_url=info.url, headers=headers) as builder:
@@ -62,12 +66,13 @@ async def _transport_seconds(info: EmulatorInfo, calendar_id: str, op: str, conc
             json.loads(content)
 
     try:
-        return await warm_then_time(call, concurrency=concurrency, calls=calls)
+        yield call
     finally:
         await transport.aclose()
 
 
-async def _aiohttp_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
+@asynccontextmanager
+async def bare_aiohttp_calls(info: EmulatorInfo, calendar_id: str, op: str) -> AsyncIterator[Call]:
     verify = info.ssl_context()
     tls: ssl.SSLContext | bool = verify if isinstance(verify, ssl.SSLContext) else True
     headers = {s.ACCESS_TOKEN_HEADER: info.token}
@@ -82,19 +87,9 @@ async def _aiohttp_seconds(info: EmulatorInfo, calendar_id: str, op: str, concur
                 if await response.read():
                     await response.json()
 
-        return await warm_then_time(call, concurrency=concurrency, calls=calls)
+        yield call
 
 
-def bare_httpx_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
-    """Seconds a bare ``httpx.AsyncClient`` on ``AsyncAiohttpTransport`` takes for ``calls`` calls of ``op``."""
-    return asyncio.run(_httpx_seconds(info, calendar_id, op, concurrency, calls))
-
-
-def bare_aiohttp_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
-    """Seconds a bare ``aiohttp.ClientSession`` takes for ``calls`` calls of ``op``."""
-    return asyncio.run(_aiohttp_seconds(info, calendar_id, op, concurrency, calls))
-
-
-def bare_transport_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
-    """Seconds ``AsyncAiohttpTransport`` alone takes for ``calls`` sends of one request of ``op`` built once."""
-    return asyncio.run(_transport_seconds(info, calendar_id, op, concurrency, calls))
+bare_httpx_seconds = wall_seconds(bare_httpx_calls)
+bare_transport_seconds = wall_seconds(bare_transport_calls)
+bare_aiohttp_seconds = wall_seconds(bare_aiohttp_calls)

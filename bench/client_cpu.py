@@ -10,23 +10,21 @@ emulator; the clients take turns round by round, and the figure is the median ov
 - ``transport``: that transport alone, sent a request built once, with its token: what our
   transport adds to aiohttp.
 - ``aiohttp``: a bare ``aiohttp.ClientSession``, the floor of any client on aiohttp.
+
+Each checks the status and parses the answer's JSON, as ours does: the same call factories as
+``bench/throughput.py``'s (``bench/calls.py``, ``bench/bare_clients.py``).
 """
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import aiohttp
-import httpx
-
-from dingtalk_calendar import AsyncAiohttpTransport, AsyncCalendarClient, InternalAppCredentials
-from dingtalk_calendar._client.settings import DEFAULT_LIMITS
-
-from . import scenario as s
+from .bare_clients import bare_aiohttp_calls, bare_httpx_calls, bare_transport_calls
+from .calls import CallFactory, ours_calls
 from .concurrency import run_concurrently
 from .emulator_process import EmulatorInfo
 from .log import log
+from .raw_client import raw_calls
 from .timing import median
 
 CLIENTS = ("ours", "httpx", "transport", "aiohttp")
@@ -47,70 +45,30 @@ class ClientCpu:
         return median([a / b for a, b in zip(self.rounds_us["ours"], self.rounds_us["aiohttp"], strict=True)])
 
 
-async def _cpu_seconds(call: Callable[[], Awaitable[object]], concurrency: int, calls: int) -> float:
-    await run_concurrently(call, concurrency=concurrency, calls=concurrency)  # connections, tokens
-    started = time.process_time()
-    await run_concurrently(call, concurrency=concurrency, calls=calls)
-    return time.process_time() - started
+FACTORIES: dict[str, CallFactory] = {
+    "ours": ours_calls,
+    "httpx": bare_httpx_calls,
+    "transport": bare_transport_calls,
+    "aiohttp": bare_aiohttp_calls,
+    "raw": raw_calls,
+}
+"""The clients of ``CLIENTS``, and ``raw`` (``bench/raw_client.py``) for ``bench.client_instructions``."""
 
 
-async def _ours(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int) -> float:
-    credentials = InternalAppCredentials(info.app_key, info.app_secret)
-    async with AsyncCalendarClient(credentials, base_url=info.url) as client:
-        return await _cpu_seconds(lambda: client.subscribe(s.SUBSCRIBER, calendar_id), concurrency, calls)
-
-
-async def _httpx(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int) -> float:
-    transport = AsyncAiohttpTransport(limits=DEFAULT_LIMITS)
-    headers = {s.ACCESS_TOKEN_HEADER: info.token}
-    async with httpx.AsyncClient(base_url=info.url, headers=headers, transport=transport) as client:
-        path = s.subscribe_path(s.SUBSCRIBER, calendar_id)
-
-        async def call() -> None:
-            (await client.post(path)).raise_for_status()
-
-        return await _cpu_seconds(call, concurrency, calls)
-
-
-async def _transport(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int) -> float:
-    transport = AsyncAiohttpTransport(limits=DEFAULT_LIMITS)
-    headers = {s.ACCESS_TOKEN_HEADER: info.token}
-    async with httpx.AsyncClient(base_url=info.url, headers=headers) as client:
-        request = client.build_request("POST", s.subscribe_path(s.SUBSCRIBER, calendar_id))
-
-    async def call() -> None:
-        response = await transport.handle_async_request(request)
-        await response.aread()
-        assert response.status_code == 200
-
-    try:
-        return await _cpu_seconds(call, concurrency, calls)
-    finally:
-        await transport.aclose()
-
-
-async def _aiohttp(info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int) -> float:
-    headers = {s.ACCESS_TOKEN_HEADER: info.token}
-    url = info.url + s.subscribe_path(s.SUBSCRIBER, calendar_id)
-    connector = aiohttp.TCPConnector(limit=DEFAULT_LIMITS.max_connections or 0)
-    async with aiohttp.ClientSession(headers=headers, connector=connector) as session:
-
-        async def call() -> None:
-            async with session.post(url) as response:
-                response.raise_for_status()
-                await response.read()
-
-        return await _cpu_seconds(call, concurrency, calls)
-
-
-_RUNNERS = {"ours": _ours, "httpx": _httpx, "transport": _transport, "aiohttp": _aiohttp}
+async def cpu_seconds(client: str, info: EmulatorInfo, calendar_id: str, concurrency: int, calls: int) -> float:
+    """This process's CPU seconds for ``calls`` subscribe calls of ``client``, after one call per task to warm up."""
+    async with FACTORIES[client](info, calendar_id, "subscribe") as call:
+        await run_concurrently(call, concurrency=concurrency, calls=concurrency)  # connections, tokens
+        started = time.process_time()
+        await run_concurrently(call, concurrency=concurrency, calls=calls)
+        return time.process_time() - started
 
 
 def measure_client_cpu(info: EmulatorInfo, calendar_id: str, *, concurrency: int, calls: int, rounds: int) -> ClientCpu:
     samples: dict[str, list[float]] = {name: [] for name in CLIENTS}
     for round_no in range(rounds):
         for name in CLIENTS:
-            seconds = asyncio.run(_RUNNERS[name](info, calendar_id, concurrency, calls))
+            seconds = asyncio.run(cpu_seconds(name, info, calendar_id, concurrency, calls))
             samples[name].append(seconds / calls * 1e6)
         log(f"client CPU round {round_no + 1}/{rounds} done")
     return ClientCpu(
@@ -131,9 +89,7 @@ def _profile_ours(info: EmulatorInfo, calendar_id: str, concurrency: int, calls:
     profiler = cProfile.Profile()
 
     async def run() -> None:
-        credentials = InternalAppCredentials(info.app_key, info.app_secret)
-        async with AsyncCalendarClient(credentials, base_url=info.url) as client:
-            call = lambda: client.subscribe(s.SUBSCRIBER, calendar_id)  # noqa: E731
+        async with ours_calls(info, calendar_id, "subscribe") as call:
             await run_concurrently(call, concurrency=concurrency, calls=concurrency)
             profiler.enable()
             await run_concurrently(call, concurrency=concurrency, calls=calls)

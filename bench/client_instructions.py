@@ -1,11 +1,11 @@
 """Instructions per async call under callgrind: the client CPU figures, immune to the machine's load.
 
-``python -m bench.client_instructions [ours aiohttp transport httpx]`` (needs ``valgrind``; not
-part of ``make bench``, ~3 minutes). Each client of ``bench.client_cpu`` makes its subscribe
-calls at concurrency 100 in a child interpreter run under ``valgrind --tool=callgrind``
-against an emulator outside it; two runs per client, of 200 and 1,000 calls, and the
-difference divided by 800 is its instructions per call (start-up, imports and warm-up
-cancel out).
+``python -m bench.client_instructions [ours aiohttp transport httpx raw]`` (needs ``valgrind``;
+not part of ``make bench``, ~3 minutes). Each client of ``bench.client_cpu``, and ``raw``
+(``bench/raw_client.py``), makes its subscribe calls at concurrency 100 in a child interpreter
+run under ``valgrind --tool=callgrind`` against an emulator outside it; two runs per client, of
+200 and 1,000 calls, and the difference divided by 800 is its instructions per call (start-up,
+imports and warm-up cancel out).
 """
 
 import argparse
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from .callers_ours import prepare_calendar
-from .client_cpu import _RUNNERS, CLIENTS
+from .client_cpu import CLIENTS, cpu_seconds
 from .emulator_process import EmulatorInfo, EmulatorProcess
 
 FEW: Final = 200
@@ -31,7 +31,7 @@ _TOTAL: Final = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
 
 def _child(client: str, calls: int) -> None:
     info = EmulatorInfo(**json.loads(os.environ["BENCH_EMULATOR"]))
-    asyncio.run(_RUNNERS[client](info, os.environ["BENCH_CALENDAR"], 100, calls))
+    asyncio.run(cpu_seconds(client, info, os.environ["BENCH_CALENDAR"], 100, calls))
 
 
 def _instructions(client: str, calls: int, env: dict[str, str], out_dir: Path) -> int:

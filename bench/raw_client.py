@@ -1,23 +1,32 @@
-"""The physical floor of async throughput: raw asyncio connections sending pre-built HTTP/1.1 bytes.
+"""A raw-socket client: one ``asyncio.Protocol`` per keep-alive connection, pre-built HTTP/1.1 bytes.
 
 The same request as our client's ``get`` or ``subscribe`` (the same path and token), written as
-ready-made bytes on ``concurrency`` keep-alive connections, each answer read just far enough to
-know it ended (its Content-Length). No client can do less work per call; ours is measured
-against it in the same rounds (``bench/throughput.py``).
+ready-made bytes. Each answer is read just far enough to know it ended: the end of its head,
+then as many bytes as its Content-Length says; the status must be 200, the body is not parsed.
+No stream reader, header parser or response object: per call one write, one future and a search
+of the bytes received, the least a client can do on these sockets. Under callgrind
+(``python -m bench.client_instructions raw aiohttp``, 2026-12-07) it took 43 k instructions
+per subscribe call against bare aiohttp's 322 k (the asyncio-streams version before it: 61 k).
+
+It is a floor of client work, not a ceiling of rates: at concurrency 100 the emulator (about
+300 µs of its CPU per call) limits it, so on a quiet machine bare aiohttp's rate comes near it
+and in some rounds above it. ``bench/throughput.py`` measures ours against it in the same rounds.
 """
 
 import asyncio
 import ssl
-import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
-from dingtalk_calendar import AsyncCalendarClient, InternalAppCredentials
-
 from . import scenario as s
+from .calls import Call, wall_seconds
 from .emulator_process import EmulatorInfo
 
+_CONTENT_LENGTH = b"\r\ncontent-length:"
 
-def _request(info: EmulatorInfo, op: str, calendar_id: str, token: str) -> bytes:
+
+def _request(info: EmulatorInfo, op: str, calendar_id: str) -> bytes:
     netloc = urlsplit(info.url).netloc
     if op == "get":
         line = f"GET {s.calendar_path(s.AUTHOR, calendar_id)} HTTP/1.1"
@@ -25,51 +34,98 @@ def _request(info: EmulatorInfo, op: str, calendar_id: str, token: str) -> bytes
     else:
         line = f"POST {s.subscribe_path(s.SUBSCRIBER, calendar_id)} HTTP/1.1"
         length = "content-length: 0\r\n"
-    return f"{line}\r\nhost: {netloc}\r\n{s.ACCESS_TOKEN_HEADER}: {token}\r\n{length}\r\n".encode()
+    return f"{line}\r\nhost: {netloc}\r\n{s.ACCESS_TOKEN_HEADER}: {info.token}\r\n{length}\r\n".encode()
 
 
-async def _seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
-    credentials = InternalAppCredentials(info.app_key, info.app_secret)
-    verify = info.ssl_context()
-    async with AsyncCalendarClient(credentials, base_url=info.url, verify=verify) as client:
-        token = await client.tokens.aget_token()
-    request = _request(info, op, calendar_id, token)
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection making one call at a time."""
+
+    def __init__(self) -> None:
+        self._transport: asyncio.Transport | None = None
+        self._answer: asyncio.Future[bytes] | None = None
+        self._received = b""
+        self._end = 0
+        """Where the answer being read ends in ``_received``; 0 until its head is complete."""
+        self._lost: Exception | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        received = self._received = self._received + data  # b"" + data is data itself, not a copy
+        if not self._end:
+            head_end = received.find(b"\r\n\r\n")
+            if head_end < 0:
+                return  # the head goes on in a later piece
+            head = received[: head_end + 2].lower()  # with its last line's CRLF
+            start = head.find(_CONTENT_LENGTH)
+            if start < 0:
+                self._fail(RuntimeError(f"no Content-Length in {head[:200]!r}"))
+                return
+            start += len(_CONTENT_LENGTH)
+            self._end = head_end + 4 + int(head[start : head.index(b"\r\n", start)])
+        if len(received) >= self._end:
+            answer, self._received, self._end = received[: self._end], received[self._end :], 0
+            if self._answer is not None and not self._answer.done():
+                self._answer.set_result(answer)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = exc or ConnectionError("the server closed the connection")
+        self._fail(self._lost)
+
+    def _fail(self, exc: Exception) -> None:
+        if self._answer is not None and not self._answer.done():
+            self._answer.set_exception(exc)
+
+    async def send(self, request: bytes) -> bytes:
+        """The whole answer to ``request``: its head and body, as received."""
+        if self._lost is not None:
+            raise self._lost
+        assert self._transport is not None
+        answer: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._answer = answer
+        self._transport.write(request)
+        return await answer
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+
+
+@asynccontextmanager
+async def raw_calls(info: EmulatorInfo, calendar_id: str, op: str) -> AsyncIterator[Call]:
+    """Calls of ``op``, each on an idle connection or a new one (the warm-up opens one per task)."""
+    request = _request(info, op, calendar_id)
     parts = urlsplit(info.url)
-    context: ssl.SSLContext | None = verify if parts.scheme == "https" and isinstance(verify, ssl.SSLContext) else None
-    if parts.scheme == "https" and context is None:
-        context = ssl.create_default_context()
-    connections = [
-        await asyncio.open_connection(parts.hostname, parts.port, ssl=context) for _ in range(min(concurrency, calls))
-    ]
+    host, port = parts.hostname, parts.port
+    assert host is not None, info.url
+    assert port is not None, info.url
+    verify = info.ssl_context()
+    context = None
+    if parts.scheme == "https":
+        context = verify if isinstance(verify, ssl.SSLContext) else ssl.create_default_context()
+    loop = asyncio.get_running_loop()
+    idle: list[_Connection] = []
+    opened: list[_Connection] = []
 
-    async def one_call(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.write(request)
-        head = await reader.readuntil(b"\r\n\r\n")
-        if not head.startswith(b"HTTP/1.1 200"):
-            raise RuntimeError(f"unexpected answer: {head[:80]!r}")
-        length = next(
-            int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
-        )
-        await reader.readexactly(length)
+    async def call() -> None:
+        if idle:
+            connection = idle.pop()
+        else:
+            _, connection = await loop.create_connection(_Connection, host, port, ssl=context)
+            opened.append(connection)
+        answer = await connection.send(request)
+        if not answer.startswith(b"HTTP/1.1 200 "):
+            raise RuntimeError(f"unexpected answer: {answer[:80]!r}")
+        idle.append(connection)
 
-    remaining = calls
-
-    async def one_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
-            await one_call(reader, writer)
-
-    # One call on each connection first, untimed, as every other client warms up (``warm_then_time``).
-    await asyncio.gather(*(one_call(reader, writer) for reader, writer in connections))
-    start = time.perf_counter()
-    await asyncio.gather(*(one_connection(reader, writer) for reader, writer in connections))
-    seconds = time.perf_counter() - start
-    for _, writer in connections:
-        writer.close()
-    return seconds
+    try:
+        yield call
+    finally:
+        for connection in opened:
+            connection.close()
 
 
-def raw_seconds(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
-    """Seconds the raw client takes for ``calls`` calls of ``op`` with ``concurrency`` in flight."""
-    return asyncio.run(_seconds(info, calendar_id, op, concurrency, calls))
+raw_seconds = wall_seconds(raw_calls)
+"""Seconds the raw client takes for ``calls`` calls of ``op`` with ``concurrency`` in flight."""

@@ -14,21 +14,14 @@ ceilings of any client built on httpx's public client with that transport, of an
 the transport, and of any client on aiohttp.
 """
 
-import asyncio
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 
-import httpx
-
-from dingtalk_calendar import AsyncCalendarClient, InternalAppCredentials
-from dingtalk_calendar._client.settings import DEFAULT_LIMITS
-
-from . import scenario as s
 from .bare_clients import bare_aiohttp_seconds, bare_httpx_seconds, bare_transport_seconds
-from .concurrency import warm_then_time
+from .calls import Seconds, ours_calls, ours_on_httpx_default_calls, wall_seconds
 from .emulator_process import EmulatorInfo
 from .log import log
 from .official_client import OfficialWorker
@@ -77,22 +70,7 @@ class ThroughputPoint:
     """Median over rounds of bare aiohttp / raw in the same round."""
 
 
-async def _ours_seconds(
-    info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int, httpx_default: bool
-) -> float:
-    credentials = InternalAppCredentials(info.app_key, info.app_secret)
-    verify = info.ssl_context()
-    transport = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS, verify=verify) if httpx_default else None
-    async with AsyncCalendarClient(credentials, base_url=info.url, verify=verify, transport=transport) as client:
-        user = s.AUTHOR if op == "get" else s.SUBSCRIBER
-        method = client.get if op == "get" else client.subscribe
-        return await warm_then_time(lambda: method(user, calendar_id), concurrency=concurrency, calls=calls)
-
-
-def _run_ours(
-    info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int, httpx_default: bool = False
-) -> float:
-    return asyncio.run(_ours_seconds(info, calendar_id, op, concurrency, calls, httpx_default))
+_run_ours = wall_seconds(ours_calls)
 
 
 def _with_server_cpu(server_pid: int, run: Callable[[], float]) -> tuple[float, float | None]:
@@ -101,14 +79,6 @@ def _with_server_cpu(server_pid: int, run: Callable[[], float]) -> tuple[float, 
     cpu_after, wall = cpu_seconds(server_pid), time.perf_counter() - wall_before
     busy = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / wall
     return seconds, busy
-
-
-Seconds = Callable[[EmulatorInfo, str, str, int, int], float]
-"""Seconds one client takes: (info, calendar id, operation, concurrency, calls)."""
-
-
-def _ours_on_httpx_default(info: EmulatorInfo, calendar_id: str, op: str, concurrency: int, calls: int) -> float:
-    return _run_ours(info, calendar_id, op, concurrency, calls, httpx_default=True)
 
 
 def measure_throughput(
@@ -139,7 +109,7 @@ def measure_throughput(
             "bare_aiohttp": bare_aiohttp_seconds,
         }
     if with_httpx_default:
-        others["httpx_default"] = _ours_on_httpx_default
+        others["httpx_default"] = wall_seconds(ours_on_httpx_default_calls)
     rates: dict[str, dict[tuple[str, int], list[float]]] = {name: {} for name in others}
     for round_no in range(rounds):
         for op in ops:
