@@ -8,8 +8,8 @@ of the bytes received, the least a client can do on these sockets. Under callgri
 (``python -m bench.client_instructions raw aiohttp``, 2026-12-07) it took 43 k instructions
 per subscribe call against bare aiohttp's 322 k (the asyncio-streams version before it: 61 k).
 
-It is a floor of client work, not a ceiling of rates: at concurrency 100 the emulator (about
-300 µs of its CPU per call) limits it, so on a quiet machine bare aiohttp's rate comes near it
+It is a floor of client work, not a ceiling of rates: at concurrency 100 the emulator's own CPU
+per call (about 300 µs here, 2026-12-07) limits it, so on a quiet machine bare aiohttp's rate comes near it
 and in some rounds above it. ``bench/throughput.py`` measures ours against it in the same rounds.
 """
 
