@@ -21,7 +21,7 @@ from .log import log
 from .machine import describe_machine
 from .official_client import OfficialWorker
 from .official_env import ensure_official_venv
-from .paths import DOCS_FILE, OUR_VENV_PYTHON, RESULTS_DIR
+from .paths import DOCS_FILE, OUR_VENV_PYTHON, README_FILE, RESULTS_DIR
 from .per_call import measure_per_call
 from .results import BenchResults
 from .server_ceiling import measure_ceiling
@@ -76,7 +76,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--out", type=Path, default=RESULTS_DIR, help="where results.json/.md go (bench/results)")
     p.add_argument("--docs", type=Path, default=DOCS_FILE, help="the committed report (docs/benchmark.md)")
-    p.add_argument("--no-docs", action="store_true", help="do not rewrite the committed report")
+    p.add_argument("--readme", type=Path, default=README_FILE, help="the README, whose benchmark block it rewrites")
+    p.add_argument("--no-docs", action="store_true", help="do not rewrite the committed report and the README's block")
     return p.parse_args(argv)
 
 
@@ -186,6 +187,8 @@ def _write(results: BenchResults, args: argparse.Namespace) -> str:
     if not args.no_docs:
         args.docs.parent.mkdir(parents=True, exist_ok=True)
         args.docs.write_text(report.markdown(results, how_to_run=True), encoding="utf-8")
+        readme = args.readme.read_text(encoding="utf-8")
+        args.readme.write_text(report.with_readme_block(readme, results), encoding="utf-8")
     return text
 
 

@@ -61,9 +61,24 @@ def _machine(r: BenchResults) -> str:
 
 
 def _targets(r: BenchResults) -> str:
+    return "## Targets (issues 6, 10 and 23)\n\n" + _targets_table(r)
+
+
+def _targets_table(r: BenchResults) -> str:
     verdict = {True: "**met**", False: "**not met**", None: "not measured"}
     rows = [[t.name, t.target, t.measured, verdict[t.met]] for t in r.targets]
-    return "## Targets (issues 6, 10 and 23)\n\n" + _table(["what", "target", "measured", ""], rows)
+    return _table(["what", "target", "measured", ""], rows)
+
+
+README_START = "<!-- benchmark: `make bench` writes this block (bench/report.py), as docs/benchmark.md opens -->"
+README_END = "<!-- end of benchmark -->"
+
+
+def with_readme_block(readme: str, results: BenchResults) -> str:
+    """``readme`` with its benchmark block (the machine, its load, the targets table) from ``results``."""
+    start, end = readme.index(README_START), readme.index(README_END) + len(README_END)
+    block = "\n\n".join([README_START, _machine(results), _targets_table(results), README_END])
+    return readme[:start] + block + readme[end:]
 
 
 def _per_call(r: BenchResults) -> str:

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 
 from bench.main import main
+from bench.paths import REPO_ROOT as REPO
+from bench.report import README_END, README_START
 from bench.scenario import ACCESS_TOKEN_HEADER, AUTHOR, CORP, OPERATIONS, create_path
 from dingtalk_calendar_emulator import Emulator
 
@@ -20,8 +22,10 @@ BULK_USERS = 20
 
 
 def test_a_tiny_run_writes_results_of_the_expected_shape(tmp_path: Path) -> None:
-    out, docs = tmp_path / "results", tmp_path / "docs" / "benchmark.md"
+    out, docs, readme = tmp_path / "results", tmp_path / "docs" / "benchmark.md", tmp_path / "README.md"
+    readme.write_text((REPO / "README.md").read_text())
     argv = ["--no-official", "--no-clean-venv", "--no-fleet", "--out", str(out), "--docs", str(docs)]
+    argv += ["--readme", str(readme)]
     argv += ["--calls", "3", "--rounds", "2", "--warmup", "1", "--throughput-calls", "10", "--throughput-rounds", "1"]
     argv += ["--tls-calls", "10", "--tls-official-calls", "5", "--tls-rounds", "1"]
     argv += ["--concurrency", "1", "4", "--ceiling-seconds", "0.3", "--import-runs", "1"]
@@ -74,6 +78,25 @@ def test_a_tiny_run_writes_results_of_the_expected_shape(tmp_path: Path) -> None
         assert heading in report
     assert "## The server's own ceiling" in report
     assert "make bench" in docs.read_text()
+    # the README's block is this run's: its machine and load, its targets
+    assert _readme_block(readme.read_text()) == _opening(docs.read_text())
+    assert _readme_block(readme.read_text()) != _readme_block((REPO / "README.md").read_text())
+
+
+def _readme_block(readme: str) -> str:
+    start = readme.index(README_START) + len(README_START)
+    return readme[start : readme.index(README_END)].strip()
+
+
+def _opening(benchmark: str) -> str:
+    """docs/benchmark.md's machine paragraph and targets table, as the README's block holds them."""
+    paragraphs = benchmark.split("\n\n")
+    targets = next(i for i, p in enumerate(paragraphs) if p.startswith("## Targets"))
+    return "\n\n".join([paragraphs[1], paragraphs[targets + 1]])
+
+
+def test_the_readme_holds_the_committed_benchmark_s_machine_load_and_targets() -> None:
+    assert _readme_block((REPO / "README.md").read_text()) == _opening((REPO / "docs" / "benchmark.md").read_text())
 
 
 def test_a_load_process_started_after_its_window_still_measures_a_rate() -> None:
