@@ -401,3 +401,35 @@ def test_the_checker_reads_a_str_subclass_as_text() -> None:
     assert violation is not None
     assert (violation.path, violation.rule) == ("name", "pattern")
     assert check_request_body("createSubscribedCalendar", {"name": Text("Team"), "subscribeScope": scope}) is None
+
+
+@pytest.mark.parametrize("required", [False, True])
+def test_a_result_field_of_a_hand_written_class_is_that_class_made_by_its_schema_s_names(
+    tmp_path: Path, required: bool
+) -> None:
+    # Calendar.scope is a Scope, whose names (users, groups, organisations) are SubscribeScope's
+    # x-dingtalk-sdk-names; the same holds when the answer must carry it.
+    import importlib.util
+
+    import httpx
+    import yaml
+    from sdk import render_sdk
+
+    from dingtalk_calendar import Scope
+
+    spec = yaml.safe_load(SPEC.read_text())
+    if required:
+        spec["components"]["schemas"]["GetSubscribedCalendarResponse"]["required"] = ["subscribeScope"]
+    render_sdk(spec, tmp_path)
+    name = f"dingtalk_calendar._generated.results_probe_{required}"
+    module_spec = importlib.util.spec_from_file_location(name, tmp_path / "results.py")
+    assert module_spec is not None and module_spec.loader is not None
+    results = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(results)
+
+    answer = {"calendarId": "c1", "subscribeScope": {"unionIds": ["u1"], "corpIds": ["ding-1"]}}
+    calendar = results.Calendar.from_answer(answer, httpx.Response(200))
+    assert calendar.scope == Scope(users=("u1",), organisations=("ding-1",))
+    assert (calendar.calendar_id, calendar.name, calendar.managers) == ("c1", "", ())
+    if not required:
+        assert results.Calendar.from_answer({}, httpx.Response(200)).scope == Scope()
