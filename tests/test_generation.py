@@ -423,7 +423,8 @@ def test_a_result_field_of_a_hand_written_class_is_that_class_made_by_its_schema
     render_sdk(spec, tmp_path)
     name = f"dingtalk_calendar._generated.results_probe_{required}"
     module_spec = importlib.util.spec_from_file_location(name, tmp_path / "results.py")
-    assert module_spec is not None and module_spec.loader is not None
+    assert module_spec is not None
+    assert module_spec.loader is not None
     results = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(results)
 
