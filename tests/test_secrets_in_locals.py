@@ -78,7 +78,7 @@ def test_a_failing_token_fetch_shows_no_secret_in_its_locals(kind: int, closed_u
         for url in (emulator.url, closed_url):  # refused by the emulator (wrong secret), then no answer at all
             credentials = _credentials()[kind]
             with CalendarClient(credentials, base_url=url, max_retries=0) as client:  # type: ignore[arg-type]
-                error = _failing(lambda client=client: client.get("alice", "cal-1"))
+                error = _failing(lambda: client.get("alice", "cal-1"))
             assert _leaks(_rendered(error), SECRETS) == []
             assert _leaks(repr(credentials), SECRETS) == []
 
