@@ -5,7 +5,7 @@ import contextvars
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials, RetryPolicy
 from dingtalk_calendar_emulator import Emulator
@@ -14,6 +14,8 @@ from tests.recording_server import RecordingServer, recording_server
 # Small waits, so that retry tests take milliseconds; the policy's logic is unchanged.
 FAST_RETRIES = RetryPolicy(max_retries=2, initial_backoff=0.01, max_backoff=0.02, throttle_wait=0.01)
 
+
+TestFunction = TypeVar("TestFunction", bound=Callable[..., None])
 
 TOKEN = "fixed-token-for-the-recording-server"
 
@@ -55,11 +57,13 @@ def open_client(kind: str, emu: Emulator, **options: Any) -> Iterator[Any]:
             runner.run(async_client.aclose())
 
 
-def both(test: Callable[..., None]) -> Callable[..., None]:
+def both(test: TestFunction) -> TestFunction:
     """Parametrise a test over ``kind`` in ("sync", "async")."""
     import pytest
 
-    return pytest.mark.parametrize("kind", ["sync", "async"])(test)
+    # Typed as the decorator it is: called on a Callable[..., None], its overloads both match (Any).
+    parametrize: Callable[[TestFunction], TestFunction] = pytest.mark.parametrize("kind", ["sync", "async"])
+    return parametrize(test)
 
 
 @contextmanager

@@ -53,7 +53,13 @@ class FleetWorld:
             DINGTALK_FLEET_VISIBILITY_TIMEOUT="5",
             DINGTALK_FLEET_ANSWERED_DEFERRALS="2",
         )
-        settings = FleetSettings(redis_url=redis_url, base_url=emu.url, **self.credentials)
+        settings = FleetSettings(
+            redis_url=redis_url,
+            base_url=emu.url,
+            suite_key=app.suite_key,
+            suite_secret=app.suite_secret,
+            suite_ticket=app.suite_ticket,
+        )
         celery_app = Celery("fleet-test-submitter", broker=redis_url)
         celery_app.conf.update(RECOMMENDED_CONFIG)
         self.tasks = FleetTasks(celery_app, settings)
@@ -92,7 +98,9 @@ class FleetWorld:
         self.tasks.bench().close()
 
 
-def fleet_world(redis_url: str, tmp_path: Path, sizes: dict[str, int], quotas: dict[str, OrgQuota]) -> Any:
+def fleet_world(
+    redis_url: str, tmp_path: Path, sizes: dict[str, int], quotas: dict[str, OrgQuota]
+) -> tuple[Emulator, FleetWorld]:
     fleet = Fleet(quotas)
     emu = Emulator(fleet=fleet, directory=Directory.from_dict(directory_data(sizes)), qps_limit=None)
     emu.start()

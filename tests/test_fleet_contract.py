@@ -31,7 +31,15 @@ def world(redis_url: str) -> Iterator[tuple[Emulator, Workbench, dict[str, str]]
         calendars = make_calendars(emu.url, redis_url, credentials, SIZES)
         # Pacing is not what most of these tests are about: a budget no test can reach in time.
         unpaced = OrgBudget(per_second=1e6, monthly=None)
-        settings = FleetSettings(redis_url=redis_url, base_url=emu.url, **credentials, lease_seconds=5, budget=unpaced)
+        settings = FleetSettings(
+            redis_url=redis_url,
+            base_url=emu.url,
+            suite_key=app.suite_key,
+            suite_secret=app.suite_secret,
+            suite_ticket=app.suite_ticket,
+            lease_seconds=5,
+            budget=unpaced,
+        )
         bench = Workbench(settings)
         bench.redis.flushdb()  # each test its own budgets and ledger (tokens are fetched again)
         try:
@@ -183,7 +191,14 @@ def test_an_organisation_without_the_app_is_stopped_once(redis_url: str) -> None
     fleet = Fleet({corp: OrgQuota(per_second=None, monthly=None) for corp in sizes})
     with Emulator(fleet=fleet, apps=[suite], directory=Directory.from_dict(directory_data(sizes))) as emu:
         credentials = {"suite_key": "fleet-suite", "suite_secret": "fleet-secret", "suite_ticket": "fleet-ticket"}
-        bench = Workbench(FleetSettings(redis_url=redis_url, base_url=emu.url, **credentials))
+        settings = FleetSettings(
+            redis_url=redis_url,
+            base_url=emu.url,
+            suite_key=suite.suite_key,
+            suite_secret=suite.suite_secret,
+            suite_ticket=suite.suite_ticket,
+        )
+        bench = Workbench(settings)
         bench.redis.flushdb()
         calendar = make_calendars(emu.url, redis_url, credentials, {"ding-on": 2})["ding-on"]
         try:

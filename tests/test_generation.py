@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from generator import generate
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 PACKAGE = "dingtalk_calendar_api"
 COMMITTED = ROOT / "generated"
-sys.path.insert(0, str(ROOT / "generator"))
-
-import generate  # noqa: E402 - generator/ is a folder of scripts, not a package
 
 
 def run_generator(*args: str | Path) -> subprocess.CompletedProcess[str]:

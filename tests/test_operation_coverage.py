@@ -57,7 +57,9 @@ def _callers(operation: Operation) -> tuple[str, ...]:
         if not any(needle in text for needle in needles):
             continue
         tree = ast.parse(text)
-        functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+        functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = [
+            node for node in tree.body if isinstance(node, ast.FunctionDef)
+        ]
         for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
             functions += [node for node in cls.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
         for function in functions:

@@ -55,7 +55,7 @@ def tree(spans: Sequence[ReadableSpan]) -> str:
 
     def show(span: ReadableSpan, depth: int) -> None:
         attributes = span.attributes or {}
-        shown = " ".join(f"{key}={attributes[key]}" for key in SHOWN if key in attributes)
+        shown = " ".join(f"{key}={attributes[key]!s}" for key in SHOWN if key in attributes)
         lines.append(f"{'  ' * depth}{span.name} [{span.kind.name}] {shown}".rstrip())
         for event in span.events:
             details = {k: v for k, v in (event.attributes or {}).items() if k != "dingtalk.wait_seconds"}

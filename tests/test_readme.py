@@ -27,7 +27,7 @@ import shlex
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -105,7 +105,7 @@ def _variables(emu: Emulator, code: str) -> dict[str, str]:
     enterprise = emu.enterprise_app
     personal = emu.personal_app
     named = set(VARIABLE.findall(code))
-    extra = {
+    extra: dict[str, Callable[[], str]] = {
         "DINGTALK_SUITE_KEY": lambda: enterprise.suite_key,
         "DINGTALK_SUITE_SECRET": lambda: enterprise.suite_secret,
         "DINGTALK_AUTH_CORP_ID": lambda: "ding-acme",
@@ -368,9 +368,9 @@ def test_every_package_an_example_imports_is_installed_by_an_install_line() -> N
             else:
                 continue
             for module in modules:
-                distribution = _distribution_of(module, owners, sdk_packages)
-                if distribution is not None and distribution not in installed:
-                    missing.append(f"{block.describe()} imports {module} ({distribution}): no install line brings it")
+                owner = _distribution_of(module, owners, sdk_packages)
+                if owner is not None and owner not in installed:
+                    missing.append(f"{block.describe()} imports {module} ({owner}): no install line brings it")
     assert not missing, "\n".join(missing)
 
 
@@ -378,12 +378,8 @@ def test_every_package_an_example_imports_is_installed_by_an_install_line() -> N
 
 
 def test_the_overlay_hooks_table_is_the_class_and_is_current() -> None:
-    sys.path.insert(0, str(README.parent / "generator"))
-    try:
-        import readme_tables
-    finally:
-        sys.path.remove(str(README.parent / "generator"))
     from dingtalk_calendar import Overlay
+    from generator import readme_tables
 
     table = readme_tables.overlay_hooks_table()
     hooks = [name for name in vars(Overlay) if name.startswith("on_")]

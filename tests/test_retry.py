@@ -915,8 +915,8 @@ def test_the_readmes_retry_policy_table_is_the_policys_defaults() -> None:
         for name, default in zip(names.split(", "), defaults.split(", "), strict=True):
             flag = {"True": True, "False": False}.get(default)
             promised[name.strip("`")] = flag if flag is not None else float(default.removesuffix(" s"))
-    defaults = RetryPolicy()
-    assert promised == {name: getattr(defaults, name) for name in promised}
+    policy = RetryPolicy()
+    assert promised == {name: getattr(policy, name) for name in promised}
     assert set(promised) == {f.name for f in attrs.fields(RetryPolicy)}  # every setting is in the table
 
 

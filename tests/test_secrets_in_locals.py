@@ -24,6 +24,7 @@ from dingtalk_calendar import (
     EnterpriseAppCredentials,
     InternalAppCredentials,
     Token,
+    TokenProvider,
     UserCredentials,
 )
 from dingtalk_calendar._secret import Secret
@@ -56,7 +57,7 @@ def closed_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def _credentials() -> list[object]:
+def _credentials() -> list[TokenProvider]:
     return [
         InternalAppCredentials("app-key", SECRETS[0]),
         EnterpriseAppCredentials("suite-key", SECRETS[1], "ding-acme", SECRETS[2]),
@@ -77,14 +78,14 @@ def test_a_failing_token_fetch_shows_no_secret_in_its_locals(kind: int, closed_u
     with Emulator() as emulator:
         for url in (emulator.url, closed_url):  # refused by the emulator (wrong secret), then no answer at all
             credentials = _credentials()[kind]
-            with CalendarClient(credentials, base_url=url, max_retries=0) as client:  # type: ignore[arg-type]
-                error = _failing(lambda client=client: client.get("alice", "cal-1"))
+            with CalendarClient(credentials, base_url=url, max_retries=0) as client:
+                error = _failing(lambda: client.get("alice", "cal-1"))
             assert _leaks(_rendered(error), SECRETS) == []
             assert _leaks(repr(credentials), SECRETS) == []
 
 
 async def _async_failure(url: str) -> BaseException:
-    async with AsyncCalendarClient(_credentials()[0], base_url=url, max_retries=0) as client:  # type: ignore[arg-type]
+    async with AsyncCalendarClient(_credentials()[0], base_url=url, max_retries=0) as client:
         try:
             await client.get("alice", "cal-1")
         except DingTalkError as error:

@@ -173,13 +173,13 @@ async def test_a_call_waiting_for_the_stores_lock_ends_at_its_max_elapsed(
         gated.started.wait()
         if use_async:
 
-            async def call() -> str:
+            async def call_async() -> str:
                 async with AsyncCalendarClient(
                     gated, base_url=dingtalk_emulator.url, token_store=store, retry_policy=policy
                 ) as client:
                     return (await client.get("alice", calendar_id)).name
 
-            waiter: Future[Any] = pool.submit(asyncio.run, call())
+            waiter: Future[Any] = pool.submit(asyncio.run, call_async())
         else:
 
             def call() -> str:

@@ -38,6 +38,12 @@ def redis_server() -> Iterator[RedisServer]:
         yield server
 
 
+def _bytes(value: bytes | str | None) -> bytes:
+    # redis-py types every answer bytes | str (decode_responses is a runtime choice); raw's is bytes.
+    assert isinstance(value, bytes), value
+    return value
+
+
 @pytest.fixture
 def raw(redis_server: RedisServer) -> Iterator[redis.Redis]:
     redis_server.flush()
@@ -143,7 +149,9 @@ def test_a_wrong_secret_goes_to_dingtalk_and_is_refused_there(raw: redis.Redis, 
         wrong = TokenManager(InternalAppCredentials(app.app_key, "WRONG-secret"), store=shared, base_url=emulator.url)
         with pytest.raises(InvalidCredentialsError):
             wrong.get_token()
-    stored = b" ".join(raw.keys("*") + [value for key in raw.keys("*") if (value := raw.get(key))])
+    stored = b" ".join(
+        [_bytes(key) for key in raw.keys("*")] + [_bytes(value) for key in raw.keys("*") if (value := raw.get(key))]
+    )
     assert token.encode() in stored  # the right secret's token is shared ...
     for secret in (app.app_secret, "WRONG-secret"):  # ... and no secret is in any key or value
         assert secret.encode() not in stored
@@ -172,7 +180,7 @@ def test_token_and_lock_entries_live_apart_and_locks_expire(
         assert len(lock_keys) == 1
         assert 0 < raw.pttl(lock_keys[0]) <= 5000
     for key in raw.keys("*"):
-        assert key.startswith(PREFIX.encode() + b"v2/token/")
+        assert _bytes(key).startswith(PREFIX.encode() + b"v2/token/")
     assert TokenManager(victim, store=shared, base_url=server.url).get_token() == "token-of-victim"
     shared.close()
 

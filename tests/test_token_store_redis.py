@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypedDict
 
 import httpx
 import pytest
@@ -275,9 +276,16 @@ def _run_fleet(emulator_url: str, redis_url: str, app_key: str, app_secret: str,
     return set(answers)
 
 
-def _stats(emulator_url: str) -> dict[str, int]:
+class _Stats(TypedDict):
+    """The parts of the emulator's stats these tests read."""
+
+    tokenRequests: int
+    requests: dict[str, int]
+
+
+def _stats(emulator_url: str) -> _Stats:
     # Asked over HTTP, as another process of the fleet would.
-    stats: dict[str, int] = httpx.get(f"{emulator_url}/_emulator/stats").json()
+    stats: _Stats = httpx.get(f"{emulator_url}/_emulator/stats").json()
     return stats
 
 

@@ -6,6 +6,7 @@ scenario here fails ``test_every_documented_error_has_a_scenario``.
 
 import threading
 from collections.abc import Callable
+from typing import TypedDict
 
 import httpx
 import pytest
@@ -233,7 +234,13 @@ def over_flow_limit(emu: Emulator, http: httpx.Client, auth: Auth) -> httpx.Resp
     return create_event(EVENT)(emu, http, auth)
 
 
-def recurring(field: str, value: int) -> dict[str, object]:
+class Recurring(TypedDict):
+    """An event's recurrence, as extra fields of its body."""
+
+    recurrence: dict[str, object]
+
+
+def recurring(field: str, value: int) -> Recurring:
     pattern: dict[str, object] = {"type": "daily", "interval": value if field == "interval" else 1}
     if field == "interval":
         return {"recurrence": {"pattern": pattern}}

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from typing import TypedDict
 
 import httpx
 import pytest
@@ -12,6 +13,16 @@ Factory = Callable[..., Emulator]
 Connect = Callable[[Emulator], httpx.Client]
 
 GET_PATH = "/v1.0/calendar/users/alice/subscribedCalendars/unknown"
+
+
+class Rates(TypedDict, total=False):
+    """The rates a test hands ``Faults.set_rates``."""
+
+    error_5xx: float
+    drop: float
+    latency: float
+
+
 TOKEN_BODY = {"appKey": "emulator-app-key", "appSecret": "emulator-app-secret"}
 
 
@@ -170,7 +181,7 @@ def test_clear_stops_all_faults(emu: Emulator, http: httpx.Client, auth: dict[st
         ({"latency": -1.0}, "cannot be negative"),
     ],
 )
-def test_bad_rates_are_refused(emu: Emulator, rates: dict[str, float], complaint: str) -> None:
+def test_bad_rates_are_refused(emu: Emulator, rates: Rates, complaint: str) -> None:
     with pytest.raises(ValueError, match=re.escape(complaint)):
         emu.faults.set_rates(**rates)
 

@@ -24,7 +24,13 @@ def new_calendar(http: httpx.Client, auth: dict[str, str]) -> str:
 
 def test_every_tagged_row_is_what_the_emulator_answers_for_its_rule(http: httpx.Client, auth: dict[str, str]) -> None:
     # For each row tagged with a field of the body, a body breaking exactly that rule gets exactly that row.
-    breaking = {"required": None, "minLength": "", "pattern": " \t", "maxLength": "n" * 1025, "atLeastOneOf": {}}
+    breaking: dict[str, object] = {
+        "required": None,
+        "minLength": "",
+        "pattern": " \t",
+        "maxLength": "n" * 1025,
+        "atLeastOneOf": {},
+    }
     calendar_id = new_calendar(http, auth)
     seen = 0
     for operation in OPERATIONS.values():

@@ -70,5 +70,5 @@ class AsyncAuditOverlay(Overlay):
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    async def on_request(self, request: httpx.Request) -> None:  # type: ignore[override]
+    async def on_request(self, request: httpx.Request) -> None:
         self.seen.append(request.extensions["dingtalk_operation"])
