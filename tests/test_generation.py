@@ -412,9 +412,9 @@ def test_a_result_field_of_a_hand_written_class_is_that_class_made_by_its_schema
 
     import httpx
     import yaml
-    from sdk import render_sdk
 
     from dingtalk_calendar import Scope
+    from generator.sdk import render_sdk
 
     spec = yaml.safe_load(SPEC.read_text())
     if required:
