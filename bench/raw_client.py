@@ -1,7 +1,8 @@
 """A raw-socket client: one ``asyncio.Protocol`` per keep-alive connection, pre-built HTTP/1.1 bytes.
 
-The same request as our client's ``get`` or ``subscribe`` (the same path and token), written as
-ready-made bytes. Each answer is read just far enough to know it ended: the end of its head,
+It sends the very request our client sends for ``get`` or ``subscribe``, taken on its way to
+the emulator (``bench/request_capture.py``): the same headers, so the server's work per call is
+the same for both. Each answer is read just far enough to know it ended: the end of its head,
 then as many bytes as its Content-Length says; the status must be 200, the body is not parsed.
 No stream reader, header parser or response object: per call one write, one future and a search
 of the bytes received, the least a client can do on these sockets. Under callgrind
@@ -19,22 +20,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
-from . import scenario as s
 from .calls import Call, wall_seconds
 from .emulator_process import EmulatorInfo
+from .request_capture import ours_request
 
 _CONTENT_LENGTH = b"\r\ncontent-length:"
-
-
-def _request(info: EmulatorInfo, op: str, calendar_id: str) -> bytes:
-    netloc = urlsplit(info.url).netloc
-    if op == "get":
-        line = f"GET {s.calendar_path(s.AUTHOR, calendar_id)} HTTP/1.1"
-        length = ""
-    else:
-        line = f"POST {s.subscribe_path(s.SUBSCRIBER, calendar_id)} HTTP/1.1"
-        length = "content-length: 0\r\n"
-    return f"{line}\r\nhost: {netloc}\r\n{s.ACCESS_TOKEN_HEADER}: {info.token}\r\n{length}\r\n".encode()
 
 
 class _Connection(asyncio.Protocol):
@@ -95,13 +85,19 @@ class _Connection(asyncio.Protocol):
 
 @asynccontextmanager
 async def raw_calls(info: EmulatorInfo, calendar_id: str, op: str) -> AsyncIterator[Call]:
-    """Calls of ``op``, each on an idle connection or a new one (the warm-up opens one per task)."""
-    request = _request(info, op, calendar_id)
-    parts = urlsplit(info.url)
+    """Calls of ``op``, sending the request our client sends for it (taken before any is timed)."""
+    request = await ours_request(info, calendar_id, op)
+    async with replayed_calls(info.url, request, info.ssl_context()) as call:
+        yield call
+
+
+@asynccontextmanager
+async def replayed_calls(url: str, request: bytes, verify: ssl.SSLContext | bool = True) -> AsyncIterator[Call]:
+    """Calls each sending ``request`` on an idle connection or a new one (the warm-up opens one per task)."""
+    parts = urlsplit(url)
     host, port = parts.hostname, parts.port
-    assert host is not None, info.url
-    assert port is not None, info.url
-    verify = info.ssl_context()
+    assert host is not None, url
+    assert port is not None, url
     context = None
     if parts.scheme == "https":
         context = verify if isinstance(verify, ssl.SSLContext) else ssl.create_default_context()

@@ -61,7 +61,7 @@ def _throughput(results: BenchResults, server: str) -> Target:
 
 
 def _share_of_raw(results: BenchResults) -> Target:
-    """Over plain HTTP at concurrency 100, against raw sockets sending the same pre-built requests."""
+    """Over plain HTTP at concurrency 100, against raw sockets sending our requests' very bytes, pre-built."""
     name = f"async throughput at concurrency {TARGET_CONCURRENCY} vs a raw-socket client, http"
     target = f">= {MIN_SHARE_OF_RAW:.0%} for subscribe and get"
     points = [

@@ -53,7 +53,7 @@ class ThroughputPoint:
     httpx_default_per_s: float | None = None
     """Our client on httpx's own async transport (httpcore), median over rounds."""
     raw_per_s: float | None = None
-    """A raw-socket client sending pre-built requests (``bench/raw_client.py``), median over rounds."""
+    """A raw-socket client sending our requests' very bytes (``bench/raw_client.py``), median over rounds."""
     share_of_raw: float | None = None
     """Median over rounds of ours / raw in the same round."""
     bare_httpx_per_s: float | None = None

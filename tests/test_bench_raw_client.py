@@ -4,16 +4,15 @@ import asyncio
 
 import pytest
 
-from bench.emulator_process import EmulatorInfo
-from bench.raw_client import raw_calls
+from bench.raw_client import replayed_calls
 
 from .scripted_server import Received, Reply, response, scripted_server
 
 ANSWER = response(body=b'{"result":true}')
 
 
-def _info(url: str) -> EmulatorInfo:
-    return EmulatorInfo(url=url, app_key="key", app_secret="secret", token="token")
+SUBSCRIBE = b"POST /v1.0/calendar/users/bob/calendars/cal/subscribe HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n"
+GET = b"GET /v1.0/calendar/users/alice/subscribedCalendars/c HTTP/1.1\r\nhost: x\r\n\r\n"
 
 
 def _in_two_pieces(split: int) -> Reply:
@@ -32,7 +31,7 @@ async def test_an_answer_split_anywhere_or_whole_is_read_to_its_end_on_one_conne
         split = next(splits, None)
         return Reply(data=ANSWER) if split is None else _in_two_pieces(split)
 
-    async with scripted_server(script) as server, raw_calls(_info(server.url), "cal", "subscribe") as call:
+    async with scripted_server(script) as server, replayed_calls(server.url, SUBSCRIBE) as call:
         for _ in range(len(ANSWER) + 1):  # every split, then two answers sent whole
             await call()
 
@@ -47,7 +46,7 @@ async def test_the_length_header_is_found_whatever_its_case() -> None:
     answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}"
     async with (
         scripted_server(lambda _: Reply(data=answer)) as server,
-        raw_calls(_info(server.url), "c", "get") as call,
+        replayed_calls(server.url, GET) as call,
     ):
         await call()
         await call()
@@ -57,7 +56,7 @@ async def test_the_length_header_is_found_whatever_its_case() -> None:
 async def test_an_answer_other_than_200_fails_the_call() -> None:
     async with (
         scripted_server(lambda _: Reply(data=response(403))) as server,
-        raw_calls(_info(server.url), "c", "get") as call,
+        replayed_calls(server.url, GET) as call,
     ):
         with pytest.raises(RuntimeError, match=r"unexpected answer: b'HTTP/1\.1 403"):
             await call()
