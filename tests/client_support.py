@@ -68,15 +68,16 @@ def both(test: TestFunction) -> TestFunction:
 
 @contextmanager
 def recorded_client(kind: str, **options: Any) -> Iterator[tuple[Any, RecordingServer]]:
-    """A client with a fixed token on a recording server, and the server."""
+    """A client (with a fixed token unless ``credentials=`` says otherwise) on a recording server, and the server."""
     options.setdefault("retry_policy", FAST_RETRIES)
+    credentials = options.pop("credentials", TOKEN)
     with recording_server() as server:
         if kind == "sync":
-            with CalendarClient(TOKEN, base_url=server.url, **options) as client:
+            with CalendarClient(credentials, base_url=server.url, **options) as client:
                 yield client, server
             return
         with asyncio.Runner() as runner:
-            async_client = AsyncCalendarClient(TOKEN, base_url=server.url, **options)
+            async_client = AsyncCalendarClient(credentials, base_url=server.url, **options)
             try:
                 yield Blocking(async_client, runner), server
             finally:

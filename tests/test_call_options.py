@@ -13,6 +13,7 @@ import pytest
 from dingtalk_calendar import (
     AsyncCalendarClient,
     CalendarClient,
+    InternalAppCredentials,
     InvalidParameterError,
     NotFoundError,
     RawResult,
@@ -24,7 +25,7 @@ from dingtalk_calendar._version import __version__
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 from dingtalk_calendar_emulator import Emulator
 from tests.client_support import TOKEN, Blocking, both, open_client, recorded_client
-from tests.recording_server import recording_server
+from tests.recording_server import Answer, recording_server
 
 
 def with_options(client: Any, **options: Any) -> Any:
@@ -77,6 +78,22 @@ def test_calls_name_the_sdk_as_their_user_agent_unless_the_caller_names_another(
     assert ours.startswith(f"dingtalk-calendar/{__version__} python/")
     assert theirs == "acme-sync/3.1"
     assert once == "acme-once/1"
+
+
+@both
+def test_the_token_request_carries_the_client_s_user_agent_and_default_headers(kind: str) -> None:
+    # A proxy that admits requests by a header, or DingTalk's own logs, see the token call as the calls.
+    credentials = InternalAppCredentials("key", "secret")
+    for headers, agent in (({"x-team": "acme"}, USER_AGENT), ({"user-agent": "acme-sync/3.1"}, "acme-sync/3.1")):
+        with recorded_client(kind, credentials=credentials, default_headers=headers) as (client, server):
+            server.queued.append(Answer(body=b'{"accessToken": "fetched", "expireIn": 7200}'))
+            client.subscribe("bob", "cal-1")
+        token_request, call = server.received
+        assert urlsplit(token_request.raw_path).path == "/v1.0/oauth2/accessToken"
+        assert call.headers[ACCESS_TOKEN_HEADER] == "fetched"
+        for request in (token_request, call):
+            assert request.headers["user-agent"] == agent
+            assert all(request.headers[name] == value for name, value in headers.items())
 
 
 @both

@@ -33,7 +33,8 @@ class TokenManager(TokenAccess, AsyncTokenAccess):
 
     ``base_url``, ``transport``, ``async_transport``, ``timeout``: how the token endpoints are
     reached (they need no token). Pass the transports your API client uses (a retrying one,
-    a mock) to treat token requests the same way; they are not closed here.
+    a mock) to treat token requests the same way; they are not closed here. ``headers``: what
+    every token request carries (the SDK's User-Agent by default; a client passes its own headers).
 
     ``refresh_margin``: a token is replaced this many seconds before it expires (300), or at
     half its life when that comes later, so a short-lived token is not fetched on every call.

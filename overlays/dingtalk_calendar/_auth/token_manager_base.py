@@ -11,7 +11,7 @@ import math
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ import httpx
 
 from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 
+from .._defaults import USER_AGENT
 from .._errors import ConfigurationError
 from .._secret import Secret
 from .._transport.deadline import CallDeadline
@@ -44,6 +45,7 @@ class TokenManagerBase:
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | float = 10.0,
+        headers: Mapping[str, str] | None = None,
         refresh_margin: float = 300.0,
         min_ttl: float = 60.0,
         min_fetch_interval: float = 5.0,
@@ -62,6 +64,7 @@ class TokenManagerBase:
         self._transport = transport
         self._async_transport = async_transport
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._headers = httpx.Headers({"User-Agent": USER_AGENT} if headers is None else headers)
         self._refresh_margin = refresh_margin
         self._min_ttl = min_ttl
         self._min_fetch_interval = min_fetch_interval
@@ -167,9 +170,8 @@ class TokenManagerBase:
                 lock = self._loop_locks[loop] = asyncio.Lock()
             return lock
 
-    @staticmethod
-    def _args(transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> dict[str, object]:
-        return {} if transport is None else {"transport": transport}
+    def _args(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> dict[str, object]:
+        return {"headers": self._headers} if transport is None else {"headers": self._headers, "transport": transport}
 
 
 def _check_seconds(**settings: float) -> None:

@@ -113,12 +113,14 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
             max_response_bytes=max_response_bytes,
             **self._overlays.retry_options(),
         )
+        headers = with_user_agent(self.default_headers)
         self.tokens = TokenManager(
             self._provider,
             store=self._token_store,
             base_url=self.base_url,
             async_transport=retrying,
             timeout=self.timeout,
+            headers=headers,  # token requests say who is asking as the calls do, through any proxy
             max_elapsed=self._defaults.retry.max_elapsed,
             **self._margin(),
         )
@@ -133,7 +135,7 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
             timeout=self.timeout,
             transport=retrying,
             auth=self._auth,
-            headers=with_user_agent(self.default_headers),
+            headers=headers,
         )
         self._api.set_async_httpx_client(self._http)
 
