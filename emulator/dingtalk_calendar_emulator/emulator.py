@@ -28,6 +28,9 @@ from .tokens import Grant, TokenStore
 if TYPE_CHECKING:
     from .tls import ServerTls
 
+_AnyApp = TypeVar("_AnyApp", bound=App)
+"""One app of whichever kind: ``add_app`` gives back the kind it was given."""
+
 DEFAULT_QPS_LIMIT = 20
 """DingTalk's quota per app and API, about 20 requests per second."""
 DEFAULT_TOKEN_TTL = 7200
@@ -274,8 +277,8 @@ class Emulator:
 
     # Apps and tokens
 
-    def add_app(self, app: App) -> App:
-        """Register another app (also while running); it replaces one of the same kind and key."""
+    def add_app(self, app: _AnyApp) -> _AnyApp:
+        """Register another app (also while running); it replaces one of the same kind and key. Returns ``app``."""
         if isinstance(app, PersonalApp):
             app.bind(self)
         self.apps.add(app)
