@@ -147,8 +147,13 @@ def test_a_wrong_secret_goes_to_dingtalk_and_is_refused_there(raw: redis.Redis, 
         right = TokenManager(InternalAppCredentials(app.app_key, app.app_secret), store=shared, base_url=emulator.url)
         token = right.get_token()
         wrong = TokenManager(InternalAppCredentials(app.app_key, "WRONG-secret"), store=shared, base_url=emulator.url)
+        before = emulator.stats.token_requests
         with pytest.raises(InvalidCredentialsError):
             wrong.get_token()
+        assert emulator.stats.token_requests == before + 1  # asked DingTalk once, not served the right one's
+        again = TokenManager(InternalAppCredentials(app.app_key, app.app_secret), store=shared, base_url=emulator.url)
+        assert again.get_token() == token  # the right secret's token is still shared, not replaced or dropped
+        assert emulator.stats.token_requests == before + 1
     stored = b" ".join(
         [_bytes(key) for key in raw.keys("*")] + [_bytes(value) for key in raw.keys("*") if (value := raw.get(key))]
     )
