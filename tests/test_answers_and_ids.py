@@ -136,6 +136,22 @@ def test_answers_of_the_right_shape_still_come_back(kind: str, server: Recording
     assert call(kind, server, UPDATE).result is True
 
 
+@both
+def test_an_answer_past_a_limit_on_what_is_sent_is_read(kind: str, server: RecordingServer) -> None:
+    # DingTalk's limits on requests (a scope that names someone, 1-99 occurrences) are not
+    # held against its answers: a calendar or event made in its own app is still readable.
+    server.answer_json(200, {**GOOD_CALENDAR, "subscribeScope": {}})
+    calendar = call(kind, server, GET)
+    assert calendar.scope.is_empty
+    event = {"id": "ev-1", "summary": "Stand-up", "recurrence": {"range": {"numberOfOccurrences": 200}}}
+    server.answer_json(200, event)
+    got = call(kind, server, lambda c: c.events.get("alice", "cal-1", "ev-1"))
+    assert got.recurrence == {"range": {"numberOfOccurrences": 200}}
+    server.answer_json(200, {**event, "recurrence": {"range": {"numberOfOccurrences": "200"}}})
+    with pytest.raises(MalformedResponseError, match="numberOfOccurrences must be an integer"):
+        call(kind, server, lambda c: c.events.get("alice", "cal-1", "ev-1"))
+
+
 # -- ids the SDK cannot send -------------------------------------------------------------------
 
 LONGEST = 256

@@ -371,7 +371,6 @@ def test_the_checker_reads_token_answers_too(body: dict[str, object], path: str,
             "unicode",
         ),
         ({"subscribeScope": {"corpIds": "ding-1"}}, "subscribeScope.corpIds", "scope.organisations", "type"),
-        ({"subscribeScope": {"corpIds": []}}, "subscribeScope", "scope", "atLeastOneOf"),
     ],
 )
 def test_the_checker_names_a_broken_answer_field_by_its_whole_path(
@@ -386,6 +385,48 @@ def test_the_checker_names_a_broken_answer_field_by_its_whole_path(
     assert (
         check_response("getSubscribedCalendar", {"name": "Team \u00e9", "subscribeScope": {"corpIds": ["c"]}}) is None
     )
+
+
+@pytest.mark.parametrize(
+    ("operation", "answer", "sent", "path", "rule"),
+    [
+        ("getSubscribedCalendar", {"subscribeScope": {"corpIds": []}}, None, "subscribeScope", "atLeastOneOf"),
+        (
+            "getEvent",
+            {"recurrence": {"range": {"type": "numbered", "numberOfOccurrences": 200}}},
+            "createEvent",
+            "recurrence.range.numberOfOccurrences",
+            "maximum",
+        ),
+        (
+            "listEvents",
+            {"events": [{"recurrence": {"pattern": {"type": "daily", "interval": 0}}}]},
+            None,
+            None,
+            None,
+        ),
+    ],
+    ids=["empty-scope", "200-occurrences", "interval-0-in-a-list"],
+)
+def test_an_answer_is_read_for_its_shape_not_held_to_the_limits_on_what_is_sent(
+    operation: str, answer: dict[str, object], sent: str | None, path: str | None, rule: str | None
+) -> None:
+    # A shared schema's limits on what DingTalk accepts (a recurrence of 1-99, a scope naming
+    # someone) are not held against what it answers: an event made in DingTalk's own app may
+    # pass them, and refusing it would make the whole calendar unreadable.
+    from dingtalk_calendar_api.checks import check_request_body, check_response
+
+    assert check_response(operation, answer) is None
+    if sent is not None:  # the same value in a request is refused, naming the rule
+        violation = check_request_body(sent, {"summary": "s", "start": {}, "end": {}, **answer})
+        assert violation is not None
+        assert (violation.path, violation.rule) == (path, rule)
+    scope = check_request_body("createSubscribedCalendar", {"name": "n", "subscribeScope": {"corpIds": []}})
+    assert scope is not None
+    assert (scope.path, scope.rule) == ("subscribeScope", "atLeastOneOf")
+    wrong = check_response("getEvent", {"recurrence": {"range": {"numberOfOccurrences": "200"}}})
+    assert wrong is not None
+    assert wrong.rule == "type"  # the shape still holds
 
 
 def test_the_checker_reads_a_str_subclass_as_text() -> None:
