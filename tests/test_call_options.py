@@ -112,6 +112,21 @@ def test_no_header_may_replace_the_token_and_nothing_is_sent(kind: str) -> None:
     assert server.received == []
 
 
+@both
+def test_no_header_may_frame_the_request_and_nothing_is_sent(kind: str) -> None:
+    # Host, Content-Length and Transfer-Encoding are the client's: by hand they would disagree
+    # with the body or the server, and the request would hang, be cut short or go elsewhere.
+    with recorded_client(kind) as (client, server):
+        for name, value in (("Host", "evil.example"), ("content-length", "5"), ("Transfer-Encoding", "chunked")):
+            with pytest.raises(ValidationError, match=f"may not set {name}") as refused:
+                client.get("alice", "cal-1", extra_headers={name: value})
+            assert refused.value.field == "extra_headers"
+            with pytest.raises(ValidationError) as refused:
+                with_options(client, default_headers={name: value})
+            assert refused.value.field == "default_headers"
+    assert server.received == []
+
+
 def test_a_client_refuses_the_token_header_among_its_default_headers() -> None:
     with pytest.raises(ValidationError) as refused:
         CalendarClient(TOKEN, default_headers={ACCESS_TOKEN_HEADER: "stolen"})

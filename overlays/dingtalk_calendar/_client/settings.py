@@ -28,6 +28,9 @@ def as_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
+_FRAMING = frozenset({"host", "content-length", "transfer-encoding"})
+
+
 def checked_headers(headers: Mapping[str, str] | None, *, field: str) -> dict[str, str]:
     """Headers a caller adds, refused when they would replace the token or break the request."""
     if not headers:
@@ -41,6 +44,10 @@ def checked_headers(headers: Mapping[str, str] | None, *, field: str) -> dict[st
         if name.strip().lower() == ACCESS_TOKEN_HEADER:
             # The client sends its own, managed token; another one here would be silently replaced.
             raise ValidationError(field, f"may not set {ACCESS_TOKEN_HEADER}: the client sends its own token")
+        if name.strip().lower() in _FRAMING:
+            # Set by hand, they would disagree with the body sent or the server reached: a request
+            # that hangs, is cut short or goes to another site behind the same gateway.
+            raise ValidationError(field, f"may not set {name.strip()}: the client frames each request itself")
         if any(c in name + value for c in "\r\n\0") or not name.strip():
             raise ValidationError(field, f"header {name!r} has an empty name or a line break")
         checked[name] = value
