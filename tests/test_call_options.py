@@ -127,6 +127,25 @@ def test_no_header_may_frame_the_request_and_nothing_is_sent(kind: str) -> None:
     assert server.received == []
 
 
+@both
+def test_a_header_http_cannot_carry_is_refused_naming_it_and_not_quoting_its_value(kind: str) -> None:
+    # Before, non-ASCII text was an untyped UnicodeEncodeError and a bad name an APIConnectionError
+    # after trying to send; the value may be a secret (a gateway's key), so it is never quoted.
+    cases = [("x-team", "钉钉-secret"), ("x-key", "abc\x01-secret"), ("x tea:m", "v"), ("x-é", "v")]
+    with recorded_client(kind) as (client, server):
+        for name, value in cases:
+            with pytest.raises(ValidationError) as refused:
+                client.subscribe("bob", "cal-1", extra_headers={name: value})
+            assert refused.value.field == "extra_headers"
+            assert repr(name) in str(refused.value)
+            assert "secret" not in str(refused.value)
+            with pytest.raises(ValidationError) as refused:
+                with_options(client, default_headers={name: value})
+            assert refused.value.field == "default_headers"
+        client.subscribe("bob", "cal-1", extra_headers={"x-ok": "printable ASCII, tabs\tand spaces ~!"})
+    assert [r.headers["x-ok"] for r in server.received] == ["printable ASCII, tabs\tand spaces ~!"]
+
+
 def test_a_client_refuses_the_token_header_among_its_default_headers() -> None:
     with pytest.raises(ValidationError) as refused:
         CalendarClient(TOKEN, default_headers={ACCESS_TOKEN_HEADER: "stolen"})

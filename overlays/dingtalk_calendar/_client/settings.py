@@ -1,5 +1,6 @@
 """What a client is configured with, and how one call's options are turned into request arguments."""
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,8 @@ def as_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
 
 
 _FRAMING = frozenset({"host", "content-length", "transfer-encoding"})
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110's token
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")  # what httpx sends as text: ASCII, no control characters
 
 
 def checked_headers(headers: Mapping[str, str] | None, *, field: str) -> dict[str, str]:
@@ -50,6 +53,12 @@ def checked_headers(headers: Mapping[str, str] | None, *, field: str) -> dict[st
             raise ValidationError(field, f"may not set {name.strip()}: the client frames each request itself")
         if any(c in name + value for c in "\r\n\0") or not name.strip():
             raise ValidationError(field, f"header {name!r} has an empty name or a line break")
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValidationError(field, f"header {name!r} is not a header name: letters, digits and !#$%&'*+-.^_`|~")
+        if not _HEADER_VALUE.fullmatch(value):  # the value is not quoted: it may be a secret
+            raise ValidationError(
+                field, f"header {name!r} has a value HTTP cannot carry: printable ASCII only (encode other text)"
+            )
         checked[name] = value
     return checked
 
