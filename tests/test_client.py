@@ -9,12 +9,14 @@ import pytest
 
 from dingtalk_calendar import (
     APITimeoutError,
+    AsyncCalendarClient,
     Calendar,
     CalendarClient,
     ConfigurationError,
     CreatedCalendar,
     ErrorCode,
     ErrorReason,
+    InternalAppCredentials,
     InvalidParameterError,
     PermissionDeniedError,
     Result,
@@ -261,3 +263,54 @@ def test_redacting_filter_masks_secret_looking_values() -> None:
     for secret in ("s3cr3t", "tok123", "tok456", "abc"):
         assert secret not in cleaned
     assert redact("calendar cal-1 created for alice") == "calendar cal-1 created for alice"
+
+
+# -- settings that cannot work ---------------------------------------------------------------
+
+
+@both
+@pytest.mark.parametrize(
+    ("setting", "error", "named"),
+    [
+        ({"timeout": -1}, ValidationError, "timeout"),
+        ({"timeout": 0}, ValidationError, "timeout"),
+        ({"timeout": float("nan")}, ValidationError, "timeout"),
+        ({"timeout": httpx.Timeout(5.0, read=float("inf"))}, ValidationError, "timeout"),
+        ({"max_retries": -1}, ValidationError, "max_retries"),
+        ({"max_retries": 1.5}, ValidationError, "max_retries"),
+        ({"base_url": "api.dingtalk.io"}, ConfigurationError, "base_url"),
+        ({"base_url": "ftp://api.dingtalk.io"}, ConfigurationError, "base_url"),
+        ({"limits": httpx.Limits(max_connections=0)}, ConfigurationError, "limits"),
+        ({"verify": "/etc/ssl/no-such-ca.pem"}, ConfigurationError, "verify"),
+    ],
+    ids=lambda value: repr(value) if isinstance(value, dict) else "",
+)
+def test_a_setting_that_cannot_work_is_a_typed_error_naming_it_before_anything_is_sent(
+    kind: str, setting: dict[str, Any], error: type[Exception], named: str, dingtalk_emulator: Emulator
+) -> None:
+    # These were a ValueError, TypeError, AttributeError or FileNotFoundError from httpx, attrs or
+    # ssl, or an APIConnectionError once a call tried to send.
+    app = dingtalk_emulator.internal_app
+    client_class = CalendarClient if kind == "sync" else AsyncCalendarClient
+    with pytest.raises(error, match=named) as raised:
+        client_class(
+            InternalAppCredentials(app.app_key, app.app_secret), **{"base_url": dingtalk_emulator.url, **setting}
+        )
+    assert isinstance(raised.value, ValidationError | ConfigurationError)
+    assert dingtalk_emulator.stats.token_requests == 0
+
+
+@both
+@pytest.mark.parametrize(
+    "option", [{"timeout": -1}, {"timeout": "3"}, {"max_retries": -1}, {"max_retries": "2"}], ids=repr
+)
+def test_a_call_option_that_cannot_work_is_a_validation_error_naming_it(
+    kind: str, option: dict[str, Any], dingtalk_emulator: Emulator
+) -> None:
+    with open_client(kind, dingtalk_emulator) as client:
+        with pytest.raises(ValidationError) as raised:
+            client.subscribe("bob", "cal-1", **option)
+        with pytest.raises(ValidationError):
+            client.with_options(**option)
+    assert raised.value.field == next(iter(option))
+    assert dingtalk_emulator.stats.requests("subscribeCalendar") == 0

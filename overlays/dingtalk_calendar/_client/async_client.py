@@ -101,8 +101,9 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         from .._retry.table import AsyncRetryTransport
         from .._transport import default_async_transport
         from .._transport.shared import SharedTransport
-        from .settings import with_user_agent
+        from .settings import check_connection, with_user_agent
 
+        check_connection(limits, verify)
         if transport is None:
             transport = default_async_transport(limits=limits, verify=verify)
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)

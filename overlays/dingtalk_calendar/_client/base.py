@@ -55,7 +55,7 @@ class BaseClient:
     ) -> None:
         from .._auth.stores import MemoryTokenStore
         from .._retry.policy import RetryPolicy
-        from .settings import CallDefaults, checked_headers
+        from .settings import CallDefaults, check_base_url, checked_headers
 
         configure_once()
         if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
@@ -66,7 +66,9 @@ class BaseClient:
         """The largest answer body (raw, and after each decoding step) a call reads; a larger one is an error."""
         # Sent with every call (not to the token endpoints); never the token header.
         self.default_headers = checked_headers(default_headers, field="default_headers")
-        self.base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
+        if isinstance(base_url, str):
+            base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
+        self.base_url = check_base_url(base_url, "base_url")
         self._provider = as_provider(credentials)
         self._token_store = token_store if token_store is not None else MemoryTokenStore()
         self._refresh_margin = refresh_margin

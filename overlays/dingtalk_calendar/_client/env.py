@@ -22,7 +22,6 @@ import os
 from collections.abc import Mapping
 from typing import Any, Final
 
-import httpx
 from attrs import frozen
 
 from .._auth.credentials import (
@@ -34,6 +33,7 @@ from .._auth.credentials import (
 from .._auth.token import TokenProvider
 from .._errors import ConfigurationError
 from .._redact import SECRET_FIELD_NAMES
+from .settings import check_base_url
 
 __all__ = [
     "CREDENTIALS",
@@ -129,19 +129,6 @@ def credentials_from_env(environ: Mapping[str, str] = os.environ) -> TokenProvid
             get("DINGTALK_CLIENT_ID"), get("DINGTALK_CLIENT_SECRET"), refresh_token=refresh_token, auth_code=auth_code
         )
     return FixedToken(get("DINGTALK_ACCESS_TOKEN"))
-
-
-def check_base_url(value: str, name: str) -> str:
-    """``value`` if it can be an API base URL; otherwise a ``ConfigurationError`` naming ``name``."""
-    try:
-        url = httpx.URL(value)
-    except httpx.InvalidURL as error:
-        raise ConfigurationError(f"{name} is not a URL ({error})") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(
-            f"{name} must be an http:// or https:// URL with a host, such as https://api.dingtalk.io"
-        )
-    return value
 
 
 def _number(environ: Mapping[str, str], name: str, kind: type[float] | type[int], least: float) -> float | int | None:

@@ -1,6 +1,8 @@
 """What a client is configured with, and how one call's options are turned into request arguments."""
 
+import math
 import re
+import ssl
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +12,7 @@ from attrs import evolve, field, frozen
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 
 from .._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT
-from .._errors import ValidationError
+from .._errors import ConfigurationError, ValidationError
 from .._extensions import RETRY_EXTENSION
 from .._retry.policy import RetryPolicy
 
@@ -20,13 +22,34 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "CallDefaults",
+    "check_base_url",
+    "check_connection",
     "checked_headers",
     "checked_query",
 ]
 
 
-def as_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
-    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
+def as_timeout(value: float | httpx.Timeout) -> httpx.Timeout:
+    """``value`` as an ``httpx.Timeout``, each of its limits a number of seconds above 0 (or None: none)."""
+    timeout = value if isinstance(value, httpx.Timeout) else None
+    if timeout is None and _seconds(value):
+        timeout = httpx.Timeout(value)
+    if timeout is None or not all(limit is None or _seconds(limit) for limit in timeout.as_dict().values()):
+        raise ValidationError(
+            "timeout", f"must be a number of seconds above 0, or an httpx.Timeout of such numbers, not {value!r}"
+        )
+    return timeout
+
+
+def _seconds(value: object) -> bool:
+    # Not 0: a socket given no time at all does not wait, it fails. Not NaN or infinity either.
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < math.inf
+
+
+def checked_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError("max_retries", f"must be a whole number, 0 or more, not {value!r}")
+    return value
 
 
 _FRAMING = frozenset({"host", "content-length", "transfer-encoding"})
@@ -70,6 +93,38 @@ def with_user_agent(headers: Mapping[str, str]) -> httpx.Headers:
     return merged
 
 
+def check_base_url(value: str, name: str) -> str:
+    """``value`` if it can be an API base URL; otherwise a ``ConfigurationError`` naming ``name``."""
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a URL string, such as https://api.dingtalk.io, not {value!r}")
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL as error:
+        raise ConfigurationError(f"{name} is not a URL ({error})") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(
+            f"{name} must be an http:// or https:// URL with a host, such as https://api.dingtalk.io"
+        )
+    return value
+
+
+def check_connection(limits: object, verify: object) -> None:
+    """A ``ConfigurationError`` unless ``limits`` and ``verify`` are what a client's pool can be built with."""
+    if not isinstance(limits, httpx.Limits):
+        raise ConfigurationError(f"limits must be an httpx.Limits, not {type(limits).__name__}")
+    counts = (limits.max_connections, 1), (limits.max_keepalive_connections, 0)
+    if any(n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < least) for n, least in counts):
+        wanted = "whole numbers of connections, max_connections 1 or more"
+        raise ConfigurationError(f"limits must be {wanted}, not {limits!r}")
+    if limits.keepalive_expiry is not None and not (_seconds(limits.keepalive_expiry) or limits.keepalive_expiry == 0):
+        raise ConfigurationError(f"limits.keepalive_expiry must be a number of seconds or None, not {limits!r}")
+    if not isinstance(verify, bool | ssl.SSLContext):
+        raise ConfigurationError(
+            "verify must be True, False or an ssl.SSLContext (for a CA file: "
+            f"ssl.create_default_context(cafile=...)), not {type(verify).__name__}"
+        )
+
+
 def checked_query(query: Mapping[str, str] | None) -> dict[str, str]:
     if not query:
         return {}
@@ -98,7 +153,7 @@ class CallDefaults:
     ) -> "CallDefaults":
         return CallDefaults(
             timeout=self.timeout if timeout is None else as_timeout(timeout),
-            retry=self.retry if max_retries is None else evolve(self.retry, max_retries=max_retries),
+            retry=self.retry if max_retries is None else evolve(self.retry, max_retries=checked_retries(max_retries)),
             headers={**self.headers, **checked_headers(headers, field="default_headers")},
         )
 

@@ -6,15 +6,17 @@ arguments (the random draw for jitter included), so it is tested without a netwo
 """
 
 import enum
-from typing import Final, NamedTuple
+import math
+from collections.abc import Callable
+from typing import Any, Final, NamedTuple
 
 import httpx
-from attrs import field, frozen, validators
+from attrs import Attribute, field, frozen
 
 from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
-from .._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
+from .._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, ConfigurationError, egress_ip_ban_seconds
 from .._json import UnreadableJSONError, decode_json
 from .retry_after import parse_retry_after as parse_retry_after  # where the fleet imports it from
 
@@ -22,9 +24,25 @@ from .retry_after import parse_retry_after as parse_retry_after  # where the fle
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
-def _positive_or_none(value: float | None) -> None:
-    if value is not None and not value > 0:
-        raise ValueError(f"max_elapsed must be None or more than 0, not {value!r}")
+def _number(
+    *, least: float = 0, most: float = math.inf, above: bool = False, whole: bool = False, none: bool = False
+) -> Callable[[object, "Attribute[Any]", object], None]:
+    """An attrs validator: a number in range (``above``: more than ``least``), else a ``ConfigurationError``."""
+
+    def check(_: object, attribute: "Attribute[Any]", value: object) -> None:
+        if value is None and none:
+            return
+        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+            fits = False
+        else:
+            fits = (value > least if above else value >= least) and value <= most  # NaN fits nothing
+        if not fits:
+            kind = "a whole number" if whole else "a number"
+            bounds = (f"above {least:g}" if above else f"from {least:g}") + (f" to {most:g}" if most < math.inf else "")
+            bounds += " or None" if none else ""
+            raise ConfigurationError(f"RetryPolicy {attribute.name} must be {kind} {bounds}, not {value!r}")
+
+    return check
 
 
 @frozen
@@ -43,19 +61,19 @@ class RetryPolicy:
     are cut to the time left, so ``max_elapsed`` bounds the whole call.
     """
 
-    max_retries: int = field(default=2, validator=validators.ge(0))
+    max_retries: int = field(default=2, validator=_number(whole=True))
     """Retries after the first attempt (0: send once)."""
-    max_elapsed: float | None = field(default=60.0, validator=lambda _, __, value: _positive_or_none(value))
+    max_elapsed: float | None = field(default=60.0, validator=_number(above=True, none=True))
     """Seconds for all attempts and waits together; None for no limit but ``max_retries``."""
-    initial_backoff: float = field(default=0.5, validator=validators.ge(0))
-    max_backoff: float = field(default=8.0, validator=validators.ge(0))
-    jitter: float = field(default=0.25, validator=[validators.ge(0), validators.le(1)])
+    initial_backoff: float = field(default=0.5, validator=_number())
+    max_backoff: float = field(default=8.0, validator=_number())
+    jitter: float = field(default=0.25, validator=_number(most=1))
     """The random share of each wait, from 0 (none) to 1."""
-    throttle_wait: float = field(default=1.0, validator=validators.ge(0))
+    throttle_wait: float = field(default=1.0, validator=_number())
     """Seconds to wait after a throttling answer that names no ``Retry-After``."""
-    max_retry_after: float = field(default=60.0, validator=validators.ge(0))
+    max_retry_after: float = field(default=60.0, validator=_number())
     """The longest ``Retry-After`` obeyed; a longer one is cut to this."""
-    per_minute_wait: float = field(default=60.0, validator=validators.ge(0))
+    per_minute_wait: float = field(default=60.0, validator=_number())
     """Seconds to wait after a per-minute throttling answer (``QpmLimit*``) that names no ``Retry-After``."""
     retry_throttled: bool = True
     """False: a (per-second) throttling answer is handed back at once, for a caller that paces
