@@ -14,14 +14,18 @@ from dingtalk_calendar import (
     CalendarClient,
     ConfigurationError,
     CreatedCalendar,
+    EnterpriseAppCredentials,
     ErrorCode,
     ErrorReason,
     InternalAppCredentials,
     InvalidParameterError,
+    Overlay,
     PermissionDeniedError,
     Result,
+    RetryPolicy,
     Scope,
     ServerError,
+    UserCredentials,
     ValidationError,
 )
 from dingtalk_calendar_emulator import Emulator
@@ -282,6 +286,13 @@ def test_redacting_filter_masks_secret_looking_values() -> None:
         ({"base_url": "ftp://api.dingtalk.io"}, ConfigurationError, "base_url"),
         ({"limits": httpx.Limits(max_connections=0)}, ConfigurationError, "limits"),
         ({"verify": "/etc/ssl/no-such-ca.pem"}, ConfigurationError, "verify"),
+        ({"retry_policy": "fast"}, ConfigurationError, "retry_policy"),
+        ({"token_store": "redis://localhost"}, ConfigurationError, "token_store"),
+        ({"overlays": [Overlay]}, ConfigurationError, r"give Overlay\(\), not the class"),
+        ({"overlays": Overlay()}, ConfigurationError, "overlays"),
+        ({"transport": "aiohttp"}, ConfigurationError, "transport"),
+        ({"default_headers": [("x-team", "acme")]}, ValidationError, "default_headers"),
+        ({"refresh_margin": "300"}, ConfigurationError, "refresh_margin"),
     ],
     ids=lambda value: repr(value) if isinstance(value, dict) else "",
 )
@@ -313,4 +324,42 @@ def test_a_call_option_that_cannot_work_is_a_validation_error_naming_it(
         with pytest.raises(ValidationError):
             client.with_options(**option)
     assert raised.value.field == next(iter(option))
+    assert dingtalk_emulator.stats.requests("subscribeCalendar") == 0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: CalendarClient(5),  # type: ignore[arg-type]
+        lambda: InternalAppCredentials("", "secret"),
+        lambda: InternalAppCredentials("key", None),
+        lambda: EnterpriseAppCredentials("suite", "secret", "  ", "ticket"),
+        lambda: UserCredentials("client", "secret", refresh_token=5),  # type: ignore[arg-type]
+        lambda: RetryPolicy(max_retries="2"),  # type: ignore[arg-type]
+    ],
+    ids=["credentials-int", "app-key-empty", "app-secret-none", "corp-blank", "refresh-token-int", "retries-str"],
+)
+def test_credentials_and_policies_that_cannot_work_are_configuration_errors(make: Callable[[], object]) -> None:
+    # They were accepted (to fail at the first token fetch) or an AttributeError or TypeError.
+    with pytest.raises(ConfigurationError) as raised:
+        make()
+    assert "secret" not in str(raised.value).replace("_secret", "")  # a secret's value is never quoted
+
+
+@both
+def test_call_arguments_of_the_wrong_kind_are_refused_naming_them_and_nothing_is_sent(
+    kind: str, dingtalk_emulator: Emulator
+) -> None:
+    with open_client(kind, dingtalk_emulator) as client:
+        refusals: dict[str, Callable[[], object]] = {
+            "scope": lambda: client.create("alice", name="Team", scope={"users": ["bob"]}),
+            "managers": lambda: client.create("alice", name="Team", scope=ACME, managers="bob"),
+            "user_ids": lambda: client.bulk_subscribe("cal-1", "bob"),
+            "scope.users": lambda: Scope(users=None),  # type: ignore[arg-type]
+        }
+        for field, refused in refusals.items():
+            with pytest.raises(ValidationError) as raised:
+                refused()
+            assert raised.value.field == field
+    assert dingtalk_emulator.stats.requests("createSubscribedCalendar") == 0
     assert dingtalk_emulator.stats.requests("subscribeCalendar") == 0

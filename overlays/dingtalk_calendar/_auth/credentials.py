@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from attrs import field, frozen
+from attrs import Attribute, field, frozen
 
 from dingtalk_calendar_api.error_codes import ErrorCode
 
@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 
 # DingTalk's explicit refusals of a user's refresh token or authorization code: only these spend it.
 _GRANT_REFUSALS = frozenset({ErrorCode.INVALID_REFRESH_TOKEN, ErrorCode.INVALID_AUTH_CODE})
+
+
+def _check_given(owner: str, name: str, value: object) -> None:
+    """A ``ConfigurationError`` unless ``value`` (or the ``Secret`` holding it) is a non-blank string; never quoted."""
+    text = value.reveal() if isinstance(value, Secret) else value
+    if not isinstance(text, str) or not text.strip():
+        got = "a blank string" if isinstance(text, str) else type(text).__name__
+        raise ConfigurationError(f"{owner} {name} must be a non-blank string, not {got}")
+
+
+def _given(owner: str) -> Callable[[object, Attribute[Any], object], None]:
+    return lambda _, attribute, value: _check_given(owner, attribute.name, value)
 
 
 @frozen
@@ -55,8 +67,8 @@ class FixedToken:
 class InternalAppCredentials:
     """An internal app (企业内部应用): its AppKey and AppSecret."""
 
-    app_key: str
-    app_secret: Secret = field(repr=False, converter=Secret)
+    app_key: str = field(validator=_given("InternalAppCredentials"))
+    app_secret: Secret = field(repr=False, converter=as_secret, validator=_given("InternalAppCredentials"))
     """Held as a :class:`~dingtalk_calendar._secret.Secret` (give a ``str``); revealed only to be sent."""
 
     @property
@@ -85,7 +97,12 @@ class InternalAppCredentials:
 
 
 def _ticket(value: str | Secret | Callable[[], str]) -> Secret | Callable[[], str]:
-    return value if callable(value) and not isinstance(value, Secret) else Secret(value)
+    return value if callable(value) and not isinstance(value, Secret) else as_secret(value)
+
+
+def _ticket_given(_: object, attribute: Attribute[Any], value: object) -> None:
+    if not (callable(value) and not isinstance(value, Secret)):
+        _check_given("EnterpriseAppCredentials", attribute.name, value)
 
 
 @frozen
@@ -97,10 +114,10 @@ class EnterpriseAppCredentials:
     at each fetch. One suite serving two organisations needs two credentials, and gets two tokens.
     """
 
-    suite_key: str
-    suite_secret: Secret = field(repr=False, converter=Secret)
-    auth_corp_id: str
-    suite_ticket: Secret | Callable[[], str] = field(repr=False, converter=_ticket)
+    suite_key: str = field(validator=_given("EnterpriseAppCredentials"))
+    suite_secret: Secret = field(repr=False, converter=as_secret, validator=_given("EnterpriseAppCredentials"))
+    auth_corp_id: str = field(validator=_given("EnterpriseAppCredentials"))
+    suite_ticket: Secret | Callable[[], str] = field(repr=False, converter=_ticket, validator=_ticket_given)
 
     @property
     def cache_key(self) -> str:
@@ -158,6 +175,11 @@ class UserCredentials:
         refresh_token: str | None = None,
         auth_code: str | None = None,
     ) -> None:
+        _check_given("UserCredentials", "client_id", client_id)
+        _check_given("UserCredentials", "client_secret", client_secret)
+        for name, value in (("refresh_token", refresh_token), ("auth_code", auth_code)):
+            if value is not None:
+                _check_given("UserCredentials", name, value)
         if not refresh_token and not auth_code:
             raise ConfigurationError("UserCredentials needs a refresh_token or an auth_code")
         self.client_id = client_id

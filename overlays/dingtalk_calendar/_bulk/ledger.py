@@ -46,6 +46,9 @@ class Ledger:
     def __init__(
         self, calendar_id: str, user_ids: Iterable[str], already_done: Iterable[str], stop: StopSignal | None
     ) -> None:
+        for name, ids in (("user_ids", user_ids), ("already_done", already_done)):
+            if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):  # a str would be its characters
+                raise ValidationError(name, f"must be a list (or other iterable) of user ids, not {type(ids).__name__}")
         self.calendar_id = calendar_id
         self._lock = threading.Lock()
         previous = set(already_done)

@@ -5,10 +5,12 @@ openapi.yaml names them (``x-dingtalk-sdk-class``); the results that hold them a
 needed, not with the SDK.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from attrs import field, frozen
+
+from .._errors import ValidationError
 
 __all__ = ["Scope"]
 
@@ -16,9 +18,25 @@ if TYPE_CHECKING:
     from dingtalk_calendar_api.models import SubscribeScope
 
 
-def _ids(values: Iterable[str]) -> tuple[str, ...]:
+def _ids(values: Iterable[str], name: str) -> tuple[str, ...]:
     # A str is an Iterable[str] too; taking it as one id is what the caller meant.
-    return (values,) if isinstance(values, str) else tuple(values)
+    if isinstance(values, str):
+        return (values,)
+    if isinstance(values, bytes | Mapping) or not isinstance(values, Iterable):
+        raise ValidationError(f"scope.{name}", f"must be a list of ids, not {type(values).__name__}")
+    return tuple(values)
+
+
+def _users(values: Iterable[str]) -> tuple[str, ...]:
+    return _ids(values, "users")
+
+
+def _groups(values: Iterable[str]) -> tuple[str, ...]:
+    return _ids(values, "groups")
+
+
+def _organisations(values: Iterable[str]) -> tuple[str, ...]:
+    return _ids(values, "organisations")
 
 
 @frozen
@@ -31,11 +49,11 @@ class Scope:
         Scope().with_users("u1", "u2").with_groups("cid1").with_organisations("ding123")
     """
 
-    users: tuple[str, ...] = field(default=(), converter=_ids)
+    users: tuple[str, ...] = field(default=(), converter=_users)
     """unionIds of users."""
-    groups: tuple[str, ...] = field(default=(), converter=_ids)
+    groups: tuple[str, ...] = field(default=(), converter=_groups)
     """openConversationIds of group chats whose members may subscribe."""
-    organisations: tuple[str, ...] = field(default=(), converter=_ids)
+    organisations: tuple[str, ...] = field(default=(), converter=_organisations)
     """corpIds of organisations whose members may subscribe."""
 
     def with_users(self, *union_ids: str) -> "Scope":

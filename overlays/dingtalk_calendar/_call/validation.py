@@ -8,8 +8,8 @@ error names the field as the caller wrote it (the spec's ``x-dingtalk-sdk-names`
 why; an answer error names the field as DingTalk sent it.
 """
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 import httpx
 
@@ -36,6 +36,31 @@ def check_path(operation: str, **values: object) -> None:
     violation = check_path_parameters(operation, wire)
     if violation is not None:
         raise _refuse(operation, violation)
+
+
+class _ToWire(Protocol):
+    def to_wire(self) -> Any: ...
+
+
+def class_value(operation: str, field: str, value: object, kind: type[_ToWire]) -> Any:
+    """The wire form of ``value`` when it is a ``kind`` (a ``Scope``); else a ``ValidationError`` naming ``field``."""
+    if not isinstance(value, kind):
+        raise ValidationError(field, f"must be a {kind.__name__}, not {type(value).__name__}", operation=operation)
+    return value.to_wire()
+
+
+def list_value(operation: str, field: str, value: object) -> list[Any]:
+    """``value`` as a list; one str is refused, not split into its characters (``managers="bob"``)."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        hint = ": put it in a list" if isinstance(value, str) else ""
+        raise ValidationError(field, f"must be a list, not {type(value).__name__}{hint}", operation=operation)
+    return list(value)
+
+
+def mapping_value(operation: str, field: str, value: object) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(field, f"must be a mapping, not {type(value).__name__}", operation=operation)
+    return dict(value)
 
 
 def check_query(operation: str, values: Mapping[str, object]) -> None:

@@ -101,11 +101,12 @@ class AsyncCalendarClient(BaseClient, AsyncResources):
         from .._retry.table import AsyncRetryTransport
         from .._transport import default_async_transport
         from .._transport.shared import SharedTransport
-        from .settings import check_connection, with_user_agent
+        from .settings import check_connection, require, with_user_agent
 
         check_connection(limits, verify)
         if transport is None:
             transport = default_async_transport(limits=limits, verify=verify)
+        require("transport", transport, httpx.AsyncBaseTransport, "an httpx.AsyncBaseTransport")
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
         # The per-attempt overlay hooks run under the retries, around each sending.
         retrying = AsyncRetryTransport(

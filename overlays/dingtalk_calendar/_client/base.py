@@ -26,8 +26,28 @@ _O = TypeVar("_O", bound=Overlay)
 def as_provider(credentials: TokenProvider | str) -> TokenProvider:
     """A plain string is a fixed access token the caller refreshes itself."""
     from .._auth.credentials import FixedToken
+    from .._auth.token import TokenProvider
+    from .settings import require
 
-    return FixedToken(credentials) if isinstance(credentials, str) else credentials
+    if isinstance(credentials, str):
+        return FixedToken(credentials)
+    wanted = "InternalAppCredentials, EnterpriseAppCredentials, UserCredentials, a TokenProvider or a token string"
+    require("credentials", credentials, TokenProvider, wanted)
+    return credentials
+
+
+def _overlays(overlays: Iterable[Overlay]) -> tuple[Overlay, ...]:
+    from .._errors import ConfigurationError
+
+    if not isinstance(overlays, Iterable) or isinstance(overlays, str | Overlay):
+        raise ConfigurationError(f"overlays must be a list of Overlay instances, not {type(overlays).__name__}")
+    given = tuple(overlays)
+    for overlay in given:
+        if isinstance(overlay, type) and issubclass(overlay, Overlay):
+            raise ConfigurationError(f"overlays must be Overlay instances: give {overlay.__name__}(), not the class")
+        if not isinstance(overlay, Overlay):
+            raise ConfigurationError(f"overlays must be Overlay instances, not {type(overlay).__name__}")
+    return given
 
 
 class BaseClient:
@@ -53,9 +73,9 @@ class BaseClient:
         default_headers: Mapping[str, str] | None = None,
         max_response_bytes: int,
     ) -> None:
-        from .._auth.stores import MemoryTokenStore
+        from .._auth.stores import MemoryTokenStore, TokenStore
         from .._retry.policy import RetryPolicy
-        from .settings import CallDefaults, check_base_url, checked_headers
+        from .settings import CallDefaults, check_base_url, checked_headers, require
 
         configure_once()
         if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
@@ -64,19 +84,23 @@ class BaseClient:
             raise ConfigurationError(f"max_response_bytes must be a positive whole number, not {max_response_bytes!r}")
         self.max_response_bytes = max_response_bytes
         """The largest answer body (raw, and after each decoding step) a call reads; a larger one is an error."""
-        # Sent with every call (not to the token endpoints); never the token header.
+        # Sent with every call and token request; never the token header.
         self.default_headers = checked_headers(default_headers, field="default_headers")
         if isinstance(base_url, str):
             base_url = base_url.rstrip("/") or DEFAULT_BASE_URL
         self.base_url = check_base_url(base_url, "base_url")
         self._provider = as_provider(credentials)
+        if token_store is not None:
+            require("token_store", token_store, TokenStore, "a TokenStore (MemoryTokenStore, RedisTokenStore, ...)")
+        if retry_policy is not None:
+            require("retry_policy", retry_policy, RetryPolicy, "a RetryPolicy")
         self._token_store = token_store if token_store is not None else MemoryTokenStore()
         self._refresh_margin = refresh_margin
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=DEFAULT_MAX_RETRIES)
         self._defaults = CallDefaults(timeout=DEFAULT_TIMEOUT, retry=policy).with_overrides(timeout, max_retries)
         # What the httpx client and retry transport are built with; a with_options() copy differs.
         self._client_defaults = self._defaults
-        self._overlays = self._overlays_type(overlays)
+        self._overlays = self._overlays_type(_overlays(overlays))
         for overlay in self._overlays.items:
             overlay.bind(self)
 

@@ -102,11 +102,12 @@ class CalendarClient(BaseClient, Resources):
         from .._retry.table import RetryTransport
         from .._transport import default_transport
         from .._transport.shared import SharedTransport
-        from .settings import check_connection, with_user_agent
+        from .settings import check_connection, require, with_user_agent
 
         check_connection(limits, verify)
         if transport is None:
             transport = default_transport(limits=limits, verify=verify)
+        require("transport", transport, httpx.BaseTransport, "an httpx.BaseTransport")
         self._transport = transport if isinstance(transport, SharedTransport) else SharedTransport(transport)
         # The per-attempt overlay hooks run under the retries, around each sending.
         retrying = RetryTransport(

@@ -4,6 +4,7 @@ import math
 import re
 import ssl
 from collections.abc import Mapping
+from types import UnionType
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ __all__ = [
     "check_connection",
     "checked_headers",
     "checked_query",
+    "require",
 ]
 
 
@@ -61,6 +63,8 @@ def checked_headers(headers: Mapping[str, str] | None, *, field: str) -> dict[st
     """Headers a caller adds, refused when they would replace the token or break the request."""
     if not headers:
         return {}
+    if not isinstance(headers, Mapping):
+        raise ValidationError(field, f"must be a mapping of header names to values, not {type(headers).__name__}")
     checked: dict[str, str] = {}
     for name, value in headers.items():
         if not isinstance(name, str) or not isinstance(value, str):
@@ -108,26 +112,31 @@ def check_base_url(value: str, name: str) -> str:
     return value
 
 
+def require(name: str, value: object, kind: type | UnionType, wanted: str) -> None:
+    """A ``ConfigurationError`` naming the setting unless ``value`` is of ``kind`` (its type named, not its value)."""
+    if not isinstance(value, kind):
+        raise ConfigurationError(f"{name} must be {wanted}, not {type(value).__name__}")
+
+
 def check_connection(limits: object, verify: object) -> None:
     """A ``ConfigurationError`` unless ``limits`` and ``verify`` are what a client's pool can be built with."""
-    if not isinstance(limits, httpx.Limits):
-        raise ConfigurationError(f"limits must be an httpx.Limits, not {type(limits).__name__}")
+    require("limits", limits, httpx.Limits, "an httpx.Limits")
+    assert isinstance(limits, httpx.Limits)
     counts = (limits.max_connections, 1), (limits.max_keepalive_connections, 0)
     if any(n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < least) for n, least in counts):
         wanted = "whole numbers of connections, max_connections 1 or more"
         raise ConfigurationError(f"limits must be {wanted}, not {limits!r}")
     if limits.keepalive_expiry is not None and not (_seconds(limits.keepalive_expiry) or limits.keepalive_expiry == 0):
         raise ConfigurationError(f"limits.keepalive_expiry must be a number of seconds or None, not {limits!r}")
-    if not isinstance(verify, bool | ssl.SSLContext):
-        raise ConfigurationError(
-            "verify must be True, False or an ssl.SSLContext (for a CA file: "
-            f"ssl.create_default_context(cafile=...)), not {type(verify).__name__}"
-        )
+    wanted = "True, False or an ssl.SSLContext (for a CA file: ssl.create_default_context(cafile=...))"
+    require("verify", verify, bool | ssl.SSLContext, wanted)
 
 
 def checked_query(query: Mapping[str, str] | None) -> dict[str, str]:
     if not query:
         return {}
+    if not isinstance(query, Mapping):
+        raise ValidationError("extra_query", f"must be a mapping of names to values, not {type(query).__name__}")
     for name, value in query.items():
         if not isinstance(name, str) or not isinstance(value, str):
             raise ValidationError(

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._call.prepared import Call, finisher
-from .._call.validation import check_body, check_path, check_query
+from .._call.validation import check_body, check_path, check_query, class_value, list_value, mapping_value
 
 if TYPE_CHECKING:
     from .._call.models import Scope
@@ -43,15 +43,16 @@ def create_subscribed_calendar(
     import dingtalk_calendar_api.types as api_types
     from dingtalk_calendar_api.models import CreateSubscribedCalendarRequest
 
+    from .._call.models import Scope
     from .results import CreatedCalendar
 
     operation = endpoint.OPERATION_ID
     check_path(operation, user_id=user_id)
     body = CreateSubscribedCalendarRequest(
         name=name,
-        subscribe_scope=scope.to_wire(),
+        subscribe_scope=class_value(operation, "scope", scope, Scope),
         description=api_types.UNSET if description is None else description,
-        managers=api_types.UNSET if managers is None else list(managers),
+        managers=api_types.UNSET if managers is None else list_value(operation, "managers", managers),
     )
     kwargs = endpoint.build_request_kwargs(
         user_id=user_id,
@@ -174,6 +175,7 @@ def update_subscribed_calendar(
     import dingtalk_calendar_api.types as api_types
     from dingtalk_calendar_api.models import UpdateSubscribedCalendarRequest
 
+    from .._call.models import Scope
     from .results import Result
 
     operation = endpoint.OPERATION_ID
@@ -181,8 +183,8 @@ def update_subscribed_calendar(
     body = UpdateSubscribedCalendarRequest(
         name=api_types.UNSET if name is None else name,
         description=api_types.UNSET if description is None else description,
-        managers=api_types.UNSET if managers is None else list(managers),
-        subscribe_scope=api_types.UNSET if scope is None else scope.to_wire(),
+        managers=api_types.UNSET if managers is None else list_value(operation, "managers", managers),
+        subscribe_scope=api_types.UNSET if scope is None else class_value(operation, "scope", scope, Scope),
     )
     kwargs = endpoint.build_request_kwargs(
         user_id=user_id,
@@ -235,26 +237,43 @@ def create_event(
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
     body = CreateEventRequest(
         summary=summary,
-        start=EventTime.from_dict(dict(start)),
+        start=EventTime.from_dict(mapping_value(operation, "start", start)),
         description=api_types.UNSET if description is None else description,
-        end=api_types.UNSET if end is None else EventTime.from_dict(dict(end)),
+        end=api_types.UNSET if end is None else EventTime.from_dict(mapping_value(operation, "end", end)),
         is_all_day=api_types.UNSET if is_all_day is None else is_all_day,
-        recurrence=api_types.UNSET if recurrence is None else Recurrence.from_dict(dict(recurrence)),
+        recurrence=api_types.UNSET
+        if recurrence is None
+        else Recurrence.from_dict(mapping_value(operation, "recurrence", recurrence)),
         attendees=api_types.UNSET
         if attendees is None
-        else [CreateEventAttendee.from_dict(dict(item)) for item in attendees],
-        location=api_types.UNSET if location is None else EventLocation.from_dict(dict(location)),
+        else [
+            CreateEventAttendee.from_dict(mapping_value(operation, "attendees", item))
+            for item in list_value(operation, "attendees", attendees)
+        ],
+        location=api_types.UNSET
+        if location is None
+        else EventLocation.from_dict(mapping_value(operation, "location", location)),
         reminders=api_types.UNSET
         if reminders is None
-        else [ReminderRequest.from_dict(dict(item)) for item in reminders],
+        else [
+            ReminderRequest.from_dict(mapping_value(operation, "reminders", item))
+            for item in list_value(operation, "reminders", reminders)
+        ],
         online_meeting_info=api_types.UNSET
         if online_meeting_info is None
-        else OnlineMeetingRequest.from_dict(dict(online_meeting_info)),
-        extra=api_types.UNSET if extra is None else CreateEventRequestExtra.from_dict(dict(extra)),
-        ui_configs=api_types.UNSET if ui_configs is None else [UiConfig.from_dict(dict(item)) for item in ui_configs],
+        else OnlineMeetingRequest.from_dict(mapping_value(operation, "online_meeting_info", online_meeting_info)),
+        extra=api_types.UNSET
+        if extra is None
+        else CreateEventRequestExtra.from_dict(mapping_value(operation, "extra", extra)),
+        ui_configs=api_types.UNSET
+        if ui_configs is None
+        else [
+            UiConfig.from_dict(mapping_value(operation, "ui_configs", item))
+            for item in list_value(operation, "ui_configs", ui_configs)
+        ],
         rich_text_description=api_types.UNSET
         if rich_text_description is None
-        else RichText.from_dict(dict(rich_text_description)),
+        else RichText.from_dict(mapping_value(operation, "rich_text_description", rich_text_description)),
     )
     kwargs = endpoint.build_request_kwargs(
         user_id=user_id,
@@ -460,27 +479,42 @@ def patch_event(
         id=id,
         summary=api_types.UNSET if summary is None else summary,
         description=api_types.UNSET if description is None else description,
-        start=api_types.UNSET if start is None else EventTime.from_dict(dict(start)),
-        end=api_types.UNSET if end is None else EventTime.from_dict(dict(end)),
+        start=api_types.UNSET if start is None else EventTime.from_dict(mapping_value(operation, "start", start)),
+        end=api_types.UNSET if end is None else EventTime.from_dict(mapping_value(operation, "end", end)),
         is_all_day=api_types.UNSET if is_all_day is None else is_all_day,
-        recurrence=api_types.UNSET if recurrence is None else Recurrence.from_dict(dict(recurrence)),
+        recurrence=api_types.UNSET
+        if recurrence is None
+        else Recurrence.from_dict(mapping_value(operation, "recurrence", recurrence)),
         attendees=api_types.UNSET
         if attendees is None
-        else [PatchEventAttendee.from_dict(dict(item)) for item in attendees],
-        location=api_types.UNSET if location is None else EventLocation.from_dict(dict(location)),
-        extra=api_types.UNSET if extra is None else PatchEventRequestExtra.from_dict(dict(extra)),
+        else [
+            PatchEventAttendee.from_dict(mapping_value(operation, "attendees", item))
+            for item in list_value(operation, "attendees", attendees)
+        ],
+        location=api_types.UNSET
+        if location is None
+        else EventLocation.from_dict(mapping_value(operation, "location", location)),
+        extra=api_types.UNSET
+        if extra is None
+        else PatchEventRequestExtra.from_dict(mapping_value(operation, "extra", extra)),
         reminders=api_types.UNSET
         if reminders is None
-        else [ReminderRequest.from_dict(dict(item)) for item in reminders],
+        else [
+            ReminderRequest.from_dict(mapping_value(operation, "reminders", item))
+            for item in list_value(operation, "reminders", reminders)
+        ],
         online_meeting_info=api_types.UNSET
         if online_meeting_info is None
-        else OnlineMeetingRequest.from_dict(dict(online_meeting_info)),
+        else OnlineMeetingRequest.from_dict(mapping_value(operation, "online_meeting_info", online_meeting_info)),
         rich_text_description=api_types.UNSET
         if rich_text_description is None
-        else RichText.from_dict(dict(rich_text_description)),
+        else RichText.from_dict(mapping_value(operation, "rich_text_description", rich_text_description)),
         ui_configs=api_types.UNSET
         if ui_configs is None
-        else [UiConfigRequired.from_dict(dict(item)) for item in ui_configs],
+        else [
+            UiConfigRequired.from_dict(mapping_value(operation, "ui_configs", item))
+            for item in list_value(operation, "ui_configs", ui_configs)
+        ],
     )
     kwargs = endpoint.build_request_kwargs(
         user_id=user_id,
