@@ -21,6 +21,7 @@ from dingtalk_calendar import (
     BulkJobInterrupted,
     BulkResult,
     CalendarClient,
+    ConfigurationError,
     DingTalkError,
     InternalAppCredentials,
     InvalidCredentialsError,
@@ -299,6 +300,28 @@ def test_a_blank_calendar_id_refuses_the_job_before_anything_is_sent(emu: Emulat
         client.bulk_subscribe(calendar, USERS[:50], concurrency=4, rate_limiter=FAST, on_progress=seen.append)
     assert caught.value.field == "calendar_id"
     assert seen == []
+    assert emu.stats.requests("subscribeCalendar") == 0
+
+
+@both
+@pytest.mark.parametrize(
+    ("option", "refused"),
+    [
+        ({"concurrency": 0}, ConfigurationError),
+        ({"concurrency": "8"}, ConfigurationError),
+        ({"time_limit": -1}, ConfigurationError),
+        ({"per_minute_retries": -1}, ConfigurationError),
+        ({"user_ids": "bob"}, ValidationError),  # one str would be subscribed as users "b" and "o"
+        ({"user_ids": None}, ValidationError),
+    ],
+    ids=repr,
+)
+def test_a_job_option_that_cannot_work_refuses_the_job_naming_it_before_anything_is_sent(
+    emu: Emulator, kind: str, option: dict[str, Any], refused: type[Exception]
+) -> None:
+    arguments: dict[str, Any] = {"user_ids": USERS[:5], "rate_limiter": FAST, **option}
+    with open_client(kind, emu) as client, pytest.raises(refused, match=next(iter(option))):
+        client.bulk_subscribe("cal-1", **arguments)
     assert emu.stats.requests("subscribeCalendar") == 0
 
 

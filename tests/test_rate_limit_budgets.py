@@ -1,10 +1,11 @@
 """The limiter's per-minute and per-organisation budgets (DingTalk's QpmLimit* and *ForSuitekeyAndOrgAndApi)."""
 
 import asyncio
+from typing import Any
 
 import pytest
 
-from dingtalk_calendar import RateLimit, RedisRateLimit, budget_key
+from dingtalk_calendar import ConfigurationError, RateLimit, RedisRateLimit, budget_key
 from tests.redis_server import RedisServer
 
 
@@ -23,9 +24,12 @@ def test_without_a_per_minute_budget_only_the_second_counts() -> None:
     assert [limiter._reserve() for _ in range(3)] == pytest.approx([0.0, 0.05, 0.1])
 
 
-def test_a_per_minute_budget_must_allow_a_call() -> None:
-    with pytest.raises(ValueError, match="per_minute"):
-        RateLimit(per_minute=0)
+@pytest.mark.parametrize(
+    "setting", [{"per_minute": 0}, {"rate": 0}, {"rate": "19"}, {"burst": 0}, {"burst": 1.5}], ids=repr
+)
+def test_a_budget_that_cannot_work_is_a_configuration_error_naming_it(setting: dict[str, Any]) -> None:
+    with pytest.raises(ConfigurationError, match=next(iter(setting))):
+        RateLimit(**setting)
 
 
 def test_budget_keys_count_a_suite_per_organisation() -> None:

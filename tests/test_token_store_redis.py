@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import httpx
 import pytest
@@ -120,6 +120,16 @@ async def test_async_set_get_delete(store: RedisTokenStore) -> None:
 def test_a_store_needs_somewhere_to_connect() -> None:
     with pytest.raises(ValueError, match="url"):
         RedisTokenStore()
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [{"url": 6379}, {"timeout": 0}, {"lock_ttl": -1}, {"lock_timeout": float("nan")}, {"poll_interval": "0.05"}],
+    ids=repr,
+)
+def test_a_store_setting_that_cannot_work_is_a_configuration_error_naming_it(setting: dict[str, Any]) -> None:
+    with pytest.raises(ConfigurationError, match=next(iter(setting))):
+        RedisTokenStore(**{"url": "redis://127.0.0.1:6379/0", **setting})
 
 
 def test_the_repr_shows_no_url(redis_url: str) -> None:

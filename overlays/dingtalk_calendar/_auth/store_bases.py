@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
+from .._checks import is_number
 from .._errors import ConfigurationError, TokenStoreError
 from .._json import UnreadableJSONError, decode_json
 from .._transport.deadline import time_left, time_up
@@ -100,9 +101,13 @@ class RedisStoreBase:
         if url is None and client is None and async_client is None:
             raise ConfigurationError("RedisTokenStore needs a url, a client or an async_client")
         if url is not None:
+            if not isinstance(url, str):
+                raise ConfigurationError(f"RedisTokenStore url must be a string, not {type(url).__name__}")
             _check_url(url)
-        if not 0 < timeout < math.inf:
-            raise ConfigurationError(f"RedisTokenStore timeout must be a positive number of seconds, not {timeout!r}")
+        seconds = {"timeout": timeout, "lock_ttl": lock_ttl, "poll_interval": poll_interval, "entry_ttl": entry_ttl}
+        for name, value in {**seconds, "lock_timeout": lock_timeout}.items():
+            if not (is_number(value) and (0 < value < math.inf or (name == "lock_timeout" and value == 0))):
+                raise ConfigurationError(f"RedisTokenStore {name} must be a positive number of seconds, not {value!r}")
         self._redis = redis_module
         self._redis_asyncio = redis_asyncio_module
         self._url = url

@@ -19,6 +19,7 @@ import httpx
 
 from dingtalk_calendar_api.spec_data import DEFAULT_BASE_URL
 
+from .._checks import is_number
 from .._client.settings import as_timeout
 from .._defaults import USER_AGENT
 from .._errors import ConfigurationError
@@ -54,7 +55,7 @@ class TokenManagerBase:
         max_elapsed: float | None = None,
     ) -> None:
         _check_seconds(refresh_margin=refresh_margin, min_ttl=min_ttl, min_fetch_interval=min_fetch_interval)
-        if max_elapsed is not None and not (_is_number(max_elapsed) and max_elapsed > 0):
+        if max_elapsed is not None and not (is_number(max_elapsed) and max_elapsed > 0):
             raise ConfigurationError(f"TokenManager max_elapsed must be None or above 0 seconds, not {max_elapsed!r}")
         self.provider = provider
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
@@ -175,11 +176,7 @@ class TokenManagerBase:
         return {"headers": self._headers} if transport is None else {"headers": self._headers, "transport": transport}
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _check_seconds(**settings: float) -> None:
     for name, value in settings.items():
-        if not (_is_number(value) and value >= 0):  # NaN too: every comparison with it is false
+        if not (is_number(value) and value >= 0):  # NaN too: every comparison with it is false
             raise ConfigurationError(f"TokenManager {name} must be a number of seconds, 0 or more, not {value!r}")

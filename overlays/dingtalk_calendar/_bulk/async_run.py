@@ -18,7 +18,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from .._errors import DingTalkError, PerMinuteRateLimitError
+from .._checks import is_whole
+from .._errors import ConfigurationError, DingTalkError, PerMinuteRateLimitError
 
 # Named "as" themselves: ``dingtalk_calendar._bulk.run`` is where the CLI and the fleet take them from.
 from .errors import ResultFalseError as ResultFalseError
@@ -64,8 +65,10 @@ async def abulk_run(
     which a throttled user is no longer sent again. The sync job runs its calls in threads; the
     coroutine job runs them in tasks, and its ``on_progress`` may be a coroutine function.
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+    if not is_whole(concurrency) or concurrency < 1:
+        raise ConfigurationError(f"concurrency must be a whole number, 1 or more, not {concurrency!r}")
+    if not is_whole(per_minute_retries) or per_minute_retries < 0:
+        raise ConfigurationError(f"per_minute_retries must be a whole number, 0 or more, not {per_minute_retries!r}")
     ledger = Ledger(calendar_id, user_ids, already_done, stop)
     limiter = rate_limiter if rate_limiter is not None else RateLimit()
     pacing = pacing_for(limiter)

@@ -22,7 +22,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from attrs import field, frozen, validators
+from attrs import field, frozen
+
+from .._checks import is_whole, number
+from .._errors import ConfigurationError
 
 if TYPE_CHECKING:
     import redis
@@ -40,8 +43,8 @@ def budget_key(app_key: str, api: str, corp_id: str | None = None) -> str:
 def _per_minute_budget(per_minute: int | None) -> "_Budget | None":
     if per_minute is None:
         return None
-    if per_minute < 1:
-        raise ValueError(f"per_minute must be None or at least 1, not {per_minute!r}")
+    if not is_whole(per_minute) or per_minute < 1:
+        raise ConfigurationError(f"RateLimit per_minute must be None or a whole number, 1 or more, not {per_minute!r}")
     return _Budget(per_minute / 60.0)
 
 
@@ -59,8 +62,8 @@ class AsyncRateLimiter(Protocol):
 
 @frozen
 class _Budget:
-    rate: float = field(validator=validators.gt(0))
-    burst: int = field(default=1, validator=validators.ge(1))
+    rate: float = field(validator=number("RateLimit", above=True))
+    burst: int = field(default=1, validator=number("RateLimit", least=1, whole=True))
 
     @property
     def interval(self) -> float:

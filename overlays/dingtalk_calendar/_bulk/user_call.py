@@ -3,7 +3,8 @@
 import time
 from typing import Final
 
-from .._errors import DingTalkError, EgressIpBannedError, PerMinuteRateLimitError, RateLimitError
+from .._checks import is_number
+from .._errors import ConfigurationError, DingTalkError, EgressIpBannedError, PerMinuteRateLimitError, RateLimitError
 from .._extensions import OPERATION_EXTENSION
 from .._generated.results import Result
 from .._retry.retry_after import parse_retry_after
@@ -65,6 +66,6 @@ def give_up_at(time_limit: float | None) -> float:
     """The monotonic time after which a throttled user is no longer sent again."""
     if time_limit is None:
         return float("inf")
-    if not time_limit > 0:
-        raise ValueError(f"time_limit must be None or more than 0 seconds, not {time_limit!r}")
+    if not is_number(time_limit) or not time_limit > 0:
+        raise ConfigurationError(f"time_limit must be None or more than 0 seconds, not {time_limit!r}")
     return time.monotonic() + time_limit

@@ -12,6 +12,7 @@ from attrs import evolve, field, frozen
 
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 
+from .._checks import is_number, is_whole
 from .._defaults import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT
 from .._errors import ConfigurationError, ValidationError
 from .._extensions import RETRY_EXTENSION
@@ -45,11 +46,11 @@ def as_timeout(value: float | httpx.Timeout) -> httpx.Timeout:
 
 def _seconds(value: object) -> bool:
     # Not 0: a socket given no time at all does not wait, it fails. Not NaN or infinity either.
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < math.inf
+    return is_number(value) and 0 < value < math.inf
 
 
 def checked_retries(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not is_whole(value) or value < 0:
         raise ValidationError("max_retries", f"must be a whole number, 0 or more, not {value!r}")
     return value
 
@@ -123,7 +124,7 @@ def check_connection(limits: object, verify: object) -> None:
     require("limits", limits, httpx.Limits, "an httpx.Limits")
     assert isinstance(limits, httpx.Limits)
     counts = (limits.max_connections, 1), (limits.max_keepalive_connections, 0)
-    if any(n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < least) for n, least in counts):
+    if any(n is not None and (not is_whole(n) or n < least) for n, least in counts):
         wanted = "whole numbers of connections, max_connections 1 or more"
         raise ConfigurationError(f"limits must be {wanted}, not {limits!r}")
     if limits.keepalive_expiry is not None and not (_seconds(limits.keepalive_expiry) or limits.keepalive_expiry == 0):

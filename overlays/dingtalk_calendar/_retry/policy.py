@@ -6,43 +6,21 @@ arguments (the random draw for jitter included), so it is tested without a netwo
 """
 
 import enum
-import math
-from collections.abc import Callable
-from typing import Any, Final, NamedTuple
+from typing import Final, NamedTuple
 
 import httpx
-from attrs import Attribute, field, frozen
+from attrs import field, frozen
 
 from dingtalk_calendar_api.error_codes import ErrorCode
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
-from .._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, ConfigurationError, egress_ip_ban_seconds
+from .._checks import number
+from .._errors import PER_MINUTE_THROTTLING_CODES, THROTTLING_CODES, egress_ip_ban_seconds
 from .._json import UnreadableJSONError, decode_json
 from .retry_after import parse_retry_after as parse_retry_after  # where the fleet imports it from
 
 # RFC 9110: these methods may be repeated without a different effect.
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-
-
-def _number(
-    *, least: float = 0, most: float = math.inf, above: bool = False, whole: bool = False, none: bool = False
-) -> Callable[[object, "Attribute[Any]", object], None]:
-    """An attrs validator: a number in range (``above``: more than ``least``), else a ``ConfigurationError``."""
-
-    def check(_: object, attribute: "Attribute[Any]", value: object) -> None:
-        if value is None and none:
-            return
-        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
-            fits = False
-        else:
-            fits = (value > least if above else value >= least) and value <= most  # NaN fits nothing
-        if not fits:
-            kind = "a whole number" if whole else "a number"
-            bounds = (f"above {least:g}" if above else f"from {least:g}") + (f" to {most:g}" if most < math.inf else "")
-            bounds += " or None" if none else ""
-            raise ConfigurationError(f"RetryPolicy {attribute.name} must be {kind} {bounds}, not {value!r}")
-
-    return check
 
 
 @frozen
@@ -61,19 +39,19 @@ class RetryPolicy:
     are cut to the time left, so ``max_elapsed`` bounds the whole call.
     """
 
-    max_retries: int = field(default=2, validator=_number(whole=True))
+    max_retries: int = field(default=2, validator=number("RetryPolicy", whole=True))
     """Retries after the first attempt (0: send once)."""
-    max_elapsed: float | None = field(default=60.0, validator=_number(above=True, none=True))
+    max_elapsed: float | None = field(default=60.0, validator=number("RetryPolicy", above=True, none=True))
     """Seconds for all attempts and waits together; None for no limit but ``max_retries``."""
-    initial_backoff: float = field(default=0.5, validator=_number())
-    max_backoff: float = field(default=8.0, validator=_number())
-    jitter: float = field(default=0.25, validator=_number(most=1))
+    initial_backoff: float = field(default=0.5, validator=number("RetryPolicy"))
+    max_backoff: float = field(default=8.0, validator=number("RetryPolicy"))
+    jitter: float = field(default=0.25, validator=number("RetryPolicy", most=1))
     """The random share of each wait, from 0 (none) to 1."""
-    throttle_wait: float = field(default=1.0, validator=_number())
+    throttle_wait: float = field(default=1.0, validator=number("RetryPolicy"))
     """Seconds to wait after a throttling answer that names no ``Retry-After``."""
-    max_retry_after: float = field(default=60.0, validator=_number())
+    max_retry_after: float = field(default=60.0, validator=number("RetryPolicy"))
     """The longest ``Retry-After`` obeyed; a longer one is cut to this."""
-    per_minute_wait: float = field(default=60.0, validator=_number())
+    per_minute_wait: float = field(default=60.0, validator=number("RetryPolicy"))
     """Seconds to wait after a per-minute throttling answer (``QpmLimit*``) that names no ``Retry-After``."""
     retry_throttled: bool = True
     """False: a (per-second) throttling answer is handed back at once, for a caller that paces
