@@ -13,6 +13,7 @@ from dingtalk_calendar import (
     AsyncCalendarClient,
     Attempt,
     CalendarClient,
+    ConfigurationError,
     InternalAppCredentials,
     Overlay,
     RetryTransport,
@@ -73,7 +74,7 @@ def test_an_async_hook_on_the_sync_client_is_a_clear_error(dingtalk_emulator: Em
     overlays = [AsyncAuditOverlay()]
     expected = r"AsyncAuditOverlay\.on_request is async: use it with AsyncCalendarClient"
     client = CalendarClient(credentials(dingtalk_emulator), base_url=dingtalk_emulator.url, overlays=overlays)
-    with client, pytest.raises(TypeError, match=expected):
+    with client, pytest.raises(ConfigurationError, match=expected):
         client.get("alice", "any")
 
 
@@ -180,7 +181,7 @@ def test_async_per_attempt_hooks_are_awaited_and_refused_by_the_sync_client(ding
     asyncio.run(scenario())
     assert [entry[:2] for entry in log.started] == [("createSubscribedCalendar", 1)]
     client = CalendarClient(credentials(dingtalk_emulator), base_url=dingtalk_emulator.url, overlays=[log])
-    with client, pytest.raises(TypeError, match=r"AsyncAttemptLog\.on_attempt is async"):
+    with client, pytest.raises(ConfigurationError, match=r"AsyncAttemptLog\.on_attempt is async"):
         client.get("alice", "any")
 
 

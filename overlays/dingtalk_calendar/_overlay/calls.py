@@ -15,6 +15,7 @@ import httpx
 
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 
+from .._errors import ConfigurationError
 from .._extensions import OPERATION_EXTENSION
 from .overlay import Attempt, Overlay, TokenRequest
 
@@ -105,7 +106,7 @@ def hook_done(result: object, overlay: Overlay, hook: str) -> None:
         close = getattr(result, "close", None)
         if close is not None:
             close()  # don't leave a never-awaited coroutine behind
-        raise TypeError(f"{type(overlay).__name__}.{hook} is async: use it with AsyncCalendarClient")
+        raise ConfigurationError(f"{type(overlay).__name__}.{hook} is async: use it with AsyncCalendarClient")
 
 
 async def ahook_done(result: Any, overlay: Overlay, hook: str) -> None:
