@@ -23,6 +23,7 @@ from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCr
 from dingtalk_calendar._errors import (
     APIConnectionError,
     APITimeoutError,
+    ConfigurationError,
     RateLimitError,
     ServerError,
     error_from_response,
@@ -407,7 +408,7 @@ def test_a_per_call_policy_replaces_the_transports() -> None:
 
 def test_a_per_call_policy_must_be_a_policy() -> None:
     handler, _ = _scripted(httpx.Response(200, json={}))
-    with _mock_client(handler, FakeTime()) as client, pytest.raises(TypeError, match="RetryPolicy"):
+    with _mock_client(handler, FakeTime()) as client, pytest.raises(ConfigurationError, match="RetryPolicy"):
         _call(client, {RETRY_EXTENSION: 3})
 
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from dingtalk_calendar import (
+    APIConnectionError,
     AsyncCalendarClient,
     CalendarClient,
     InternalAppCredentials,
@@ -60,7 +61,7 @@ def test_sync_tenants_share_one_pool_closed_with_the_last() -> None:
         first.close()
         assert second.get("alice", created.calendar_id).name == "Team"  # the pool is still open for it
         second.close()
-        with pytest.raises(RuntimeError, match="closed"):
+        with pytest.raises(APIConnectionError, match="closed"):
             first.with_credentials("late")
 
 

@@ -164,7 +164,7 @@ class RedisStoreBase:
     def _connection(self) -> Iterator[redis.Redis]:
         if self._client is None:
             if self._url is None:
-                raise RuntimeError("this RedisTokenStore has only an async client; use it from async code")
+                raise ConfigurationError("this RedisTokenStore has only an async client; use it from async code")
             self._client = self._redis.Redis.from_url(
                 self._url, socket_timeout=self._timeout, socket_connect_timeout=self._timeout
             )
@@ -176,7 +176,7 @@ class RedisStoreBase:
             yield self._async_client
             return
         if self._url is None:
-            raise RuntimeError("this RedisTokenStore has only a sync client; use it from sync code")
+            raise ConfigurationError("this RedisTokenStore has only a sync client; use it from sync code")
         # A connection per use: an asyncio Redis client belongs to the event loop it first ran
         # in, and the store is used only when a token must be fetched, so this costs little.
         client = self._redis_asyncio.Redis.from_url(

@@ -15,7 +15,7 @@ import httpx
 
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
-from .._errors import APIConnectionError, APITimeoutError
+from .._errors import APIConnectionError, APITimeoutError, ConfigurationError
 from .._extensions import ATTEMPTS_EXTENSION, OPERATION_EXTENSION, RETRY_EXTENSION
 from .._redact import detached
 from .._transport.body import BodyError, BodyTooLarge, decoded_response
@@ -197,7 +197,7 @@ def policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:
     if policy is None:
         return default
     if not isinstance(policy, RetryPolicy):
-        raise TypeError(f"extensions[{RETRY_EXTENSION!r}] must be a RetryPolicy, not {type(policy).__name__}")
+        raise ConfigurationError(f"extensions[{RETRY_EXTENSION!r}] must be a RetryPolicy, not {type(policy).__name__}")
     return policy
 
 

@@ -35,7 +35,7 @@ class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def lease(self) -> "SharedTransport":
         """Another lease on the same transport, for another client."""
         if self.closed:
-            raise RuntimeError("this client is closed: its connection pool can no longer be shared")
+            raise APIConnectionError("this client is closed: its connection pool can no longer be shared")
         return SharedTransport(self.transport, self._leases)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -7,7 +7,7 @@ docs/fleet.md.
 """
 
 from ._budgets import Budgets, OrgBudget
-from ._ledger import Ledger, UnknownJobError
+from ._ledger import JobExistsError, Ledger, UnknownJobError
 from ._work import AlreadyDone, Deferred, Done, Failed, Outcome, WorkUnit, carry_out
 from ._workbench import FleetSettings, Workbench
 
@@ -18,6 +18,7 @@ __all__ = [
     "Done",
     "Failed",
     "FleetSettings",
+    "JobExistsError",
     "Ledger",
     "OrgBudget",
     "Outcome",

@@ -31,6 +31,8 @@ from typing import Any, Final, Literal
 
 from attrs import frozen
 
+from .._errors import DingTalkError
+
 Kind = Literal["done", "failed", "deferred"]
 """How a unit settled: done; failed (with a typed reason); deferred past the engine's horizon (parked)."""
 
@@ -110,8 +112,12 @@ return redis.call('DEL', KEYS[1])
 """
 
 
-class UnknownJobError(LookupError):
+class UnknownJobError(DingTalkError, LookupError):
     """No job of this id in the ledger."""
+
+
+class JobExistsError(DingTalkError, ValueError):
+    """A job of this id is in the ledger already: resume it, or choose another id."""
 
 
 class Ledger:
@@ -165,7 +171,7 @@ class Ledger:
     def create(self, job_id: str, operation: str, work: Mapping[str, tuple[str, Iterable[str]]]) -> dict[str, int]:
         """Record a new job: ``work`` maps each organisation to (calendar, users). Users per organisation."""
         if self._redis.exists(self._key(job_id, "meta")):
-            raise ValueError(f"a fleet job {job_id!r} exists already: resume it, or choose another id")
+            raise JobExistsError(f"a fleet job {job_id!r} exists already: resume it, or choose another id")
         totals: dict[str, int] = {}
         calendars: dict[str, str] = {}
         pipe = self._redis.pipeline(transaction=True)

@@ -17,6 +17,7 @@ from attrs import field, frozen
 from .._auth.credentials import EnterpriseAppCredentials
 from .._auth.stores import RedisTokenStore
 from .._client.client import CalendarClient
+from .._errors import ConfigurationError
 from .._transport import default_transport
 from .._transport.shared import SharedTransport
 from ._budgets import Budgets, OrgBudget
@@ -57,7 +58,7 @@ class FleetSettings:
         for name, variable in names.items():
             if name not in overrides:
                 if not environ.get(variable):
-                    raise KeyError(f"{variable} is not set (a fleet worker needs it)")
+                    raise ConfigurationError(f"{variable} is not set (a fleet worker needs it)")
                 values[name] = environ[variable]
         if environ.get("DINGTALK_BASE_URL"):
             values["base_url"] = environ["DINGTALK_BASE_URL"]

@@ -35,6 +35,7 @@ from typing import Any, Final
 from attrs import field, frozen
 from celery.exceptions import Retry
 
+from .._errors import ConfigurationError
 from ._ledger import KINDS
 from ._work import Deferred, Operation, WorkUnit, carry_out, give_up
 from ._workbench import FleetSettings, Workbench
@@ -129,7 +130,7 @@ class FleetTasks:
         answered_deferrals: int = DEFAULT_ANSWERED_DEFERRALS,
     ) -> None:
         if batch_size < 1 or org_concurrency < 1:
-            raise ValueError("batch_size and org_concurrency must be at least 1")
+            raise ConfigurationError("batch_size and org_concurrency must be at least 1")
         self.app = app
         self.queue = queue
         self.later_queue = f"{queue}-later"
@@ -232,7 +233,7 @@ class FleetTasks:
     def submit(self, job_id: str, operation: Operation, work: Mapping[str, tuple[str, Iterable[str]]]) -> "FleetJob":
         """Record and send a job: ``work`` maps each organisation (corpId) to (calendarId, user ids)."""
         if operation not in ("subscribe", "unsubscribe"):
-            raise ValueError(f"operation must be 'subscribe' or 'unsubscribe', not {operation!r}")
+            raise ConfigurationError(f"operation must be 'subscribe' or 'unsubscribe', not {operation!r}")
         listed = {corp: (calendar, list(dict.fromkeys(users))) for corp, (calendar, users) in work.items()}
         self.bench().ledger.create(job_id, operation, listed)
         job = FleetJob(self, job_id)

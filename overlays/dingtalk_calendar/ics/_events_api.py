@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._errors import NotFoundError
+from .._errors import MalformedResponseError, NotFoundError
 from ._model import FeedEvent, Recurrence
 
 if TYPE_CHECKING:
@@ -63,8 +63,15 @@ def _recurrence(rule: Recurrence) -> dict[str, Any]:
 def create(client: CalendarClient, user_id: str, calendar_id: str, body: Mapping[str, Any], token: str) -> str:
     """The new event's id."""
     created = client.events.create(user_id, calendar_id, **body, x_client_token=token)
-    if not created.id:
-        raise ValueError("createEvent answered without an event id")
+    if not created.id:  # the spec leaves it optional; without it the event could never be changed again
+        answer = created.raw_response
+        raise MalformedResponseError(
+            status_code=answer.status_code if answer is not None else 200,
+            operation="createEvent",
+            request_id=created.request_id,
+            headers=answer.headers if answer is not None else None,
+            detail="a 2xx answer without the new event's id",
+        )
     return created.id
 
 
