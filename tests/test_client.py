@@ -284,6 +284,8 @@ def test_redacting_filter_masks_secret_looking_values() -> None:
         ({"max_retries": 1.5}, ValidationError, "max_retries"),
         ({"base_url": "api.dingtalk.io"}, ConfigurationError, "base_url"),
         ({"base_url": "ftp://api.dingtalk.io"}, ConfigurationError, "base_url"),
+        ({"base_url": "https://gateway:hunter2@api.dingtalk.io"}, ConfigurationError, "user:password"),
+        ({"base_url": "https://api.dingtalk.io/?lang=en"}, ConfigurationError, "query"),
         ({"limits": httpx.Limits(max_connections=0)}, ConfigurationError, "limits"),
         ({"verify": "/etc/ssl/no-such-ca.pem"}, ConfigurationError, "verify"),
         ({"retry_policy": "fast"}, ConfigurationError, "retry_policy"),
@@ -308,6 +310,7 @@ def test_a_setting_that_cannot_work_is_a_typed_error_naming_it_before_anything_i
             InternalAppCredentials(app.app_key, app.app_secret), **{"base_url": dingtalk_emulator.url, **setting}
         )
     assert isinstance(raised.value, ValidationError | ConfigurationError)
+    assert "hunter2" not in str(raised.value)  # a password in a URL is never quoted
     assert dingtalk_emulator.stats.token_requests == 0
 
 

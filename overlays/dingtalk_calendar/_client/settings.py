@@ -110,6 +110,11 @@ def check_base_url(value: str, name: str) -> str:
         raise ConfigurationError(
             f"{name} must be an http:// or https:// URL with a host, such as https://api.dingtalk.io"
         )
+    # Paths are added to it, so a query or fragment would end up in the middle of every URL;
+    # a user:password would show in the client's repr and every log line that names the URL.
+    if url.userinfo or url.query or url.fragment:
+        wanted = "scheme://host[:port][/path], without user:password, query or fragment"
+        raise ConfigurationError(f"{name} must be {wanted}")
     return value
 
 
