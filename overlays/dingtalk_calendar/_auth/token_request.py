@@ -10,6 +10,7 @@ import httpx
 
 from dingtalk_calendar_api.spec_data import SCHEMAS
 
+from .._checks import is_number
 from .._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -99,7 +100,7 @@ def _check_answer(
     if problem is not None:
         raise _malformed_answer(response, operation, f"accessToken {problem}")
     expire_in: object = parsed.expire_in
-    if isinstance(expire_in, bool) or not isinstance(expire_in, int | float) or not 0 < expire_in < math.inf:
+    if not is_number(expire_in) or not 0 < expire_in < math.inf:
         shown = type(expire_in).__name__ if not isinstance(expire_in, int | float) else repr(expire_in)
         raise _malformed_answer(response, operation, f"expireIn must be a positive number of seconds, not {shown}")
 

@@ -74,11 +74,12 @@ class BaseClient:
         max_response_bytes: int,
     ) -> None:
         from .._auth.stores import MemoryTokenStore, TokenStore
+        from .._checks import is_whole
         from .._retry.policy import RetryPolicy
         from .settings import CallDefaults, check_base_url, checked_headers, require
 
         configure_once()
-        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+        if not is_whole(max_response_bytes) or max_response_bytes < 1:
             from .._errors import ConfigurationError
 
             raise ConfigurationError(f"max_response_bytes must be a positive whole number, not {max_response_bytes!r}")
