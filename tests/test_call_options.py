@@ -17,6 +17,7 @@ from dingtalk_calendar import (
     InvalidParameterError,
     NotFoundError,
     RawResult,
+    Scope,
     ServerError,
     ValidationError,
 )
@@ -78,6 +79,21 @@ def test_calls_name_the_sdk_as_their_user_agent_unless_the_caller_names_another(
     assert ours.startswith(f"dingtalk-calendar/{__version__} python/")
     assert theirs == "acme-sync/3.1"
     assert once == "acme-once/1"
+
+
+@both
+def test_a_call_without_a_body_names_no_content_type_and_a_json_body_names_json(kind: str) -> None:
+    # Both clients send the same request: aiohttp, under the async one, would add its own
+    # "application/octet-stream" to a bodiless POST.
+    with recorded_client(kind) as (client, server):
+        client.subscribe("bob", "cal-1")
+        server.answer_json(200, {"calendarId": "cal-2"})
+        client.create("alice", name="Releases", scope=Scope(users=["bob"]))
+    bodiless, with_json = server.received
+    assert bodiless.method == "POST"
+    assert bodiless.body == b""
+    assert "content-type" not in bodiless.headers
+    assert with_json.headers["content-type"] == "application/json"
 
 
 @both

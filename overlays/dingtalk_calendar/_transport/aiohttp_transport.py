@@ -46,7 +46,11 @@ class _LoopPool:
             force_close=keep_none,
             **({} if keep_none else {"keepalive_timeout": limits.keepalive_expiry}),
         )
-        self.session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        # httpx names the content type of every body it encodes; aiohttp would add its own
+        # "application/octet-stream" to a bodiless POST, which the sync client does not send.
+        self.session = aiohttp.ClientSession(
+            connector=connector, cookie_jar=aiohttp.DummyCookieJar(), skip_auto_headers=("Content-Type",)
+        )
         self.slots = asyncio.Semaphore(limits.max_connections) if limits.max_connections is not None else None
         self.adapters: dict[httpx.Proxy | None, AiohttpTransport] = {}
         self._ssl_context = owner.ssl_context
