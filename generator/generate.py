@@ -175,6 +175,7 @@ def _rule(name: str, raw: dict[str, Any], required: bool, spec: dict[str, Any], 
         "maximum": schema.get("maximum"),
         "schema": _schema_name(raw),
         "items_type": items.get("type") if items else None,
+        "items_schema": _schema_name(schema["items"]) if "items" in schema else None,
         "enum": tuple(schema["enum"]) if "enum" in schema else None,
         "sdk_name": sdk_name,
         # The warning to give when the field is sent, or None.
@@ -414,7 +415,18 @@ def _error_literal(e: dict[str, Any]) -> str:
 
 def _rule_literal(f: dict[str, Any]) -> str:
     args = [f"{k}={f[k]!r}" for k in ("name", "python_name", "required", "type")]
-    optional = ("min_length", "max_length", "pattern", "minimum", "maximum", "schema", "items_type", "enum", "sdk_name")
+    optional = [
+        "min_length",
+        "max_length",
+        "pattern",
+        "minimum",
+        "maximum",
+        "schema",
+        "items_type",
+        "items_schema",
+        "enum",
+        "sdk_name",
+    ]
     args += [f"{k}={f[k]!r}" for k in optional if f[k] is not None]
     args += [f"deprecated={f['deprecated']!r}"] if f.get("deprecated") else []
     return f"FieldRule({', '.join(args)})"

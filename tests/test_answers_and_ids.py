@@ -55,6 +55,19 @@ GET: Call = lambda c: c.get("alice", "cal-1")  # noqa: E731
 CREATE: Call = lambda c: c.create("alice", name="Team", scope=ACME)  # noqa: E731
 UPDATE: Call = lambda c: c.update("alice", "cal-1", name="New")  # noqa: E731
 SUBSCRIBE: Call = lambda c: c.subscribe("bob", "cal-1")  # noqa: E731
+
+
+def LIST_EVENTS(c: Any) -> Any:
+    pages = c.events.list("alice", "primary")
+    if isinstance(c, CalendarClient):
+        return list(pages)
+
+    async def read() -> list[Any]:
+        return [event async for event in pages]
+
+    return read()
+
+
 GOOD_CALENDAR = {
     "calendarId": "cal-1",
     "name": "Team",
@@ -74,7 +87,7 @@ def nested(depth: int) -> bytes:
     ("action", "body", "field", "why"),
     [
         (GET, {**GOOD_CALENDAR, "managers": "bob"}, "managers", "must be a list of strings, not str"),
-        (GET, {**GOOD_CALENDAR, "managers": [7]}, "managers", "must be a list of strings, not list"),
+        (GET, {**GOOD_CALENDAR, "managers": ["bob", 7]}, "managers[1]", "must be a string, not int"),
         (GET, {**GOOD_CALENDAR, "calendarId": 5}, "calendarId", "must be a string, not int"),
         (GET, {**GOOD_CALENDAR, "name": None}, "name", "must be a string, not null"),
         (GET, {**GOOD_CALENDAR, "subscribeScope": "everyone"}, "subscribeScope", "must be an object, not str"),
@@ -89,6 +102,15 @@ def nested(depth: int) -> bytes:
         (UPDATE, {"result": "false"}, "result", "must be a boolean, not str"),
         (UPDATE, {"result": 0}, "result", "must be a boolean, not int"),
         (SUBSCRIBE, {"result": 1}, "result", "must be a boolean, not int"),
+        (LIST_EVENTS, {"events": ["e1"]}, "events[0]", "must be an object, not str"),
+        (LIST_EVENTS, {"events": [{"id": "e1"}, {"id": 5}]}, "events[1].id", "must be a string, not int"),
+        (LIST_EVENTS, {"events": [{"id": "e1", "start": "today"}]}, "events[0].start", "must be an object, not str"),
+        (
+            LIST_EVENTS,
+            {"events": [{"id": "e1", "attendees": [{"id": "bob"}, {"id": 3}]}]},
+            "events[0].attendees[1].id",
+            "must be a string, not int",
+        ),
     ],
     ids=[
         "managers-str",
@@ -102,6 +124,10 @@ def nested(depth: int) -> bytes:
         "result-str",
         "result-0",
         "subscribe-result-1",
+        "event-str",
+        "event-id-int",
+        "event-start-str",
+        "attendee-id-int",
     ],
 )
 def test_an_answer_of_the_wrong_shape_names_its_field(
@@ -173,8 +199,12 @@ def test_the_spec_carries_the_id_limit() -> None:
         (lambda c: c.subscribe("u" * 257, "cal-1"), "user_id", "at most 256 characters (got 257)"),
         (lambda c: c.unsubscribe("bob", "\ud83d"), "calendar_id", "lone surrogate"),
         (lambda c: c.create("alice", name="Team \ud800", scope=ACME), "name", "lone surrogate"),
-        (lambda c: c.create("alice", name="Team", scope=Scope(users=["\udc00"])), "scope.users", "lone surrogate"),
-        (lambda c: c.update("alice", "cal-1", managers=["\ud800"]), "managers", "lone surrogate"),
+        (
+            lambda c: c.create("alice", name="Team", scope=Scope(users=["bob", "\udc00"])),
+            "scope.users[1]",
+            "lone surrogate",
+        ),
+        (lambda c: c.update("alice", "cal-1", managers=["\ud800"]), "managers[0]", "lone surrogate"),
     ],
     ids=[
         "user-surrogate",

@@ -366,10 +366,11 @@ def test_the_checker_reads_token_answers_too(body: dict[str, object], path: str,
         ({"name": 7}, "name", "name", "type"),
         (
             {"subscribeScope": {"corpIds": ["ding-1", "ding-\udfff"]}},
-            "subscribeScope.corpIds",
-            "scope.organisations",
+            "subscribeScope.corpIds[1]",
+            "scope.organisations[1]",
             "unicode",
         ),
+        ({"managers": ["bob", 7]}, "managers[1]", "managers[1]", "type"),
         ({"subscribeScope": {"corpIds": "ding-1"}}, "subscribeScope.corpIds", "scope.organisations", "type"),
     ],
 )

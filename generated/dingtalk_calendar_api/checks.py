@@ -98,6 +98,7 @@ class _Field:
     __slots__ = (
         "bounds",
         "enum",
+        "item_schema",
         "item_types",
         "items_no_bool",
         "max_length",
@@ -122,6 +123,7 @@ class _Field:
         self.schema = rule.schema
         self.types = _types(rule.type)
         self.item_types = _types(rule.items_type)
+        self.item_schema = rule.items_schema
         # A bool is an int to Python, not to JSON.
         self.no_bool = rule.type in ("integer", "number")
         self.items_no_bool = rule.items_type in ("integer", "number")
@@ -200,6 +202,16 @@ def _violation(
     return Violation(path, sdk_path, rule, reason, expected, limit)
 
 
+def _in_item(field: _Field, index: int, violation: Violation, prefix: str, sdk_prefix: str) -> Violation:
+    """``violation`` of item ``index`` of the list ``field`` (checked on its own), named from the top."""
+    path = f"{_join(prefix, field.name)}[{index}]"
+    sdk_path = f"{_join(sdk_prefix, field.sdk_name)}[{index}]"
+    return violation._replace(
+        path=_join(path, violation.path) if violation.path else path,
+        sdk_path=_join(sdk_path, violation.sdk_path) if violation.sdk_path else sdk_path,
+    )
+
+
 def _check_text(field: _Field, value: str, prefix: str, sdk_prefix: str, sent: bool) -> Violation | None:
     if field.enum is not None and value not in field.enum:
         return _violation(field, prefix, sdk_prefix, "enum", f"must be one of {', '.join(field.enum)}")
@@ -252,12 +264,18 @@ def _check_field(field: _Field, value: object, prefix: str, sdk_prefix: str, sen
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _check_number(field, value, prefix, sdk_prefix) if sent and field.bounds else None
     if isinstance(value, (list, tuple)):
-        item_types, no_bool = field.item_types, field.items_no_bool
-        for item in value:
+        item_types, no_bool, item_schema = field.item_types, field.items_no_bool, field.item_schema
+        for index, item in enumerate(value):
             if not isinstance(item, item_types) or (no_bool and isinstance(item, bool)):
-                return _wrong_type(field, value, prefix, sdk_prefix)
+                expected = _EXPECTED[field.rule.items_type or ""]
+                reason = f"must be {expected}, not {_type_of(item)}"
+                return _in_item(field, index, Violation("", "", "type", reason, expected), prefix, sdk_prefix)
             if isinstance(item, str) and not item.isascii() and _not_unicode(item):
-                return _violation(field, prefix, sdk_prefix, "unicode", _NOT_UNICODE)
+                return _in_item(field, index, Violation("", "", "unicode", _NOT_UNICODE), prefix, sdk_prefix)
+            if item_schema is not None:
+                violation = _check_object(item_schema, item, "", "", sent)
+                if violation is not None:
+                    return _in_item(field, index, violation, prefix, sdk_prefix)
         return None
     if field.schema is not None:
         path, sdk_path = _join(prefix, field.name), _join(sdk_prefix, field.sdk_name)

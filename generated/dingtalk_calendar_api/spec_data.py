@@ -51,6 +51,8 @@ class FieldRule(NamedTuple):
     """For an object field, the name of its schema in ``SCHEMAS``."""
     items_type: str | None = None
     """For an array, the type of its items."""
+    items_schema: str | None = None
+    """For an array of objects, the name of its items' schema in ``SCHEMAS``."""
     enum: tuple[str, ...] | None = None
     """The values allowed, where the spec lists them."""
     sdk_name: str | None = None
@@ -262,7 +264,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
     "CalendarList": SchemaRules(
         name="CalendarList",
         fields=(
-            FieldRule(name="calendars", python_name="calendars", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="calendars",
+                python_name="calendars",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="CalendarEntry",
+            ),
         ),
         at_least_one_of=(),
     ),
@@ -291,9 +300,23 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
             FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
             FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
-            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="attendees",
+                python_name="attendees",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="CreateEventAttendee",
+            ),
             FieldRule(name="location", python_name="location", required=False, type="object", schema="EventLocation"),
-            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="reminders",
+                python_name="reminders",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="ReminderRequest",
+            ),
             FieldRule(
                 name="onlineMeetingInfo",
                 python_name="online_meeting_info",
@@ -302,7 +325,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 schema="OnlineMeetingRequest",
             ),
             FieldRule(name="extra", python_name="extra", required=False, type="object"),
-            FieldRule(name="uiConfigs", python_name="ui_configs", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="uiConfigs",
+                python_name="ui_configs",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="UiConfig",
+            ),
             FieldRule(
                 name="richTextDescription",
                 python_name="rich_text_description",
@@ -323,12 +353,26 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
             FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
             FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
-            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="attendees",
+                python_name="attendees",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="EventAttendee",
+            ),
             FieldRule(
                 name="organizer", python_name="organizer", required=False, type="object", schema="EventOrganizer"
             ),
             FieldRule(name="location", python_name="location", required=False, type="object", schema="EventLocation"),
-            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="reminders",
+                python_name="reminders",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="Reminder",
+            ),
             FieldRule(name="createTime", python_name="create_time", required=False, type="string"),
             FieldRule(name="updateTime", python_name="update_time", required=False, type="string"),
             FieldRule(
@@ -338,7 +382,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 type="object",
                 schema="OnlineMeeting",
             ),
-            FieldRule(name="uiConfigs", python_name="ui_configs", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="uiConfigs",
+                python_name="ui_configs",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="UiConfig",
+            ),
             FieldRule(
                 name="richTextDescription",
                 python_name="rich_text_description",
@@ -490,7 +541,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
             FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
             FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
-            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="attendees",
+                python_name="attendees",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="EventAttendee",
+            ),
             FieldRule(
                 name="organizer", python_name="organizer", required=False, type="object", schema="EventOrganizer"
             ),
@@ -498,7 +556,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="seriesMasterId", python_name="series_master_id", required=False, type="string"),
             FieldRule(name="createTime", python_name="create_time", required=False, type="string"),
             FieldRule(name="updateTime", python_name="update_time", required=False, type="string"),
-            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="reminders",
+                python_name="reminders",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="Reminder",
+            ),
             FieldRule(
                 name="onlineMeetingInfo",
                 python_name="online_meeting_info",
@@ -514,9 +579,21 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 schema="ExtendedProperties",
             ),
             FieldRule(
-                name="meetingRooms", python_name="meeting_rooms", required=False, type="array", items_type="object"
+                name="meetingRooms",
+                python_name="meeting_rooms",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="MeetingRoom",
             ),
-            FieldRule(name="categories", python_name="categories", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="categories",
+                python_name="categories",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="EventCategory",
+            ),
             FieldRule(
                 name="richTextDescription",
                 python_name="rich_text_description",
@@ -567,7 +644,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
         name="ListAttendeesResponse",
         fields=(
             FieldRule(name="nextToken", python_name="next_token", required=False, type="string"),
-            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="attendees",
+                python_name="attendees",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="EventAttendee",
+            ),
         ),
         at_least_one_of=(),
     ),
@@ -582,7 +666,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
         name="ListEventsResponse",
         fields=(
             FieldRule(name="nextToken", python_name="next_token", required=False, type="string"),
-            FieldRule(name="events", python_name="events", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="events",
+                python_name="events",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="ListedEvent",
+            ),
             FieldRule(name="syncToken", python_name="sync_token", required=False, type="string"),
         ),
         at_least_one_of=(),
@@ -600,7 +691,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
             FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
             FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
-            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="attendees",
+                python_name="attendees",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="EventAttendee",
+            ),
             FieldRule(
                 name="organizer", python_name="organizer", required=False, type="object", schema="EventOrganizer"
             ),
@@ -618,7 +716,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 type="object",
                 schema="OnlineMeeting",
             ),
-            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="reminders",
+                python_name="reminders",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="Reminder",
+            ),
             FieldRule(
                 name="extendedProperties",
                 python_name="extended_properties",
@@ -627,9 +732,21 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 schema="ExtendedProperties",
             ),
             FieldRule(
-                name="meetingRooms", python_name="meeting_rooms", required=False, type="array", items_type="object"
+                name="meetingRooms",
+                python_name="meeting_rooms",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="MeetingRoom",
             ),
-            FieldRule(name="categories", python_name="categories", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="categories",
+                python_name="categories",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="EventCategory",
+            ),
             FieldRule(
                 name="richTextDescription",
                 python_name="rich_text_description",
@@ -697,10 +814,24 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
             FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
             FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
-            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="attendees",
+                python_name="attendees",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="PatchEventAttendee",
+            ),
             FieldRule(name="location", python_name="location", required=False, type="object", schema="EventLocation"),
             FieldRule(name="extra", python_name="extra", required=False, type="object"),
-            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="reminders",
+                python_name="reminders",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="ReminderRequest",
+            ),
             FieldRule(
                 name="onlineMeetingInfo",
                 python_name="online_meeting_info",
@@ -715,7 +846,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 type="object",
                 schema="RichText",
             ),
-            FieldRule(name="uiConfigs", python_name="ui_configs", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="uiConfigs",
+                python_name="ui_configs",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="UiConfigRequired",
+            ),
         ),
         at_least_one_of=(),
     ),
@@ -729,14 +867,28 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="end", python_name="end", required=False, type="object", schema="EventTime"),
             FieldRule(name="isAllDay", python_name="is_all_day", required=False, type="boolean"),
             FieldRule(name="recurrence", python_name="recurrence", required=False, type="object", schema="Recurrence"),
-            FieldRule(name="attendees", python_name="attendees", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="attendees",
+                python_name="attendees",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="EventAttendee",
+            ),
             FieldRule(
                 name="organizer", python_name="organizer", required=False, type="object", schema="EventOrganizer"
             ),
             FieldRule(
                 name="location", python_name="location", required=False, type="object", schema="EventLocationWithRooms"
             ),
-            FieldRule(name="reminders", python_name="reminders", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="reminders",
+                python_name="reminders",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="Reminder",
+            ),
             FieldRule(name="createTime", python_name="create_time", required=False, type="string"),
             FieldRule(name="updateTime", python_name="update_time", required=False, type="string"),
             FieldRule(
@@ -753,7 +905,14 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
                 type="object",
                 schema="RichText",
             ),
-            FieldRule(name="uiConfigs", python_name="ui_configs", required=False, type="array", items_type="object"),
+            FieldRule(
+                name="uiConfigs",
+                python_name="ui_configs",
+                required=False,
+                type="array",
+                items_type="object",
+                items_schema="UiConfig",
+            ),
         ),
         at_least_one_of=(),
     ),
