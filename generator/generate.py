@@ -249,9 +249,24 @@ def _response_schema(op: dict[str, Any]) -> str | None:
     return None
 
 
+def _written_as_json(spec: dict[str, Any]) -> set[str]:
+    """The schemas callers give as JSON mappings: nested in another (a field or a list's items), no SDK class."""
+    schemas = spec["components"]["schemas"]
+    nested: set[str] = set()
+    for schema in schemas.values():
+        for raw in schema.get("properties", {}).values():
+            resolved = _resolve(spec, raw)
+            for ref in (raw, resolved.get("items", {})):
+                name = _schema_name(ref)
+                if name is not None and "properties" in schemas[name]:
+                    nested.add(name)
+    return {name for name in nested if "x-dingtalk-sdk-class" not in schemas[name]}
+
+
 def build_context(spec: dict[str, Any]) -> dict[str, Any]:
     """Everything our package templates need, read from the spec."""
     schemas = []
+    written_as_json = _written_as_json(spec)
     for name, schema in sorted(spec["components"]["schemas"].items()):
         required = set(schema.get("required", []))
         properties = schema.get("properties", {})
@@ -264,6 +279,7 @@ def build_context(spec: dict[str, Any]) -> dict[str, Any]:
                 "fields": fields,
                 "at_least_one_of": at_least_one_of,
                 "min_properties": schema.get("minProperties", 0),
+                "written_as_json": name in written_as_json,
             }
         )
 

@@ -130,6 +130,8 @@ def _body_fields(spec: dict[str, Any], schema_name: str) -> list[dict[str, Any]]
                 "python": python,
                 "model": _snake(wire),  # the generated attrs model's attribute
                 "model_class": _model_class(spec, schema_name, wire, raw),
+                "schema": _ref_name(raw),  # the checker's name for an object's schema (None: inline)
+                "item_schema": _ref_name(resolved["items"]) if "items" in resolved else None,
                 "item_class": _model_class(spec, schema_name, f"{wire}Item", resolved["items"])
                 if kind == "list" and "items" in resolved
                 else None,

@@ -5,9 +5,10 @@ import contextvars
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from dingtalk_calendar import AsyncCalendarClient, CalendarClient, InternalAppCredentials, RetryPolicy
+from dingtalk_calendar._generated.async_resources import AsyncMethods
 from dingtalk_calendar_emulator import Emulator
 from tests.recording_server import RecordingServer, recording_server
 
@@ -29,6 +30,8 @@ class Blocking:
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self.client, name)
+        if isinstance(attribute, AsyncMethods):  # client.events, client.calendars: their calls block too
+            return Blocking(cast(AsyncCalendarClient, attribute), self._runner)
         if not inspect.iscoroutinefunction(attribute):
             return attribute
 

@@ -137,6 +137,29 @@ def test_list_checks_its_arguments_before_any_request(kind: str, dingtalk_emulat
 
 
 @both
+@pytest.mark.parametrize(
+    ("given", "field", "why"),
+    [
+        ({"start": {**EVENT_ARGS["start"], "dateTime": 5}}, "start.dateTime", "must be a string, not int"),
+        ({"attendees": [{"id": "bob"}, {"id": 7}]}, "attendees[1].id", "must be a string, not int"),
+        ({"attendees": [{"id": "bob", "isOptional": "yes"}]}, "attendees[0].isOptional", "must be a boolean"),
+        ({"reminders": ["15 minutes"]}, "reminders[0]", "must be a mapping, not str"),
+        ({"recurrence": {"pattern": "daily", "range": {"type": "noEnd"}}}, "recurrence.pattern", "must be an object"),
+    ],
+)
+def test_a_mapping_argument_is_checked_to_its_depths_and_named_as_written(
+    kind: str, given: dict[str, Any], field: str, why: str
+) -> None:
+    # Mappings are written with DingTalk's names (dateTime), and an error names them so.
+    with recorded_client(kind) as (client, server):
+        with pytest.raises(ValidationError) as raised:
+            client.events.create("alice", "primary", **{**EVENT_ARGS, **given})
+        assert server.received == []
+    assert raised.value.field == field
+    assert why in raised.value.reason
+
+
+@both
 def test_per_call_options_apply_to_every_page(kind: str) -> None:
     pages = [{"events": [{"id": "a"}], "nextToken": "t1"}, {"events": [{"id": "b"}], "nextToken": "t2"}]
     with recorded_client(kind) as (client, server):

@@ -115,10 +115,10 @@ class _Field:
         "types",
     )
 
-    def __init__(self, rule: FieldRule) -> None:
+    def __init__(self, rule: FieldRule, written_as_json: bool = False) -> None:
         self.rule = rule
         self.name = rule.name
-        self.sdk_name = rule.sdk_name or rule.python_name
+        self.sdk_name = rule.name if written_as_json else rule.sdk_name or rule.python_name
         self.required = rule.required
         self.schema = rule.schema
         self.types = _types(rule.type)
@@ -151,7 +151,8 @@ def _schema(name: str) -> _Schema:
     schema = _SCHEMAS.get(name)
     if schema is None:
         rules = SCHEMAS[name]
-        schema = _SCHEMAS[name] = _Schema(rules, tuple(map(_Field, rules.fields)))
+        fields = tuple(_Field(rule, rules.written_as_json) for rule in rules.fields)
+        schema = _SCHEMAS[name] = _Schema(rules, fields)
     return schema
 
 
@@ -362,6 +363,11 @@ def check_request_body(operation_id: str, body: object) -> Violation | None:
     """The first broken rule of a request body (wire names); a JSON null counts as left out."""
     schema = OPERATIONS[operation_id].body_schema
     return None if schema is None else _check_object(schema, body, "", "", True)
+
+
+def check_value(schema: str, value: object, field: str) -> Violation | None:
+    """The first rule ``value``, to be sent as the field ``field`` (the caller's name), breaks of ``schema``."""
+    return _check_object(schema, value, field, field, True)
 
 
 def check_response(operation_id: str, body: object) -> Violation | None:

@@ -70,6 +70,9 @@ class SchemaRules(NamedTuple):
     """Wire names of list fields of which at least one must be non-empty (``x-dingtalk-at-least-one-of``)."""
     min_properties: int = 0
     """How many fields must be given at least (JSON Schema's ``minProperties``)."""
+    written_as_json: bool = False
+    """Callers give it as a JSON mapping (it is nested, with no SDK class): its fields are
+    named as on the wire, ``start.dateTime``, in the errors about them too."""
 
 
 class DailyLimit(NamedTuple):
@@ -239,6 +242,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "AccessTokenResponse": SchemaRules(
         name="AccessTokenResponse",
@@ -260,6 +264,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="privilege", python_name="privilege", required=False, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "CalendarList": SchemaRules(
         name="CalendarList",
@@ -274,6 +279,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "CreateEventAttendee": SchemaRules(
         name="CreateEventAttendee",
@@ -282,6 +288,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="isOptional", python_name="is_optional", required=False, type="boolean"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "CreateEventRequest": SchemaRules(
         name="CreateEventRequest",
@@ -456,16 +463,19 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="isOptional", python_name="is_optional", required=False, type="boolean"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "EventCategory": SchemaRules(
         name="EventCategory",
         fields=(FieldRule(name="displayName", python_name="display_name", required=False, type="string"),),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "EventLocation": SchemaRules(
         name="EventLocation",
         fields=(FieldRule(name="displayName", python_name="display_name", required=False, type="string"),),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "EventLocationWithRooms": SchemaRules(
         name="EventLocationWithRooms",
@@ -476,6 +486,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "EventOrganizer": SchemaRules(
         name="EventOrganizer",
@@ -486,6 +497,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="self", python_name="self", required=False, type="boolean"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "EventTime": SchemaRules(
         name="EventTime",
@@ -495,6 +507,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="timeZone", python_name="time_zone", required=False, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "ExtendedProperties": SchemaRules(
         name="ExtendedProperties",
@@ -508,6 +521,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "GetAccessTokenRequest": SchemaRules(
         name="GetAccessTokenRequest",
@@ -756,6 +770,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "MeetingRoom": SchemaRules(
         name="MeetingRoom",
@@ -765,6 +780,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="displayName", python_name="display_name", required=False, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "OnlineMeeting": SchemaRules(
         name="OnlineMeeting",
@@ -775,6 +791,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="extraInfo", python_name="extra_info", required=False, type="object"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "OnlineMeetingBasic": SchemaRules(
         name="OnlineMeetingBasic",
@@ -784,16 +801,19 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="url", python_name="url", required=False, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "OnlineMeetingRequest": SchemaRules(
         name="OnlineMeetingRequest",
         fields=(FieldRule(name="type", python_name="type", required=False, type="string"),),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "OriginStart": SchemaRules(
         name="OriginStart",
         fields=(FieldRule(name="dateTime", python_name="date_time", required=False, type="string"),),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "PatchEventAttendee": SchemaRules(
         name="PatchEventAttendee",
@@ -803,6 +823,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="isOptional", python_name="is_optional", required=False, type="boolean"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "PatchEventRequest": SchemaRules(
         name="PatchEventRequest",
@@ -923,6 +944,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="range", python_name="range", required=False, type="object", schema="RecurrenceRange"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "RecurrencePattern": SchemaRules(
         name="RecurrencePattern",
@@ -935,6 +957,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="firstDayOfWeek", python_name="first_day_of_week", required=False, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "RecurrenceRange": SchemaRules(
         name="RecurrenceRange",
@@ -951,6 +974,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             ),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "Reminder": SchemaRules(
         name="Reminder",
@@ -959,6 +983,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="minutes", python_name="minutes", required=False, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "ReminderRequest": SchemaRules(
         name="ReminderRequest",
@@ -967,6 +992,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="minutes", python_name="minutes", required=False, type="integer"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "ResultResponse": SchemaRules(
         name="ResultResponse",
@@ -977,6 +1003,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
         name="RichText",
         fields=(FieldRule(name="text", python_name="text", required=False, type="string"),),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "SharedProperties": SchemaRules(
         name="SharedProperties",
@@ -985,6 +1012,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="belongCorpId", python_name="belong_corp_id", required=False, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "SubscribeScope": SchemaRules(
         name="SubscribeScope",
@@ -1023,6 +1051,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="uiStatus", python_name="ui_status", required=False, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "UiConfigRequired": SchemaRules(
         name="UiConfigRequired",
@@ -1031,6 +1060,7 @@ SCHEMAS: Final[Mapping[str, SchemaRules]] = {
             FieldRule(name="uiStatus", python_name="ui_status", required=True, type="string"),
         ),
         at_least_one_of=(),
+        written_as_json=True,
     ),
     "UpdateSubscribedCalendarRequest": SchemaRules(
         name="UpdateSubscribedCalendarRequest",

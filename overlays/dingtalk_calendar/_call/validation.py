@@ -19,6 +19,7 @@ from dingtalk_calendar_api.checks import (
     check_query_parameters,
     check_request_body,
     check_response,
+    check_value,
 )
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
@@ -57,10 +58,17 @@ def list_value(operation: str, field: str, value: object) -> list[Any]:
     return list(value)
 
 
-def mapping_value(operation: str, field: str, value: object) -> dict[str, Any]:
+def mapping_value(operation: str, field: str, value: object, schema: str | None) -> dict[str, Any]:
+    """``value`` as a dict, checked against ``schema`` (the spec's, when it names one) before it is read."""
     if not isinstance(value, Mapping):
         raise ValidationError(field, f"must be a mapping, not {type(value).__name__}", operation=operation)
-    return dict(value)
+    given = dict(value)
+    if schema is not None:
+        # Now, not with the body: a value of the wrong shape would break the model that reads it.
+        violation = check_value(schema, given, field)
+        if violation is not None:
+            raise _refuse(operation, violation)
+    return given
 
 
 def check_query(operation: str, values: Mapping[str, object]) -> None:

@@ -237,43 +237,45 @@ def create_event(
     check_path(operation, user_id=user_id, calendar_id=calendar_id)
     body = CreateEventRequest(
         summary=summary,
-        start=EventTime.from_dict(mapping_value(operation, "start", start)),
+        start=EventTime.from_dict(mapping_value(operation, "start", start, "EventTime")),
         description=api_types.UNSET if description is None else description,
-        end=api_types.UNSET if end is None else EventTime.from_dict(mapping_value(operation, "end", end)),
+        end=api_types.UNSET if end is None else EventTime.from_dict(mapping_value(operation, "end", end, "EventTime")),
         is_all_day=api_types.UNSET if is_all_day is None else is_all_day,
         recurrence=api_types.UNSET
         if recurrence is None
-        else Recurrence.from_dict(mapping_value(operation, "recurrence", recurrence)),
+        else Recurrence.from_dict(mapping_value(operation, "recurrence", recurrence, "Recurrence")),
         attendees=api_types.UNSET
         if attendees is None
         else [
-            CreateEventAttendee.from_dict(mapping_value(operation, "attendees", item))
-            for item in list_value(operation, "attendees", attendees)
+            CreateEventAttendee.from_dict(mapping_value(operation, f"attendees[{index}]", item, "CreateEventAttendee"))
+            for index, item in enumerate(list_value(operation, "attendees", attendees))
         ],
         location=api_types.UNSET
         if location is None
-        else EventLocation.from_dict(mapping_value(operation, "location", location)),
+        else EventLocation.from_dict(mapping_value(operation, "location", location, "EventLocation")),
         reminders=api_types.UNSET
         if reminders is None
         else [
-            ReminderRequest.from_dict(mapping_value(operation, "reminders", item))
-            for item in list_value(operation, "reminders", reminders)
+            ReminderRequest.from_dict(mapping_value(operation, f"reminders[{index}]", item, "ReminderRequest"))
+            for index, item in enumerate(list_value(operation, "reminders", reminders))
         ],
         online_meeting_info=api_types.UNSET
         if online_meeting_info is None
-        else OnlineMeetingRequest.from_dict(mapping_value(operation, "online_meeting_info", online_meeting_info)),
+        else OnlineMeetingRequest.from_dict(
+            mapping_value(operation, "online_meeting_info", online_meeting_info, "OnlineMeetingRequest")
+        ),
         extra=api_types.UNSET
         if extra is None
-        else CreateEventRequestExtra.from_dict(mapping_value(operation, "extra", extra)),
+        else CreateEventRequestExtra.from_dict(mapping_value(operation, "extra", extra, None)),
         ui_configs=api_types.UNSET
         if ui_configs is None
         else [
-            UiConfig.from_dict(mapping_value(operation, "ui_configs", item))
-            for item in list_value(operation, "ui_configs", ui_configs)
+            UiConfig.from_dict(mapping_value(operation, f"ui_configs[{index}]", item, "UiConfig"))
+            for index, item in enumerate(list_value(operation, "ui_configs", ui_configs))
         ],
         rich_text_description=api_types.UNSET
         if rich_text_description is None
-        else RichText.from_dict(mapping_value(operation, "rich_text_description", rich_text_description)),
+        else RichText.from_dict(mapping_value(operation, "rich_text_description", rich_text_description, "RichText")),
     )
     kwargs = endpoint.build_request_kwargs(
         user_id=user_id,
@@ -479,41 +481,45 @@ def patch_event(
         id=id,
         summary=api_types.UNSET if summary is None else summary,
         description=api_types.UNSET if description is None else description,
-        start=api_types.UNSET if start is None else EventTime.from_dict(mapping_value(operation, "start", start)),
-        end=api_types.UNSET if end is None else EventTime.from_dict(mapping_value(operation, "end", end)),
+        start=api_types.UNSET
+        if start is None
+        else EventTime.from_dict(mapping_value(operation, "start", start, "EventTime")),
+        end=api_types.UNSET if end is None else EventTime.from_dict(mapping_value(operation, "end", end, "EventTime")),
         is_all_day=api_types.UNSET if is_all_day is None else is_all_day,
         recurrence=api_types.UNSET
         if recurrence is None
-        else Recurrence.from_dict(mapping_value(operation, "recurrence", recurrence)),
+        else Recurrence.from_dict(mapping_value(operation, "recurrence", recurrence, "Recurrence")),
         attendees=api_types.UNSET
         if attendees is None
         else [
-            PatchEventAttendee.from_dict(mapping_value(operation, "attendees", item))
-            for item in list_value(operation, "attendees", attendees)
+            PatchEventAttendee.from_dict(mapping_value(operation, f"attendees[{index}]", item, "PatchEventAttendee"))
+            for index, item in enumerate(list_value(operation, "attendees", attendees))
         ],
         location=api_types.UNSET
         if location is None
-        else EventLocation.from_dict(mapping_value(operation, "location", location)),
+        else EventLocation.from_dict(mapping_value(operation, "location", location, "EventLocation")),
         extra=api_types.UNSET
         if extra is None
-        else PatchEventRequestExtra.from_dict(mapping_value(operation, "extra", extra)),
+        else PatchEventRequestExtra.from_dict(mapping_value(operation, "extra", extra, None)),
         reminders=api_types.UNSET
         if reminders is None
         else [
-            ReminderRequest.from_dict(mapping_value(operation, "reminders", item))
-            for item in list_value(operation, "reminders", reminders)
+            ReminderRequest.from_dict(mapping_value(operation, f"reminders[{index}]", item, "ReminderRequest"))
+            for index, item in enumerate(list_value(operation, "reminders", reminders))
         ],
         online_meeting_info=api_types.UNSET
         if online_meeting_info is None
-        else OnlineMeetingRequest.from_dict(mapping_value(operation, "online_meeting_info", online_meeting_info)),
+        else OnlineMeetingRequest.from_dict(
+            mapping_value(operation, "online_meeting_info", online_meeting_info, "OnlineMeetingRequest")
+        ),
         rich_text_description=api_types.UNSET
         if rich_text_description is None
-        else RichText.from_dict(mapping_value(operation, "rich_text_description", rich_text_description)),
+        else RichText.from_dict(mapping_value(operation, "rich_text_description", rich_text_description, "RichText")),
         ui_configs=api_types.UNSET
         if ui_configs is None
         else [
-            UiConfigRequired.from_dict(mapping_value(operation, "ui_configs", item))
-            for item in list_value(operation, "ui_configs", ui_configs)
+            UiConfigRequired.from_dict(mapping_value(operation, f"ui_configs[{index}]", item, "UiConfigRequired"))
+            for index, item in enumerate(list_value(operation, "ui_configs", ui_configs))
         ],
     )
     kwargs = endpoint.build_request_kwargs(
