@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dingtalk_calendar import CalendarClient, InternalAppCredentials, RetryPolicy
+from dingtalk_calendar import CalendarClient, InternalAppCredentials, RetryPolicy, ValidationError
 from dingtalk_calendar.cli import main
 from dingtalk_calendar.ics import FeedRefusedError, sync_feed
 from dingtalk_calendar_emulator import Emulator
@@ -234,6 +234,53 @@ def test_the_cli_prints_the_plan_and_the_json_summary(
     empty.write_bytes(ics([]))
     assert main([*argv[:1], str(empty), *argv[2:], "--apply"], environ) == 6
     assert len(dingtalk_emulator.events.events_of(calendar)) == 8
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "why"),
+    [
+        ({"feed": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}, "feed", "give the feed's own text as bytes"),
+        ({"feed": "no-such-feed.ics"}, "feed", "cannot be read (No such file or directory)"),
+        ({"feed": 12}, "feed", "must be the feed's bytes or a file's path, not int"),
+        ({"horizon_days": -1}, "horizon_days", "0 or more"),
+        ({"horizon_days": "30"}, "horizon_days", "0 or more"),
+        ({"default_zone": "Mars/Base"}, "default_zone", "an IANA time zone"),
+        ({"default_zone": "../../etc/passwd"}, "default_zone", "an IANA time zone"),
+        ({"today": "2026-03-01"}, "today", "must be a date, not str"),
+    ],
+)
+def test_an_argument_that_cannot_work_is_named_before_anything_is_read_or_sent(
+    dingtalk_emulator: Emulator, client: CalendarClient, calendar: str, tmp_path: Path, given: dict[str, Any],
+    field: str, why: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)  # where no-such-feed.ics is not
+    arguments: dict[str, Any] = {"feed": ics(numbered(2)), "today": TODAY, **given}
+    state = tmp_path / "state.json"
+    before = writes(dingtalk_emulator)
+    with pytest.raises(ValidationError) as raised:
+        sync_feed(client, user_id="alice", calendar_id=calendar, state_path=state, apply=True, **arguments)
+    assert (raised.value.field, why in raised.value.reason) == (field, True), raised.value.reason
+    assert writes(dingtalk_emulator) == before
+    assert not state.exists()
+
+
+def test_the_cli_names_its_own_option_that_cannot_work(
+    dingtalk_emulator: Emulator, calendar: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed, state = tmp_path / "feed.ics", tmp_path / "state.json"
+    feed.write_bytes(ics(numbered(2)))
+    argv = ["ics-sync", str(feed), "--user", "alice", "--calendar", calendar, "--state", str(state), "--apply"]
+    environ = _environment(dingtalk_emulator)
+    for extra, said in (
+        (["--timezone", "Mars/Base"], "--timezone: must be an IANA time zone"),
+        (["--horizon-days", "-3"], "--horizon-days: must be a whole number of days"),
+    ):
+        assert main([*argv, *extra], environ) == 2
+        assert said in capsys.readouterr().err
+    assert main([*argv[:1], str(tmp_path / "missing.ics"), *argv[2:]], environ) == 2
+    assert "FILE: " in capsys.readouterr().err
+    assert dingtalk_emulator.events.events_of(calendar) == []
+    assert not state.exists()
 
 
 def test_exdate_and_a_moved_instance(dingtalk_emulator: Emulator, client: CalendarClient, calendar: str,

@@ -51,7 +51,8 @@ class ValidationError(DingTalkError, ValueError):
 
     def __init__(self, field: str, reason: str, *, operation: str | None = None) -> None:
         self.field = field
-        """The offending field, by its Python name (``name``, ``subscribe_scope.union_ids``)."""
+        """The offending field as the caller wrote it: ``name``, ``scope.users[1]``, and a mapping's own
+        keys inside it (``start.dateTime``, ``attendees[0].id``)."""
         self.reason = reason
         """Why, in words (may be an ``ErrorReason``, the message DingTalk would have answered)."""
         self.operation = operation

@@ -10,12 +10,16 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from .._errors import ValidationError
 from ._errors import UsageError
 from ._exit_codes import ExitCode
 from ._output import Report
 
 if TYPE_CHECKING:
     from .._client.client import CalendarClient
+
+# sync_feed's arguments, as the command line names them.
+_OPTIONS = {"feed": "FILE", "horizon_days": "--horizon-days", "default_zone": "--timezone"}
 
 HELP = "make a calendar match an iCalendar (.ics) feed: a plan, or with --apply the changes"
 DESCRIPTION = """\
@@ -65,6 +69,11 @@ def ics_sync(client: CalendarClient, args: argparse.Namespace, progress_stream: 
             horizon_days=args.horizon_days,
             default_zone=args.timezone,
         )
+    except ValidationError as error:
+        option = _OPTIONS.get(error.field)
+        if option is None:
+            raise
+        raise UsageError(f"{option}: {error.reason}") from None
     except FeedRefusedError as error:
         return Report(
             document={"error": {"type": "FeedRefusedError", "reason": error.reason, "message": str(error)}},

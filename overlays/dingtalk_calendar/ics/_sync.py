@@ -21,7 +21,8 @@ import hashlib
 import json
 import math
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,7 +31,8 @@ from attrs import field, frozen
 from dingtalk_calendar_api.operation_ids import OperationId
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
-from .._errors import EventLimitExceededError
+from .._checks import is_whole
+from .._errors import EventLimitExceededError, ValidationError
 from . import _events_api as api
 from ._errors import FeedRefusedError
 from ._feed import Feed, FeedParseError, read_feed
@@ -119,6 +121,37 @@ class SyncSummary:
         }
 
 
+def _check_settings(today: object, horizon_days: object, default_zone: object) -> None:
+    """A ``ValidationError`` naming the first setting that cannot work, before the feed is read."""
+    from zoneinfo import ZoneInfo
+
+    if today is not None and (not isinstance(today, date) or isinstance(today, datetime)):
+        raise ValidationError("today", f"must be a date, not {type(today).__name__}")
+    if not is_whole(horizon_days) or horizon_days < 0:
+        raise ValidationError("horizon_days", f"must be a whole number of days, 0 or more, not {horizon_days!r}")
+    try:
+        if isinstance(default_zone, str):
+            ZoneInfo(default_zone)
+            return
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError; "../x" a ValueError
+        pass
+    raise ValidationError("default_zone", f"must be an IANA time zone such as 'Asia/Shanghai', not {default_zone!r}")
+
+
+def _feed_bytes(feed: object) -> bytes:
+    """The feed's bytes: given, or read from a file's path (a ``ValidationError`` when they cannot be)."""
+    if isinstance(feed, bytes):
+        return feed
+    if not isinstance(feed, str | PathLike):
+        raise ValidationError("feed", f"must be the feed's bytes or a file's path, not {type(feed).__name__}")
+    try:
+        return Path(feed).read_bytes()
+    except OSError as error:
+        if isinstance(feed, str) and feed.lstrip().startswith("BEGIN:"):  # the feed's text, not its path
+            raise ValidationError("feed", "a str is a file's path: give the feed's own text as bytes") from None
+        raise ValidationError("feed", f"{str(feed)!r} cannot be read ({error.strerror or error})") from None
+
+
 def plan_sync(
     feed: bytes,
     state: State,
@@ -129,6 +162,7 @@ def plan_sync(
     default_zone: str = "UTC",
 ) -> Plan:
     """What applying ``feed`` would do; raises ``FeedRefusedError`` for an unsafe feed."""
+    _check_settings(today, horizon_days, default_zone)
     today = today or date.today()
     horizon = (today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=horizon_days))
     try:
@@ -229,7 +263,7 @@ def sync_feed(
     subscribed calendar). Without ``apply`` nothing is sent: the summary counts what would
     change (``applied`` False) and its ``plan`` says how.
     """
-    data = feed if isinstance(feed, bytes) else Path(feed).read_bytes()
+    data = _feed_bytes(feed)
     state = State.load(state_path, user_id=user_id, calendar_id=calendar_id)
     plan = plan_sync(
         data,
