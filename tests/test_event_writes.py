@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dingtalk_calendar import AsyncPages, InvalidParameterError, ListEvents, ValidationError
+from dingtalk_calendar import AsyncPages, InvalidParameterError, ListEvents, MalformedResponseError, ValidationError
 from dingtalk_calendar_emulator import Emulator
 from tests.client_support import FAST_RETRIES, both, open_client, recorded_client
 from tests.recording_server import Answer, recording_server
@@ -107,6 +107,17 @@ def test_list_follows_next_token_and_keeps_the_sync_token(kind: str, dingtalk_em
         done(client, client.events.create("alice", "primary", **{**EVENT_ARGS, "summary": "late"}))
         later = client.events.list("alice", "primary", sync_token=pages.sync_token)
         assert [event["summary"] for event in collect(kind, client, later)] == ["late"]
+
+
+@both
+def test_a_next_token_already_followed_ends_the_listing_in_an_error_not_a_loop(kind: str) -> None:
+    with recorded_client(kind) as (client, server):
+        server.queued.append(Answer(body=json.dumps({"events": [{"id": "e1"}], "nextToken": "t-1"}).encode()))
+        server.queued.append(Answer(body=json.dumps({"events": [{"id": "e2"}], "nextToken": "t-2"}).encode()))
+        server.answer_json(200, {"events": [{"id": "e3"}], "nextToken": "t-1"})  # back to the first: a cycle
+        with pytest.raises(MalformedResponseError, match="nextToken is one already followed"):
+            collect(kind, client, client.events.list("alice", "primary"))
+        assert len(server.received) == 3
 
 
 def test_the_emulators_window_compares_instants_across_zones(dingtalk_emulator: Emulator) -> None:

@@ -95,16 +95,17 @@ def answer_data(operation: str, response: httpx.Response) -> dict[str, Any]:
     try:
         data = decode_json(response.content, what=f"the answer of {operation}")
     except UnreadableJSONError as error:
-        raise _malformed(operation, response, f"a 2xx answer whose body is {error.detail}") from None
+        raise malformed_answer(operation, response, f"a 2xx answer whose body is {error.detail}") from None
     violation = check_response(operation, data)
     if violation is not None:
         where = f"whose {violation.path}" if violation.path else "whose body"
-        raise _malformed(operation, response, f"a 2xx answer {where} {violation.reason}")
+        raise malformed_answer(operation, response, f"a 2xx answer {where} {violation.reason}")
     result: dict[str, Any] = data
     return result
 
 
-def _malformed(operation: str, response: httpx.Response, detail: str) -> MalformedResponseError:
+def malformed_answer(operation: str, response: httpx.Response, detail: str) -> MalformedResponseError:
+    """The error for a 2xx answer of ``operation`` that cannot be read as the spec says; ``detail`` says why."""
     return MalformedResponseError(
         status_code=response.status_code,
         operation=operation,

@@ -7,7 +7,8 @@ later with ``sync_token=pages.sync_token`` to get only what changed. The field n
 from the spec and are read by the generated ``read`` function; the per-call options are part
 of every page's prepared call. ``AsyncPages`` is the same for ``async for``. Iterating again
 lists again from the first page: ``pages``, ``last_page`` and ``sync_token`` then describe
-that listing alone.
+that listing alone. An answer whose ``nextToken`` is one already followed is a
+``MalformedResponseError``: followed, it would list forever.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class _Listing(Generic[PageT, ItemT, RunT]):
 
     def _start(self) -> Call[PageT]:
         self.pages, self.last_page, self.sync_token = 0, None, None
+        self._followed: set[str] = set()
         return self._first
 
     def _take(self, page: PageT) -> tuple[Iterable[ItemT], Call[PageT] | None]:
@@ -55,7 +57,18 @@ class _Listing(Generic[PageT, ItemT, RunT]):
         if not next_token:
             self.sync_token = sync_token or None
             return items, None
+        if next_token in self._followed:
+            raise self._endless(page)
+        self._followed.add(next_token)
         return items, self._follow(next_token)
+
+    def _endless(self, page: PageT) -> Exception:
+        from .._call.validation import malformed_answer
+
+        response = getattr(page, "raw_response", None)
+        assert response is not None, "a page is a generated result, which keeps its answer"
+        detail = "a 2xx answer whose nextToken is one already followed: the listing would never end"
+        return malformed_answer(self._first.operation, response, detail)
 
 
 class Pages(_Listing[PageT, ItemT, PageT]):
