@@ -254,6 +254,31 @@ def test_request_refuses_a_path_that_would_leave_the_base_url(kind: str, path: s
     assert server.received == []
 
 
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"path": "/v2.0/\ud800"}, "path"),
+        ({"json": {"note": "\udc00"}}, "json"),
+        ({"json": {"ratio": float("nan")}}, "json"),
+        ({"params": {"q": "\ud83d"}}, "extra_query"),
+    ],
+    ids=["path-surrogate", "json-surrogate", "json-nan", "query-surrogate"],
+)
+@both
+def test_request_refuses_what_cannot_be_encoded_before_sending(
+    kind: str, arguments: dict[str, Any], field: str
+) -> None:
+    # They were httpx's UnicodeEncodeError or ValueError, raised while building the request.
+    with recorded_client(kind) as (client, server):
+        with pytest.raises(ValidationError) as refused:
+            client.request("POST", **{"path": "/v2.0/things", **arguments})
+        assert refused.value.field == field
+        with pytest.raises(ValidationError) as refused:
+            client.get("alice", "cal-1", extra_query={"lang": "\ud800"})
+        assert refused.value.field == "extra_query"
+    assert server.received == []
+
+
 @both
 def test_request_with_an_empty_answer_gives_none(kind: str) -> None:
     with recorded_client(kind) as (client, server):

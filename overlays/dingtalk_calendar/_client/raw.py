@@ -25,6 +25,7 @@ from .._call.validation import check_body
 from .._errors import MalformedResponseError, ValidationError, request_id_of
 from .._json import UnreadableJSONError, decode_json
 from .._redact import reduce_without_secrets, request_of, scrub_json, secrets_of_request
+from .settings import is_unicode
 
 _METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
@@ -88,6 +89,8 @@ def _checked_path(path: str) -> str:
         raise ValidationError("path", f"must be a path on the client's base URL, starting with one '/' (got {path!r})")
     if any(c in path for c in "\r\n\0 #"):
         raise ValidationError("path", "must not contain spaces, line breaks or '#'; percent-encode them")
+    if not is_unicode(path):
+        raise ValidationError("path", "must be valid Unicode text (it holds a lone surrogate)")
     return path
 
 
@@ -101,7 +104,9 @@ def call(method: str, path: str, *, json: object, options: Mapping[str, Any]) ->
     kwargs: dict[str, Any] = {"method": method, "url": path, **options}
     if json is not None:
         try:
-            jsonlib.dumps(json)  # refused here, as a ValidationError, rather than by httpx as a TypeError
+            # As httpx encodes it, refused here as a ValidationError rather than by httpx as a TypeError,
+            # a ValueError (NaN) or a UnicodeEncodeError (a lone surrogate).
+            jsonlib.dumps(json, ensure_ascii=False, allow_nan=False).encode("utf-8")
         except (TypeError, ValueError) as error:
             raise ValidationError("json", f"cannot be sent as JSON: {error}", operation=operation) from None
         kwargs["json"] = json
