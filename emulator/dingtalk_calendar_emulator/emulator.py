@@ -2,6 +2,7 @@
 
 import errno
 import importlib.util
+import math
 import socket
 import ssl
 from collections.abc import Iterable
@@ -120,6 +121,14 @@ class Emulator:
         if tls:
             _require_trustme()  # here rather than at start: the mistake is in this line
         _check_language(language)
+        _check_limit("qps_limit", qps_limit)
+        _check_limit("qpm_limit", qpm_limit)
+        _check_limit("monthly_quota", monthly_quota)
+        _check_limit("subscribe_limit", subscribe_limit)
+        _check_limit("daily_create_limit", daily_create_limit)
+        _check_seconds("token_ttl", token_ttl)
+        _check_seconds("refresh_token_ttl", refresh_token_ttl)
+        _check_seconds("auth_code_ttl", auth_code_ttl)
         self.host = host
         self.requested_port = port
         self.tls = tls
@@ -337,6 +346,7 @@ class Emulator:
 
     @qps_limit.setter
     def qps_limit(self, value: int | None) -> None:
+        _check_limit("qps_limit", value)
         self._limiter.per_second.limit = value
 
     @property
@@ -346,6 +356,7 @@ class Emulator:
 
     @qpm_limit.setter
     def qpm_limit(self, value: int | None) -> None:
+        _check_limit("qpm_limit", value)
         self._limiter.per_minute.limit = value
 
     @property
@@ -355,6 +366,7 @@ class Emulator:
 
     @monthly_quota.setter
     def monthly_quota(self, value: int | None) -> None:
+        _check_limit("monthly_quota", value)
         self._limiter.monthly.limit = value
 
     @property
@@ -375,6 +387,7 @@ class Emulator:
 
     @subscribe_limit.setter
     def subscribe_limit(self, value: int | None) -> None:
+        _check_limit("subscribe_limit", value)
         self._calendars.subscribe_limit = value
 
     # Inspection
@@ -423,6 +436,17 @@ def _first(app: _T | None, kind: str) -> _T:
     if app is None:
         raise EmulatorError(f"no {kind} is registered with this emulator")
     return app
+
+
+def _check_limit(name: str, value: object) -> None:
+    """A quota or limit: a whole number, 0 or more (0: none allowed), or None for no limit."""
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise EmulatorError(f"{name} must be a whole number, 0 or more, or None for no limit; not {value!r}")
+
+
+def _check_seconds(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise EmulatorError(f"{name} must be a number of seconds above 0, not {value!r}")
 
 
 def _check_language(language: str) -> None:

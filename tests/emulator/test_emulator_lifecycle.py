@@ -231,3 +231,25 @@ def test_emulator_process_reports_why_it_did_not_start(tmp_path: Path) -> None:
     broken.write_text("[]")
     with pytest.raises(EmulatorError, match="top level must be a JSON object"):
         EmulatorProcess(directory=broken).start()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("qps_limit", -1, "qps_limit must be a whole number, 0 or more"),
+        ("qps_limit", "10", "qps_limit must be a whole number"),
+        ("monthly_quota", 2.5, "monthly_quota must be a whole number"),
+        ("subscribe_limit", True, "subscribe_limit must be a whole number"),
+        ("token_ttl", 0, "token_ttl must be a number of seconds above 0"),
+        ("auth_code_ttl", float("nan"), "auth_code_ttl must be a number of seconds above 0"),
+    ],
+)
+def test_a_setting_that_cannot_work_is_refused_where_it_is_given(setting: str, value: object, said: str) -> None:
+    # A limit of "10" used to fail inside the server, with a TypeError at the first request.
+    with pytest.raises(EmulatorError, match=said):
+        Emulator(**{setting: value})  # type: ignore[arg-type]
+    if setting in ("qps_limit", "monthly_quota", "subscribe_limit"):
+        emu = Emulator()
+        with pytest.raises(EmulatorError, match=said):
+            setattr(emu, setting, value)
+        assert getattr(emu, setting) != value
