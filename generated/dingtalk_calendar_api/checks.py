@@ -178,8 +178,11 @@ def _type_of(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _not_unicode(value: str) -> bool:
-    # Asked of non-ASCII text only: ASCII is always Unicode, and ``isascii`` is far cheaper.
+def not_unicode(value: str) -> bool:
+    """Whether ``value`` cannot be sent at all: UTF-8 cannot encode a lone surrogate (``"\\ud800"``).
+
+    The checker asks it of non-ASCII text only: ASCII is always Unicode, and ``isascii`` is far cheaper.
+    """
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -261,7 +264,7 @@ def _check_field(field: _Field, value: object, prefix: str, sdk_prefix: str, sen
     if not isinstance(value, field.types) or (field.no_bool and isinstance(value, bool)):
         return _wrong_type(field, value, prefix, sdk_prefix)
     if isinstance(value, str):
-        if not value.isascii() and _not_unicode(value):
+        if not value.isascii() and not_unicode(value):
             return _violation(field, prefix, sdk_prefix, "unicode", _NOT_UNICODE)
         return _check_text(field, value, prefix, sdk_prefix, sent) if field.text_rules else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -273,7 +276,7 @@ def _check_field(field: _Field, value: object, prefix: str, sdk_prefix: str, sen
                 expected = _EXPECTED[field.rule.items_type or ""]
                 reason = f"must be {expected}, not {_type_of(item)}"
                 return _in_item(field, index, Violation("", "", "type", reason, expected), prefix, sdk_prefix)
-            if isinstance(item, str) and not item.isascii() and _not_unicode(item):
+            if isinstance(item, str) and not item.isascii() and not_unicode(item):
                 return _in_item(field, index, Violation("", "", "unicode", _NOT_UNICODE), prefix, sdk_prefix)
             if item_schema is not None:
                 violation = _check_object(item_schema, item, "", "", sent)

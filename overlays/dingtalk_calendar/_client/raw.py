@@ -18,6 +18,7 @@ from attrs import evolve, field, frozen
 
 from dingtalk_calendar_api import Client
 from dingtalk_calendar_api._call import OPERATION_EXTENSION
+from dingtalk_calendar_api.checks import not_unicode
 from dingtalk_calendar_api.spec_data import OPERATIONS
 
 from .._call.prepared import Call
@@ -25,7 +26,6 @@ from .._call.validation import check_body
 from .._errors import MalformedResponseError, ValidationError, request_id_of
 from .._json import UnreadableJSONError, decode_json
 from .._redact import reduce_without_secrets, request_of, scrub_json, secrets_of_request
-from .settings import is_unicode
 
 _METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
@@ -89,7 +89,7 @@ def _checked_path(path: str) -> str:
         raise ValidationError("path", f"must be a path on the client's base URL, starting with one '/' (got {path!r})")
     if any(c in path for c in "\r\n\0 #"):
         raise ValidationError("path", "must not contain spaces, line breaks or '#'; percent-encode them")
-    if not is_unicode(path):
+    if not_unicode(path):
         raise ValidationError("path", "must be valid Unicode text (it holds a lone surrogate)")
     return path
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from attrs import evolve, field, frozen
 
+from dingtalk_calendar_api.checks import not_unicode
 from dingtalk_calendar_api.spec_data import ACCESS_TOKEN_HEADER
 
 from .._checks import is_number, is_whole
@@ -148,18 +149,9 @@ def checked_query(query: Mapping[str, str] | None) -> dict[str, str]:
             raise ValidationError(
                 "extra_query", f"query names and values must be strings (got {name!r}: {type(value).__name__})"
             )
-        if not (is_unicode(name) and is_unicode(value)):
+        if not_unicode(name) or not_unicode(value):
             raise ValidationError("extra_query", f"{name!r}: a query name or value must be valid Unicode text")
     return dict(query)
-
-
-def is_unicode(text: str) -> bool:
-    """Whether ``text`` can be sent at all: UTF-8 cannot encode a lone surrogate (``"\\ud800"``)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @frozen
