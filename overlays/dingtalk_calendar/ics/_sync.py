@@ -122,7 +122,7 @@ class SyncSummary:
 
 
 def _check_settings(today: object, horizon_days: object, default_zone: object) -> None:
-    """A ``ValidationError`` naming the first setting that cannot work, before the feed is read."""
+    """A ``ValidationError`` naming the first setting that cannot work (before the feed or state is read)."""
     from zoneinfo import ZoneInfo
 
     if today is not None and (not isinstance(today, date) or isinstance(today, datetime)):
@@ -163,6 +163,12 @@ def plan_sync(
 ) -> Plan:
     """What applying ``feed`` would do; raises ``FeedRefusedError`` for an unsafe feed."""
     _check_settings(today, horizon_days, default_zone)
+    return _plan(feed, state, today, horizon_days, allow_mass_delete, default_zone)
+
+
+def _plan(
+    feed: bytes, state: State, today: date | None, horizon_days: int, allow_mass_delete: bool, default_zone: str
+) -> Plan:
     today = today or date.today()
     horizon = (today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=horizon_days))
     try:
@@ -263,16 +269,10 @@ def sync_feed(
     subscribed calendar). Without ``apply`` nothing is sent: the summary counts what would
     change (``applied`` False) and its ``plan`` says how.
     """
+    _check_settings(today, horizon_days, default_zone)
     data = _feed_bytes(feed)
     state = State.load(state_path, user_id=user_id, calendar_id=calendar_id)
-    plan = plan_sync(
-        data,
-        state,
-        today=today,
-        horizon_days=horizon_days,
-        allow_mass_delete=allow_mass_delete,
-        default_zone=default_zone,
-    )
+    plan = _plan(data, state, today, horizon_days, allow_mass_delete, default_zone)
     if not apply:
         return SyncSummary(len(plan.creates), len(plan.updates), len(plan.deletes), plan.unchanged, False, plan=plan)
     return apply_plan(client, plan, state)
